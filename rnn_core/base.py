@@ -1,0 +1,176 @@
+"""The interface every recurrent model shares, and the parameter storage behind it.
+
+All parameters of a model live in one flat float64 buffer; ``model.params`` is a
+dict of named views into it, so an optimiser updates everything with a few array
+operations while code and charts keep the lesson's names (w1, w2, b1, w3, b2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from .losses import loss_and_dy
+
+
+class ParamDict(MutableMapping):
+    """Named views into a model's flat parameter buffer.
+
+    Assigning ``params["w2"] = new`` copies ``new`` into the buffer after checking
+    its shape and finiteness, so the model changes and the optimiser sees it.
+    """
+
+    def __init__(self, views: dict[str, np.ndarray]):
+        self._views = views
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._views[name]
+
+    def __setitem__(self, name: str, value) -> None:
+        if name not in self._views:
+            raise KeyError(f"unknown parameter {name!r}; this model has {', '.join(self._views)}")
+        target = self._views[name]
+        value = np.asarray(value, dtype=float)
+        if value.shape != target.shape:
+            if value.size == target.size and value.size == 1:
+                value = value.reshape(target.shape)
+            else:
+                raise ValueError(f"{name} must have shape {target.shape}, got {value.shape}")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"{name} must be finite")
+        target[...] = value
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("parameters cannot be removed from a model")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._views)
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def __repr__(self) -> str:
+        return "ParamDict({" + ", ".join(f"{k!r}: {v.tolist()!r}" for k, v in self._views.items()) + "})"
+
+
+def views_of(flat: np.ndarray, shapes: Mapping[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    """Split a flat buffer into named, reshaped views (no copies)."""
+    views, start = {}, 0
+    for name, shape in shapes.items():
+        size = int(np.prod(shape, dtype=int))
+        views[name] = flat[start : start + size].reshape(shape)
+        start += size
+    return views
+
+
+@dataclass
+class Gradients:
+    """Everything BPTT computes for one batch.
+
+    ``params``: d loss / d parameter, same keys and shapes as ``model.params``
+    (views into ``flat``). ``inputs``: d loss / d x_t, shape (B, T, n_in).
+    ``per_step``: for each parameter used inside the recurrence, its contribution
+    from each time step, shape (T, *param.shape); these sum to ``params[name]``.
+    """
+
+    params: dict[str, np.ndarray]
+    flat: np.ndarray
+    inputs: np.ndarray
+    _per_step: object = field(repr=False, default=None)
+
+    @cached_property
+    def per_step(self) -> dict[str, np.ndarray]:
+        return self._per_step() if callable(self._per_step) else dict(self._per_step or {})
+
+
+class RecurrentModel:
+    """Base class: subclasses define ``param_shapes``, ``_init_params``, ``forward``, ``backward``.
+
+    Public interface shared by every model (so pages never branch on the type):
+    ``params``, ``n_params``, ``predict``, ``forward``, ``loss_and_grads``,
+    ``gradients``, ``input_gradients``, ``config`` and ``copy``.
+    """
+
+    kind = "base"
+
+    def __init__(self, n_hidden: int, n_in: int = 1, n_out: int = 1, seed: int | None = 0):
+        if int(n_hidden) < 1 or int(n_in) < 1 or int(n_out) < 1:
+            raise ValueError("n_hidden, n_in and n_out must be at least 1")
+        self.n_hidden, self.n_in, self.n_out = int(n_hidden), int(n_in), int(n_out)
+        self.seed = seed
+        self.param_shapes = self._param_shapes()
+        size = sum(int(np.prod(s, dtype=int)) for s in self.param_shapes.values())
+        self.flat = np.zeros(size)
+        self._views = views_of(self.flat, self.param_shapes)
+        self.params = ParamDict(self._views)
+        self._init_params(np.random.default_rng(seed))
+
+    # -- subclass hooks -------------------------------------------------------------
+    def _param_shapes(self) -> dict[str, tuple[int, ...]]:
+        raise NotImplementedError
+
+    def _init_params(self, rng: np.random.Generator) -> None:
+        raise NotImplementedError
+
+    def forward(self, xs):
+        raise NotImplementedError
+
+    def backward(self, trace, dy: np.ndarray, truncate: int | None = None) -> Gradients:
+        raise NotImplementedError
+
+    def config(self) -> dict:
+        """Constructor arguments that rebuild this model's architecture."""
+        return {"n_hidden": self.n_hidden, "n_in": self.n_in, "n_out": self.n_out}
+
+    # -- shared behaviour -----------------------------------------------------------
+    @property
+    def n_params(self) -> int:
+        """How many numbers training adjusts; unrolling over more days never changes it."""
+        return int(self.flat.size)
+
+    def copy(self) -> RecurrentModel:
+        twin = type(self)(**self.config(), seed=self.seed)
+        twin.flat[:] = self.flat
+        return twin
+
+    def as_batch(self, xs) -> tuple[np.ndarray, bool]:
+        """Return xs as float (B, T, n_in), and whether the caller gave (B, T)."""
+        xs = np.asarray(xs, dtype=float)
+        squeezed = xs.ndim == 2
+        if squeezed:
+            if self.n_in != 1:
+                raise ValueError(f"xs of shape (B, T) needs n_in = 1; this model has n_in = {self.n_in}")
+            xs = xs[:, :, None]
+        if xs.ndim != 3 or xs.shape[2] != self.n_in:
+            raise ValueError(f"xs must have shape (B, T) or (B, T, {self.n_in}), got {xs.shape}")
+        if xs.shape[1] < 1:
+            raise ValueError("a sequence needs at least one time step")
+        return xs, squeezed
+
+    def predict(self, xs) -> np.ndarray:
+        """The last step's output for each sequence: shape (B, n_out)."""
+        return self.forward(xs).y
+
+    def gradients(self, xs, ys, loss: str = "mse", truncate: int | None = None) -> tuple[float, Gradients]:
+        """The loss and everything BPTT computes (parameters, per-step pieces, inputs)."""
+        trace = self.forward(xs)
+        ys = np.asarray(ys, dtype=float).reshape(trace.y.shape)
+        value, dy = loss_and_dy(trace.y, ys, loss)
+        return value, self.backward(trace, dy, truncate)
+
+    def loss_and_grads(self, xs, ys, loss: str = "mse", truncate: int | None = None):
+        """The loss (a float) and its gradient for every parameter (same keys and shapes)."""
+        value, grads = self.gradients(xs, ys, loss, truncate)
+        return value, grads.params
+
+    def input_gradients(self, xs) -> np.ndarray:
+        """d y_T / d x_t for every step t: shape (B, T) for (B, T) input, else (B, T, n_in).
+
+        With several outputs this is the gradient of their sum.
+        """
+        trace = self.forward(xs)
+        grads = self.backward(trace, np.ones_like(trace.y))
+        return grads.inputs[:, :, 0] if trace.squeezed else grads.inputs

@@ -1,0 +1,147 @@
+"""A resumable training loop that yields one record per step, for live charts.
+
+    trainer = Trainer(model, xs, ys, optimizer="adam", lr=0.05, seed=0)
+    for record in trainer.run(100):      # call again later to continue where it stopped
+        print(record.step, record.loss, record.grad_norm)
+
+A step whose loss or gradient is not finite is not applied: training stops with a
+typed reason in ``trainer.divergence`` and the model keeps its last finite weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .base import RecurrentModel, views_of
+from .losses import loss_and_dy
+from .optim import clip_gradient, make_optimizer
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Why a run stopped: ``cause`` is 'loss' or 'gradient'; ``step`` is the step that failed."""
+
+    cause: str
+    step: int
+    message: str
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised by ``Trainer.fit`` when a run diverges; carries the ``Divergence``."""
+
+    def __init__(self, divergence: Divergence):
+        super().__init__(divergence.message)
+        self.divergence = divergence
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One training step: the loss and gradient norm measured before the update
+    (``grad_norm`` before clipping), whether clipping acted, and the parameters after it."""
+
+    step: int
+    loss: float
+    grad_norm: float
+    clipped: bool
+    flat: np.ndarray
+    shapes: dict
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return views_of(self.flat, self.shapes)
+
+
+class Trainer:
+    """Trains ``model`` on (xs, ys) with BPTT; state survives between calls to ``run``.
+
+    ``optimizer``: 'sgd', 'momentum' or 'adam'; ``clip``: 'none', 'norm' or 'value'
+    with ``clip_threshold``; ``batch_size``: None for full batch, else seeded
+    mini-batches drawn without replacement each epoch. ``lr``, ``clip`` and
+    ``clip_threshold`` may be changed between calls; the model and optimiser state stay.
+    """
+
+    def __init__(self, model: RecurrentModel, xs, ys, optimizer: str = "adam", lr: float = 0.01,
+                 clip: str = "none", clip_threshold: float = 1.0, batch_size: int | None = None,
+                 seed: int = 0, loss: str = "mse", truncate: int | None = None):
+        self.model = model
+        self.xs, _ = model.as_batch(xs)
+        self.ys = np.asarray(ys, dtype=float).reshape(len(self.xs), model.n_out)
+        if not (np.all(np.isfinite(self.xs)) and np.all(np.isfinite(self.ys))):
+            raise ValueError("training data must be finite numbers")
+        self.optimizer = make_optimizer(optimizer, lr)
+        self.clip, self.clip_threshold = clip, float(clip_threshold)
+        self.batch_size = None if not batch_size or batch_size >= len(self.xs) else int(batch_size)
+        self.loss, self.truncate = loss, truncate
+        self.step = 0
+        self.divergence: Divergence | None = None
+        self._rng = np.random.default_rng(seed)
+        self._order: np.ndarray = np.empty(0, dtype=int)
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self.optimizer.lr = float(value)
+
+    def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.batch_size is None:
+            return self.xs, self.ys
+        if self._order.size < self.batch_size:
+            self._order = self._rng.permutation(len(self.xs))
+        idx, self._order = self._order[: self.batch_size], self._order[self.batch_size :]
+        return self.xs[idx], self.ys[idx]
+
+    def _stop(self, cause: str, what: str) -> None:
+        self.divergence = Divergence(
+            cause, self.step + 1,
+            f"Training diverged at step {self.step + 1}: the {what} is no longer a finite number. "
+            "The weights were kept from the last finite step. Try a smaller learning rate or turn on "
+            "gradient clipping.",
+        )
+
+    def run(self, n_steps: int) -> Iterator[StepRecord]:
+        """Take up to ``n_steps`` steps, yielding a record after each; stops early on divergence."""
+        model = self.model
+        for _ in range(int(n_steps)):
+            if self.divergence is not None:
+                return
+            xs, ys = self._next_batch()
+            with np.errstate(all="ignore"):
+                trace = model.forward(xs)
+                value, dy = loss_and_dy(trace.y, ys, self.loss)
+                if not np.isfinite(value):
+                    self._stop("loss", "loss")
+                    return
+                grad = model.backward(trace, dy, self.truncate).flat
+                norm = float(np.sqrt(np.dot(grad, grad)))
+                if not np.isfinite(norm):
+                    self._stop("gradient", "gradient")
+                    return
+                grad, clipped = clip_gradient(grad, self.clip, self.clip_threshold)
+                before = model.flat.copy()
+                self.optimizer.step(model.flat, grad)
+                if not np.all(np.isfinite(model.flat)):
+                    model.flat[:] = before
+                    self._stop("loss", "update")
+                    return
+            self.step += 1
+            yield StepRecord(self.step, value, norm, clipped, model.flat.copy(), model.param_shapes)
+
+    def fit(self, n_steps: int) -> list[StepRecord]:
+        """Run ``n_steps`` and return the records; raise ``TrainingDiverged`` if it diverges."""
+        records = list(self.run(n_steps))
+        if self.divergence is not None:
+            raise TrainingDiverged(self.divergence)
+        return records
+
+    def evaluate(self, xs=None, ys=None) -> float:
+        """The loss on (xs, ys), by default the training data, at the current weights."""
+        xs = self.xs if xs is None else xs
+        ys = self.ys if ys is None else ys
+        y = self.model.predict(xs)
+        return loss_and_dy(y, np.asarray(ys, dtype=float).reshape(y.shape), self.loss)[0]

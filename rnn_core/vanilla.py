@@ -1,0 +1,148 @@
+"""The vanilla RNN of the lesson, generalised to H hidden units, with exact BPTT.
+
+    h_0 = 0
+    h_t = act(x_t @ w1 + h_(t-1) @ w2 + b1)      for t = 1 .. T (oldest input first)
+    y_t = h_t @ w3 + b2                          the prediction is y_T
+
+Shapes: w1 (n_in, H), w2 (H, H), b1 (H,), w3 (H, n_out), b2 (n_out,). Every time
+step reuses the same five parameters, so unrolling over more days adds no
+parameters. The backward loop below mirrors the forward loop step for step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import activate, check_activation, slope
+from .base import Gradients, RecurrentModel, views_of
+
+# The lesson's weights ("the StatLand weights"): they reproduce the four rules.
+STATQUEST_WEIGHTS = {"w1": 1.8, "b1": 0.0, "w2": -0.5, "w3": 1.1, "b2": 0.0}
+
+
+@dataclass
+class VanillaTrace:
+    """Every number of a forward pass, step by step; what the StatLand diagram draws.
+
+    Arrays are (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
+    ``input_term`` x_t @ w1, ``recurrent_term`` h_(t-1) @ w2, ``pre_activation`` the
+    sum with b1, ``hidden`` h_t, ``outputs`` y_t (intermediate outputs are kept but
+    only the last is the prediction), and ``y`` = y_T of shape (B, n_out).
+    """
+
+    xs: np.ndarray
+    input_term: np.ndarray
+    recurrent_term: np.ndarray
+    bias: np.ndarray
+    pre_activation: np.ndarray
+    hidden: np.ndarray
+    outputs: np.ndarray
+    y: np.ndarray
+    activation: str
+    squeezed: bool = False
+
+    @property
+    def h_prev(self) -> np.ndarray:
+        """h_(t-1) for each step t, starting from h_0 = 0: shape (B, T, H)."""
+        h0 = np.zeros_like(self.hidden[:, :1])
+        return np.concatenate([h0, self.hidden[:, :-1]], axis=1)
+
+
+class VanillaRNN(RecurrentModel):
+    """A vanilla (Elman) RNN with the lesson's parameter names.
+
+    Initialisation (seeded): w1, w2 and w3 are drawn uniformly from (-k, k) with
+    k = 1 / sqrt(H), as PyTorch does; b2 = 0; b1 = 0.1 for ReLU (so a fresh unit is
+    not dead on all-zero inputs) and 0 otherwise.
+    """
+
+    kind = "vanilla"
+
+    def __init__(self, n_hidden: int = 1, activation: str = "relu", n_in: int = 1, n_out: int = 1,
+                 seed: int | None = 0):
+        self.activation = check_activation(activation)
+        super().__init__(n_hidden=n_hidden, n_in=n_in, n_out=n_out, seed=seed)
+
+    def _param_shapes(self):
+        n_in, H, n_out = self.n_in, self.n_hidden, self.n_out
+        return {"w1": (n_in, H), "w2": (H, H), "b1": (H,), "w3": (H, n_out), "b2": (n_out,)}
+
+    def _init_params(self, rng):
+        k = 1.0 / np.sqrt(self.n_hidden)
+        for name in ("w1", "w2", "w3"):
+            self._views[name][...] = rng.uniform(-k, k, self.param_shapes[name])
+        self._views["b1"][...] = 0.1 if self.activation == "relu" else 0.0
+        self._views["b2"][...] = 0.0
+
+    def config(self) -> dict:
+        return {**super().config(), "activation": self.activation}
+
+    def forward(self, xs) -> VanillaTrace:
+        """Run the sequences oldest to newest and keep every intermediate number."""
+        xs, squeezed = self.as_batch(xs)
+        p = self._views
+        B, T, _ = xs.shape
+        input_term = xs @ p["w1"]
+        recurrent_term = np.empty_like(input_term)
+        pre = np.empty_like(input_term)
+        hidden = np.empty_like(input_term)
+        h = np.zeros((B, self.n_hidden))
+        with np.errstate(over="ignore", invalid="ignore"):
+            for t in range(T):
+                recurrent_term[:, t] = h @ p["w2"]
+                pre[:, t] = input_term[:, t] + recurrent_term[:, t] + p["b1"]
+                h = hidden[:, t] = activate(self.activation, pre[:, t])
+            outputs = hidden @ p["w3"] + p["b2"]
+        return VanillaTrace(xs, input_term, recurrent_term, p["b1"].copy(), pre, hidden, outputs,
+                            outputs[:, -1].copy(), self.activation, squeezed)
+
+    def backward(self, trace: VanillaTrace, dy: np.ndarray, truncate: int | None = None) -> Gradients:
+        """Backpropagation through time: the forward loop run in reverse.
+
+        ``dy`` is d loss / d y_T, shape (B, n_out). With ``truncate = k`` the error
+        flows back through the last k steps only.
+        """
+        p = self._views
+        B, T, H = trace.hidden.shape
+        flat = np.zeros_like(self.flat)
+        g = views_of(flat, self.param_shapes)
+        with np.errstate(over="ignore", invalid="ignore"):
+            g["w3"][...] = trace.hidden[:, -1].T @ dy
+            g["b2"][...] = dy.sum(axis=0)
+            slopes = slope(self.activation, trace.pre_activation, trace.hidden)
+            dz = np.zeros_like(trace.hidden)
+            dh = dy @ p["w3"].T
+            first = 0 if truncate is None else max(0, T - int(truncate))
+            for t in reversed(range(first, T)):
+                dz[:, t] = dh * slopes[:, t]
+                dh = dz[:, t] @ p["w2"].T
+            # The shared parameters' gradients are sums of per-step contributions.
+            h_prev = trace.h_prev
+            dz2 = dz.reshape(B * T, H)
+            g["w1"][...] = trace.xs.reshape(B * T, -1).T @ dz2
+            g["w2"][...] = h_prev.reshape(B * T, H).T @ dz2
+            g["b1"][...] = dz2.sum(axis=0)
+            inputs = dz @ p["w1"].T
+
+        def per_step():
+            return {
+                "w1": np.einsum("bti,bth->tih", trace.xs, dz),
+                "w2": np.einsum("bti,bth->tih", h_prev, dz),
+                "b1": dz.sum(axis=0),
+            }
+
+        return Gradients(g, flat, inputs, per_step)
+
+
+def statquest_rnn() -> VanillaRNN:
+    """The lesson's one-unit ReLU network with the StatLand weights.
+
+    w1 = 1.8, b1 = 0, w2 = -0.5, w3 = 1.1, b2 = 0. On the four StatLand rules it
+    predicts 0, 0.99, 0, 0.99 (low, high, low, high).
+    """
+    model = VanillaRNN(n_hidden=1, activation="relu", seed=0)
+    for name, value in STATQUEST_WEIGHTS.items():
+        model.params[name] = value
+    return model
