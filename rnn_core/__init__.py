@@ -1,8 +1,8 @@
 """rnn_core: a small NumPy engine for vanilla RNNs, LSTMs and GRUs, built for teaching.
 
-    import rnn_core as rc
-    m = rc.statquest_rnn()
-    m.predict([[0, 0.5]])        # -> [[0.99]]: (low, medium) predicts high
+import rnn_core as rc
+m = rc.statquest_rnn()
+m.predict([[0, 0.5]])        # -> [[0.99]]: (low, medium) predicts high
 """
 
 from .activations import ACTIVATIONS, MAX_SLOPE
@@ -11,6 +11,15 @@ from .losses import LOSSES, loss_and_dy
 from .vanilla import STATQUEST_WEIGHTS, VanillaRNN, VanillaTrace, statquest_rnn
 
 __all__ = [
-    "ACTIVATIONS", "MAX_SLOPE", "Gradients", "ParamDict", "RecurrentModel", "LOSSES", "loss_and_dy",
-    "STATQUEST_WEIGHTS", "VanillaRNN", "VanillaTrace", "statquest_rnn",
+    "ACTIVATIONS",
+    "MAX_SLOPE",
+    "Gradients",
+    "ParamDict",
+    "RecurrentModel",
+    "LOSSES",
+    "loss_and_dy",
+    "STATQUEST_WEIGHTS",
+    "VanillaRNN",
+    "VanillaTrace",
+    "statquest_rnn",
 ]

@@ -63,9 +63,20 @@ class Trainer:
     ``clip_threshold`` may be changed between calls; the model and optimiser state stay.
     """
 
-    def __init__(self, model: RecurrentModel, xs, ys, optimizer: str = "adam", lr: float = 0.01,
-                 clip: str = "none", clip_threshold: float = 1.0, batch_size: int | None = None,
-                 seed: int = 0, loss: str = "mse", truncate: int | None = None):
+    def __init__(
+        self,
+        model: RecurrentModel,
+        xs,
+        ys,
+        optimizer: str = "adam",
+        lr: float = 0.01,
+        clip: str = "none",
+        clip_threshold: float = 1.0,
+        batch_size: int | None = None,
+        seed: int = 0,
+        loss: str = "mse",
+        truncate: int | None = None,
+    ):
         self.model = model
         self.xs, _ = model.as_batch(xs)
         self.ys = np.asarray(ys, dtype=float).reshape(len(self.xs), model.n_out)
@@ -98,7 +109,8 @@ class Trainer:
 
     def _stop(self, cause: str, what: str) -> None:
         self.divergence = Divergence(
-            cause, self.step + 1,
+            cause,
+            self.step + 1,
             f"Training diverged at step {self.step + 1}: the {what} is no longer a finite number. "
             "The weights were kept from the last finite step. Try a smaller learning rate or turn on "
             "gradient clipping.",

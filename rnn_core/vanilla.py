@@ -60,8 +60,9 @@ class VanillaRNN(RecurrentModel):
 
     kind = "vanilla"
 
-    def __init__(self, n_hidden: int = 1, activation: str = "relu", n_in: int = 1, n_out: int = 1,
-                 seed: int | None = 0):
+    def __init__(
+        self, n_hidden: int = 1, activation: str = "relu", n_in: int = 1, n_out: int = 1, seed: int | None = 0
+    ):
         self.activation = check_activation(activation)
         super().__init__(n_hidden=n_hidden, n_in=n_in, n_out=n_out, seed=seed)
 
@@ -95,8 +96,18 @@ class VanillaRNN(RecurrentModel):
                 pre[:, t] = input_term[:, t] + recurrent_term[:, t] + p["b1"]
                 h = hidden[:, t] = activate(self.activation, pre[:, t])
             outputs = hidden @ p["w3"] + p["b2"]
-        return VanillaTrace(xs, input_term, recurrent_term, p["b1"].copy(), pre, hidden, outputs,
-                            outputs[:, -1].copy(), self.activation, squeezed)
+        return VanillaTrace(
+            xs,
+            input_term,
+            recurrent_term,
+            p["b1"].copy(),
+            pre,
+            hidden,
+            outputs,
+            outputs[:, -1].copy(),
+            self.activation,
+            squeezed,
+        )
 
     def backward(self, trace: VanillaTrace, dy: np.ndarray, truncate: int | None = None) -> Gradients:
         """Backpropagation through time: the forward loop run in reverse.
