@@ -10,8 +10,9 @@ typed reason in ``trainer.divergence`` and the model keeps its last finite weigh
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -144,6 +145,18 @@ class Trainer:
             self.step += 1
             yield StepRecord(self.step, value, norm, clipped, model.flat.copy(), model.param_shapes)
 
+    def run_for(self, seconds: float, max_steps: int) -> Iterator[StepRecord]:
+        """Like ``run``, but also stop once ``seconds`` of wall time have passed.
+
+        A live page calls this once per tick so the page stays responsive whatever the
+        model's size: big models take fewer steps per tick, small ones more.
+        """
+        deadline = time.perf_counter() + seconds
+        for record in self.run(max_steps):
+            yield record
+            if time.perf_counter() >= deadline:
+                return
+
     def fit(self, n_steps: int) -> list[StepRecord]:
         """Run ``n_steps`` and return the records; raise ``TrainingDiverged`` if it diverges."""
         records = list(self.run(n_steps))
@@ -157,3 +170,34 @@ class Trainer:
         ys = self.ys if ys is None else ys
         y = self.model.predict(xs)
         return loss_and_dy(y, np.asarray(ys, dtype=float).reshape(y.shape), self.loss)[0]
+
+
+@dataclass
+class History:
+    """A run's records as growing lists, ready for charts: step, loss, grad_norm, clipped,
+    and each parameter's values (``params[name]``, flattened) when the model is small."""
+
+    param_names: tuple[str, ...] = ()
+    step: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+    clipped: list[bool] = field(default_factory=list)
+    params: dict[str, list[float]] = field(default_factory=dict)
+
+    @classmethod
+    def for_model(cls, model: RecurrentModel, max_tracked: int = 5) -> History:
+        """Track every parameter of models with at most ``max_tracked`` numbers (the 1-unit RNN)."""
+        names = tuple(model.param_shapes) if model.n_params <= max_tracked else ()
+        return cls(param_names=names, params={name: [] for name in names})
+
+    def add(self, record: StepRecord) -> None:
+        self.step.append(record.step)
+        self.loss.append(record.loss)
+        self.grad_norm.append(record.grad_norm)
+        self.clipped.append(record.clipped)
+        if self.param_names:
+            for name, value in zip(self.param_names, record.flat, strict=False):
+                self.params[name].append(float(value))
+
+    def __len__(self) -> int:
+        return len(self.step)
