@@ -1,0 +1,1 @@
+"""Shared pieces of Unrolled's pages: number formatting, Altair chart builders, the diagram."""
