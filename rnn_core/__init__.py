@@ -8,6 +8,8 @@ m.predict([[0, 0.5]])        # -> [[0.99]]: (low, medium) predicts high
 from .activations import ACTIVATIONS, MAX_SLOPE
 from .base import Gradients, ParamDict, RecurrentModel
 from .losses import LOSSES, loss_and_dy
+from .optim import CLIPPING, OPTIMIZERS, SGD, Adam, Momentum, clip_gradient, make_optimizer
+from .train import Divergence, History, StepRecord, Trainer, TrainingDiverged
 from .vanilla import STATQUEST_WEIGHTS, VanillaRNN, VanillaTrace, statquest_rnn
 
 __all__ = [
@@ -18,6 +20,18 @@ __all__ = [
     "RecurrentModel",
     "LOSSES",
     "loss_and_dy",
+    "CLIPPING",
+    "OPTIMIZERS",
+    "SGD",
+    "Adam",
+    "Momentum",
+    "clip_gradient",
+    "make_optimizer",
+    "Divergence",
+    "History",
+    "StepRecord",
+    "Trainer",
+    "TrainingDiverged",
     "STATQUEST_WEIGHTS",
     "VanillaRNN",
     "VanillaTrace",
