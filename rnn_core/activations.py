@@ -62,6 +62,23 @@ def slope(name: str, z: np.ndarray, h: np.ndarray) -> np.ndarray:
     raise ValueError(f"unknown activation {name!r}")
 
 
+def slope_into(name: str, z: np.ndarray, h: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``slope`` written into a preallocated ``out`` (the training loop's hot path)."""
+    if name == "relu":
+        np.greater(z, 0.0, out=out)
+    elif name == "tanh":
+        np.multiply(h, h, out=out)
+        np.subtract(1.0, out, out=out)
+    elif name == "sigmoid":
+        np.subtract(1.0, h, out=out)
+        out *= h
+    elif name == "identity":
+        out.fill(1.0)
+    else:
+        raise ValueError(f"unknown activation {name!r}")
+    return out
+
+
 def log10_slope(name: str, z: np.ndarray) -> np.ndarray:
     """log10 of the activation's slope at ``z``, computed from ``z`` so it never underflows.
 

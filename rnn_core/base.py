@@ -166,6 +166,19 @@ class RecurrentModel:
         value, grads = self.gradients(xs, ys, loss, truncate)
         return value, grads.params
 
+    def loss_and_flat_grad(
+        self, xs: np.ndarray, ys: np.ndarray, loss: str = "mse", truncate: int | None = None
+    ) -> tuple[float, np.ndarray]:
+        """The training loop's hot path: loss and the gradient as one flat array.
+
+        ``xs`` must already be (B, T, n_in) float and ``ys`` (B, n_out). Models may
+        override this with a faster fused version that reuses work buffers; the
+        returned array may then be overwritten by the next call.
+        """
+        trace = self.forward(xs)
+        value, dy = loss_and_dy(trace.y, ys, loss)
+        return value, self.backward(trace, dy, truncate).flat
+
     def input_gradients(self, xs) -> np.ndarray:
         """d y_T / d x_t for every step t: shape (B, T) for (B, T) input, else (B, T, n_in).
 

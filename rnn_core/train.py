@@ -91,6 +91,7 @@ class Trainer:
         self.divergence: Divergence | None = None
         self._rng = np.random.default_rng(seed)
         self._order: np.ndarray = np.empty(0, dtype=int)
+        self._last_finite = model.flat.copy()
 
     @property
     def lr(self) -> float:
@@ -125,21 +126,19 @@ class Trainer:
                 return
             xs, ys = self._next_batch()
             with np.errstate(all="ignore"):
-                trace = model.forward(xs)
-                value, dy = loss_and_dy(trace.y, ys, self.loss)
+                value, grad = model.loss_and_flat_grad(xs, ys, self.loss, self.truncate)
                 if not np.isfinite(value):
                     self._stop("loss", "loss")
                     return
-                grad = model.backward(trace, dy, self.truncate).flat
                 norm = float(np.sqrt(np.dot(grad, grad)))
                 if not np.isfinite(norm):
                     self._stop("gradient", "gradient")
                     return
                 grad, clipped = clip_gradient(grad, self.clip, self.clip_threshold)
-                before = model.flat.copy()
+                np.copyto(self._last_finite, model.flat)
                 self.optimizer.step(model.flat, grad)
-                if not np.all(np.isfinite(model.flat)):
-                    model.flat[:] = before
+                if not np.isfinite(model.flat).all():
+                    model.flat[:] = self._last_finite
                     self._stop("loss", "update")
                     return
             self.step += 1

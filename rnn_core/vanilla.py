@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import activate, check_activation, slope
+from .activations import activate, check_activation, slope, slope_into
 from .base import Gradients, RecurrentModel, views_of
+from .losses import loss_and_dy
 
 # The lesson's weights ("the StatLand weights"): they reproduce the four rules.
 STATQUEST_WEIGHTS = {"w1": 1.8, "b1": 0.0, "w2": -0.5, "w3": 1.1, "b2": 0.0}
@@ -79,6 +80,11 @@ class VanillaRNN(RecurrentModel):
 
     def config(self) -> dict:
         return {**super().config(), "activation": self.activation}
+
+    _workspace: _Workspace | None = None
+
+    def loss_and_flat_grad(self, xs, ys, loss="mse", truncate=None):
+        return _fused_loss_grad(self, xs, ys, loss, truncate)
 
     def forward(self, xs) -> VanillaTrace:
         """Run the sequences oldest to newest and keep every intermediate number."""
@@ -145,6 +151,81 @@ class VanillaRNN(RecurrentModel):
             }
 
         return Gradients(g, flat, inputs, per_step)
+
+
+class _Workspace:
+    """Work buffers of the fused training step, reused while the batch shape stays the same."""
+
+    def __init__(self, model: VanillaRNN, B: int, T: int):
+        H = model.n_hidden
+        self.shape = (B, T)
+        self.pre = np.empty((T, B, H))  # time-major, so each step's slice is contiguous
+        self.hidden = np.zeros((T + 1, B, H))  # hidden[0] is h_0 = 0
+        self.tmp = np.empty((B, H))
+        self.dz = np.empty((T, B, H))
+        self.slopes = np.empty((T, B, H))
+        self.grad = np.zeros_like(model.flat)
+        self.g = views_of(self.grad, model.param_shapes)
+
+
+def _fused_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None):
+    """Forward and backward in one pass with reused buffers: the same maths as forward/backward.
+
+    The trace objects of ``forward`` are skipped, arrays are time-major so each
+    step's slice is contiguous, and one hidden unit multiplies by a scalar w2
+    instead of calling matmul.
+    """
+    B, T, _ = xs.shape
+    ws = model._workspace
+    if ws is None or ws.shape != (B, T):
+        ws = model._workspace = _Workspace(model, B, T)
+    p, g, act = model._views, ws.g, model.activation
+    pre, hidden, tmp = ws.pre, ws.hidden, ws.tmp
+    H = model.n_hidden
+    xt = xs.transpose(1, 0, 2)
+    if model.n_in == 1:
+        np.multiply(xt, p["w1"], out=pre)  # an outer product: cheaper than a matmul
+    else:
+        np.matmul(xt, p["w1"], out=pre)
+    pre += p["b1"]
+    w2 = p["w2"]
+    w2_scalar = float(w2[0, 0]) if H == 1 else None
+    for t in range(T):
+        z = pre[t]
+        if t:
+            if H == 1:
+                np.multiply(hidden[t], w2_scalar, out=tmp)
+            else:
+                np.matmul(hidden[t], w2, out=tmp)
+            z += tmp
+        if act == "relu":
+            np.maximum(z, 0.0, out=hidden[t + 1])
+        elif act == "tanh":
+            np.tanh(z, out=hidden[t + 1])
+        else:
+            hidden[t + 1] = activate(act, z)
+    h_last = hidden[T]
+    y = h_last @ p["w3"] + p["b2"]
+    value, dy = loss_and_dy(y, ys, loss)
+
+    np.matmul(h_last.T, dy, out=g["w3"])
+    np.sum(dy, axis=0, out=g["b2"])
+    slopes = slope_into(act, pre, hidden[1:], ws.slopes)
+    dh = dy @ p["w3"].T
+    first = 0 if truncate is None else max(0, T - int(truncate))
+    dz = ws.dz
+    dz[:first] = 0.0
+    for t in reversed(range(first, T)):
+        np.multiply(dh, slopes[t], out=dz[t])
+        if H == 1:
+            dh = dz[t] * w2_scalar
+        else:
+            dh = dz[t] @ w2.T
+    dz2 = dz.reshape(T * B, H)
+    np.matmul(xt.reshape(T * B, -1).T, dz2, out=g["w1"])
+    np.matmul(hidden[:T].reshape(T * B, H).T, dz2, out=g["w2"])
+    np.sum(dz2, axis=0, out=g["b1"])
+    return value, ws.grad
 
 
 def statquest_rnn() -> VanillaRNN:
