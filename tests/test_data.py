@@ -1,0 +1,166 @@
+"""StatLand levels and rules, the simulator, stock windows and the CSV reader."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rnn_core as rc
+from rnn_core import data
+
+
+def test_levels_round_trip_and_nearest_word():
+    for word, value in data.LEVELS.items():
+        assert data.encode(word) == value
+        assert data.decode(value) == word
+    assert data.decode(0.2) == "low"
+    assert data.decode(0.74) == "medium"
+    assert data.decode(0.99) == "high"
+    assert data.decode(float("nan")) == "undefined"
+    with pytest.raises(ValueError, match="not a StatLand price"):
+        data.encode("very high")
+
+
+def test_four_rules_are_the_lessons():
+    xs, ys = data.four_rules()
+    words = [(data.decode(a), data.decode(b), data.decode(y)) for (a, b), (y,) in zip(xs, ys, strict=True)]
+    assert words == [
+        ("low", "low", "low"),
+        ("low", "medium", "high"),
+        ("high", "medium", "low"),
+        ("high", "high", "high"),
+    ]
+
+
+def test_next_day_table_agrees_with_rules_and_with_the_statland_network():
+    model = rc.statquest_rnn()
+    for (a, b), nxt in data.RULES:
+        assert data.NEXT_DAY[(a, b)] == nxt
+    for (a, b), nxt in data.NEXT_DAY.items():
+        prediction = model.predict([[data.LEVELS[a], data.LEVELS[b]]])[0, 0]
+        assert data.decode(min(prediction, 1.0)) == nxt
+    assert len(data.NEXT_DAY) == 9
+
+
+@given(st.integers(1, 40), st.integers(2, 30), st.integers(0, 2**32 - 1))
+@settings(max_examples=30, deadline=None)
+def test_simulated_sequences_follow_the_rules(n, length, seed):
+    xs, ys = data.simulate_statland(n, length, seed=seed)
+    assert xs.shape == (n, length) and ys.shape == (n, 1)
+    assert set(np.unique(np.concatenate([xs.ravel(), ys.ravel()]))) <= {0.0, 0.5, 1.0}
+    for row, (target,) in zip(xs, ys, strict=True):
+        assert data.NEXT_DAY[(data.decode(row[-2]), data.decode(row[-1]))] == data.decode(target)
+
+
+def test_simulator_is_seeded_and_noise_free_sequences_obey_every_step():
+    a = data.simulate_statland(50, 8, seed=3)
+    b = data.simulate_statland(50, 8, seed=3)
+    c = data.simulate_statland(50, 8, seed=4)
+    assert np.array_equal(a[0], b[0]) and not np.array_equal(a[0], c[0])
+    xs, _ = data.simulate_statland(50, 8, seed=1, noise=0.0)
+    for row in xs:
+        for t in range(2, 8):
+            assert data.NEXT_DAY[(data.decode(row[t - 2]), data.decode(row[t - 1]))] == data.decode(row[t])
+    with pytest.raises(ValueError, match="at least 2 days"):
+        data.simulate_statland(5, 1)
+
+
+def test_stock_prices_are_monthly_closes_in_date_order():
+    series = data.stock_prices("ibm")
+    assert len(series.prices) == 123
+    assert np.all(np.diff(series.dates.astype("datetime64[D]").astype(int)) > 0)
+    assert np.all(series.prices > 0)
+    with pytest.raises(ValueError, match="unknown ticker"):
+        data.stock_prices("XYZ")
+
+
+def test_windows_scale_with_the_training_part_only():
+    prices = np.array([10.0, 12, 11, 13, 15, 14, 30, 40])
+    w = data.make_windows(prices, 3, train_fraction=0.6)
+    # 5 samples; 3 train. Training sees prices[:6] (min 10, max 15).
+    assert w.train_xs.shape == (3, 3) and w.test_xs.shape == (2, 3)
+    assert (w.low, w.high) == (10.0, 15.0)
+    assert np.allclose(w.unscale(w.train_xs[0]), [10, 12, 11])
+    assert np.allclose(w.unscale(w.train_ys[:, 0]), [13, 15, 14])
+    assert np.allclose(w.unscale(w.test_ys[:, 0]), [30, 40])
+    assert w.test_ys.max() > 1  # the future may leave the training range
+    levels = data.make_windows(prices, 3, train_fraction=0.6, levels=True)
+    assert set(np.unique(levels.train_xs)) <= {0.0, 0.5, 1.0}
+
+
+def test_windows_refuse_impossible_settings():
+    with pytest.raises(ValueError, match="too few"):
+        data.make_windows([1.0, 2.0, 3.0], 2)
+    with pytest.raises(ValueError, match="never change"):
+        data.make_windows([5.0] * 10, 3)
+    with pytest.raises(ValueError, match="finite"):
+        data.make_windows([1.0, np.nan, 3, 4, 5], 2)
+
+
+def test_csv_finds_close_column_and_sorts_by_date():
+    raw = (
+        b"Date,Open,Close,Volume\n2020-01-03,1,30,100\n2020-01-01,1,10,100\n2020-01-02,1,20,100\n"
+        + b"".join(f"2020-02-0{i},1,{40 + i},100\n".encode() for i in range(1, 5))
+    )
+    series = data.read_price_csv(raw)
+    assert series.column == "Close"
+    assert list(series.prices[:3]) == [10, 20, 30]
+    assert any("Sorted" in note for note in series.notes)
+
+
+def test_csv_prefers_adjusted_close_and_reads_semicolons_and_dollars():
+    raw = b"date;close;adj close\n" + b"".join(f"2021-0{i}-01;${i},000;{i}\n".encode() for i in range(1, 8))
+    series = data.read_price_csv(raw)
+    assert series.column == "adj close"
+    assert list(series.prices) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_csv_single_column_with_or_without_header():
+    assert list(data.read_price_csv(b"1\n2\n3\n4\n5\n6\n").prices) == [1, 2, 3, 4, 5, 6]
+    assert data.read_price_csv(b"value\n1\n2\n3\n4\n5\n6\n7\n").column == "value"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"Close\n", "no rows"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a text file"),
+        (b"name,city\nann,paris\nbob,rome\n", "no column of numbers"),
+        (b"a,b\n1,2\n3,4\n5,6\n", "several numeric columns"),
+        (b"Close\n1\n2\nabc\n4\n5\n6\n", "row 4 .*'abc'.*not a number"),
+        (b"Close\n1\n2\n3\ninf\n5\n6\n", "row 5 .*not a finite number"),
+        (b"Close\n1\nnan\n3\n4\n5\n6\n", "row 3 .*not a finite number"),
+        (b"Close\n1\n2\n3\n", "at least 6"),
+        (b'"x\n1,2\n', "not a well-formed CSV"),
+    ],
+)
+def test_csv_refuses_bad_files_with_a_reason(raw, message):
+    with pytest.raises(data.CsvError, match=message):
+        data.read_price_csv(raw)
+
+
+def test_csv_size_cap_is_checked_before_parsing():
+    with pytest.raises(data.CsvError, match="limit"):
+        data.read_price_csv(b"1\n" * 100, max_bytes=50)
+
+
+def test_csv_skips_blank_prices_with_a_note():
+    series = data.read_price_csv(
+        b"Date,Close\n2020-01-01,1\n2020-01-02,\n"
+        + b"".join(f"2020-01-1{i},{i}\n".encode() for i in range(6))
+    )
+    assert len(series.prices) == 7
+    assert any("no price" in note for note in series.notes)
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=150, deadline=None)
+def test_csv_reader_never_fails_unexplained(raw):
+    try:
+        series = data.read_price_csv(raw)
+    except data.CsvError as error:
+        assert str(error)
+    else:
+        assert np.all(np.isfinite(series.prices)) and len(series.prices) >= data.MIN_PRICES
