@@ -71,7 +71,7 @@ with controls:
             key=f"sl_rule{i + 1}",
             on_click=apply_preset,
             args=(words,),
-            use_container_width=True,
+            width="stretch",
         )
     n_days = st.slider("Number of days", 2, MAX_DAYS, 2, key="sl_days", bind="query-params")
     day_words = []
@@ -148,7 +148,7 @@ with st.container(key="sl_prediction"):
 
 st.graphviz_chart(
     diagram.unrolled_dot(trace, day_words, model.params, prediction_word),
-    use_container_width=True,
+    width="stretch",
 )
 st.caption(
     f"The network unrolled over {n_days} days: one copy per day, oldest on the left. Blue wires "

@@ -199,7 +199,7 @@ buttons[0].button(
     type="primary",
     icon=":material/pause:" if run.running else ":material/play_arrow:",
     disabled=run.finished,
-    use_container_width=True,
+    width="stretch",
 )
 buttons[1].button(
     "Step",
@@ -207,10 +207,10 @@ buttons[1].button(
     on_click=step_once,
     icon=":material/skip_next:",
     disabled=run.trainer.divergence is not None,
-    use_container_width=True,
+    width="stretch",
 )
 buttons[2].button(
-    "Reset", key="tr_reset", on_click=reset, icon=":material/restart_alt:", use_container_width=True
+    "Reset", key="tr_reset", on_click=reset, icon=":material/restart_alt:", width="stretch"
 )
 buttons[3].caption(
     f"{dataset.description} · {MODEL_LABELS[model_kind]} with {run.model.n_params} parameters."
@@ -248,7 +248,7 @@ def live_view() -> None:
                 y_title="mean squared error",
                 log_y=log_loss,
             ),
-            use_container_width=True,
+            width="stretch",
             key="tr_loss_chart",
         )
         right.altair_chart(
@@ -261,7 +261,7 @@ def live_view() -> None:
                 y_title="‖gradient‖",
                 log_y=True,
             ),
-            use_container_width=True,
+            width="stretch",
             key="tr_grad_chart",
         )
         if history.param_names:
@@ -284,7 +284,7 @@ def live_view() -> None:
                     color_title="parameter",
                     palette=charts.PARAM_COLOURS,
                 ),
-                use_container_width=True,
+                width="stretch",
                 key="tr_weights_chart",
             )
     else:

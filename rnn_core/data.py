@@ -66,12 +66,14 @@ class CsvError(ValueError):
     """An uploaded price file cannot be used; the message says why and what to do."""
 
 
-def encode(word: str) -> float:
-    """A StatLand word ('low', 'medium', 'high') as its scaled price."""
+def encode(words):
+    """A StatLand word ('low', 'medium', 'high') as its scaled price; a list of words as an array."""
+    if not isinstance(words, str):
+        return np.array([encode(word) for word in words], dtype=float)
     try:
-        return LEVELS[word.strip().lower()]
-    except (KeyError, AttributeError):
-        raise ValueError(f"{word!r} is not a StatLand price; use one of {', '.join(LEVELS)}") from None
+        return LEVELS[words.strip().lower()]
+    except KeyError:
+        raise ValueError(f"{words!r} is not a StatLand price; use one of {', '.join(LEVELS)}") from None
 
 
 def decode(value: float) -> str:

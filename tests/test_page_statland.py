@@ -1,7 +1,7 @@
 """AppTest tests of the Home and StatLand pages: what a learner sees when they click."""
 
 import pytest
-from apptest_support import all_text, assert_clean, open_page
+from apptest_support import all_text, assert_clean, open_page, table_with
 
 STATLAND = "pages/statland.py"
 
@@ -42,7 +42,7 @@ def test_each_rule_preset_shows_the_right_word_with_the_statland_weights(rule, w
 
 def test_all_four_rules_are_ticked_with_the_statland_weights():
     at = open_page(STATLAND)
-    rules = at.dataframe(key="sl_rules").value
+    rules = table_with(at, "match")
     assert list(rules["match"]) == ["✓"] * 4
     assert list(rules["predicted"]) == ["low", "high", "low", "high"]
 
@@ -64,7 +64,7 @@ def test_changing_w2_changes_the_prediction_and_breaks_a_rule():
     assert_clean(at)
     # h1 = 1.8, h2 = relu(0.9 + 0.9) = 1.8, y = 1.98
     assert metric(at, "Output value") == "1.98"
-    rules = at.dataframe(key="sl_rules").value
+    rules = table_with(at, "match")
     assert "✗" in list(rules["match"])
     assert "of the four rules" in all_text(at)
 
@@ -86,7 +86,7 @@ def test_ten_days_still_use_five_parameters():
     assert metric(at, "Parameters") == "5"
     spec = at.get("graphviz_chart")[0].proto.spec
     assert "Day 10" in spec and "Day 11" not in spec
-    assert len(at.dataframe(key="sl_steps").value) == 10
+    assert len(table_with(at, "h = ReLU(sum)")) == 10
 
 
 def test_query_params_open_the_page_with_shared_settings():

@@ -146,7 +146,7 @@ def show_predictions(run) -> None:
             x_title="held-out sample (in time order)",
             y_title=dataset.value_name,
         ),
-        use_container_width=True,
+        width="stretch",
         key="tr_test_chart",
     )
     left, right = st.columns(2)
