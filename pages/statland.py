@@ -11,6 +11,7 @@ from ui.format import number
 from ui.state import PARAM_NAMES, STATLAND_PENDING, WEIGHT_LIMIT, send_weights_to_statland
 
 MAX_DAYS = 10
+DAYS_PER_ROW = 4
 WORDS = list(LEVELS)  # low, medium, high
 DEFAULT_DAYS = ["low", "medium"] + ["medium"] * (MAX_DAYS - 2)
 RULE_XS, RULE_YS = four_rules()
@@ -61,7 +62,7 @@ st.markdown(
     "one-unit network: the last day's output is the prediction for tomorrow."
 )
 
-controls, weights_column = st.columns([3, 2], gap="large")
+controls, weights_column = st.columns(2, gap="large")
 with controls:
     st.markdown("**The four StatLand rules** (click one to load it)")
     rule_columns = st.columns(4)
@@ -74,21 +75,6 @@ with controls:
             width="stretch",
         )
     n_days = st.slider("Number of days", 2, MAX_DAYS, 2, key="sl_days", bind="query-params")
-    day_words = []
-    for row_start in range(0, n_days, 5):
-        row_columns = st.columns(5)
-        for day in range(row_start + 1, min(n_days, row_start + 5) + 1):
-            with row_columns[day - row_start - 1]:
-                day_words.append(
-                    st.segmented_control(
-                        f"Day {day}",
-                        WORDS,
-                        default=DEFAULT_DAYS[day - 1],
-                        required=True,
-                        key=f"sl_day{day}",
-                        bind="query-params",
-                    )
-                )
 
 with weights_column:
     st.markdown("**Weights** (shared by every day)")
@@ -127,6 +113,23 @@ with weights_column:
             kind, text = st.session_state.pop("sl_upload_message")
             (st.error if kind == "error" else st.success)(text)
 
+st.markdown("**Prices, oldest day first**")
+day_words = []
+for row_start in range(0, n_days, DAYS_PER_ROW):
+    row_columns = st.columns(DAYS_PER_ROW)
+    for day in range(row_start + 1, min(n_days, row_start + DAYS_PER_ROW) + 1):
+        with row_columns[day - row_start - 1]:
+            day_words.append(
+                st.segmented_control(
+                    f"Day {day}",
+                    WORDS,
+                    default=DEFAULT_DAYS[day - 1],
+                    required=True,
+                    key=f"sl_day{day}",
+                    bind="query-params",
+                )
+            )
+
 model = rc.statquest_rnn()
 for name, value in params.items():
     model.params[name] = value
@@ -148,7 +151,8 @@ with st.container(key="sl_prediction"):
 
 st.graphviz_chart(
     diagram.unrolled_dot(trace, day_words, model.params, prediction_word),
-    width="stretch",
+    # A short sequence at its natural size; a long one shrinks to fit the page.
+    width="stretch" if n_days > 4 else "content",
 )
 st.caption(
     f"The network unrolled over {n_days} days: one copy per day, oldest on the left. Blue wires "

@@ -64,7 +64,8 @@ def curve(
             f"{color}:N", title=color_title or color, scale=alt.Scale(domain=domain, range=colours)
         )
         encoding["tooltip"].append(alt.Tooltip(f"{color}:N", title=color_title or color))
-    mark = alt.Chart(frame).mark_line(point=points, color=None if color else OKABE_ITO[0])
+    style = {} if color is not None else {"color": OKABE_ITO[0]}
+    mark = alt.Chart(frame).mark_line(point=points, **style)
     return mark.encode(**encoding).properties(title=title, height=height)
 
 

@@ -1,0 +1,86 @@
+"""Helpers for the real-browser tests: open a page, wait for Streamlit's reruns, check for errors.
+
+Waiting follows what is verified on these machines (shared/TESTING.md): the app root
+carries ``data-test-script-state``; right after an action it still reads
+``notRunning`` for a moment, so a watcher is armed before the action and we wait
+until it has seen ``running`` and then ``notRunning`` again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+APP = '[data-testid="stApp"]'
+IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+NON_FINITE = re.compile(r"(?<![A-Za-z])(nan|-?inf|infinity)(?![A-Za-z])", re.IGNORECASE)
+# Offline machines cannot fetch web fonts; that noise is not the app's fault.
+IGNORED_CONSOLE = ("ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED", "fonts.g", "Failed to load resource")
+
+_WATCHER = """() => {
+  window.__runs = {sawRunning: false, done: false};
+  const root = document.querySelector('[data-testid="stApp"]');
+  const observer = new MutationObserver(() => {
+    const state = root.getAttribute('data-test-script-state');
+    if (state === 'running' || state === 'rerunRequested') window.__runs.sawRunning = true;
+    if (window.__runs.sawRunning && state === 'notRunning') { window.__runs.done = true; observer.disconnect(); }
+  });
+  observer.observe(root, {attributes: true});
+}"""
+
+
+def collect_console_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: errors.append(message.text)
+        if message.type == "error" and not any(s in message.text for s in IGNORED_CONSOLE)
+        else None,
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def open_app_page(page: Page, base_url: str, path: str = "/", query: str = "") -> None:
+    """Load a page of the app and wait until its first run has finished."""
+    page.goto(f"{base_url}{path}{('?' + query) if query else ''}")
+    page.wait_for_selector(IDLE, timeout=30_000)
+    expect(page.locator('[data-testid="stMain"]')).to_be_visible()
+
+
+def rerun_after(page: Page, action: Callable[[], None], timeout: float = 30_000) -> None:
+    """Do ``action`` and wait until the rerun it caused has run to the end."""
+    page.evaluate(_WATCHER)
+    action()
+    try:
+        page.wait_for_function("() => window.__runs && window.__runs.done", timeout=timeout)
+    except Exception:
+        # Some actions finish their rerun before the watcher sees it start; settle on idle.
+        page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def assert_healthy(page: Page) -> None:
+    """No Streamlit exception box and no 'nan' / 'inf' among the page's visible text."""
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    found = NON_FINITE.search(text)
+    assert found is None, f"non-finite value on screen: ...{text[max(0, found.start() - 80) : found.end() + 80]}..."
+
+
+def charts(page: Page):
+    return page.get_by_test_id("stVegaLiteChart")
+
+
+def expect_charts_drawn(page: Page, at_least: int = 1) -> None:
+    """At least ``at_least`` Altair charts with SVG marks on screen."""
+    expect(charts(page).nth(at_least - 1)).to_be_visible(timeout=20_000)
+    for i in range(at_least):
+        expect(charts(page).nth(i).locator("svg .mark-line path, svg .mark-rect path, svg .mark-symbol path, "
+                                           "svg .mark-area path, svg .mark-point path").first).to_be_attached()
+
+
+def screenshot(page: Page, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
