@@ -12,12 +12,12 @@ HERE = Path(__file__).parent
 
 PAGES = {
     "Learn": [
-        ("pages/home.py", "Home", ":material/home:", True),
-        ("pages/statland.py", "StatLand", ":material/account_tree:", False),
+        ("app_pages/home.py", "Home", ":material/home:", True),
+        ("app_pages/statland.py", "StatLand", ":material/account_tree:", False),
     ],
     "Experiment": [
-        ("pages/training.py", "Training", ":material/model_training:", False),
-        ("pages/lab.py", "Gradient lab", ":material/science:", False),
+        ("app_pages/training.py", "Training", ":material/model_training:", False),
+        ("app_pages/lab.py", "Gradient lab", ":material/science:", False),
     ],
 }
 

@@ -17,7 +17,7 @@ NON_FINITE = re.compile(r"(?<![A-Za-z])(nan|-?inf|infinity)(?![A-Za-z])", re.IGN
 
 
 def open_page(page: str | None = None, query: dict | None = None, timeout: float = 30) -> AppTest:
-    """Run the app from its entry script and switch to ``page`` (e.g. 'pages/statland.py')."""
+    """Run the app from its entry script and switch to ``page`` (e.g. 'app_pages/statland.py')."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value

@@ -3,6 +3,7 @@
 import re
 
 from browser_support import assert_healthy, collect_console_errors, open_app_page, rerun_after, screenshot
+from conftest import AppServer
 from playwright.sync_api import Page, expect
 
 
@@ -53,3 +54,23 @@ def test_statland_link_with_query_params_restores_the_days(page: Page, base_url)
     expect(page.get_by_text("Day 3", exact=True)).to_be_visible()
     expect(prediction(page)).to_have_text("high")
     assert_healthy(page)
+
+
+def test_a_fresh_server_opened_on_a_page_url_uses_the_apps_navigation(page: Page):
+    """A brand-new server whose first request is /statland must still run the entry script.
+
+    With the page files in a folder named ``pages/``, Streamlit's legacy auto-discovery
+    answered that first request: no sections, lowercase file names, no wide layout.
+    """
+    server = AppServer()
+    try:
+        server.wait_until_healthy()
+        open_app_page(page, server.url, "/statland")
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav).to_contain_text("Learn")
+        expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="StatLand")).to_have_count(1)
+        expect(nav).not_to_contain_text("streamlit app")
+        expect(prediction(page)).to_have_text("high")
+        assert_healthy(page)
+    finally:
+        server.stop()

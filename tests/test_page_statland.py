@@ -3,7 +3,7 @@
 import pytest
 from apptest_support import all_text, assert_clean, open_page, table_with
 
-STATLAND = "pages/statland.py"
+STATLAND = "app_pages/statland.py"
 
 
 def metric(at, label):

@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 import streamlit as st
-from rnn_core.data import LEVELS, decode, encode, four_rules
 
 import rnn_core as rc
+from rnn_core.data import LEVELS, decode, encode, four_rules
 from ui import diagram
 from ui.format import number
 from ui.state import PARAM_NAMES, STATLAND_PENDING, WEIGHT_LIMIT, send_weights_to_statland
@@ -65,15 +65,15 @@ st.markdown(
 controls, weights_column = st.columns(2, gap="large")
 with controls:
     st.markdown("**The four StatLand rules** (click one to load it)")
-    rule_columns = st.columns(4)
-    for i, (column, words) in enumerate(zip(rule_columns, RULE_WORDS, strict=True)):
-        column.button(
-            f"{words[0]} → {words[1]}",
-            key=f"sl_rule{i + 1}",
-            on_click=apply_preset,
-            args=(words,),
-            width="stretch",
-        )
+    with st.container(horizontal=True):
+        for i, words in enumerate(RULE_WORDS):
+            st.button(
+                f"{words[0]} → {words[1]}",
+                key=f"sl_rule{i + 1}",
+                on_click=apply_preset,
+                args=(words,),
+                width="content",
+            )
     n_days = st.slider("Number of days", 2, MAX_DAYS, 2, key="sl_days", bind="query-params")
 
 with weights_column:

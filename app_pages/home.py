@@ -26,7 +26,7 @@ unrolling adds steps, never parameters.
 st.markdown("#### A path through the lesson")
 steps = [
     (
-        "pages/statland.py",
+        "app_pages/statland.py",
         "1. StatLand",
         ":material/account_tree:",
         "Feed a few days of a toy stock's prices into a one-unit RNN and watch every number "
@@ -34,14 +34,14 @@ steps = [
         "and see that ten days still use five parameters.",
     ),
     (
-        "pages/training.py",
+        "app_pages/training.py",
         "2. Training",
         ":material/model_training:",
         "Let backpropagation through time find the weights itself. Watch the loss fall while "
         "the model trains on StatLand rules, longer sequences, real stock prices or your own CSV.",
     ),
     (
-        "pages/lab.py",
+        "app_pages/lab.py",
         "3. Gradient lab",
         ":material/science:",
         "Break training on purpose. The recurrent weight w2 is multiplied in once per step, so "

@@ -329,4 +329,4 @@ if not run.running and run.step > 0:
             if problem:
                 st.error(problem)
             else:
-                st.switch_page("pages/statland.py")
+                st.switch_page("app_pages/statland.py")
