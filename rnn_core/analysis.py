@@ -1,0 +1,474 @@
+"""Gradient analysis for the lab: how w2 and the sequence length make gradients explode or vanish.
+
+Everything here works on the one-unit vanilla RNN of the lesson,
+
+    h_t = act(w1 x_t + w2 h_(t-1) + b1),   h_0 = 0,   y_T = w3 h_T + b2,
+
+and answers in **log10 form**, because the interesting magnitudes do not fit in a
+float: with w2 = 3 the first of 1000 inputs is scaled by about 3^999 = 10^476.6.
+
+The chain rule gives, for the input t steps in (1 <= t <= T),
+
+    d y_T / d x_t = w3 * w1 * s_t * prod_(k = t+1 .. T) (w2 * s_k)
+
+where s_k = act'(z_k) is the activation's slope at step k. So an input n steps
+before the last (n = T - t) is scaled by w2^n times a product of slopes: the first
+of T inputs by w2^(T - 1). For the identity activation every slope is 1 and the
+magnitude is exactly |w1 w3| |w2|^(T - t).
+
+How the numbers stay finite: the forward pass keeps each hidden value as a
+mantissa and a power of ten (h = m 10^e) whenever it grows large. ReLU and the
+identity are positively homogeneous, so the sign of every pre-activation, and so
+every slope, is exact in that scaled form; tanh and sigmoid outputs never exceed
+1, so they never need scaling. Log-slopes come from ``log10_slope``, which stays
+finite where the slope itself underflows to 0. An exact zero (a ReLU that is off,
+or w2 = 0) is ``-inf`` in log10 form: "exactly 0", never a rounding accident.
+
+All functions broadcast over arrays of weights, so a whole (w2, length) grid is
+one pass over time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import check_activation, log10_slope, sigmoid
+
+PATTERNS = ("constant", "alternating", "first only", "random")
+# Above this magnitude a hidden value is rescaled (checked every few steps).
+_RESCALE_ABOVE = 1e100
+
+
+def input_pattern(pattern: str, length: int, seed: int = 0) -> np.ndarray:
+    """A sequence of ``length`` StatLand-style prices in [0, 1] (the lab's input).
+
+    'constant': every day high (1); 'alternating': high, low, high, ...;
+    'first only': high on the first day, low after; 'random': seeded uniform in [0, 1].
+    """
+    length = int(length)
+    if length < 1:
+        raise ValueError("a sequence needs at least one step")
+    if pattern == "constant":
+        return np.ones(length)
+    if pattern == "alternating":
+        return (np.arange(length) % 2 == 0).astype(float)
+    if pattern == "first only":
+        xs = np.zeros(length)
+        xs[0] = 1.0
+        return xs
+    if pattern == "random":
+        return np.random.default_rng(seed).uniform(0.0, 1.0, length)
+    raise ValueError(f"unknown input pattern {pattern!r}; choose one of {', '.join(PATTERNS)}")
+
+
+def _log10_abs(values) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log10(np.abs(np.asarray(values, dtype=float)))
+
+
+def _times(count, log_value):
+    """count * log_value with 0 * (-inf) taken as 0 (w2^0 = 1 even when w2 = 0)."""
+    count = np.asarray(count, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(count == 0, 0.0, count * log_value)
+
+
+@dataclass
+class ScaledTrace:
+    """A forward pass kept in scaled form: h_t = mantissa_t * 10^exponent_t.
+
+    Arrays have time on axis 0 and the weights' broadcast shape after it:
+    ``z`` the pre-activation in the same scale as the step's input to it (its sign
+    is exact), ``mantissa``/``exponent`` each step's hidden value, ``log10_slope``
+    log10 of each step's slope (-inf where a ReLU is off).
+    """
+
+    activation: str
+    z: np.ndarray
+    mantissa: np.ndarray
+    exponent: np.ndarray
+    log10_slope: np.ndarray
+
+    @property
+    def log10_abs_hidden(self) -> np.ndarray:
+        """log10 |h_t| for t = 1 .. T (-inf where h_t is exactly 0)."""
+        return _log10_abs(self.mantissa) + self.exponent
+
+    @property
+    def slope_is_zero(self) -> np.ndarray:
+        return np.isneginf(self.log10_slope)
+
+
+def scaled_forward(xs, w1, w2, b1=0.0, activation: str = "relu") -> ScaledTrace:
+    """Run the one-unit RNN over the sequence ``xs`` (T,) for every weight setting at once.
+
+    ``w1``, ``w2`` and ``b1`` broadcast together (scalars or grids). No overflow, no
+    warnings: hidden values that grow large are rescaled by powers of ten.
+    """
+    activation = check_activation(activation)
+    xs = np.asarray(xs, dtype=float).ravel()
+    w1, w2, b1 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (w1, w2, b1)))
+    shape = w2.shape
+    T = xs.size
+    z = np.empty((T, *shape))
+    mantissa = np.empty((T, *shape))
+    exponent = np.zeros((T, *shape))
+    m = np.zeros(shape)
+    e = np.zeros(shape)
+    scaled = False  # becomes True once any hidden value has been rescaled
+    homogeneous = activation in ("relu", "identity")
+    # How many steps can pass between checks without overflowing: growth per step is
+    # at most |w2| + |w1 x + b1| (in the scaled units, which are >= the true ones).
+    growth = float(np.max(np.abs(w2), initial=0.0)) + float(np.max(np.abs(w1), initial=0.0)) * float(
+        np.max(np.abs(xs), initial=0.0)
+    ) + float(np.max(np.abs(b1), initial=0.0)) + 1.0
+    check_every = max(1, int(150 / np.log10(growth + 1.0))) if homogeneous else T + 1
+    drive = np.multiply.outer(xs, w1) + b1 if w1.ndim else xs * float(w1) + float(b1)
+    with np.errstate(over="ignore", under="ignore"):
+        for t in range(T):
+            zt = z[t, ...]  # a view, also when the weights are scalars
+            np.multiply(w2, m, out=zt)
+            if scaled:
+                zt += drive[t] * 10.0 ** (-e)
+            else:
+                zt += drive[t]
+            if activation == "relu":
+                np.maximum(zt, 0.0, out=m)
+            elif activation == "identity":
+                m[...] = zt
+            elif activation == "tanh":
+                np.tanh(zt, out=m)
+            else:
+                m[...] = sigmoid(zt)
+            if homogeneous and t % check_every == check_every - 1:
+                big = np.abs(m) > _RESCALE_ABOVE
+                if big.any():
+                    shift = np.where(big, np.floor(_log10_abs(np.where(big, m, 1.0))), 0.0)
+                    m /= 10.0**shift
+                    e += shift
+                    scaled = True
+            mantissa[t] = m
+            exponent[t] = e
+    if activation == "relu":
+        log_slope = np.where(z > 0, 0.0, -np.inf)
+    elif activation == "identity":
+        log_slope = np.zeros_like(z)
+    else:
+        log_slope = log10_slope(activation, z)
+    return ScaledTrace(activation, z, mantissa, exponent, log_slope)
+
+
+def _slope_sums(trace: ScaledTrace) -> tuple[np.ndarray, np.ndarray]:
+    """Prefix sums of the finite log-slopes and of the zero-slope count, with a leading 0."""
+    finite = np.where(trace.slope_is_zero, 0.0, trace.log10_slope)
+    zeros = trace.slope_is_zero.astype(np.int64)
+    lead = np.zeros((1, *finite.shape[1:]))
+    return (
+        np.concatenate([lead, np.cumsum(finite, axis=0)]),
+        np.concatenate([lead.astype(np.int64), np.cumsum(zeros, axis=0)]),
+    )
+
+
+def log10_input_gradients(xs, w1, w2, b1=0.0, w3=1.0, activation: str = "relu") -> np.ndarray:
+    """log10 |d y_T / d x_t| for t = 1 .. T: shape (T, *broadcast shape of the weights).
+
+    ``-inf`` marks an exactly zero gradient (a ReLU that was off on the way).
+    """
+    trace = scaled_forward(xs, w1, w2, b1, activation)
+    T = trace.z.shape[0]
+    sums, zeros = _slope_sums(trace)
+    t = np.arange(1, T + 1).reshape((T,) + (1,) * (sums.ndim - 1))
+    # slopes s_t .. s_T: the sum from index t-1 (exclusive prefix) to T.
+    slope_part = sums[T] - sums[:T]
+    any_zero = (zeros[T] - zeros[:T]) > 0
+    value = slope_part + _times(T - t, _log10_abs(w2)) + _log10_abs(np.asarray(w1) * np.asarray(w3))
+    return np.where(any_zero, -np.inf, value)
+
+
+def log10_first_input_gradient_grid(w2s, lengths, xs=None, w1=1.0, b1=0.0, w3=1.0, activation="relu"):
+    """log10 |d y_T / d x_1| over a grid: rows are ``w2s``, columns are ``lengths``.
+
+    The network is causal, so a sequence of length T is the first T inputs of the
+    longest one: one forward pass over max(lengths) steps answers every length.
+    ``xs`` defaults to a constant input of 1 (every day high).
+    """
+    w2s = np.asarray(w2s, dtype=float).ravel()
+    lengths = np.asarray(lengths, dtype=int).ravel()
+    if lengths.size == 0 or lengths.min() < 1:
+        raise ValueError("lengths must be at least 1")
+    longest = int(lengths.max())
+    xs = np.ones(longest) if xs is None else np.asarray(xs, dtype=float).ravel()[:longest]
+    if xs.size < longest:
+        raise ValueError(f"xs has {xs.size} steps; the longest length needs {longest}")
+    log_w1w3 = float(_log10_abs(float(w1) * float(w3)))
+    steps = (lengths - 1).astype(float)
+    with np.errstate(invalid="ignore"):
+        power = np.multiply.outer(_log10_abs(w2s), steps)  # (T - 1) log10 |w2|
+    power[:, steps == 0] = 0.0  # w2^0 = 1, also for w2 = 0
+    if activation == "identity":  # every slope is 1: the pure w2^n case, no pass over time needed
+        return power + log_w1w3
+    slope_part, off = _grid_slopes(xs, float(w1), w2s, float(b1), check_activation(activation), lengths)
+    slope_part += power.T
+    slope_part += log_w1w3
+    if off is not None:
+        slope_part[off] = -np.inf
+    return slope_part.T
+
+
+_CHUNK = 32  # time steps per block in the grid sweep: small enough to stay in the CPU cache
+
+
+def _relu_block(z, h, m, w2s, drive, drive_scale):
+    """Run ReLU steps for one block into the buffers z and h; return the last hidden row."""
+    multiply, maximum = np.multiply, np.maximum
+    if drive_scale is None:
+        for i, d in enumerate(drive):
+            zt = z[i]
+            multiply(w2s, m, out=zt)
+            zt += d
+            m = maximum(zt, 0.0, out=h[i])
+    else:
+        for i, d in enumerate(drive):
+            zt = z[i]
+            multiply(w2s, m, out=zt)
+            zt += d * drive_scale
+            m = maximum(zt, 0.0, out=h[i])
+    return m
+
+
+def _squashing_block(z, h, m, w2s, drive, activation):
+    """Run tanh or sigmoid steps for one block (sigmoid(z) = (1 + tanh(z / 2)) / 2, in place)."""
+    multiply, tanh = np.multiply, np.tanh
+    sigmoid_unit = activation == "sigmoid"
+    for i, d in enumerate(drive):
+        zt = z[i]
+        multiply(w2s, m, out=zt)
+        zt += d
+        m = h[i]
+        if sigmoid_unit:
+            multiply(zt, 0.5, out=m)
+            tanh(m, out=m)
+            m *= 0.5
+            m += 0.5
+        else:
+            tanh(zt, out=m)
+    return m
+
+
+def _grid_slopes(xs, w1: float, w2s: np.ndarray, b1: float, activation: str, lengths: np.ndarray):
+    """For each length T and w2: the sum of log10 slopes s_1 .. s_T, and whether one was 0.
+
+    The lab's hot loop. Time runs in blocks of ``_CHUNK`` steps through two small
+    reused buffers: per step only a multiply, an add and the activation; each block's
+    slopes are then taken in one vectorised pass and added to a running sum, and the
+    rows for the requested lengths are copied out. Returns (n_lengths, n_w2) arrays;
+    the zero mask is None for tanh and sigmoid, whose slopes are never exactly 0.
+    """
+    T, G = int(lengths.max()), w2s.size
+    drive = xs[:T] * w1 + b1
+    order = np.argsort(lengths, kind="stable")
+    sorted_lengths = lengths[order]
+    sums = np.zeros((lengths.size, G))
+    z = np.empty((_CHUNK, G))
+    h = np.empty((_CHUNK, G))
+    slopes = np.empty((_CHUNK, G))
+    m = np.zeros(G)
+    running = np.zeros(G)
+    relu = activation == "relu"
+    first_off = np.full(G, T)  # index of each column's first step with a ReLU off
+    drive_scale = None
+    # ReLU: only the signs of z matter, and ReLU is positively homogeneous, so when the
+    # hidden values grow large they are divided by a power of ten, the input term with
+    # them. Blocks are short enough that nothing overflows in between.
+    growth = float(np.abs(w2s).max(initial=0.0)) + abs(w1) * float(np.abs(xs[:T]).max()) + abs(b1) + 1.0
+    block_steps = max(1, min(_CHUNK, int(150 / np.log10(growth + 1.0)))) if relu else _CHUNK
+    for start in range(0, T, block_steps):
+        stop = min(T, start + block_steps)
+        n = stop - start
+        if relu:
+            m = _relu_block(z, h, m, w2s, drive[start:stop], drive_scale)
+            if m.max() > _RESCALE_ABOVE:
+                big = m > _RESCALE_ABOVE
+                with np.errstate(under="ignore"):
+                    shift = np.where(big, 10.0 ** -np.floor(np.log10(np.where(big, m, 1.0))), 1.0)
+                m = m * shift
+                drive_scale = shift if drive_scale is None else drive_scale * shift
+        else:
+            m = _squashing_block(z, h, m, w2s, drive[start:stop], activation)
+        m = m.copy()  # the next block overwrites the buffers
+        rows = slice(None, n)
+        if relu:
+            off_step = z[rows] <= 0.0
+            newly = off_step.any(axis=0) & (first_off == T)
+            first_off[newly] = start + np.argmax(off_step[:, newly], axis=0)
+            continue
+        # Slopes from the outputs, 1 - h^2 or h (1 - h); where they are tiny (saturated
+        # units) the same slopes from z, which stay accurate in log form.
+        block = slopes[rows]
+        np.multiply(h[rows], h[rows], out=block)
+        if activation == "tanh":
+            np.subtract(1.0, block, out=block)
+        else:
+            np.subtract(h[rows], block, out=block)
+        saturated = block < 1e-6
+        np.log10(block, out=block, where=~saturated)
+        if saturated.any():
+            block[saturated] = log10_slope(activation, z[rows][saturated])
+        np.cumsum(block, axis=0, out=block)
+        block += running
+        running = block[n - 1].copy()
+        lo, hi = np.searchsorted(sorted_lengths, [start + 1, stop + 1])
+        if hi > lo:
+            sums[order[lo:hi]] = block[sorted_lengths[lo:hi] - 1 - start]
+    if relu:
+        return sums, lengths[:, None] > first_off[None, :]
+    return sums, None
+
+
+@dataclass
+class LogW2Gradient:
+    """d L / d w2 for one sequence, L = (y_T - target)^2, split by time step.
+
+    BPTT's w2 gradient is a sum over steps: the piece from step t is
+    dL/dz_t * h_(t-1). ``log10_steps`` are the pieces' log10 magnitudes and
+    ``signs`` their signs (0 for an exact zero); ``log10_total``/``total_sign`` the sum.
+    """
+
+    log10_steps: np.ndarray
+    signs: np.ndarray
+    log10_total: float
+    total_sign: float
+    log10_abs_error: float  # log10 |y_T - target|
+    log10_loss: float
+
+
+def signed_log_sum(log_magnitudes: np.ndarray, signs: np.ndarray) -> tuple[float, float]:
+    """log10 |sum_i sign_i 10^(L_i)| and its sign, without leaving log space."""
+    mask = (signs != 0) & np.isfinite(log_magnitudes)
+    if not mask.any():
+        return -np.inf, 0.0
+    top = float(np.max(log_magnitudes[mask]))
+    total = float(np.sum(signs[mask] * 10.0 ** (log_magnitudes[mask] - top)))
+    if total == 0.0:
+        return -np.inf, 0.0
+    return top + float(np.log10(abs(total))), float(np.sign(total))
+
+
+def log10_w2_gradient(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu") -> LogW2Gradient:
+    """The per-step pieces of d L / d w2 for one sequence, in log10 form (scalar weights)."""
+    w1, w2, b1, w3, b2, target = (float(v) for v in (w1, w2, b1, w3, b2, target))
+    trace = scaled_forward(xs, w1, w2, b1, activation)
+    T = trace.z.shape[0]
+    sums, zeros = _slope_sums(trace)
+    m_last, e_last = float(trace.mantissa[-1]), float(trace.exponent[-1])
+    with np.errstate(under="ignore"):
+        error_scaled = w3 * m_last + (b2 - target) * 10.0 ** (-e_last)
+    log_error = float(_log10_abs(error_scaled)) + e_last
+    error_sign = float(np.sign(error_scaled))
+    t = np.arange(1, T + 1)
+    # dL/dz_t = 2 (y_T - target) w3 * s_t * prod_(k>t) (w2 s_k)
+    log_dz = (
+        np.log10(2.0) + log_error + float(_log10_abs(w3)) + (sums[T] - sums[:T]) + _times(T - t, _log10_abs(w2))
+    )
+    off = (zeros[T] - zeros[:T]) > 0
+    log_h_prev = np.concatenate([[-np.inf], trace.log10_abs_hidden[:-1]])
+    h_prev_sign = np.concatenate([[0.0], np.sign(trace.mantissa[:-1])])
+    log_steps = np.where(off, -np.inf, log_dz + log_h_prev)
+    w2_sign = np.sign(w2) ** (T - t) if w2 != 0 else (T - t == 0).astype(float)
+    signs = error_sign * np.sign(w3) * w2_sign * h_prev_sign
+    signs = np.where(np.isneginf(log_steps), 0.0, signs)
+    total, total_sign = signed_log_sum(log_steps, signs)
+    return LogW2Gradient(log_steps, signs, total, total_sign, log_error, 2.0 * log_error)
+
+
+def log10_loss_surface(xs, w1s, w2s, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu") -> np.ndarray:
+    """log10 of L = (y_T - target)^2 over a grid: rows are ``w2s``, columns ``w1s``.
+
+    -inf where the loss is exactly 0.
+    """
+    w2_grid, w1_grid = np.meshgrid(np.asarray(w2s, float), np.asarray(w1s, float), indexing="ij")
+    trace = scaled_forward(xs, w1_grid, w2_grid, b1, activation)
+    m, e = trace.mantissa[-1], trace.exponent[-1]
+    with np.errstate(under="ignore"):
+        error_scaled = w3 * m + (b2 - target) * 10.0 ** (-e)
+    return 2.0 * (_log10_abs(error_scaled) + e)
+
+
+# ----------------------------------------------------------------------------- Pascanu et al.
+# Pascanu, Mikolov and Bengio (2013), "On the difficulty of training recurrent neural
+# networks", section 3: one unit x_t = w sigmoid(x_(t-1)) + b, x_0 = 0.5, trained so
+# that sigmoid(x_50) is 0.7. Its error surface has a cliff: a narrow region where the
+# error jumps and the gradient is enormous.
+CLIFF_STEPS = 50
+CLIFF_X0 = 0.5
+CLIFF_TARGET = 0.7
+
+
+def cliff_loss_and_grad(w, b, steps: int = CLIFF_STEPS, x0: float = CLIFF_X0, target: float = CLIFF_TARGET):
+    """The error (sigmoid(x_T) - target)^2 and its gradient (dE/dw, dE/db), for arrays of (w, b).
+
+    Forward-mode differentiation (two parameters, so carrying dx/dw and dx/db along
+    is the cheapest exact way), vectorised over any broadcast shape of w and b.
+    """
+    w, b = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
+    x = np.full(w.shape, float(x0))
+    dx_dw = np.zeros(w.shape)
+    dx_db = np.zeros(w.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(int(steps)):
+            s = sigmoid(x)
+            ds = s * (1.0 - s)
+            dx_dw, dx_db = s + w * ds * dx_dw, 1.0 + w * ds * dx_db
+            x = w * s + b
+        s = sigmoid(x)
+        residual = s - target
+        factor = 2.0 * residual * s * (1.0 - s)
+        return residual**2, factor * dx_dw, factor * dx_db
+
+
+def clip_by_norm(grad: np.ndarray, threshold: float) -> np.ndarray:
+    """g <- threshold * g / |g| when |g| exceeds the threshold (Pascanu et al.'s clipping)."""
+    with np.errstate(over="ignore"):
+        norm = float(np.linalg.norm(grad))
+    if np.isfinite(norm) and norm > threshold:
+        return grad * (threshold / norm)
+    return grad
+
+
+def cliff_descent(start, lr: float, n_steps: int, clip_threshold: float | None = None) -> np.ndarray:
+    """Gradient descent on the cliff's error surface from ``start`` = (w, b); see ``descent_path``."""
+
+    def error_and_grad(point):
+        error, gw, gb = cliff_loss_and_grad(point[0], point[1])
+        return float(error), (float(gw), float(gb))
+
+    return descent_path(error_and_grad, start, lr, n_steps, clip_threshold)
+
+
+def descent_path(loss_and_grad, start, lr: float, n_steps: int, clip_threshold: float | None = None):
+    """Gradient descent from ``start`` on a two-parameter function, with optional norm clipping.
+
+    ``loss_and_grad(point)`` returns (loss, gradient). The result has one row per visited
+    point: (p0, p1, loss, |gradient| before clipping). The path stops early if a step
+    leaves the finite numbers (what an unclipped jump off a cliff can do); the rows
+    before it are kept.
+    """
+    point = np.asarray(start, dtype=float).copy()
+    rows = []
+    for _ in range(int(n_steps) + 1):
+        error, grad = loss_and_grad(point)
+        grad = np.asarray(grad, dtype=float)
+        with np.errstate(over="ignore"):
+            norm = float(np.linalg.norm(grad))
+        if not (np.isfinite(error) and np.isfinite(norm)):
+            break
+        rows.append((point[0], point[1], float(error), norm))
+        if clip_threshold is not None:
+            grad = clip_by_norm(grad, clip_threshold)
+        with np.errstate(over="ignore", invalid="ignore"):
+            point = point - lr * grad
+        if not np.all(np.isfinite(point)):
+            break
+    return np.array(rows).reshape(-1, 4)

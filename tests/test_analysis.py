@@ -1,0 +1,243 @@
+"""The gradient lab's engine: log10 magnitudes that stay finite where the numbers themselves cannot."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rnn_core as rc
+from rnn_core import analysis as an
+
+ACTIVATIONS = ["relu", "tanh", "sigmoid", "identity"]
+
+
+def vanilla(activation, w1, w2, b1, w3, b2=0.0):
+    model = rc.VanillaRNN(n_hidden=1, activation=activation)
+    for name, value in dict(w1=w1, w2=w2, b1=b1, w3=w3, b2=b2).items():
+        model.params[name] = value
+    return model
+
+
+def log10_or_minus_inf(values):
+    with np.errstate(divide="ignore"):
+        return np.log10(np.abs(values))
+
+
+@pytest.mark.parametrize("pattern", an.PATTERNS)
+def test_input_patterns_are_prices_in_zero_to_one(pattern):
+    xs = an.input_pattern(pattern, 9, seed=3)
+    assert xs.shape == (9,)
+    assert np.all((xs >= 0) & (xs <= 1))
+    np.testing.assert_array_equal(xs, an.input_pattern(pattern, 9, seed=3))
+
+
+def test_input_pattern_rejects_unknown_names_and_empty_sequences():
+    with pytest.raises(ValueError, match="unknown input pattern"):
+        an.input_pattern("sawtooth", 5)
+    with pytest.raises(ValueError, match="at least one step"):
+        an.input_pattern("constant", 0)
+
+
+@pytest.mark.parametrize("T", [1, 2, 10, 50, 1000])
+@pytest.mark.parametrize("w2", [3.0, 2.0, -2.0, 1.0, 0.5, -0.25])
+def test_identity_magnitude_is_exactly_the_power_of_w2(T, w2):
+    w1, w3 = 0.7, 1.3
+    logs = an.log10_input_gradients(np.ones(T), w1, w2, 0.0, w3, "identity")
+    t = np.arange(1, T + 1)
+    expected = (T - t) * np.log10(abs(w2)) + np.log10(abs(w1 * w3))
+    np.testing.assert_allclose(logs, expected, rtol=0, atol=1e-9)
+    grid = an.log10_first_input_gradient_grid([w2], [T], w1=w1, w3=w3, activation="identity")
+    assert grid[0, 0] == pytest.approx((T - 1) * np.log10(abs(w2)) + np.log10(abs(w1 * w3)), abs=1e-9)
+
+
+def test_the_lessons_numbers_for_ten_steps():
+    # w2 = 2, T = 10: the first input is scaled by 2^9 = 512; w2 = 0.5 by 0.5^9.
+    assert 10 ** an.log10_input_gradients(np.ones(10), 1.0, 2.0, 0.0, 1.0, "identity")[0] == pytest.approx(512)
+    assert 10 ** an.log10_input_gradients(np.ones(10), 1.0, 0.5, 0.0, 1.0, "identity")[0] == pytest.approx(
+        0.5**9
+    )
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_w2_three_over_a_thousand_steps_is_finite_and_silent(activation):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        logs = an.log10_input_gradients(np.ones(1000), 1.0, 3.0, 0.0, 1.0, activation)
+        grid = an.log10_first_input_gradient_grid(np.linspace(-3, 3, 41), np.arange(1, 1001), activation=activation)
+        w2_grad = an.log10_w2_gradient(np.ones(1000), 1.0, 3.0, activation=activation)
+        surface = an.log10_loss_surface(np.ones(1000), [0.5, 1.0], [2.5, 3.0], activation=activation)
+    for values in (logs, grid, w2_grad.log10_steps, surface):
+        assert not np.isnan(values).any()
+        assert not np.isposinf(values).any()
+    if activation in ("identity", "relu"):
+        assert logs[0] == pytest.approx(999 * np.log10(3.0), abs=1e-9)  # about 10^477
+        assert w2_grad.log10_total > 470
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("w2", [-1.3, -0.4, 0.7, 1.5])
+def test_log_input_gradients_match_the_engines_bptt(activation, w2):
+    xs = an.input_pattern("random", 12, seed=1)
+    model = vanilla(activation, 0.8, w2, 0.1, 1.2)
+    exact = model.input_gradients(xs[None])[0]
+    logs = an.log10_input_gradients(xs, 0.8, w2, 0.1, 1.2, activation)
+    np.testing.assert_allclose(logs, log10_or_minus_inf(exact), rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("w2", [-1.3, 0.7, 1.5])
+def test_per_step_w2_pieces_match_bptt_and_sum_to_the_gradient(activation, w2):
+    xs = an.input_pattern("random", 12, seed=2)
+    model = vanilla(activation, 0.8, w2, 0.1, 1.2, 0.05)
+    _, grads = model.gradients(xs[None], [[1.0]], loss="ssr")
+    result = an.log10_w2_gradient(xs, 0.8, w2, 0.1, 1.2, 0.05, 1.0, activation)
+    pieces = result.signs * 10.0**result.log10_steps
+    np.testing.assert_allclose(pieces, grads.per_step["w2"][:, 0, 0], rtol=1e-9, atol=1e-15)
+    total = result.total_sign * 10.0**result.log10_total
+    assert total == pytest.approx(grads.params["w2"][0, 0], rel=1e-9)
+    loss = float((model.predict(xs[None])[0, 0] - 1.0) ** 2)
+    assert 10**result.log10_loss == pytest.approx(loss, rel=1e-9)
+
+
+def test_the_first_steps_w2_piece_is_exactly_zero_because_h0_is_zero():
+    result = an.log10_w2_gradient(np.ones(5), 1.0, 0.9, activation="tanh")
+    assert result.signs[0] == 0 and np.isneginf(result.log10_steps[0])
+    assert np.isfinite(result.log10_steps[1:]).all()
+
+
+def test_vanishing_w2_leaves_early_steps_almost_nothing():
+    result = an.log10_w2_gradient(np.ones(60), 1.0, 0.5, activation="identity")
+    # piece t is dL/dz_t * h_(t-1): dL/dz_t halves with every step back, and with a constant
+    # input of 1 the hidden value is h_t = 2 (1 - 0.5^t). Step 10's piece is 2^-50 times step 60's.
+    def h(t):
+        return 2 * (1 - 0.5**t)
+
+    expected = 50 * np.log10(2) + np.log10(h(59) / h(9))
+    assert result.log10_steps[59] - result.log10_steps[9] == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_grid_agrees_with_single_computations(activation):
+    w2s = np.linspace(-3, 3, 37)
+    lengths = np.array([1, 2, 7, 33, 64, 65, 200])
+    xs = an.input_pattern("alternating", 200)
+    grid = an.log10_first_input_gradient_grid(w2s, lengths, xs=xs, w1=0.9, b1=0.05, w3=1.1, activation=activation)
+    assert grid.shape == (w2s.size, lengths.size)
+    rng = np.random.default_rng(0)
+    for i, j in zip(rng.integers(0, w2s.size, 25), rng.integers(0, lengths.size, 25), strict=True):
+        T = lengths[j]
+        single = an.log10_input_gradients(xs[:T], 0.9, w2s[i], 0.05, 1.1, activation)[0]
+        if np.isneginf(single):
+            assert np.isneginf(grid[i, j])
+        else:
+            assert grid[i, j] == pytest.approx(single, abs=1e-9)
+
+
+def test_grid_accepts_unsorted_lengths():
+    w2s = np.array([-2.0, 0.5, 1.5])
+    lengths = np.array([40, 3, 17])
+    grid = an.log10_first_input_gradient_grid(w2s, lengths, activation="tanh")
+    for j, T in enumerate(lengths):
+        np.testing.assert_allclose(
+            grid[:, j], [an.log10_input_gradients(np.ones(T), 1.0, w, 0.0, 1.0, "tanh")[0] for w in w2s], atol=1e-9
+        )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    activation=st.sampled_from(ACTIVATIONS),
+    w1=st.floats(-2, 2).filter(lambda v: abs(v) > 0.05),
+    w2=st.floats(-3, 3),
+    b1=st.floats(-1, 1),
+    T=st.integers(1, 25),
+)
+def test_log_gradients_match_bptt_for_random_settings(activation, w1, w2, b1, T):
+    xs = an.input_pattern("random", T, seed=T)
+    model = vanilla(activation, w1, w2, b1, 1.0)
+    trace = model.forward(xs[None])
+    if activation == "relu" and np.any(np.abs(trace.pre_activation) < 1e-9):
+        return  # on ReLU's kink both sides use slope 0, but rounding may pick either side
+    exact = model.input_gradients(xs[None])[0]
+    logs = an.log10_input_gradients(xs, w1, w2, b1, 1.0, activation)
+    # Where float64 BPTT underflows to 0 (a tiny w2 to a high power), the log form still has the value.
+    underflow = (exact == 0) & (logs < -300)
+    np.testing.assert_allclose(logs[~underflow], log10_or_minus_inf(exact[~underflow]), rtol=0, atol=1e-8)
+
+
+def test_relu_off_makes_the_gradient_exactly_zero_not_tiny():
+    # With w1 > 0 and a negative bias, the unit is off on a low day: nothing flows back past it.
+    xs = np.array([1.0, 0.0, 1.0])
+    logs = an.log10_input_gradients(xs, 1.0, 0.5, -0.8, 1.0, "relu")
+    assert np.isneginf(logs[0]) and np.isneginf(logs[1])
+    assert np.isfinite(logs[2])
+
+
+def test_the_statquest_kink_counts_as_off():
+    # (high, medium) with the StatQuest weights puts day 2's sum at exactly 0: slope 0 (PyTorch's rule).
+    w = rc.STATQUEST_WEIGHTS
+    logs = an.log10_input_gradients([1.0, 0.5], w["w1"], w["w2"], w["b1"], w["w3"], "relu")
+    assert np.isneginf(logs).all()
+
+
+def test_signed_log_sum_cancels_and_keeps_signs():
+    assert an.signed_log_sum(np.array([2.0, 2.0]), np.array([1.0, -1.0])) == (-np.inf, 0.0)
+    value, sign = an.signed_log_sum(np.array([3.0, 1.0]), np.array([-1.0, 1.0]))
+    assert sign == -1.0 and 10**value == pytest.approx(990.0)
+    assert an.signed_log_sum(np.array([-np.inf]), np.array([0.0])) == (-np.inf, 0.0)
+
+
+def test_loss_surface_matches_direct_predictions():
+    xs = an.input_pattern("alternating", 8)
+    w1s, w2s = np.array([0.5, 1.0, 1.5]), np.array([-1.0, 0.3, 1.2])
+    surface = an.log10_loss_surface(xs, w1s, w2s, b1=0.1, w3=0.9, target=1.0, activation="tanh")
+    for i, w2 in enumerate(w2s):
+        for j, w1 in enumerate(w1s):
+            y = vanilla("tanh", w1, w2, 0.1, 0.9).predict(xs[None])[0, 0]
+            assert surface[i, j] == pytest.approx(np.log10((y - 1.0) ** 2), abs=1e-9)
+
+
+def test_cliff_gradient_matches_central_differences():
+    rng = np.random.default_rng(4)
+    for w, b in rng.uniform([1.0, -6.0], [10.0, 0.0], size=(12, 2)):
+        error, gw, gb = an.cliff_loss_and_grad(w, b)
+        eps = 1e-6
+        fd_w = (an.cliff_loss_and_grad(w + eps, b)[0] - an.cliff_loss_and_grad(w - eps, b)[0]) / (2 * eps)
+        fd_b = (an.cliff_loss_and_grad(w, b + eps)[0] - an.cliff_loss_and_grad(w, b - eps)[0]) / (2 * eps)
+        scale = max(1e-8, abs(fd_w) + abs(fd_b))
+        assert abs(gw - fd_w) / scale < 1e-5 and abs(gb - fd_b) / scale < 1e-5
+
+
+def test_cliff_has_a_narrow_wall_of_huge_gradient():
+    w = np.linspace(3, 9, 60_001)
+    error, gw, gb = an.cliff_loss_and_grad(w, -2.5)
+    norms = np.hypot(gw, gb)
+    assert norms.max() > 1e4 * np.median(norms)
+    assert (norms > 10).mean() < 1e-3  # the wall is a tiny fraction of the line
+    wall = np.argmax(norms)
+    assert error[wall - 100] > 10 * error[wall + 100]  # the error drops off the cliff
+
+
+def test_clipping_keeps_descent_from_being_thrown_off_the_cliff():
+    start, lr = (5.5, -2.0), 0.5
+    free = an.cliff_descent(start, lr, 60)
+    clipped = an.cliff_descent(start, lr, 60, clip_threshold=0.5)
+    free_steps = np.hypot(np.diff(free[:, 0]), np.diff(free[:, 1]))
+    clipped_steps = np.hypot(np.diff(clipped[:, 0]), np.diff(clipped[:, 1]))
+    assert free_steps.max() > 100  # one step lands on the wall and is thrown far away
+    assert clipped_steps.max() <= lr * 0.5 + 1e-12  # a clipped step moves at most lr * threshold
+    assert clipped[-1, 2] < 0.01 < free[-1, 2]
+
+
+def test_clip_by_norm_rescales_only_large_gradients():
+    np.testing.assert_allclose(an.clip_by_norm(np.array([3.0, 4.0]), 1.0), [0.6, 0.8])
+    np.testing.assert_allclose(an.clip_by_norm(np.array([0.3, 0.4]), 1.0), [0.3, 0.4])
+
+
+def test_descent_path_stops_before_leaving_the_finite_numbers():
+    def steep(point):
+        return float(point[0] ** 2), (1e300, 0.0)
+
+    path = an.descent_path(steep, (1.0, 0.0), lr=1e10, n_steps=5)  # the first step overflows to -inf
+    assert len(path) == 1 and np.isfinite(path).all()
