@@ -428,10 +428,17 @@ def cliff_loss_and_grad(w, b, steps: int = CLIFF_STEPS, x0: float = CLIFF_X0, ta
         return residual**2, factor * dx_dw, factor * dx_db
 
 
+def _norm(grad: np.ndarray) -> float:
+    """The Euclidean norm without overflowing for huge but finite entries."""
+    scale = float(np.max(np.abs(grad), initial=0.0))
+    if scale == 0.0 or not np.isfinite(scale):
+        return scale
+    return scale * float(np.linalg.norm(grad / scale))
+
+
 def clip_by_norm(grad: np.ndarray, threshold: float) -> np.ndarray:
     """g <- threshold * g / |g| when |g| exceeds the threshold (Pascanu et al.'s clipping)."""
-    with np.errstate(over="ignore"):
-        norm = float(np.linalg.norm(grad))
+    norm = _norm(grad)
     if np.isfinite(norm) and norm > threshold:
         return grad * (threshold / norm)
     return grad
@@ -460,8 +467,7 @@ def descent_path(loss_and_grad, start, lr: float, n_steps: int, clip_threshold: 
     for _ in range(int(n_steps) + 1):
         error, grad = loss_and_grad(point)
         grad = np.asarray(grad, dtype=float)
-        with np.errstate(over="ignore"):
-            norm = float(np.linalg.norm(grad))
+        norm = _norm(grad)
         if not (np.isfinite(error) and np.isfinite(norm)):
             break
         rows.append((point[0], point[1], float(error), norm))
