@@ -27,6 +27,7 @@ def model_from_config(kind: str, config: dict, seed: int | None = 0) -> Recurren
         raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(MODEL_KINDS)}")
     return MODEL_KINDS[kind](**config, seed=seed)
 
+
 __all__ = [
     "ACTIVATIONS",
     "MAX_SLOPE",
