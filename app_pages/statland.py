@@ -8,6 +8,7 @@ import rnn_core as rc
 from rnn_core.data import LEVELS, decode, encode, four_rules
 from ui import diagram
 from ui.format import number
+from ui.links import link_snapshot, note_unused_link_values
 from ui.state import PARAM_NAMES, STATLAND_PENDING, WEIGHT_LIMIT, send_weights_to_statland
 
 MAX_DAYS = 10
@@ -62,6 +63,7 @@ st.markdown(
     "one-unit network: the last day's output is the prediction for tomorrow."
 )
 
+link = link_snapshot("sl_")
 controls, weights_column = st.columns(2, gap="large")
 with controls:
     st.markdown("**The four StatLand rules** (click one to load it)")
@@ -99,9 +101,7 @@ with weights_column:
             help=weight_help[name],
             bind="query-params",
         )
-    st.button(
-        "Reset to the StatLand weights", key="sl_reset", on_click=reset_weights, icon=":material/restart_alt:"
-    )
+    st.button("Reset to the StatLand weights", key="sl_reset", on_click=reset_weights, icon=":material/restart_alt:")
     with st.expander("Load weights from a file"):
         st.file_uploader(
             "A weights JSON file saved by the Training page (1-unit StatQuest RNN)",
@@ -130,6 +130,14 @@ for row_start in range(0, n_days, DAYS_PER_ROW):
                 )
             )
 
+note_unused_link_values(
+    link,
+    {
+        "sl_days": n_days,
+        **{f"sl_day{d}": w for d, w in enumerate(day_words, 1)},
+        **{f"sl_{k}": v for k, v in params.items()},
+    },
+)
 model = rc.statquest_rnn()
 for name, value in params.items():
     model.params[name] = value

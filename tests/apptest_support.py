@@ -64,6 +64,11 @@ def assert_clean(at: AppTest) -> None:
     )
 
 
+def vega_charts(at: AppTest) -> list:
+    """Every Altair / Vega-Lite chart on the page, in order."""
+    return list(at.get("arrow_vega_lite_chart")) or list(at.get("vega_lite_chart"))
+
+
 def chart_data(at: AppTest, index: int = 0) -> list[pd.DataFrame]:
     """The data sets of the ``index``-th Altair chart, as DataFrames."""
     import pyarrow as pa

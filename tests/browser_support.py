@@ -74,12 +74,29 @@ def charts(page: Page):
     return page.get_by_test_id("stVegaLiteChart")
 
 
+_CANVAS_INK = """c => {
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let inked = 0;
+  for (let i = 3; i < data.length; i += 4 * 31) if (data[i] > 0) inked++;
+  return inked;
+}"""
+
+
 def expect_charts_drawn(page: Page, at_least: int = 1) -> None:
-    """At least ``at_least`` Altair charts with SVG marks on screen."""
+    """At least ``at_least`` Altair charts actually drawn: SVG marks, or ink on the canvas.
+
+    Vega draws large data sets (the heatmaps) on a canvas instead of SVG.
+    """
     expect(charts(page).nth(at_least - 1)).to_be_visible(timeout=20_000)
     for i in range(at_least):
-        expect(charts(page).nth(i).locator("svg .mark-line path, svg .mark-rect path, svg .mark-symbol path, "
-                                           "svg .mark-area path, svg .mark-point path").first).to_be_attached()
+        chart = charts(page).nth(i)
+        expect(chart.locator("svg, canvas").first).to_be_attached()
+        if chart.locator("canvas").count():
+            canvas = chart.locator("canvas").first
+            page.wait_for_function(f"c => ({_CANVAS_INK})(c) > 100", arg=canvas.element_handle(), timeout=10_000)
+        else:
+            marks = "svg .mark-line path, svg .mark-rect path, svg .mark-symbol path, svg .mark-area path"
+            expect(chart.locator(marks).first).to_be_attached()
 
 
 def screenshot(page: Page, folder: Path, name: str) -> None:

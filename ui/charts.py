@@ -94,3 +94,154 @@ def predictions_vs_targets(
         height=height,
         points=len(frame) <= 80,
     )
+
+
+# ----------------------------------------------------------------------------- gradient lab
+# log10 colour scales are clipped to this range so one extreme cell cannot wash out the rest.
+LOG_COLOUR_LIMIT = 20.0
+
+
+def log_magnitude_lines(
+    frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, palette: dict[str, str], height: int = 300
+) -> alt.Chart:
+    """Lines of log10 magnitudes per step (long form: 'step', 'series', 'log10'), one dash per series.
+
+    The y axis is the exponent itself, so 10^477 and 10^-300 fit on one chart.
+    """
+    frame = finite_rows(frame, ["step", "log10"])
+    domain = [k for k in palette if k in set(frame["series"])] or list(palette)
+    dashes = {name: ([6, 4] if "analytic" in name or "|w2|" in name else [1, 0]) for name in domain}
+    return (
+        alt.Chart(frame)
+        .mark_line(point=len(frame) <= 120)
+        .encode(
+            x=alt.X("step:Q", title=x_title),
+            y=alt.Y("log10:Q", title=y_title, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "series:N",
+                title="",
+                scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]),
+                legend=alt.Legend(orient="bottom", labelLimit=400),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title="",
+                scale=alt.Scale(domain=domain, range=[dashes[k] for k in domain]),
+                legend=alt.Legend(orient="bottom", labelLimit=400),
+            ),
+            tooltip=[
+                alt.Tooltip("series:N", title="series"),
+                alt.Tooltip("step:Q", title=x_title),
+                alt.Tooltip("log10:Q", title=y_title, format=".2f"),
+            ],
+        )
+        .properties(title=title, height=height)
+    )
+
+
+def log_heatmap(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    scheme: str = "blueorange",
+    mid: float | None = 0.0,
+    marks: pd.DataFrame | None = None,
+    rules_x: list[float] | None = None,
+    paths: pd.DataFrame | None = None,
+    path_palette: dict[str, str] | None = None,
+    height: int = 420,
+) -> alt.LayerChart:
+    """A heatmap of a log10 ``value`` over two numeric axes, with optional overlays.
+
+    ``marks`` (columns x, y, 'label'): points such as the current setting.
+    ``rules_x``: vertical lines (boundaries such as |w2| = 1). ``paths`` (x, y, 'path',
+    'order'): descent paths drawn as lines with points. Cells whose value is not finite
+    are dropped; values are clipped to +-``LOG_COLOUR_LIMIT`` for the colour scale.
+    """
+    # An exact zero (log10 = -inf) takes the lowest colour; nan cells are dropped.
+    cells = frame.assign(**{value: frame[value].clip(-LOG_COLOUR_LIMIT, LOG_COLOUR_LIMIT)})
+    cells = finite_rows(cells, [x, y, value])
+    x_domain = [float(frame[x].min()), float(frame[x].max())]
+    y_domain = [float(frame[y].min()), float(frame[y].max())]
+    x_scale, y_scale = alt.Scale(domain=x_domain, nice=False), alt.Scale(domain=y_domain, nice=False)
+    colour_scale = alt.Scale(scheme=scheme, domainMid=mid) if mid is not None else alt.Scale(scheme=scheme)
+    layers = [
+        alt.Chart(cells)
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, bin=alt.Bin(maxbins=max(10, cells[x].nunique())), scale=x_scale),
+            y=alt.Y(f"{y}:Q", title=y_title, bin=alt.Bin(maxbins=max(10, cells[y].nunique())), scale=y_scale),
+            color=alt.Color(f"{value}:Q", title=value_title, scale=colour_scale),
+            tooltip=[
+                alt.Tooltip(f"{x}:Q", title=x_title, format=".3g"),
+                alt.Tooltip(f"{y}:Q", title=y_title, format=".3g"),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=".1f"),
+            ],
+        )
+    ]
+    if rules_x:
+        layers.append(
+            alt.Chart(pd.DataFrame({x: rules_x}))
+            .mark_rule(color="#000000", strokeDash=[4, 3], strokeWidth=1.5)
+            .encode(x=alt.X(f"{x}:Q", scale=x_scale))
+        )
+    if paths is not None and len(paths):
+        palette = path_palette or {}
+        domain = list(palette) or sorted(paths["path"].unique())
+        shown = finite_rows(paths, [x, y])
+        shown = shown[shown[x].between(*x_domain) & shown[y].between(*y_domain)]
+        layers.append(
+            alt.Chart(shown)
+            .mark_line(point=True, strokeWidth=2, clip=True)
+            .encode(
+                x=alt.X(f"{x}:Q", scale=x_scale),
+                y=alt.Y(f"{y}:Q", scale=y_scale),
+                order="order:Q",
+                color=alt.Color(
+                    "path:N",
+                    title="descent path",
+                    scale=alt.Scale(domain=domain, range=[palette.get(k, "#000000") for k in domain]),
+                    legend=alt.Legend(orient="bottom", labelLimit=300),
+                ),
+                tooltip=["path:N", alt.Tooltip("order:Q", title="step")],
+            )
+        )
+    if marks is not None and len(marks):
+        layers.append(
+            alt.Chart(marks)
+            .mark_point(shape="diamond", size=160, filled=True, color="#000000", stroke="#FFFFFF", strokeWidth=1.5)
+            .encode(
+                x=alt.X(f"{x}:Q", scale=x_scale),
+                y=alt.Y(f"{y}:Q", scale=y_scale),
+                tooltip=["label:N"],
+            )
+        )
+    return alt.layer(*layers).properties(title=title, height=height).resolve_scale(color="independent")
+
+
+def signed_log_points(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, height: int = 280):
+    """log10 |piece| per step (columns 'step', 'log10', 'direction'), a dot per step coloured by its sign."""
+    frame = finite_rows(frame, ["step", "log10"])
+    palette = {"pushes w2 up": "#0072B2", "pushes w2 down": "#D55E00"}
+    base = alt.Chart(frame).encode(
+        x=alt.X("step:Q", title=x_title),
+        y=alt.Y("log10:Q", title=y_title, scale=alt.Scale(zero=False)),
+    )
+    line = base.mark_line(color="#8C8C8C", strokeWidth=1)
+    dots = base.mark_circle(size=40 if len(frame) <= 200 else 12, opacity=0.9).encode(
+        color=alt.Color(
+            "direction:N", title="", scale=alt.Scale(domain=list(palette), range=list(palette.values()))
+        ),
+        tooltip=[
+            alt.Tooltip("step:Q", title=x_title),
+            alt.Tooltip("log10:Q", title=y_title, format=".2f"),
+            "direction:N",
+        ],
+    )
+    return alt.layer(line, dots).properties(title=title, height=height)

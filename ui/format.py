@@ -59,3 +59,34 @@ def safe_values(values) -> np.ndarray:
     """Float array with non-finite entries replaced by None-friendly NaN for charts to skip."""
     arr = np.asarray(values, dtype=float)
     return np.where(np.isfinite(arr), arr, np.nan)
+
+
+def from_log10(log10_value: float, negative: bool = False) -> str:
+    """A magnitude given as log10, in the most readable form: '512', '0.001953', 'about 10^477'.
+
+    Between 10^-4 and 10^6 the number itself (4 significant digits, thousands separated);
+    beyond that its power of ten; -inf (an exact zero) reads 'exactly 0'.
+    """
+    log10_value = float(log10_value)
+    if math.isnan(log10_value):
+        return "undefined"
+    if log10_value == -math.inf:
+        return "exactly 0"
+    if log10_value == math.inf:
+        return "too large to show"
+    sign = "−" if negative else ""
+    if -4 <= log10_value < 6:
+        value = 10.0**log10_value
+        text = f"{value:,.0f}" if value >= 1000 else f"{value:.4g}"
+        return sign + text
+    return f"{sign}about 10^{round(log10_value)}"
+
+
+def significant(value: float) -> str:
+    """Any finite or non-finite float through ``from_log10``: '345,664', '0.02634', 'about 10^111'."""
+    value = float(value)
+    if math.isnan(value):
+        return "undefined"
+    if value == 0:
+        return "0"
+    return from_log10(math.log10(abs(value)) if math.isfinite(value) else math.inf, negative=value < 0)

@@ -1,0 +1,49 @@
+"""Shareable links: tell the learner when a link's settings could not be used.
+
+Widgets bound with ``bind="query-params"`` read their value from the URL and fall
+back to their default when the value there is malformed or out of range. That
+fallback is silent (and the bad value leaves ``st.query_params``), so a page takes a
+``link_snapshot`` before it draws its widgets and calls ``note_unused_link_values``
+after them, to show one quiet line naming what was ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import streamlit as st
+
+
+def _same(raw: str, shown: object) -> bool:
+    """Whether the URL's text ``raw`` is what the widget now shows."""
+    if isinstance(shown, bool):
+        return raw.strip().lower() == str(shown).lower()
+    if isinstance(shown, int | float):
+        try:
+            value = float(raw)
+        except ValueError:
+            return False
+        return math.isfinite(value) and math.isclose(value, float(shown), rel_tol=1e-9, abs_tol=1e-12)
+    return raw == str(shown)
+
+
+def unused_link_values(shown: Mapping[str, object], params: Mapping[str, str]) -> list[str]:
+    """The keys whose value in ``params`` (the URL) differs from what the widget shows."""
+    return [key for key, value in shown.items() if key in params and not _same(str(params[key]), value)]
+
+
+def link_snapshot(prefix: str) -> dict[str, str]:
+    """The URL's parameters for one page (keys starting with ``prefix``), before its widgets run."""
+    return {key: st.query_params[key] for key in st.query_params if key.startswith(prefix)}
+
+
+def note_unused_link_values(snapshot: Mapping[str, str], shown: Mapping[str, object]) -> None:
+    """Show a quiet notice when the link asked for values the page could not use."""
+    ignored = unused_link_values(shown, snapshot)
+    if ignored:
+        names = ", ".join(f"`{key}`" for key in ignored)
+        st.caption(
+            f":material/link_off: This link's {names} could not be used (malformed or out of range); "
+            "the defaults are shown instead."
+        )
