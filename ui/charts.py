@@ -46,16 +46,20 @@ def curve(
     palette: dict[str, str] | None = None,
     height: int = 260,
     points: bool = False,
+    x_type: str = "Q",
 ) -> alt.Chart:
-    """A line chart of ``y`` against ``x`` (one line per ``color`` value), optionally on a log axis."""
-    frame = finite_rows(downsample(frame) if color is None else frame, [x, y])
+    """A line chart of ``y`` against ``x`` (one line per ``color`` value), optionally on a log axis.
+
+    ``x_type`` is the Vega-Lite type of ``x``: "Q" for numbers, "T" for dates.
+    """
+    frame = finite_rows(downsample(frame) if color is None else frame, [y] if x_type == "T" else [x, y])
     if log_y:
         frame = frame.assign(**{y: np.maximum(frame[y].to_numpy(dtype=float), LOG_FLOOR)})
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     encoding = {
-        "x": alt.X(f"{x}:Q", title=x_title),
+        "x": alt.X(f"{x}:{x_type}", title=x_title),
         "y": alt.Y(f"{y}:Q", title=y_title, scale=scale),
-        "tooltip": [alt.Tooltip(f"{x}:Q", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=".4g")],
+        "tooltip": [alt.Tooltip(f"{x}:{x_type}", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=".4g")],
     }
     if color is not None:
         domain = list(palette) if palette else sorted(frame[color].unique())
@@ -76,9 +80,9 @@ def long_history(records: dict[str, list], x: str, names: list[str], value: str,
 
 
 def predictions_vs_targets(
-    frame: pd.DataFrame, x: str, *, title: str, x_title: str, y_title: str, height: int = 280
+    frame: pd.DataFrame, x: str, *, title: str, x_title: str, y_title: str, height: int = 280, x_type: str = "Q"
 ) -> alt.Chart:
-    """Target and prediction per sample (long form: columns x, 'series', 'value')."""
+    """Target and prediction per sample (long form: columns x, 'series', 'value'); x may be dates ("T")."""
     return curve(
         frame,
         x,
@@ -93,6 +97,7 @@ def predictions_vs_targets(
         else {"target": "#8C8C8C", "prediction": "#D55E00"},
         height=height,
         points=len(frame) <= 80,
+        x_type=x_type,
     )
 
 
