@@ -1,0 +1,253 @@
+"""Sections 1 and 2: full-batch Adam training speed of rnn_core, and of PyTorch on the same problems.
+
+Each case trains one model on one fixed batch with Adam (lr 0.01), one full-batch
+step at a time, and reports steps per second (median over repeats):
+
+- ``rc.Trainer``: what the Training page runs, with its bookkeeping (finiteness
+  checks, the gradient norm, a copy of the parameters in every step's record);
+- bare: ``model.loss_and_flat_grad`` plus ``rc.Adam.step`` in a plain loop;
+- PyTorch on the CPU with one thread: a hand-written autograd loop of the same
+  vanilla RNN, and ``torch.nn.RNN`` (or ``nn.LSTM`` / ``nn.GRU``) with ``nn.Linear``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench.common import NOT_AVAILABLE, TORCH_MISSING, Settings, Table, rate, ratio, steps_per_second
+
+LR = 0.01
+BATCH, LENGTH = 256, 50
+
+
+@dataclass(frozen=True)
+class Case:
+    """One training problem: a model (kind, hidden units, activation) and a data set."""
+
+    key: str
+    label: str
+    kind: str  # "vanilla", "lstm" or "gru"
+    n_hidden: int
+    activation: str
+    data: str  # "rules" (the four StatLand rules) or "b256" (B = 256 sequences of T = 50 steps)
+
+
+CASES = (
+    Case("rules", "four rules, 1-unit relu RNN", "vanilla", 1, "relu", "rules"),
+    Case("b256_h1", f"B{BATCH} T{LENGTH} H1 tanh", "vanilla", 1, "tanh", "b256"),
+    Case("b256_h16", f"B{BATCH} T{LENGTH} H16 tanh", "vanilla", 16, "tanh", "b256"),
+    Case("lstm16", f"B{BATCH} T{LENGTH} LSTM H16", "lstm", 16, "", "b256"),
+    Case("gru16", f"B{BATCH} T{LENGTH} GRU H16", "gru", 16, "", "b256"),
+)
+CASE = {case.key: case for case in CASES}
+# The PyTorch comparisons: (case, "hand" or "nn", dtype name).
+TORCH_RUNS = (
+    ("rules", "hand", "float64"),
+    ("rules", "nn", "float64"),
+    ("b256_h1", "hand", "float64"),
+    ("b256_h1", "nn", "float64"),
+    ("b256_h16", "hand", "float64"),
+    ("b256_h16", "nn", "float64"),
+    ("b256_h16", "hand", "float32"),
+    ("b256_h16", "nn", "float32"),
+    ("lstm16", "nn", "float64"),
+    ("gru16", "nn", "float64"),
+)
+
+
+def dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """xs (B, T, 1) and ys (B, 1): the four rules, or seeded random prices whose target is the mean of the last 5."""
+    if name == "rules":
+        from rnn_core.data import four_rules
+
+        xs, ys = four_rules()
+        return xs[:, :, None].astype(float), ys.astype(float)
+    rng = np.random.default_rng(0)
+    xs = rng.uniform(0.0, 1.0, (BATCH, LENGTH))
+    return xs[:, :, None], xs[:, -5:].mean(axis=1, keepdims=True)
+
+
+def engine_available(case: Case) -> bool:
+    import rnn_core as rc
+
+    return case.kind == "vanilla" or hasattr(rc, case.kind.upper())
+
+
+def make_model(case: Case):
+    import rnn_core as rc
+
+    if case.kind == "vanilla":
+        return rc.VanillaRNN(case.n_hidden, case.activation, seed=0)
+    return getattr(rc, case.kind.upper())(n_hidden=case.n_hidden, seed=0)
+
+
+def trainer_runner(case: Case) -> Callable[[int], int]:
+    """n -> steps taken by ``rc.Trainer.run(n)``; a diverged trainer is replaced by a fresh one."""
+    import rnn_core as rc
+
+    xs, ys = dataset(case.data)
+    holder = {"trainer": rc.Trainer(make_model(case), xs, ys, optimizer="adam", lr=LR)}
+
+    def run(n: int) -> int:
+        trainer = holder["trainer"]
+        before = trainer.step
+        for _ in trainer.run(n):
+            pass
+        if trainer.divergence is not None:
+            holder["trainer"] = rc.Trainer(make_model(case), xs, ys, optimizer="adam", lr=LR)
+        return trainer.step - before
+
+    return run
+
+
+def bare_runner(case: Case) -> Callable[[int], None]:
+    """n -> n steps of ``loss_and_flat_grad`` and ``Adam.step``, nothing else."""
+    import rnn_core as rc
+
+    xs, ys = dataset(case.data)
+    model, adam = make_model(case), rc.Adam(LR)
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            _, grad = model.loss_and_flat_grad(xs, ys)
+            adam.step(model.flat, grad)
+
+    return run
+
+
+def measure_engine(case: Case, settings: Settings, results: dict) -> dict:
+    """rnn_core's two figures for ``case`` (cached in ``results['engine']``)."""
+    found = results.setdefault("engine", {})
+    if case.key not in found:
+        if not engine_available(case):
+            found[case.key] = {"trainer": NOT_AVAILABLE, "bare": NOT_AVAILABLE}
+        else:
+            found[case.key] = {
+                "trainer": steps_per_second(trainer_runner(case), settings),
+                "bare": steps_per_second(bare_runner(case), settings),
+            }
+    return found[case.key]
+
+
+def section_engine(settings: Settings, results: dict) -> list[Table]:
+    table = Table(
+        "1. rnn_core: full-batch Adam training steps/s",
+        ["case", "rc.Trainer steps/s", "bare loss_and_flat_grad + Adam steps/s", "Trainer / bare"],
+        notes=[
+            "rc.Trainer includes its bookkeeping (finiteness checks, gradient norm, a parameter copy per record);",
+            "bare is model.loss_and_flat_grad(xs, ys) then rc.Adam.step in a plain loop. Float64, "
+            f"Adam lr {LR}, median of {settings.repeats} repeats of ~{settings.repeat_seconds:g} s.",
+        ],
+    )
+    for case in CASES:
+        figures = measure_engine(case, settings, results)
+        table.add(case.label, rate(figures["trainer"]), rate(figures["bare"]), ratio(figures["trainer"], figures["bare"]))
+    return [table]
+
+
+# ----------------------------------------------------------------------------- PyTorch
+def torch_runner(case: Case, variant: str, dtype_name: str) -> Callable[[int], None]:
+    """n -> n full-batch Adam steps in PyTorch on the same data (one CPU thread)."""
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    dtype = getattr(torch, dtype_name)
+    xs, ys = dataset(case.data)
+    x, y_true = torch.tensor(xs, dtype=dtype), torch.tensor(ys, dtype=dtype)
+    H = case.n_hidden
+
+    if variant == "hand":
+        # The same maths as rnn_core's vanilla RNN, written with autograd; the input term of
+        # every step is one product up front, as the engine does.
+        k = 1.0 / H**0.5
+        w1 = ((torch.rand(1, H, dtype=dtype) * 2 - 1) * k).requires_grad_()
+        w2 = ((torch.rand(H, H, dtype=dtype) * 2 - 1) * k).requires_grad_()
+        b1 = torch.full((H,), 0.1 if case.activation == "relu" else 0.0, dtype=dtype, requires_grad=True)
+        w3 = ((torch.rand(H, 1, dtype=dtype) * 2 - 1) * k).requires_grad_()
+        b2 = torch.zeros(1, dtype=dtype, requires_grad=True)
+        act = torch.relu if case.activation == "relu" else torch.tanh
+        x_time = x.transpose(0, 1).contiguous()  # (T, B, 1)
+        params = [w1, w2, b1, w3, b2]
+
+        def predict():
+            pre = x_time @ w1 + b1
+            h = act(pre[0])
+            for t in range(1, pre.shape[0]):
+                h = act(pre[t] + h @ w2)
+            return h @ w3 + b2
+
+    else:
+        if case.kind == "vanilla":
+            recurrent = nn.RNN(1, H, nonlinearity=case.activation, batch_first=True, dtype=dtype)
+        else:
+            recurrent = {"lstm": nn.LSTM, "gru": nn.GRU}[case.kind](1, H, batch_first=True, dtype=dtype)
+        head = nn.Linear(H, 1, dtype=dtype)
+        params = list(recurrent.parameters()) + list(head.parameters())
+
+        def predict():
+            _, last = recurrent(x)
+            h_n = last[0] if isinstance(last, tuple) else last
+            return head(h_n[-1])
+
+    optimizer = torch.optim.Adam(params, lr=LR)
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            loss = ((predict() - y_true) ** 2).mean()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+
+    return run
+
+
+def torch_label(case: Case, variant: str, dtype_name: str) -> str:
+    if variant == "hand":
+        return f"hand-written autograd RNN, {dtype_name}"
+    module = {"vanilla": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}[case.kind]
+    return f"{module} + nn.Linear, {dtype_name}"
+
+
+def torch_installed() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def measure_torch(key: tuple[str, str, str], settings: Settings, results: dict) -> float | str:
+    found = results.setdefault("torch", {})
+    if key not in found:
+        if not torch_installed():
+            found[key] = TORCH_MISSING
+        else:
+            import torch
+
+            torch.set_num_threads(1)
+            found[key] = steps_per_second(torch_runner(CASE[key[0]], key[1], key[2]), settings)
+    return found[key]
+
+
+def section_torch(settings: Settings, results: dict) -> list[Table]:
+    for case in CASES:  # our figures first, before torch is imported into the process
+        measure_engine(case, settings, results)
+    table = Table(
+        "2. PyTorch on the CPU (torch.set_num_threads(1)), same data, full-batch Adam steps/s",
+        ["case", "PyTorch version", "torch steps/s", "rc.Trainer steps/s", "ours / torch"],
+        notes=[
+            "Same batch, same loss (MSE on the last step), torch.optim.Adam with the same lr; one step ="
+            " forward, backward, optimiser step.",
+            "rnn_core always computes in float64; the float32 rows compare it with PyTorch's faster precision.",
+        ],
+    )
+    for key in TORCH_RUNS:
+        case = CASE[key[0]]
+        ours = results["engine"][case.key]["trainer"]
+        theirs = measure_torch(key, settings, results)
+        table.add(case.label, torch_label(case, key[1], key[2]), rate(theirs), rate(ours), ratio(ours, theirs))
+    return [table]
