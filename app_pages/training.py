@@ -5,85 +5,151 @@ import pandas as pd
 import streamlit as st
 
 import rnn_core as rc
+from rnn_core.weights_io import model_to_json
 from ui import charts, datasets
 from ui.format import number
+from ui.links import link_snapshot, note_unused_link_values
 from ui.state import send_weights_to_statland
-from ui.training import DATA_LABELS, MODEL_LABELS, LiveRun, build_model
+from ui.training import (
+    DATA_LABELS,
+    MAX_HIDDEN,
+    MODEL_LABELS,
+    START_LABELS,
+    LiveRun,
+    build_model,
+    is_statland_network,
+    read_start_weights,
+    start_run,
+)
 
 RUN = "tr_run"
-TICK_SECONDS = 0.25  # how often the chart refreshes while playing
+START_WEIGHTS = "tr_start_weights"
+WEIGHTS_MESSAGE = "tr_weights_message"
+TICK_SECONDS = 0.25  # how often the charts refresh while playing
 CHUNK_SECONDS = 0.12  # training time per refresh: the rest of the tick keeps the page responsive
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
+CLIP_THRESHOLDS = [0.1, 0.3, 1.0, 3.0, 10.0]
+BATCH_SIZES = ["full", 8, 16, 32, 64, 128]
 STEP_CHOICES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000]
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
+CLIP_LABELS = {"none": "off", "norm": "by norm", "value": "by value"}
+
+
+def load_weights_file() -> None:
+    """Upload callback: start training from a checked weights file and select its model, or say why not."""
+    upload = st.session_state.get("tr_weights_file")
+    if upload is None:
+        return
+    try:
+        start = read_start_weights(upload.name, upload.getvalue())
+    except ValueError as error:
+        st.session_state[WEIGHTS_MESSAGE] = ("error", f"{upload.name} was not loaded: {error}.")
+        return
+    st.session_state[START_WEIGHTS] = start
+    st.session_state["tr_model"] = start.model_kind
+    if start.model_kind != "statquest":
+        st.session_state["tr_hidden"] = start.n_hidden
+    if start.model_kind == "vanilla":
+        st.session_state["tr_activation"] = start.activation
+    st.session_state["tr_start"] = "file"
+    st.session_state[WEIGHTS_MESSAGE] = (
+        "success",
+        f"Loaded a {start.describe()} from {upload.name}; training now starts from these weights.",
+    )
+
+
+def show_message(key: str) -> None:
+    if key in st.session_state:
+        kind, text = st.session_state[key]
+        (st.error if kind == "error" else st.success)(text)
+
 
 st.title("Training")
 st.markdown(
     "Training adjusts the weights to make the predictions match the targets. Backpropagation "
     "through time (BPTT) runs the unrolled network forward, then sends the error back through "
     "every copy; because the copies share their weights, each weight's gradient is the **sum** of "
-    "its contributions from every day. Press play and watch the loss fall."
+    "its contributions from every day. Press **Play** and watch the loss fall."
 )
 
 # ----------------------------------------------------------------------------- settings
+link = link_snapshot("tr_")
+csv_series = st.session_state.get(datasets.CSV_PRICES)
+start_weights = st.session_state.get(START_WEIGHTS)
 with st.sidebar:
     st.header("Data")
-    data_options = list(DATA_LABELS) if "tr_csv_prices" in st.session_state else list(DATA_LABELS)[:3]
-    data_kind = st.selectbox(
-        "Train on", data_options, format_func=DATA_LABELS.get, key="tr_data", bind="query-params"
-    )
+    data_options = list(DATA_LABELS) if csv_series is not None else list(DATA_LABELS)[:3]
+    data_kind = st.selectbox("Train on", data_options, format_func=DATA_LABELS.get, key="tr_data", bind="query-params")
     length = window = 2
-    ticker = "MSFT"
+    ticker = datasets.TICKERS[0]
     if data_kind == "statland":
-        length = st.slider("Days per sequence", 3, 30, 6, key="tr_length", bind="query-params")
+        length = st.slider("Days per history", 3, 30, 6, key="tr_length", bind="query-params")
     elif data_kind in ("stocks", "csv"):
         if data_kind == "stocks":
             ticker = st.selectbox("Company", datasets.TICKERS, key="tr_ticker", bind="query-params")
         window = st.slider(
-            "Window: months in, next month out", 2, 12, 4, key="tr_window", bind="query-params"
+            "Window: prices in, the next one out",
+            2,
+            12,
+            4,
+            key="tr_window",
+            bind="query-params",
+            help="Each sample is this many consecutive prices; the target is the price after them. "
+            "The first 80 % of the samples (in time order) train the network; the rest test it.",
         )
     with st.expander("Train on your own prices (CSV)", expanded=data_kind == "csv"):
         st.file_uploader(
             "A CSV with a price column (Close, Adj Close, price, or a single numeric column) "
-            "and optionally a date column",
+            "and optionally a Date column",
             type=["csv", "txt"],
             key="tr_csv_file",
             on_change=datasets.load_uploaded_csv,
         )
-        if "tr_csv_message" in st.session_state:
-            kind, text = st.session_state["tr_csv_message"]
-            (st.error if kind == "error" else st.success)(text)
+        show_message(datasets.CSV_MESSAGE)
 
     st.header("Model")
     model_kind = st.selectbox(
         "Model", list(MODEL_LABELS), format_func=MODEL_LABELS.get, key="tr_model", bind="query-params"
     )
-    n_hidden, activation, start = 1, "relu", "random"
-    if model_kind == "statquest":
+    n_hidden, activation = 1, "relu"
+    if model_kind != "statquest":
+        n_hidden = st.slider("Hidden units", 1, MAX_HIDDEN, 4, key="tr_hidden", bind="query-params")
+        if model_kind == "vanilla":
+            activation = st.selectbox("Activation", rc.ACTIVATIONS, index=1, key="tr_activation", bind="query-params")
+    start_options = ["random"] + (["statland"] if model_kind == "statquest" else [])
+    if start_weights is not None and start_weights.fits(model_kind, n_hidden, activation):
+        start_options.append("file")
+    start = "random"
+    if len(start_options) > 1:
         start = st.segmented_control(
             "Start from",
-            ["random", "statland"],
+            start_options,
             default="random",
             required=True,
-            format_func={"random": "random weights", "statland": "the StatLand weights"}.get,
+            format_func=START_LABELS.get,
             key="tr_start",
             bind="query-params",
         )
-    else:
-        n_hidden = st.slider("Hidden units", 1, 32, 4, key="tr_hidden", bind="query-params")
-        if model_kind == "vanilla":
-            activation = st.selectbox(
-                "Activation", rc.ACTIVATIONS, index=1, key="tr_activation", bind="query-params"
-            )
-    seed = st.number_input(
-        "Seed",
-        0,
-        10_000,
-        4,
-        step=1,
-        key="tr_seed",
-        bind="query-params",
-        help="The same seed gives the same starting weights and the same mini-batches.",
+    seed = int(
+        st.number_input(
+            "Seed",
+            0,
+            10_000,
+            4,
+            step=1,
+            key="tr_seed",
+            bind="query-params",
+            help="The same seed gives the same random starting weights and the same mini-batches.",
+        )
     )
+    with st.expander("Start from a weights file (JSON)"):
+        st.file_uploader(
+            "A weights file downloaded from this page",
+            type=["json"],
+            key="tr_weights_file",
+            on_change=load_weights_file,
+        )
+        show_message(WEIGHTS_MESSAGE)
 
     st.header("Optimiser")
     optimizer = st.segmented_control(
@@ -91,7 +157,7 @@ with st.sidebar:
         list(rc.OPTIMIZERS),
         default="adam",
         required=True,
-        format_func={"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}.get,
+        format_func=OPTIMIZER_LABELS.get,
         key="tr_optimizer",
         bind="query-params",
     )
@@ -102,77 +168,106 @@ with st.sidebar:
         format_func=lambda v: f"{v:g}",
         key="tr_lr",
         bind="query-params",
-        help="Log scale: each notch is about ×3.",
+        help="A log scale: each notch multiplies the step size by about 3. It can change while training runs.",
     )
     clip = st.segmented_control(
         "Gradient clipping",
         list(rc.CLIPPING),
         default="none",
         required=True,
-        format_func={"none": "off", "norm": "by norm", "value": "by value"}.get,
+        format_func=CLIP_LABELS.get,
         key="tr_clip",
         bind="query-params",
+        help="By norm: shrink the whole gradient when its length exceeds the threshold. "
+        "By value: cut each component to ± the threshold.",
     )
     clip_threshold = 1.0
     if clip != "none":
         clip_threshold = st.select_slider(
-            "Clipping threshold",
-            [0.1, 0.3, 1.0, 3.0, 10.0],
-            value=1.0,
-            key="tr_clip_threshold",
-            bind="query-params",
+            "Clipping threshold", CLIP_THRESHOLDS, value=1.0, key="tr_clip_threshold", bind="query-params"
         )
     batch_size = st.select_slider(
-        "Batch size", ["full", 8, 16, 32, 64, 128], value="full", key="tr_batch", bind="query-params"
+        "Batch size",
+        BATCH_SIZES,
+        value="full",
+        key="tr_batch",
+        bind="query-params",
+        help="How many samples each step averages over; 'full' uses them all.",
     )
     target_steps = st.select_slider("Steps", STEP_CHOICES, value=1000, key="tr_steps", bind="query-params")
 
+shown = {
+    "tr_data": DATA_LABELS[data_kind],
+    "tr_model": MODEL_LABELS[model_kind],
+    "tr_seed": seed,
+    "tr_optimizer": OPTIMIZER_LABELS[optimizer],
+    "tr_lr": f"{lr:g}",
+    "tr_clip": CLIP_LABELS[clip],
+    "tr_batch": batch_size,
+    "tr_steps": target_steps,
+}
+if data_kind == "statland":
+    shown["tr_length"] = length
+if data_kind == "stocks":
+    shown["tr_ticker"] = ticker
+if data_kind in ("stocks", "csv"):
+    shown["tr_window"] = window
+if model_kind != "statquest":
+    shown["tr_hidden"] = n_hidden
+if model_kind == "vanilla":
+    shown["tr_activation"] = activation
+if clip != "none":
+    shown["tr_clip_threshold"] = clip_threshold
+note_unused_link_values(link, shown)
+
 # ----------------------------------------------------------------------------- the run
-dataset, data_problem = datasets.build(data_kind, length=length, window=window, ticker=ticker, seed=int(seed))
+dataset, data_problem = datasets.build(
+    data_kind, length=length, window=window, ticker=ticker, seed=seed, csv_series=csv_series
+)
 if data_problem:
-    st.error(data_problem)
+    st.error(data_problem, icon=":material/error:")
     st.stop()
 
+# Anything that changes the model or its data starts a new run; learning rate, clipping
+# and the number of steps act on the running model.
 signature = (
     data_kind,
-    length,
-    window,
-    ticker,
+    dataset.description,
+    float(dataset.train_ys.sum()),
     model_kind,
     n_hidden,
     activation,
     start,
-    int(seed),
+    start_weights.token if start == "file" and start_weights is not None else None,
+    seed,
     optimizer,
     batch_size,
-    len(dataset.train_xs),
-    float(dataset.train_ys.sum()),
 )
 
 
 def new_run() -> LiveRun:
-    model = build_model(model_kind, n_hidden, activation, int(seed), start)
-    trainer = rc.Trainer(
-        model,
-        dataset.train_xs,
-        dataset.train_ys,
+    return start_run(
+        signature,
+        dataset,
+        build_model(model_kind, n_hidden, activation, seed, start, start_weights),
         optimizer=optimizer,
         lr=lr,
         clip=clip,
         clip_threshold=clip_threshold,
         batch_size=None if batch_size == "full" else batch_size,
-        seed=int(seed),
+        seed=seed,
+        target_steps=target_steps,
     )
-    return LiveRun(signature, dataset, model, trainer, rc.History.for_model(model), target_steps)
 
 
 run: LiveRun | None = st.session_state.get(RUN)
 if run is None or run.signature != signature:
     run = st.session_state[RUN] = new_run()
-# Learning rate, clipping and the step budget change the running model without restarting it.
 run.trainer.lr = lr
 run.trainer.clip, run.trainer.clip_threshold = clip, clip_threshold
 run.target_steps = max(target_steps, run.step)
+if run.finished:
+    run.running = False
 
 
 def play_pause() -> None:
@@ -191,7 +286,7 @@ def reset() -> None:
     st.session_state.pop(RUN, None)
 
 
-buttons = st.columns([1, 1, 1, 4])
+buttons = st.columns([1, 1, 1, 2], vertical_alignment="center")
 buttons[0].button(
     "Pause" if run.running else "Play",
     key="tr_play",
@@ -202,50 +297,44 @@ buttons[0].button(
     width="stretch",
 )
 buttons[1].button(
-    "Step",
-    key="tr_step",
-    on_click=step_once,
-    icon=":material/skip_next:",
-    disabled=run.trainer.divergence is not None,
-    width="stretch",
+    "Step", key="tr_step", on_click=step_once, icon=":material/skip_next:", disabled=run.diverged, width="stretch"
 )
-buttons[2].button(
-    "Reset", key="tr_reset", on_click=reset, icon=":material/restart_alt:", width="stretch"
-)
-buttons[3].caption(
-    f"{dataset.description} · {MODEL_LABELS[model_kind]} with {run.model.n_params} parameters."
-)
+buttons[2].button("Reset", key="tr_reset", on_click=reset, icon=":material/restart_alt:", width="stretch")
+log_loss = buttons[3].toggle("Log-scale loss", value=True, key="tr_log")
+st.caption(f"{dataset.description} · {MODEL_LABELS[model_kind]} with {run.model.n_params} parameters.")
 
 
 @st.fragment(run_every=TICK_SECONDS if run.running else None)
 def live_view() -> None:
+    """Progress, loss, gradient norm and (for one unit) the five weights; advances a chunk per tick."""
     live: LiveRun = st.session_state[RUN]
     if live.running:
         live.advance(max_steps=live.target_steps, seconds=CHUNK_SECONDS)
     history = live.history
-    done = min(1.0, live.step / max(live.target_steps, 1))
-    st.progress(done, text=f"Step {live.step} of {live.target_steps}")
-    if live.trainer.divergence is not None:
-        st.error(live.trainer.divergence.message, icon=":material/error:")
+    st.progress(min(1.0, live.step / max(live.target_steps, 1)), text=f"Step {live.step} of {live.target_steps}")
+    if live.diverged:
+        st.error(f"{live.trainer.divergence.message} Press **Reset** to start again.", icon=":material/error:")
+    elif live.finished:
+        st.caption("Finished. Raise **Steps** in the sidebar to train longer, or press **Step**.")
 
-    loss_now = history.loss[-1] if history.loss else live.trainer.evaluate()
     metrics = st.columns(3)
     metrics[0].metric("Step", live.step)
-    metrics[1].metric("Training loss (MSE)", number(loss_now, 5))
+    metrics[1].metric("Training loss (MSE)", number(live.current_loss(), 5))
     metrics[2].metric("Gradient norm", number(history.grad_norm[-1], 4) if history.grad_norm else "–")
 
-    if history.step:
+    if not history.step:
+        st.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
+    else:
         frame = pd.DataFrame({"step": history.step, "loss": history.loss, "gradient norm": history.grad_norm})
-        log_loss = st.session_state.get("tr_log", True)
         left, right = st.columns(2)
         left.altair_chart(
             charts.curve(
                 frame,
                 "step",
                 "loss",
-                title="Loss",
+                title=f"Loss after {live.step} steps",
                 x_title="step",
-                y_title="mean squared error",
+                y_title="mean squared error" + (" (log scale)" if log_loss else ""),
                 log_y=log_loss,
             ),
             width="stretch",
@@ -258,7 +347,7 @@ def live_view() -> None:
                 "gradient norm",
                 title="Gradient norm (before clipping)",
                 x_title="step",
-                y_title="‖gradient‖",
+                y_title="‖gradient‖ (log scale)",
                 log_y=True,
             ),
             width="stretch",
@@ -266,11 +355,7 @@ def live_view() -> None:
         )
         if history.param_names:
             weights = charts.long_history(
-                {"step": history.step, **history.params},
-                "step",
-                list(history.param_names),
-                "value",
-                "parameter",
+                {"step": history.step, **history.params}, "step", list(history.param_names), "value", "parameter"
             )
             st.altair_chart(
                 charts.curve(
@@ -287,46 +372,57 @@ def live_view() -> None:
                 width="stretch",
                 key="tr_weights_chart",
             )
-    else:
-        st.info(
-            "Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:"
-        )
     if live.running and live.finished:
         st.rerun(scope="app")  # turn the timer off and show the results
 
 
 live_view()
-st.toggle("Log-scale loss", value=True, key="tr_log")
 
 # ----------------------------------------------------------------------------- results
-if not run.running and run.step > 0:
-    st.subheader("Predictions")
+if not run.running:
+    st.subheader("Predictions" if run.step else "Predictions of the starting weights")
     datasets.show_predictions(run)
-    st.subheader("Learned weights")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                name: [np.array2string(np.asarray(value), precision=3, max_line_width=60)]
-                for name, value in run.model.params.items()
-            }
-        ).T.rename(columns={0: "value"}),
-        key="tr_weights_table",
-    )
-    save, use = st.columns(2)
-    from rnn_core.weights_io import model_to_json
+    loss_now = run.current_loss()
+    if run.step and not run.diverged and np.isfinite(run.initial_loss) and loss_now > run.initial_loss:
+        st.warning(
+            f"The loss went up, from {number(run.initial_loss, 4)} to {number(loss_now, 4)}: the learning rate "
+            "is probably too large for this model. Reset and try a smaller one.",
+            icon=":material/trending_up:",
+        )
 
+    st.subheader("Learned weights" if run.step else "Starting weights")
+    if is_statland_network(run.model):
+        columns = st.columns(5)
+        for column, (name, value) in zip(columns, run.model.params.items(), strict=True):
+            column.metric(name, number(float(np.ravel(value)[0]), 3))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "parameter": list(run.model.params),
+                    "shape": [" × ".join(map(str, v.shape)) for v in run.model.params.values()],
+                    "values": [
+                        np.array2string(v.ravel(), precision=3, threshold=8, edgeitems=3, max_line_width=200)
+                        for v in run.model.params.values()
+                    ],
+                }
+            ),
+            hide_index=True,
+            key="tr_weights_table",
+        )
+    save, use = st.columns(2)
     save.download_button(
         "Download weights (JSON)",
         model_to_json(run.model),
-        file_name="unrolled_weights.json",
+        file_name=f"unrolled_{run.model.kind}_{run.model.n_hidden}_weights.json",
         mime="application/json",
         key="tr_download",
         icon=":material/download:",
     )
-    if run.model.kind == "vanilla" and run.model.n_hidden == 1 and run.model.activation == "relu":
+    if is_statland_network(run.model):
         if use.button("Use these weights on the StatLand page", key="tr_to_statland", icon=":material/send:"):
             problem = send_weights_to_statland(run.model.params)
             if problem:
-                st.error(problem)
+                st.error(f"These weights cannot go to the StatLand page: {problem}.")
             else:
                 st.switch_page("app_pages/statland.py")

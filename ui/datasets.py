@@ -2,9 +2,13 @@
 
 Pure builders are cached (bounded); an uploaded CSV is parsed once in its upload
 callback and kept in the user's session, so a bad file never replaces a good one.
+``read_upload`` is the whole verdict on a file (data or a message) and needs no
+Streamlit, so the table of bad files is tested against it directly.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -15,10 +19,12 @@ from ui import charts
 from ui.format import number
 from ui.training import Dataset
 
-TICKERS = ["MSFT", "AMZN", "IBM", "GOOG", "AAPL"]
+TICKERS = list(data.TICKERS)
 CSV_PRICES = "tr_csv_prices"
 CSV_MESSAGE = "tr_csv_message"
 STATLAND_SEQUENCES = 256
+TRAIN_FRACTION = 0.8
+SHOWN_SEQUENCES = 8
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -31,8 +37,9 @@ def _stock(ticker: str):
     return data.stock_prices(ticker)
 
 
-def _windows_dataset(name: str, series, window: int, description: str) -> Dataset:
-    windows = data.make_windows(series.prices, window, train_fraction=0.8, dates=series.dates)
+def _windows_dataset(name: str, series: data.PriceSeries, window: int, description: str, unit: str) -> Dataset:
+    """Sliding windows split by time: the first 80 % train, the rest (later in time) are held out."""
+    windows = data.make_windows(series.prices, window, train_fraction=TRAIN_FRACTION, dates=series.dates)
     return Dataset(
         name=name,
         train_xs=windows.train_xs,
@@ -42,119 +49,219 @@ def _windows_dataset(name: str, series, window: int, description: str) -> Datase
         description=description,
         unscale=windows.unscale,
         test_dates=windows.test_dates,
-        value_name="price",
+        value_name=unit,
+    )
+
+
+def csv_dataset(series: data.PriceSeries, window: int) -> Dataset:
+    """An uploaded price series as windows; ``ValueError`` if it cannot be used with ``window``."""
+    with np.errstate(all="ignore"):
+        span = float(np.max(series.prices) - np.min(series.prices))
+    if not np.isfinite(span):
+        raise ValueError(
+            f"the prices run from {number(np.min(series.prices))} to {number(np.max(series.prices))}, "
+            "too far apart to scale to the 0-1 range the network trains on; use prices in ordinary units"
+        )
+    return _windows_dataset(
+        "csv",
+        series,
+        window,
+        f"Your prices ({len(series.prices)} rows), {window} in → next",
+        f"price ({series.column})",
     )
 
 
 def build(
-    kind: str, *, length: int, window: int, ticker: str, seed: int
+    kind: str, *, length: int, window: int, ticker: str, seed: int, csv_series: data.PriceSeries | None = None
 ) -> tuple[Dataset | None, str | None]:
-    """The chosen data set, or None and a message saying what is wrong."""
-    try:
-        if kind == "rules":
-            xs, ys = data.four_rules()
-            return Dataset(
-                "rules", xs, ys, description="The four StatLand rules (4 sequences of 2 days)"
-            ), None
-        if kind == "statland":
-            xs, ys = _statland(length, seed)
-            split = int(0.8 * len(xs))
-            return Dataset(
-                "statland",
-                xs[:split],
-                ys[:split],
-                xs[split:],
-                ys[split:],
-                description=f"{STATLAND_SEQUENCES} simulated StatLand sequences of {length} days",
-            ), None
-        if kind == "stocks":
-            series = _stock(ticker)
-            return _windows_dataset(
-                "stocks", series, window, f"{ticker} monthly closing prices, {window} months in → next month"
-            ), None
-        if kind == "csv":
-            series = st.session_state.get(CSV_PRICES)
-            if series is None:
-                return None, "Upload a CSV of prices first (in the sidebar)."
-            return _windows_dataset(
-                "csv", series, window, f"Your prices ({len(series.prices)} rows), {window} in → next"
-            ), None
-    except ValueError as error:
-        return None, f"This data set cannot be used with these settings: {error}"
+    """The chosen data set, or None and a message saying what is wrong and what to do."""
+    if kind == "rules":
+        xs, ys = data.four_rules()
+        return Dataset("rules", xs, ys, description="The four StatLand rules (4 sequences of 2 days)"), None
+    if kind == "statland":
+        xs, ys = _statland(length, seed)
+        split = int(TRAIN_FRACTION * len(xs))
+        return Dataset(
+            "statland",
+            xs[:split],
+            ys[:split],
+            xs[split:],
+            ys[split:],
+            description=f"{STATLAND_SEQUENCES} simulated StatLand histories of {length} days "
+            f"({split} to train on, {len(xs) - split} held out)",
+        ), None
+    if kind == "stocks":
+        series = _stock(ticker)
+        return _windows_dataset(
+            "stocks",
+            series,
+            window,
+            f"{ticker} monthly closing prices 2000-2010, {window} months in → next month",
+            "price (USD)",
+        ), None
+    if kind == "csv":
+        if csv_series is None:
+            return None, "Upload a CSV of prices first (in the sidebar)."
+        try:
+            return csv_dataset(csv_series, window), None
+        except ValueError as error:
+            return None, f"Your CSV cannot be used with a window of {window}: {error}. Choose a smaller window."
     return None, f"Unknown data set {kind!r}."
 
 
+def _hint(raw: bytes, reason: str) -> str:
+    """One extra sentence for the two ways a spreadsheet export most often goes wrong."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return " It looks like UTF-16 text: save it as 'CSV UTF-8' instead."
+    if "no column of numbers" in reason and re.search(rb"\d,\d", raw[:4096]) and b";" in raw[:4096]:
+        return " The numbers seem to use a decimal comma (101,5): save them with a decimal point (101.5)."
+    return ""
+
+
+def read_upload(name: str, raw: bytes, window: int) -> tuple[data.PriceSeries | None, str]:
+    """Parse an uploaded file and check it fits the current window: (prices, message) or (None, why not)."""
+    try:
+        series = data.read_price_csv(raw)
+        csv_dataset(series, window)
+    except ValueError as error:
+        reason = str(error)
+        return (
+            None,
+            f"{name} was not loaded: {reason}.{_hint(bytes(raw), reason)} Your previous data is still selected.",
+        )
+    notes = " ".join(series.notes)
+    message = f"Loaded {len(series.prices)} prices from {name} (column '{series.column}'). {notes}"
+    return series, message.strip()
+
+
 def load_uploaded_csv() -> None:
-    """Upload callback: parse the file; keep the previous data if this one is bad."""
+    """Upload callback: keep the new prices and select them, or keep the old data and say why not."""
     upload = st.session_state.get("tr_csv_file")
     if upload is None:
         return
-    try:
-        series = data.read_price_csv(upload.getvalue())
-    except ValueError as error:
-        st.session_state[CSV_MESSAGE] = ("error", f"{upload.name} was not loaded: {error}")
+    series, message = read_upload(upload.name, upload.getvalue(), st.session_state.get("tr_window", 4))
+    if series is None:
+        st.session_state[CSV_MESSAGE] = ("error", message)
         return
     st.session_state[CSV_PRICES] = series
     st.session_state["tr_data"] = "csv"
-    notes = " ".join(getattr(series, "notes", []) or [])
-    st.session_state[CSV_MESSAGE] = (
-        "success",
-        f"Loaded {len(series.prices)} prices from {upload.name} (column '{series.column}'). {notes}",
-    )
+    st.session_state[CSV_MESSAGE] = ("success", message)
 
 
+# ----------------------------------------------------------------------------- results
 def show_predictions(run) -> None:
-    """Predictions against targets once a run pauses or ends; for prices, a held-out test."""
-    dataset, model = run.dataset, run.model
-    if dataset.test_xs is None or len(dataset.test_xs) == 0:
-        predictions = model.predict(dataset.train_xs)[:, 0]
-        targets = dataset.train_ys[:, 0]
-        words = [data.decode(v) for v in predictions]
-        sequences = dataset.train_xs if dataset.train_xs.ndim == 2 else dataset.train_xs[:, :, 0]
-        table = pd.DataFrame(
-            {
-                "sequence": [" → ".join(data.decode(v) for v in row) for row in sequences],
-                "target": [data.decode(v) for v in targets],
-                "output": [number(v) for v in predictions],
-                "predicted": words,
-            }
-        )
-        table["match"] = np.where(table["target"] == table["predicted"], "✓", "✗")
-        st.dataframe(table, hide_index=True, key="tr_predictions")
-        return
+    """Predictions against targets for a paused or finished run; held-out data when there is some."""
+    with np.errstate(all="ignore"):  # a diverged run keeps its last (possibly huge) finite weights
+        if run.dataset.test_xs is None:
+            _rules_table(run)
+        elif run.dataset.unscale is None:
+            _statland_held_out(run)
+        else:
+            _prices_held_out(run)
 
-    predictions = model.predict(dataset.test_xs)[:, 0]
-    targets = dataset.test_ys[:, 0]
-    naive = dataset.test_xs[:, -1] if dataset.test_xs.ndim == 2 else dataset.test_xs[:, -1, 0]
-    model_mse = float(np.mean((predictions - targets) ** 2))
-    naive_mse = float(np.mean((naive - targets) ** 2))
-    if dataset.unscale is not None:
-        predictions, targets, naive = (dataset.unscale(a) for a in (predictions, targets, naive))
-    x = np.arange(1, len(targets) + 1)
+
+def _words(row) -> str:
+    return " → ".join(data.decode(v) for v in row)
+
+
+def _rules_table(run) -> None:
+    dataset, model = run.dataset, run.model
+    outputs = model.predict(dataset.train_xs)[:, 0]
+    table = pd.DataFrame(
+        {
+            "sequence": [_words(row) for row in dataset.train_xs],
+            "target": [data.decode(v) for v in dataset.train_ys[:, 0]],
+            "output": [number(v) for v in outputs],
+            "predicted": [data.decode(v) for v in outputs],
+        }
+    )
+    table["match"] = np.where(table["target"] == table["predicted"], "✓", "✗")
+    right = int((table["match"] == "✓").sum())
+    st.markdown(f"The network gets **{right} of the 4 rules** right (the output's nearest word is the target).")
+    st.dataframe(table, hide_index=True, key="tr_predictions")
+
+
+def _statland_held_out(run) -> None:
+    dataset, model = run.dataset, run.model
+    xs, targets = dataset.test_xs, dataset.test_ys[:, 0]
+    outputs = model.predict(xs)[:, 0]
+    predicted = np.array([data.decode(v) for v in outputs])
+    wanted = np.array([data.decode(v) for v in targets])
+    naive = np.array([data.decode(v) for v in xs[:, -1]])
+    n = len(targets)
+    left, right = st.columns(2)
+    left.metric("Held-out histories predicted right", f"{int((predicted == wanted).sum())} of {n}")
+    right.metric(
+        "Naive guess 'tomorrow = today' right",
+        f"{int((naive == wanted).sum())} of {n}",
+        help="Repeating the last day is right whenever the last day decides the next on its own; "
+        "after a medium day the day before matters too, and only a network that remembers gets it.",
+    )
+    shown = min(SHOWN_SEQUENCES, n)
+    last_days = min(xs.shape[1], 6)
+    table = pd.DataFrame(
+        {
+            f"last {last_days} days": [
+                ("… → " if xs.shape[1] > last_days else "") + _words(r[-last_days:]) for r in xs[:shown]
+            ],
+            "target": wanted[:shown],
+            "output": [number(v) for v in outputs[:shown]],
+            "predicted": predicted[:shown],
+            "match": np.where(predicted[:shown] == wanted[:shown], "✓", "✗"),
+        }
+    )
+    st.caption(f"The first {shown} held-out histories (never used for training):")
+    st.dataframe(table, hide_index=True, key="tr_predictions")
+
+
+def _prices_held_out(run) -> None:
+    dataset, model = run.dataset, run.model
+    scaled_predictions = model.predict(dataset.test_xs)[:, 0]
+    predictions = dataset.unscale(scaled_predictions)
+    actual = dataset.unscale(dataset.test_ys[:, 0])
+    naive = dataset.unscale(dataset.test_xs[:, -1])
+    model_error = float(np.sqrt(np.mean((predictions - actual) ** 2)))
+    naive_error = float(np.sqrt(np.mean((naive - actual) ** 2)))
+
+    if dataset.test_dates is not None:
+        x, x_title, x_type = pd.to_datetime(dataset.test_dates), "date", "T"
+    else:
+        x, x_title, x_type = np.arange(1, len(actual) + 1), "held-out row (in time order)", "Q"
     frame = pd.concat(
         [
-            pd.DataFrame({"sample": x, "series": "target", "value": targets}),
-            pd.DataFrame({"sample": x, "series": "prediction", "value": predictions}),
-            pd.DataFrame({"sample": x, "series": "naive (tomorrow = today)", "value": naive}),
+            pd.DataFrame({"when": x, "series": "target", "value": actual}),
+            pd.DataFrame({"when": x, "series": "prediction", "value": predictions}),
+            pd.DataFrame({"when": x, "series": "naive (tomorrow = today)", "value": naive}),
         ]
     )
     st.altair_chart(
         charts.predictions_vs_targets(
             frame,
-            "sample",
-            title="Held-out data: actual vs predicted",
-            x_title="held-out sample (in time order)",
+            "when",
+            title="Held-out period (after the training period): actual vs predicted",
+            x_title=x_title,
             y_title=dataset.value_name,
+            x_type=x_type,
         ),
         width="stretch",
         key="tr_test_chart",
     )
     left, right = st.columns(2)
-    left.metric("Test error (MSE, scaled)", number(model_mse, 5))
+    left.metric(
+        "Model's test error (RMSE)",
+        number(model_error, 2),
+        help="Root-mean-square error on the held-out period, in the prices' own units.",
+    )
     right.metric(
         "Naive baseline: tomorrow = today",
-        number(naive_mse, 5),
-        delta=None if not np.isfinite(model_mse - naive_mse) else number(model_mse - naive_mse, 5),
-        delta_color="inverse",
-        help="A model worth having beats repeating the last value.",
+        number(naive_error, 2),
+        help="The error of simply repeating the last known price. A model worth having beats it.",
     )
+    if np.isfinite(model_error) and model_error < naive_error:
+        st.success("The network beats the naive baseline on data it never saw.", icon=":material/check_circle:")
+    else:
+        st.info(
+            "The network does not beat repeating the last price. Prices are hard to predict: "
+            "the naive baseline is a strong opponent.",
+            icon=":material/info:",
+        )

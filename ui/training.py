@@ -2,17 +2,21 @@
 
 A ``LiveRun`` holds a model, its ``Trainer`` and the ``History`` of every step. It
 lives in ``st.session_state`` (one per user), never in a cache, and advances in
-time-boxed chunks so the page stays responsive while it trains.
+time-boxed chunks so the page stays responsive while it trains. Nothing here imports
+Streamlit, so the rules (which model a weights file means, when a run is over) are
+tested directly.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 import rnn_core as rc
 from rnn_core.train import History, Trainer
+from rnn_core.weights_io import model_from_json
 
 MODEL_LABELS = {
     "statquest": "1-unit StatQuest RNN",
@@ -26,6 +30,8 @@ DATA_LABELS = {
     "stocks": "Stock prices",
     "csv": "Your CSV",
 }
+START_LABELS = {"random": "random weights", "statland": "the StatLand weights", "file": "your weights file"}
+MAX_HIDDEN = 32
 
 
 @dataclass
@@ -44,14 +50,75 @@ class Dataset:
     value_name: str = "scaled price"
 
 
-def build_model(kind: str, n_hidden: int, activation: str, seed: int, start: str) -> rc.RecurrentModel:
-    """The model the user chose; the 1-unit StatQuest RNN may start from the lesson's weights."""
+@dataclass(frozen=True)
+class StartWeights:
+    """Weights uploaded to start training from, and the page settings that rebuild their model."""
+
+    file_name: str
+    model: rc.RecurrentModel
+    model_kind: str  # the page's model choice: 'statquest', 'vanilla', 'lstm' or 'gru'
+    n_hidden: int
+    activation: str
+    token: str  # changes whenever a different file is loaded, so the run restarts
+
+    def fits(self, model_kind: str, n_hidden: int, activation: str) -> bool:
+        """Whether the page's current model settings describe this file's model."""
+        if model_kind != self.model_kind:
+            return False
+        if model_kind == "statquest":
+            return True
+        if model_kind == "vanilla":
+            return (n_hidden, activation) == (self.n_hidden, self.activation)
+        return n_hidden == self.n_hidden
+
+    def describe(self) -> str:
+        if self.model_kind == "statquest":
+            return MODEL_LABELS["statquest"]
+        extra = f", {self.activation}" if self.model_kind == "vanilla" else ""
+        return f"{MODEL_LABELS[self.model_kind]} with {self.n_hidden} hidden units{extra}"
+
+
+def read_start_weights(file_name: str, raw: bytes) -> StartWeights:
+    """Check an uploaded weights file and say which page model it is; ``WeightsError`` if unusable.
+
+    On top of the engine's checks (format, keys, shapes, finite numbers) the page
+    needs one input and one output per step, and at most ``MAX_HIDDEN`` hidden units.
+    """
+    from rnn_core.weights_io import WeightsError
+
+    model = model_from_json(raw)
+    if model.n_in != 1 or model.n_out != 1:
+        raise WeightsError(
+            f"this model reads {model.n_in} value(s) and predicts {model.n_out} per step; "
+            "the Training page's data have one price per day and predict the next one"
+        )
+    if model.n_hidden > MAX_HIDDEN:
+        raise WeightsError(f"this model has {model.n_hidden} hidden units; the Training page trains up to {MAX_HIDDEN}")
+    activation = getattr(model, "activation", "relu")
+    if model.kind == "vanilla" and model.n_hidden == 1 and activation == "relu":
+        kind = "statquest"
+    else:
+        kind = model.kind
+    token = f"{file_name}:{hashlib.sha1(model.flat.tobytes()).hexdigest()[:12]}"
+    return StartWeights(file_name, model, kind, model.n_hidden, activation, token)
+
+
+def build_model(
+    kind: str, n_hidden: int, activation: str, seed: int, start: str, start_weights: StartWeights | None = None
+) -> rc.RecurrentModel:
+    """A fresh copy of the model the user chose, from random (seeded) or given starting weights."""
+    if start == "file" and start_weights is not None and start_weights.fits(kind, n_hidden, activation):
+        return start_weights.model.copy()
     if kind == "statquest":
-        model = rc.statquest_rnn() if start == "statland" else rc.VanillaRNN(1, "relu", seed=seed)
-        return model
+        return rc.statquest_rnn() if start == "statland" else rc.VanillaRNN(1, "relu", seed=seed)
     if kind == "vanilla":
         return rc.VanillaRNN(n_hidden, activation, seed=seed)
     return rc.MODEL_KINDS[kind](n_hidden=n_hidden, seed=seed)
+
+
+def is_statland_network(model: rc.RecurrentModel) -> bool:
+    """The one-unit ReLU RNN that the StatLand page draws."""
+    return model.kind == "vanilla" and model.n_hidden == 1 and getattr(model, "activation", "") == "relu"
 
 
 @dataclass
@@ -64,6 +131,7 @@ class LiveRun:
     trainer: Trainer
     history: History
     target_steps: int
+    initial_loss: float = float("nan")
     running: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -72,13 +140,19 @@ class LiveRun:
         return self.trainer.step
 
     @property
+    def diverged(self) -> bool:
+        return self.trainer.divergence is not None
+
+    @property
     def finished(self) -> bool:
-        return self.trainer.divergence is not None or self.trainer.step >= self.target_steps
+        return self.diverged or self.trainer.step >= self.target_steps
 
     def advance(self, max_steps: int, seconds: float | None = None) -> int:
         """Train up to ``max_steps`` more steps (within ``seconds`` if given); return how many ran."""
         max_steps = min(max_steps, self.target_steps - self.trainer.step)
         if max_steps <= 0:
+            if self.finished:
+                self.running = False
             return 0
         records = self.trainer.run(max_steps) if seconds is None else self.trainer.run_for(seconds, max_steps)
         before = len(self.history)
@@ -87,3 +161,39 @@ class LiveRun:
         if self.finished:
             self.running = False
         return len(self.history) - before
+
+    def current_loss(self) -> float:
+        """The training loss now: the last step's, or the starting weights' before any step."""
+        if self.history.loss:
+            return self.history.loss[-1]
+        return self.initial_loss
+
+
+def start_run(
+    signature: tuple,
+    dataset: Dataset,
+    model: rc.RecurrentModel,
+    *,
+    optimizer: str,
+    lr: float,
+    clip: str,
+    clip_threshold: float,
+    batch_size: int | None,
+    seed: int,
+    target_steps: int,
+) -> LiveRun:
+    """A new run at step 0; the same arguments always give the same run (weights, batches)."""
+    trainer = Trainer(
+        model,
+        dataset.train_xs,
+        dataset.train_ys,
+        optimizer=optimizer,
+        lr=lr,
+        clip=clip,
+        clip_threshold=clip_threshold,
+        batch_size=batch_size,
+        seed=seed,
+    )
+    with np.errstate(all="ignore"):
+        initial = float(trainer.evaluate())
+    return LiveRun(signature, dataset, model, trainer, History.for_model(model), target_steps, initial_loss=initial)
