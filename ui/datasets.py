@@ -105,7 +105,7 @@ def build(
         try:
             return csv_dataset(csv_series, window), None
         except ValueError as error:
-            return None, f"Your CSV cannot be used with a window of {window}: {error}. Choose a smaller window."
+            return None, f"Your CSV cannot be used with these settings: {error}. Choose a smaller window."
     return None, f"Unknown data set {kind!r}."
 
 
@@ -118,13 +118,29 @@ def _hint(raw: bytes, reason: str) -> str:
     return ""
 
 
+def _describe_non_finite(reason: str) -> str:
+    """Name a non-finite cell in words: the page never prints 'nan' or 'inf', even quoting a file."""
+
+    def words(match: re.Match) -> str:
+        cell = match.group(1).strip().lower().lstrip("+-")
+        if cell == "nan":
+            what = "a not-a-number marker"
+        elif cell.startswith("inf"):
+            what = "an infinite value"
+        else:
+            what = f"a number too large to represent ({len(cell)} characters)"
+        return f"holds {what}, which is not a finite number; give that row a real price or delete it"
+
+    return re.sub(r"holds '([^']*)', which is not a finite number", words, reason)
+
+
 def read_upload(name: str, raw: bytes, window: int) -> tuple[data.PriceSeries | None, str]:
     """Parse an uploaded file and check it fits the current window: (prices, message) or (None, why not)."""
     try:
         series = data.read_price_csv(raw)
         csv_dataset(series, window)
     except ValueError as error:
-        reason = str(error)
+        reason = _describe_non_finite(str(error))
         return (
             None,
             f"{name} was not loaded: {reason}.{_hint(bytes(raw), reason)} Your previous data is still selected.",
