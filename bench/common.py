@@ -160,7 +160,7 @@ def blas_threads() -> str:
     try:
         from threadpoolctl import threadpool_info
 
-        found = [f"{i.get('internal_api')} {i.get('num_threads')}" for i in threadpool_info() if i.get("user_api") == "blas"]
+        found = [f"{i['internal_api']} {i['num_threads']}" for i in threadpool_info() if i["user_api"] == "blas"]
         if found:
             return ", ".join(found)
     except ImportError:

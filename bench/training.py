@@ -144,7 +144,8 @@ def section_engine(settings: Settings, results: dict) -> list[Table]:
     )
     for case in CASES:
         figures = measure_engine(case, settings, results)
-        table.add(case.label, rate(figures["trainer"]), rate(figures["bare"]), ratio(figures["trainer"], figures["bare"]))
+        trainer, bare = figures["trainer"], figures["bare"]
+        table.add(case.label, rate(trainer), rate(bare), ratio(trainer, bare))
     return [table]
 
 

@@ -1,0 +1,138 @@
+"""Start the real app in a subprocess and drive Debian's chromium at it (for the live-training and load figures).
+
+Follows shared/TESTING.md: a free port, ``streamlit run`` headless on 127.0.0.1, poll
+``/_stcore/health`` until it answers ``ok``, and Playwright pointed at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+APP = '[data-testid="stApp"]'
+IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+
+
+def browser_missing() -> str | None:
+    """Why the browser figures cannot be taken here, or None when they can."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    return None
+
+
+def chromium_path() -> str:
+    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium") or CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningApp:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+
+@contextlib.contextmanager
+def running_app(timeout: float = 60.0) -> Iterator[RunningApp]:
+    """The app served on a free local port for the duration of the ``with`` block."""
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="unrolled_bench_server_", suffix=".log")[1])
+    command = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with log.open("w") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, env=dict(os.environ))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the app exited with code {process.returncode}:\n{log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the app did not answer /_stcore/health within {timeout:g} s")
+            time.sleep(0.2)
+        yield RunningApp(url, process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.unlink(missing_ok=True)
+
+
+def peak_rss(pid: int) -> tuple[int | None, str]:
+    """The process's peak resident memory in bytes so far, and where the figure came from.
+
+    /proc/<pid>/status VmHWM is the kernel's exact high-water mark; psutil (if installed)
+    is used where /proc is missing, and then gives the current RSS only.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024, "/proc/<pid>/status VmHWM"
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        return psutil.Process(pid).memory_info().rss, "psutil RSS (current, not peak)"
+    except Exception:  # psutil missing or the process is gone
+        return None, "unavailable"
+
+
+def current_rss(pid: int) -> int | None:
+    try:
+        import psutil
+
+        return psutil.Process(pid).memory_info().rss
+    except Exception:
+        pass
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None

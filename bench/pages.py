@@ -1,0 +1,230 @@
+"""Sections 5 and 6: how long a page takes to rerun after a widget change, and how fast the Training page trains live.
+
+Section 5 uses Streamlit's ``AppTest`` (the real app through ``streamlit_app.py`` and its
+navigation, no browser) and compares every page with a minimal page (one slider, one
+Altair chart) timed the same way in the same run.
+
+Section 6 measures steps per wall-clock second while the Training page plays, against
+the same ``rc.Trainer`` run bare. In a real browser (Playwright + Debian's chromium)
+the page's own timer drives the fragment; under AppTest the fragment is rerun back to
+back with no timer wait, which shows what the page's code allows at best.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import ROOT, Settings, Table, ms, rate, ratio, steps_per_second
+
+ENTRY = str(ROOT / "streamlit_app.py")
+MINIMAL_PAGE = """\
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+value = st.slider("value", 0.0, 3.0, 1.0, step=0.01, key="value")
+frame = pd.DataFrame({"x": np.arange(50)})
+frame["y"] = frame["x"] * value
+st.altair_chart(alt.Chart(frame).mark_line().encode(x="x", y="y"), width="stretch")
+"""
+LIVE_STEPS = 20000  # the largest step budget the Training page offers
+TIMEOUT = 60
+
+
+def _app(path: str = ENTRY):
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(path, default_timeout=TIMEOUT)
+
+
+def _check(at, where: str) -> None:
+    if at.exception:
+        raise RuntimeError(f"{where} raised: {at.exception[0].message}")
+
+
+# Each page and the widget change a user typically makes there: (label, page file, change(at, i)).
+def _statland(at, i: int) -> None:
+    at.number_input(key="sl_w2").set_value(round(-0.9 + 0.01 * (i % 150), 2))
+
+
+def _training(at, i: int) -> None:
+    at.button(key="tr_step").click()
+
+
+def _lab(at, i: int) -> None:
+    at.slider(key="lab_w2").set_value(round(-2.9 + 0.01 * (i % 500), 2))
+
+
+def _home(at, i: int) -> None:
+    pass  # Home has no widgets: a plain rerun
+
+
+PAGES = (
+    ("Home", "app_pages/home.py", _home, "plain rerun (no widgets)"),
+    ("StatLand", "app_pages/statland.py", _statland, "w2 number input (sl_w2) to a new value"),
+    ("Training", "app_pages/training.py", _training, "press Step (tr_step)"),
+    ("Gradient lab", "app_pages/lab.py", _lab, "w2 slider (lab_w2) to a new value"),
+)
+
+
+def page_rerun_seconds(page: str | None, change, reruns: int, path: str = ENTRY) -> float:
+    """Median time of ``at.run()`` after ``change``; every change uses a new value (no cache hits on it)."""
+    at = _app(path)
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    _check(at, page or path)
+    change(at, 0)  # warm-up rerun
+    at.run()
+    times = []
+    for i in range(1, reruns + 1):
+        change(at, i)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        _check(at, page or path)
+    return statistics.median(times)
+
+
+def section_pages(settings: Settings, results: dict) -> list[Table]:
+    found = results.setdefault("pages", {})
+    with tempfile.TemporaryDirectory() as folder:
+        minimal = Path(folder) / "minimal_page.py"
+        minimal.write_text(MINIMAL_PAGE)
+
+        def slide(at, i):
+            at.slider(key="value").set_value(round(0.5 + 0.01 * (i % 200), 2))
+
+        found["minimal"] = page_rerun_seconds(None, slide, settings.page_reruns, str(minimal))
+    table = Table(
+        f"5. Page reruns after a widget change (AppTest, median of {settings.page_reruns})",
+        ["page", "widget change", "median rerun", "vs minimal page"],
+        notes=[
+            "Pages run through streamlit_app.py and its navigation, as in the app; the minimal page "
+            "(one slider + one Altair chart of 50 points) is a lone script timed the same way.",
+            "Each rerun sets a value not used before in that run, so caches keyed on it do not answer.",
+        ],
+    )
+    table.add("minimal page", "slider to a new value", ms(found["minimal"]), "1.00x")
+    for label, page, change, what in PAGES:
+        if not (ROOT / page).exists():
+            found[label] = "page not there yet"
+        else:
+            found[label] = page_rerun_seconds(page, change, settings.page_reruns)
+        table.add(label, what, ms(found[label]), ratio(found[label], found["minimal"]))
+    return [table]
+
+
+# ----------------------------------------------------------------------------- section 6
+def page_trainer():
+    """The Trainer the Training page builds with its defaults (StatLand rules, 1-unit RNN, Adam 0.03, seed 4)."""
+    import rnn_core as rc
+    from rnn_core.data import four_rules
+    from ui.training import build_model
+
+    xs, ys = four_rules()
+    return rc.Trainer(build_model("statquest", 1, "relu", 4, "random"), xs, ys, optimizer="adam", lr=0.03)
+
+
+def bare_page_rate(settings: Settings) -> float:
+    trainer = page_trainer()
+
+    def run(n: int) -> int:
+        before = trainer.step
+        for _ in trainer.run(n):
+            pass
+        return trainer.step - before
+
+    return steps_per_second(run, settings)
+
+
+def live_rate_apptest(seconds: float) -> tuple[float, str]:
+    at = _app()
+    at.run()
+    at.switch_page("app_pages/training.py").run()
+    at.select_slider(key="tr_steps").set_value(LIVE_STEPS).run()
+    at.button(key="tr_play").click().run()
+    _check(at, "Training")
+    live = at.session_state["tr_run"]
+    if not live.running:
+        raise RuntimeError("pressing Play did not start the run")
+    start_step, start = live.step, time.perf_counter()
+    reruns = 0
+    while time.perf_counter() - start < seconds and not live.finished:
+        at.run()
+        reruns += 1
+    elapsed = time.perf_counter() - start
+    _check(at, "Training")
+    how = (
+        f"AppTest: Play pressed, then {reruns} reruns back to back (the fragment trains for its time box in each);"
+        " no 0.25 s timer between reruns, so this is an upper bound for the page's code"
+    )
+    return (live.step - start_step) / elapsed, how
+
+
+def live_rate_browser(seconds: float) -> tuple[float, str]:
+    from playwright.sync_api import sync_playwright
+
+    from bench.app_server import CHROMIUM_ARGS, IDLE, chromium_path, running_app
+
+    with running_app() as app, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{app.url}/training?tr_steps={LIVE_STEPS}")
+            page.wait_for_selector(IDLE, timeout=TIMEOUT * 1000)
+            step_value = page.get_by_test_id("stMetricValue").first
+            page.get_by_role("button", name="Play").click()
+            samples: list[tuple[float, int]] = []
+            start = time.perf_counter()
+            while time.perf_counter() - start < seconds + 10:
+                text = step_value.inner_text(timeout=TIMEOUT * 1000)
+                samples.append((time.perf_counter(), int(re.sub(r"\D", "", text) or 0)))
+                if samples[-1][1] >= LIVE_STEPS or samples[-1][0] - start >= seconds:
+                    break
+                page.wait_for_timeout(50)
+        finally:
+            browser.close()
+    moving = [s for s in samples if s[1] > 0]
+    if len(moving) < 2 or moving[-1][0] <= moving[0][0]:
+        raise RuntimeError(f"the Step counter did not move while playing: {samples[-5:]}")
+    (t0, s0), (t1, s1) = moving[0], moving[-1]
+    how = (
+        "browser: Debian chromium via Playwright on the running app; Play pressed on the Training page "
+        f"(StatLand rules, 1-unit RNN, Adam, {LIVE_STEPS} steps) and the on-screen Step counter read every "
+        f"~50 ms; rate = steps shown / seconds between the first and last moving readings ({t1 - t0:.1f} s)"
+    )
+    return (s1 - s0) / (t1 - t0), how
+
+
+def section_live(settings: Settings, results: dict, method: str = "auto") -> list[Table]:
+    from bench.app_server import browser_missing
+
+    bare = bare_page_rate(settings)
+    rows, notes = [], []
+    methods = ["apptest"] if method == "apptest" else ["browser", "apptest"] if method == "auto" else ["browser"]
+    for name in methods:
+        if name == "browser":
+            missing = browser_missing()
+            if missing:
+                notes.append(f"browser figure not taken: {missing}")
+                continue
+            live, how = live_rate_browser(settings.live_seconds)
+        else:
+            live, how = live_rate_apptest(settings.live_seconds)
+        rows.append((name, live))
+        notes.append(f"{how}.")
+    results["live"] = {"bare": bare, "rows": rows}
+    table = Table(
+        "6. Live training on the Training page: steps/s while it plays vs the bare engine",
+        ["measured with", "steps/s while playing", "bare rc.Trainer steps/s", "share of bare"],
+        notes=notes + ["bare: the same Trainer (same data, model, optimiser) run in a plain loop in this process."],
+    )
+    for name, live in rows:
+        table.add(name, rate(live), rate(bare), f"{100 * live / bare:.0f}%")
+    return [table]
