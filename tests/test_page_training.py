@@ -1,0 +1,344 @@
+"""AppTest tests of the Training page: step, play, diverge, reset, switch, share a link, move weights.
+
+AppTest does not tick ``run_every`` fragments, so a playing run is driven by calling
+``at.run()``: each call trains one time-boxed chunk, as one tick does in a browser.
+"""
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+from apptest_support import all_text, assert_clean, chart_data, open_page, table_with, vega_charts
+
+import rnn_core as rc
+from rnn_core.weights_io import model_to_json
+
+TRAINING = "app_pages/training.py"
+CORPUS = Path(__file__).parent / "bad_inputs"
+PARAMS = ("w1", "w2", "b1", "w3", "b2")
+
+
+def metric(at, label: str) -> str:
+    return next(m for m in at.metric if m.label == label).value
+
+
+def as_number(text: str) -> float:
+    """A number as the page prints it ('0.133', '1.75 × 10^-32', '−8.2 × 10^-5') back to a float."""
+    text = text.replace("−", "-")
+    match = re.fullmatch(r"(-?[\d.]+) × 10\^(-?\d+)", text)
+    return float(match.group(1)) * 10 ** int(match.group(2)) if match else float(text)
+
+
+def loss(at) -> float:
+    return as_number(metric(at, "Training loss (MSE)"))
+
+
+def step_count(at) -> int:
+    return int(metric(at, "Step"))
+
+
+def weights(at) -> dict[str, str]:
+    return {name: metric(at, name) for name in PARAMS}
+
+
+def step(at, times: int = 1):
+    for _ in range(times):
+        at.button(key="tr_step").click().run()
+    return at
+
+
+def play_until_done(at, max_ticks: int = 40):
+    """Press Play and let the fragment tick (one at.run() per tick) until the run stops."""
+    at.button(key="tr_play").click().run()
+    for _ in range(max_ticks):
+        if at.button(key="tr_play").label == "Play":
+            return at
+        at.run()
+    raise AssertionError("the run did not finish")
+
+
+def test_opens_clean_with_the_controls_and_the_starting_predictions():
+    at = open_page(TRAINING)
+    assert_clean(at)
+    assert at.title[0].value == "Training"
+    assert at.button(key="tr_play").label == "Play"
+    assert "1-unit StatQuest RNN with 5 parameters" in all_text(at)
+    assert step_count(at) == 0
+    assert len(table_with(at, "match")) == 4, "the four rules with the starting weights' predictions"
+
+
+def test_stepping_lowers_the_loss_on_the_four_rules_and_draws_every_step():
+    at = open_page(TRAINING)
+    start = loss(at)
+    step(at, 15)
+    assert_clean(at)
+    assert step_count(at) == 15
+    assert loss(at) < 0.8 * start
+    loss_chart = chart_data(at, 0)[0]
+    assert loss_chart["step"].tolist() == list(range(1, 16))
+    assert loss_chart["loss"].iloc[-1] < loss_chart["loss"].iloc[0]
+    trajectory = chart_data(at, 2)[0]
+    assert set(trajectory["parameter"]) == set(PARAMS), "the 1-unit model's five weights are charted"
+
+
+def test_a_full_short_run_finishes_and_shows_the_rules_learned():
+    at = open_page(TRAINING)
+    at.select_slider(key="tr_steps").set_value(500).run()
+    play_until_done(at)
+    assert_clean(at)
+    assert step_count(at) == 500
+    assert at.button(key="tr_play").disabled, "a finished run cannot play on until Steps is raised"
+    assert "Step 500 of 500" in at.get("progress")[0].proto.text
+    rules = table_with(at, "match")
+    assert list(rules["predicted"]) == ["low", "high", "low", "high"]
+    assert [m.label for m in at.metric if m.label in PARAMS] == list(PARAMS)
+    assert at.get("download_button"), "trained weights can be downloaded"
+
+
+def test_a_learning_rate_of_100_is_reported_as_divergence_and_reset_recovers():
+    at = open_page(TRAINING)
+    start = loss(at)
+    at.segmented_control(key="tr_optimizer").set_value("sgd").run()
+    at.select_slider(key="tr_lr").set_value(100.0).run()
+    play_until_done(at)
+    assert_clean(at)
+    message = " ".join(e.value for e in at.error)
+    assert "Training diverged at step" in message
+    assert "smaller learning rate" in message and "clipping" in message
+    assert at.button(key="tr_play").disabled and at.button(key="tr_step").disabled
+    assert step_count(at) < 100
+
+    at.button(key="tr_reset").click().run()
+    assert_clean(at)
+    assert not at.error
+    assert step_count(at) == 0 and loss(at) == start
+    assert not at.button(key="tr_step").disabled
+
+
+def test_adam_at_a_huge_learning_rate_warns_that_the_loss_went_up():
+    at = open_page(TRAINING)
+    at.select_slider(key="tr_lr").set_value(100.0).run()
+    at.select_slider(key="tr_steps").set_value(100).run()
+    play_until_done(at)
+    assert_clean(at)
+    assert any("The loss went up" in w.value and "learning rate" in w.value for w in at.warning)
+
+
+def test_reset_with_the_same_seed_restarts_from_the_same_weights():
+    at = open_page(TRAINING)
+    start = weights(at)
+    step(at, 5)
+    trained, loss_after_5 = weights(at), loss(at)
+    assert trained != start
+    at.button(key="tr_reset").click().run()
+    assert weights(at) == start
+    step(at, 5)
+    assert weights(at) == trained and loss(at) == loss_after_5, "the same seed replays the same run"
+
+
+def test_another_seed_starts_from_other_weights():
+    at = open_page(TRAINING)
+    start = weights(at)
+    at.number_input(key="tr_seed").set_value(11).run()
+    assert weights(at) != start
+
+
+def test_changing_the_learning_rate_or_clipping_mid_run_keeps_the_model():
+    at = open_page(TRAINING)
+    step(at, 5)
+    trained = weights(at)
+    at.select_slider(key="tr_lr").set_value(0.1).run()
+    at.segmented_control(key="tr_clip").set_value("norm").run()
+    at.select_slider(key="tr_clip_threshold").set_value(0.3).run()
+    assert step_count(at) == 5 and weights(at) == trained
+    step(at)
+    assert step_count(at) == 6
+    assert len(chart_data(at, 0)[0]) == 6, "the loss curve continues"
+
+
+@pytest.mark.parametrize(
+    ("widget", "key", "value"),
+    [
+        ("selectbox", "tr_data", "statland"),
+        ("selectbox", "tr_data", "stocks"),
+        ("selectbox", "tr_model", "vanilla"),
+        ("selectbox", "tr_model", "lstm"),
+        ("selectbox", "tr_model", "gru"),
+        ("segmented_control", "tr_optimizer", "momentum"),
+    ],
+)
+def test_switching_data_set_or_model_starts_a_new_run(widget, key, value):
+    at = open_page(TRAINING)
+    step(at, 3)
+    getattr(at, widget)(key=key).set_value(value).run()
+    assert_clean(at)
+    assert step_count(at) == 0
+    assert at.button(key="tr_play").label == "Play"
+    step(at, 3)
+    assert step_count(at) == 3 and math.isfinite(loss(at))
+
+
+def test_longer_statland_histories_compare_the_network_with_the_naive_guess():
+    at = open_page(TRAINING, query={"tr_data": "Longer StatLand sequences", "tr_length": "8"})
+    assert "256 simulated StatLand histories of 8 days" in all_text(at)
+    step(at, 2)
+    assert_clean(at)
+    labels = {m.label for m in at.metric}
+    assert {"Held-out histories predicted right", "Naive guess 'tomorrow = today' right"} <= labels
+    assert metric(at, "Held-out histories predicted right").endswith("of 52")
+    assert "last 6 days" in table_with(at, "target").columns[0]
+
+
+def test_stocks_show_held_out_prices_with_the_naive_baseline_beside_the_test_error():
+    at = open_page(TRAINING, query={"tr_data": "Stock prices", "tr_ticker": "IBM", "tr_window": "6"})
+    step(at, 5)
+    assert_clean(at)
+    assert "IBM monthly closing prices 2000-2010, 6 months in → next month" in all_text(at)
+    rmse, naive = metric(at, "Model's test error (RMSE)"), metric(at, "Naive baseline: tomorrow = today")
+    assert as_number(rmse) > 0 and as_number(naive) > 0
+    held_out = chart_data(at, len(vega_charts(at)) - 1)[0]
+    assert set(held_out["series"]) == {"target", "prediction", "naive (tomorrow = today)"}
+    dates = held_out["when"]
+    # Split by time: the held-out months are the last fifth of the decade, in order.
+    assert str(dates.max().date()) == "2010-03-01" and dates.min().year >= 2007
+
+
+def test_a_link_with_settings_opens_the_page_with_them():
+    query = {
+        "tr_data": "Stock prices",
+        "tr_ticker": "AAPL",
+        "tr_model": "GRU",
+        "tr_hidden": "8",
+        "tr_optimizer": "SGD",
+        "tr_lr": "0.1",
+        "tr_clip": "by norm",
+        "tr_batch": "16",
+        "tr_steps": "200",
+        "tr_seed": "7",
+    }
+    at = open_page(TRAINING, query=query)
+    assert_clean(at)
+    values = {key: getattr(at, kind)(key=key).value for kind, key in _WIDGETS if key in query}
+    assert values == {
+        "tr_data": "stocks",
+        "tr_ticker": "AAPL",
+        "tr_model": "gru",
+        "tr_hidden": 8,
+        "tr_optimizer": "sgd",
+        "tr_lr": 0.1,
+        "tr_clip": "norm",
+        "tr_batch": 16,
+        "tr_steps": 200,
+        "tr_seed": 7,
+    }
+    assert "could not be used" not in all_text(at)
+
+
+_WIDGETS = [
+    ("selectbox", "tr_data"),
+    ("selectbox", "tr_ticker"),
+    ("slider", "tr_window"),
+    ("selectbox", "tr_model"),
+    ("slider", "tr_hidden"),
+    ("selectbox", "tr_activation"),
+    ("number_input", "tr_seed"),
+    ("segmented_control", "tr_optimizer"),
+    ("select_slider", "tr_lr"),
+    ("segmented_control", "tr_clip"),
+    ("select_slider", "tr_clip_threshold"),
+    ("select_slider", "tr_batch"),
+    ("select_slider", "tr_steps"),
+]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"tr_data": "csv", "tr_model": "transformer", "tr_seed": "nan", "tr_lr": "inf", "tr_batch": "7"},
+        {"tr_data": "Stock prices", "tr_ticker": "XXXX", "tr_window": "-3", "tr_steps": "-1", "tr_clip": "lots"},
+        {"tr_model": "Vanilla RNN", "tr_hidden": "1e9", "tr_activation": "sigmoidish", "tr_optimizer": "rmsprop"},
+        {"tr_data": "Longer StatLand sequences", "tr_length": "99999", "tr_start": "file", "tr_seed": "-5"},
+        {"tr_clip": "by value", "tr_clip_threshold": "abc", "tr_lr": "0.0300000001x", "tr_steps": "1e400"},
+    ],
+)
+def test_a_link_with_garbage_opens_with_defaults_and_says_so(query):
+    at = open_page(TRAINING, query=query)
+    assert_clean(at)
+    assert at.button(key="tr_play").label == "Play"
+    assert "could not be used" in all_text(at)
+    step(at)
+    assert_clean(at)
+    assert step_count(at) == 1
+
+
+# ----------------------------------------------------------------------------- weights files
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("weights_wrong_keys.json", "missing w2; unexpected w4"),
+        ("weights_wrong_shape.json", "'w2' has shape (2, 2); this model needs (1, 1)"),
+        ("weights_nan.json", "every weight must be a finite number"),
+        ("weights_infinity.json", "every weight must be a finite number"),
+        ("weights_overflow.json", "'w1' holds a number too large to represent"),
+        ("weights_text_number.json", "'w1' must hold only numbers"),
+        ("weights_unknown_kind.json", "unknown model kind 'transformer'"),
+        ("weights_not_json.json", "not valid JSON"),
+        ("weights_too_wide.json", "64 hidden units; the Training page trains up to 32"),
+        ("weights_two_inputs.json", "reads 2 value(s)"),
+    ],
+)
+def test_a_doctored_weights_file_is_refused_with_a_clear_message(name, expected):
+    at = open_page(TRAINING)
+    step(at, 2)
+    at.file_uploader(key="tr_weights_file").upload(name, (CORPUS / name).read_bytes(), "application/json").run()
+    errors = [e.value for e in at.sidebar.error]
+    assert any(e.startswith(f"{name} was not loaded") and expected in e for e in errors), errors
+    assert at.selectbox(key="tr_model").value == "statquest"
+    assert step_count(at) == 2, "the run in progress is kept"
+
+
+def test_an_uploaded_weights_file_selects_its_model_and_training_starts_from_it():
+    model = rc.GRU(n_hidden=3, seed=21)
+    at = open_page(TRAINING)
+    at.file_uploader(key="tr_weights_file").upload("mine.json", model_to_json(model).encode(), "application/json").run()
+    assert_clean(at)
+    assert at.selectbox(key="tr_model").value == "gru"
+    assert at.slider(key="tr_hidden").value == 3
+    assert at.segmented_control(key="tr_start").value == "file"
+    table = table_with(at, "shape")
+    assert table.set_index("parameter").loc["w3", "shape"] == "3 × 1"
+    expected_loss = rc.Trainer(model, *rc_rules()).evaluate()
+    assert loss(at) == pytest.approx(expected_loss, rel=1e-4)
+
+
+def rc_rules():
+    from rnn_core.data import four_rules
+
+    return four_rules()
+
+
+def test_trained_weights_can_be_downloaded_and_go_to_the_statland_page():
+    at = open_page(TRAINING)
+    step(at, 10)
+    assert at.get("download_button")[0].label == "Download weights (JSON)"
+    shown = {name: as_number(value) for name, value in weights(at).items()}
+    at.button(key="tr_to_statland").click().run()
+    assert_clean(at)
+    # In a browser the button moves to StatLand itself; AppTest does not follow st.switch_page.
+    at.switch_page("app_pages/statland.py").run()
+    assert at.title[0].value == "StatLand"
+    for name in PARAMS:
+        assert at.number_input(key=f"sl_{name}").value == pytest.approx(shown[name], abs=1e-3)
+
+
+def test_a_statland_weights_file_starts_the_1_unit_model_from_those_weights():
+    at = open_page(TRAINING)
+    at.selectbox(key="tr_model").set_value("gru").run()
+    raw = model_to_json(rc.statquest_rnn()).encode()
+    at.file_uploader(key="tr_weights_file").upload("statland.json", raw, "application/json").run()
+    assert_clean(at)
+    assert at.selectbox(key="tr_model").value == "statquest"
+    assert at.segmented_control(key="tr_start").value == "file"
+    assert weights(at) == {"w1": "1.8", "w2": "-0.5", "b1": "0", "w3": "1.1", "b2": "0"}
+    assert list(table_with(at, "match")["match"]) == ["✓"] * 4
