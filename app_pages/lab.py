@@ -100,12 +100,10 @@ def rnn_surface(xs: tuple, w1: float, w2: float, activation: str) -> tuple[pd.Da
     frame = pd.DataFrame({"w2": w2_grid.ravel(), "w1": w1_grid.ravel(), "log10": surface.ravel()})
 
     def loss_and_grad(point):
-        model = rc.VanillaRNN(n_hidden=1, activation=activation)
-        for name, value in {"w2": point[0], "w1": point[1], **FIXED}.items():
-            model.params[name] = value
-        with np.errstate(over="ignore", invalid="ignore"):
-            loss, grads = model.loss_and_grads(sequence[None], [[TARGET]], loss="ssr")
-        return loss, (float(grads["w2"][0, 0]), float(grads["w1"][0, 0]))
+        loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(
+            sequence, point[1], point[0], target=TARGET, activation=activation, **FIXED
+        )
+        return loss, (grad_w2, grad_w1)
 
     paths = []
     for label, clip in (("plain gradient descent", None), ("clipped by norm", 1.0)):

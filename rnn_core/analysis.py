@@ -30,6 +30,7 @@ one pass over time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -389,11 +390,88 @@ def log10_loss_surface(xs, w1s, w2s, b1=0.0, w3=1.0, b2=0.0, target=1.0, activat
     -inf where the loss is exactly 0.
     """
     w2_grid, w1_grid = np.meshgrid(np.asarray(w2s, float), np.asarray(w1s, float), indexing="ij")
-    trace = scaled_forward(xs, w1_grid, w2_grid, b1, activation)
-    m, e = trace.mantissa[-1], trace.exponent[-1]
+    m, e = _final_scaled_state(xs, w1_grid, w2_grid, float(b1), check_activation(activation))
     with np.errstate(under="ignore"):
         error_scaled = w3 * m + (b2 - target) * 10.0 ** (-e)
     return 2.0 * (_log10_abs(error_scaled) + e)
+
+
+def _final_scaled_state(xs, w1: np.ndarray, w2: np.ndarray, b1: float, activation: str):
+    """The last hidden value as (mantissa, exponent) for a grid of weights, keeping no history.
+
+    The same scaled arithmetic as ``scaled_forward``, for callers that need only h_T.
+    """
+    xs = np.asarray(xs, dtype=float).ravel()
+    m = np.zeros(w2.shape)
+    e = np.zeros(w2.shape)
+    z = np.empty(w2.shape)
+    scale = None  # 10^-e once anything has been rescaled
+    homogeneous = activation in ("relu", "identity")
+    growth = float(np.abs(w2).max(initial=0.0)) + float(np.abs(w1).max(initial=0.0)) * float(
+        np.abs(xs).max(initial=0.0)
+    ) + abs(b1) + 1.0
+    check_every = max(1, int(150 / np.log10(growth + 1.0)))
+    with np.errstate(over="ignore", under="ignore"):
+        for t, x in enumerate(xs):
+            np.multiply(w2, m, out=z)
+            z += (w1 * x + b1) if scale is None else (w1 * x + b1) * scale
+            if activation == "relu":
+                np.maximum(z, 0.0, out=m)
+            elif activation == "identity":
+                m, z = z, m
+            elif activation == "tanh":
+                np.tanh(z, out=m)
+            else:
+                m[...] = sigmoid(z)
+            if homogeneous and t % check_every == check_every - 1:
+                big = np.abs(m) > _RESCALE_ABOVE
+                if big.any():
+                    shift = np.where(big, np.floor(_log10_abs(np.where(big, m, 1.0))), 0.0)
+                    m /= 10.0**shift
+                    e += shift
+                    scale = 10.0 ** (-e)
+    return m, e
+
+
+def one_unit_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu"):
+    """(y_T - target)^2 and its gradient with respect to (w1, w2), for one sequence.
+
+    Plain Python floats: for one unit and one sequence a scalar loop beats NumPy's
+    per-call overhead several times over, which matters for descent paths that call
+    this once per step. Non-finite results come back as inf/nan for the caller to
+    stop on (``descent_path`` does); nothing raises.
+    """
+    check_activation(activation)
+    w1, w2, b1, w3, b2, target = (float(v) for v in (w1, w2, b1, w3, b2, target))
+    xs = [float(x) for x in np.asarray(xs, dtype=float).ravel()]
+    hs, slopes = [0.0], []
+    h = 0.0
+    try:
+        for x in xs:
+            z = w1 * x + w2 * h + b1
+            if activation == "relu":
+                h, s = (z, 1.0) if z > 0 else (0.0, 0.0)
+            elif activation == "tanh":
+                h = math.tanh(z)
+                s = 1.0 - h * h
+            elif activation == "sigmoid":
+                h = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+                s = h * (1.0 - h)
+            else:
+                h, s = z, 1.0
+            hs.append(h)
+            slopes.append(s)
+        error = w3 * h + b2 - target
+        dz = 2.0 * error * w3
+        grad_w1 = grad_w2 = 0.0
+        for t in range(len(xs) - 1, -1, -1):
+            dz *= slopes[t]
+            grad_w1 += dz * xs[t]
+            grad_w2 += dz * hs[t]
+            dz *= w2
+        return error * error, grad_w1, grad_w2
+    except OverflowError:
+        return math.inf, math.nan, math.nan
 
 
 # ----------------------------------------------------------------------------- Pascanu et al.

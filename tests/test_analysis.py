@@ -241,3 +241,19 @@ def test_descent_path_stops_before_leaving_the_finite_numbers():
 
     path = an.descent_path(steep, (1.0, 0.0), lr=1e10, n_steps=5)  # the first step overflows to -inf
     assert len(path) == 1 and np.isfinite(path).all()
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_scalar_loss_and_gradient_match_the_engine(activation):
+    xs = an.input_pattern("random", 40, seed=5)
+    model = vanilla(activation, 0.8, 0.9, 0.1, 1.2, 0.05)
+    loss, grads = model.loss_and_grads(xs[None], [[1.0]], loss="ssr")
+    scalar_loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(xs, 0.8, 0.9, 0.1, 1.2, 0.05, 1.0, activation)
+    assert scalar_loss == pytest.approx(loss, rel=1e-12)
+    assert grad_w1 == pytest.approx(grads["w1"][0, 0], rel=1e-10)
+    assert grad_w2 == pytest.approx(grads["w2"][0, 0], rel=1e-10)
+
+
+def test_scalar_loss_reports_overflow_as_non_finite_without_raising():
+    loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(np.ones(1000), 1.0, 3.0, activation="identity")
+    assert not np.isfinite(loss)
