@@ -76,6 +76,22 @@ def _times(count, log_value):
         return np.where(count == 0, 0.0, count * log_value)
 
 
+def _steps_between_rescales(xs, w1, w2, b1) -> int:
+    """How many steps a hidden value may grow unchecked before it could overflow.
+
+    Per step |h| grows by at most a factor |w2| + |w1 x + b1| + 1 (in the scaled
+    units, which are never smaller than the true ones); from below 10^100 it must
+    stay below 10^250.
+    """
+    growth = (
+        float(np.max(np.abs(w2), initial=0.0))
+        + float(np.max(np.abs(w1), initial=0.0)) * float(np.max(np.abs(xs), initial=0.0))
+        + float(np.max(np.abs(b1), initial=0.0))
+        + 1.0
+    )
+    return max(1, int(150 / np.log10(growth + 1.0)))
+
+
 @dataclass
 class ScaledTrace:
     """A forward pass kept in scaled form: h_t = mantissa_t * 10^exponent_t.
@@ -120,12 +136,7 @@ def scaled_forward(xs, w1, w2, b1=0.0, activation: str = "relu") -> ScaledTrace:
     e = np.zeros(shape)
     scaled = False  # becomes True once any hidden value has been rescaled
     homogeneous = activation in ("relu", "identity")
-    # How many steps can pass between checks without overflowing: growth per step is
-    # at most |w2| + |w1 x + b1| (in the scaled units, which are >= the true ones).
-    growth = float(np.max(np.abs(w2), initial=0.0)) + float(np.max(np.abs(w1), initial=0.0)) * float(
-        np.max(np.abs(xs), initial=0.0)
-    ) + float(np.max(np.abs(b1), initial=0.0)) + 1.0
-    check_every = max(1, int(150 / np.log10(growth + 1.0))) if homogeneous else T + 1
+    check_every = _steps_between_rescales(xs, w1, w2, b1) if homogeneous else T + 1
     drive = np.multiply.outer(xs, w1) + b1 if w1.ndim else xs * float(w1) + float(b1)
     with np.errstate(over="ignore", under="ignore"):
         for t in range(T):
@@ -283,8 +294,7 @@ def _grid_slopes(xs, w1: float, w2s: np.ndarray, b1: float, activation: str, len
     # ReLU: only the signs of z matter, and ReLU is positively homogeneous, so when the
     # hidden values grow large they are divided by a power of ten, the input term with
     # them. Blocks are short enough that nothing overflows in between.
-    growth = float(np.abs(w2s).max(initial=0.0)) + abs(w1) * float(np.abs(xs[:T]).max()) + abs(b1) + 1.0
-    block_steps = max(1, min(_CHUNK, int(150 / np.log10(growth + 1.0)))) if relu else _CHUNK
+    block_steps = min(_CHUNK, _steps_between_rescales(xs[:T], w1, w2s, b1)) if relu else _CHUNK
     for start in range(0, T, block_steps):
         stop = min(T, start + block_steps)
         n = stop - start
@@ -407,10 +417,7 @@ def _final_scaled_state(xs, w1: np.ndarray, w2: np.ndarray, b1: float, activatio
     z = np.empty(w2.shape)
     scale = None  # 10^-e once anything has been rescaled
     homogeneous = activation in ("relu", "identity")
-    growth = float(np.abs(w2).max(initial=0.0)) + float(np.abs(w1).max(initial=0.0)) * float(
-        np.abs(xs).max(initial=0.0)
-    ) + abs(b1) + 1.0
-    check_every = max(1, int(150 / np.log10(growth + 1.0)))
+    check_every = _steps_between_rescales(xs, w1, w2, b1)
     with np.errstate(over="ignore", under="ignore"):
         for t, x in enumerate(xs):
             np.multiply(w2, m, out=z)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 
 def number(value: float, digits: int = 3) -> str:
     """A finite number with up to ``digits`` decimals; huge or tiny ones as powers of ten.
@@ -26,14 +24,21 @@ def number(value: float, digits: int = 3) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def signed_power_of_ten(log10_value: float, negative: bool = False, prefix: str = "") -> str:
-    """'about 10^477' style text from a log10 magnitude; -inf reads as exactly zero."""
+def _non_finite_words(log10_value: float) -> str | None:
+    """The words for a log10 magnitude that is not a finite number, else None."""
     if math.isnan(log10_value):
         return "undefined"
     if log10_value == -math.inf:
         return "exactly 0"
     if log10_value == math.inf:
         return "too large to show"
+    return None
+
+
+def signed_power_of_ten(log10_value: float, negative: bool = False, prefix: str = "") -> str:
+    """'about 10^477' style text from a log10 magnitude; -inf reads as exactly zero."""
+    if (words := _non_finite_words(log10_value)) is not None:
+        return words
     exponent = math.floor(log10_value)
     mantissa = 10 ** (log10_value - exponent)
     if mantissa >= 9.995:
@@ -44,23 +49,6 @@ def signed_power_of_ten(log10_value: float, negative: bool = False, prefix: str 
     return f"{prefix}{sign}{mantissa:.2f} × 10^{exponent}"
 
 
-def power_of_ten(log10_value: float) -> str:
-    """A magnitude given as log10, as 'about 10^477' (rounded exponent)."""
-    if math.isnan(log10_value):
-        return "undefined"
-    if log10_value == -math.inf:
-        return "exactly 0"
-    if log10_value == math.inf:
-        return "too large to show"
-    return f"about 10^{round(log10_value)}"
-
-
-def safe_values(values) -> np.ndarray:
-    """Float array with non-finite entries replaced by None-friendly NaN for charts to skip."""
-    arr = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(arr), arr, np.nan)
-
-
 def from_log10(log10_value: float, negative: bool = False) -> str:
     """A magnitude given as log10, in the most readable form: '512', '0.001953', 'about 10^477'.
 
@@ -68,12 +56,8 @@ def from_log10(log10_value: float, negative: bool = False) -> str:
     beyond that its power of ten; -inf (an exact zero) reads 'exactly 0'.
     """
     log10_value = float(log10_value)
-    if math.isnan(log10_value):
-        return "undefined"
-    if log10_value == -math.inf:
-        return "exactly 0"
-    if log10_value == math.inf:
-        return "too large to show"
+    if (words := _non_finite_words(log10_value)) is not None:
+        return words
     sign = "−" if negative else ""
     if -4 <= log10_value < 6:
         value = 10.0**log10_value

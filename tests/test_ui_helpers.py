@@ -1,0 +1,50 @@
+"""The shared UI helpers: numbers a learner can read, and links whose values could not be used."""
+
+import math
+
+import pytest
+
+from ui.format import from_log10, number, significant
+from ui.links import unused_link_values
+
+
+@pytest.mark.parametrize(
+    ("log10_value", "negative", "text"),
+    [
+        (math.log10(512), False, "512"),
+        (math.log10(0.001953125), False, "0.001953"),
+        (math.log10(837427.0), False, "837,427"),
+        (476.64, False, "about 10^477"),
+        (-301.03, False, "about 10^-301"),
+        (7.2, True, "−about 10^7"),
+        (0.0, True, "−1"),
+        (-math.inf, False, "exactly 0"),
+        (math.inf, False, "too large to show"),
+        (math.nan, False, "undefined"),
+    ],
+)
+def test_from_log10_reads_like_a_person_would_write_it(log10_value, negative, text):
+    assert from_log10(log10_value, negative) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0.0, "0"), (345664.40625, "345,664"), (-7.0e17, "−about 10^18"), (math.inf, "too large to show"),
+     (math.nan, "undefined"), (0.02634, "0.02634")],
+)
+def test_significant_never_prints_nan_or_inf(value, text):
+    assert significant(value) == text
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 1e300, -1e-300, 0.0, 0.99])
+def test_number_never_shows_the_words_nan_or_inf(value):
+    text = number(value).lower()
+    assert "nan" not in text and "inf" not in text
+
+
+def test_unused_link_values_names_what_the_widgets_did_not_take():
+    shown = {"lab_w2": 2.0, "lab_length": 10, "lab_activation": "identity", "lab_log": False, "lab_w1": 1.5}
+    params = {"lab_w2": "abc", "lab_length": "99999", "lab_activation": "identity", "lab_log": "true", "lab_w1": "1.50"}
+    assert unused_link_values(shown, params) == ["lab_w2", "lab_length", "lab_log"]
+    assert unused_link_values(shown, {}) == []
+    assert unused_link_values({"x": 1.0}, {"x": "nan"}) == ["x"]
