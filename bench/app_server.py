@@ -65,12 +65,12 @@ class RunningApp:
 
 
 @contextlib.contextmanager
-def running_app(timeout: float = 60.0) -> Iterator[RunningApp]:
-    """The app served on a free local port for the duration of the ``with`` block."""
+def running_app(script: str = "streamlit_app.py", timeout: float = 60.0) -> Iterator[RunningApp]:
+    """The app (or another ``script``) served on a free local port for the duration of the ``with`` block."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="unrolled_bench_server_", suffix=".log")[1])
     command = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
