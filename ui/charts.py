@@ -47,17 +47,19 @@ def curve(
     height: int = 260,
     points: bool = False,
     x_type: str = "Q",
+    x_format: str | None = None,
 ) -> alt.Chart:
     """A line chart of ``y`` against ``x`` (one line per ``color`` value), optionally on a log axis.
 
-    ``x_type`` is the Vega-Lite type of ``x``: "Q" for numbers, "T" for dates.
+    ``x_type`` is the Vega-Lite type of ``x``: "Q" for numbers, "T" for dates. ``x_format``
+    is a d3 format for the x labels ("d" for whole numbers such as training steps).
     """
     frame = finite_rows(downsample(frame) if color is None else frame, [y] if x_type == "T" else [x, y])
     if log_y:
         frame = frame.assign(**{y: np.maximum(frame[y].to_numpy(dtype=float), LOG_FLOOR)})
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     encoding = {
-        "x": alt.X(f"{x}:{x_type}", title=x_title),
+        "x": alt.X(f"{x}:{x_type}", title=x_title, axis=alt.Axis(format=x_format) if x_format else alt.Undefined),
         "y": alt.Y(f"{y}:Q", title=y_title, scale=scale),
         "tooltip": [alt.Tooltip(f"{x}:{x_type}", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=".4g")],
     }
