@@ -82,7 +82,15 @@ def long_history(records: dict[str, list], x: str, names: list[str], value: str,
 
 
 def predictions_vs_targets(
-    frame: pd.DataFrame, x: str, *, title: str, x_title: str, y_title: str, height: int = 280, x_type: str = "Q"
+    frame: pd.DataFrame,
+    x: str,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    height: int = 280,
+    x_type: str = "Q",
+    x_format: str | None = None,
 ) -> alt.Chart:
     """Target and prediction per sample (long form: columns x, 'series', 'value'); x may be dates ("T")."""
     return curve(
@@ -100,6 +108,7 @@ def predictions_vs_targets(
         height=height,
         points=len(frame) <= 80,
         x_type=x_type,
+        x_format=x_format,
     )
 
 
