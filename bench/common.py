@@ -30,11 +30,11 @@ class Settings:
     """How hard to measure: seconds per repeat and how many repeats (the median is reported)."""
 
     repeat_seconds: float = 0.25
-    repeats: int = 7
-    grid_repeats: int = 15
-    big_grid_repeats: int = 7
-    startup_runs: int = 10
-    page_reruns: int = 12
+    repeats: int = 9
+    grid_repeats: int = 21
+    big_grid_repeats: int = 9
+    startup_runs: int = 15
+    page_reruns: int = 15
     live_seconds: float = 3.0
     quick: bool = False
 
