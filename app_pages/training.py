@@ -27,6 +27,7 @@ START_WEIGHTS = "tr_start_weights"
 WEIGHTS_MESSAGE = "tr_weights_message"
 TICK_SECONDS = 0.25  # how often the charts refresh while playing
 CHUNK_SECONDS = 0.12  # training time per refresh: the rest of the tick keeps the page responsive
+POINTS_UP_TO = 40  # a short history is drawn with a dot per step, so one step is visible
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
 CLIP_THRESHOLDS = [0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = ["full", 8, 16, 32, 64, 128]
@@ -263,23 +264,20 @@ def new_run() -> LiveRun:
 run: LiveRun | None = st.session_state.get(RUN)
 if run is None or run.signature != signature:
     run = st.session_state[RUN] = new_run()
-run.trainer.lr = lr
-run.trainer.clip, run.trainer.clip_threshold = clip, clip_threshold
-run.target_steps = max(target_steps, run.step)
-if run.finished:
-    run.running = False
+with run.lock:
+    run.trainer.lr = lr
+    run.trainer.clip, run.trainer.clip_threshold = clip, clip_threshold
+    run.target_steps = max(target_steps, run.step)
+    if run.finished:
+        run.running = False
 
 
 def play_pause() -> None:
-    live = st.session_state[RUN]
-    live.running = not live.running and not live.finished
+    st.session_state[RUN].toggle_play()
 
 
 def step_once() -> None:
-    live = st.session_state[RUN]
-    live.running = False
-    live.target_steps = max(live.target_steps, live.step + 1)
-    live.advance(1)
+    st.session_state[RUN].step_once()
 
 
 def reset() -> None:
@@ -308,32 +306,35 @@ st.caption(f"{dataset.description} · {MODEL_LABELS[model_kind]} with {run.model
 def live_view() -> None:
     """Progress, loss, gradient norm and (for one unit) the five weights; advances a chunk per tick."""
     live: LiveRun = st.session_state[RUN]
-    if live.running:
-        live.advance(max_steps=live.target_steps, seconds=CHUNK_SECONDS)
-    history = live.history
-    st.progress(min(1.0, live.step / max(live.target_steps, 1)), text=f"Step {live.step} of {live.target_steps}")
+    just_stopped = live.tick(CHUNK_SECONDS)
+    history = live.snapshot()
+    done, target = history["done"], history["target"]
+    share = min(1.0, done / max(target, 1))
+    st.progress(share, text=f"{share:.0%} of {target:,} steps")
     if live.diverged:
         st.error(f"{live.trainer.divergence.message} Press **Reset** to start again.", icon=":material/error:")
     elif live.finished:
         st.caption("Finished. Raise **Steps** in the sidebar to train longer, or press **Step**.")
 
     metrics = st.columns(3)
-    metrics[0].metric("Step", live.step)
-    metrics[1].metric("Training loss (MSE)", number(live.current_loss(), 5))
-    metrics[2].metric("Gradient norm", number(history.grad_norm[-1], 4) if history.grad_norm else "–")
+    metrics[0].metric("Step", done)
+    metrics[1].metric("Training loss (MSE)", number(history["loss now"], 5))
+    metrics[2].metric("Gradient norm", number(history["gradient norm"][-1], 4) if history["step"] else "–")
 
-    if not history.step:
+    if not history["step"]:
         st.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
     else:
-        frame = pd.DataFrame({"step": history.step, "loss": history.loss, "gradient norm": history.grad_norm})
+        frame = pd.DataFrame({key: history[key] for key in ("step", "loss", "gradient norm")})
         left, right = st.columns(2)
         left.altair_chart(
             charts.curve(
                 frame,
                 "step",
                 "loss",
-                title=f"Loss after {live.step} steps",
-                x_title="step",
+                title="Training loss",
+                x_title=f"step ({done:,} so far)",
+                x_format="d",
+                points=len(frame) <= POINTS_UP_TO,
                 y_title="mean squared error" + (" (log scale)" if log_loss else ""),
                 log_y=log_loss,
             ),
@@ -347,15 +348,17 @@ def live_view() -> None:
                 "gradient norm",
                 title="Gradient norm (before clipping)",
                 x_title="step",
+                x_format="d",
+                points=len(frame) <= POINTS_UP_TO,
                 y_title="‖gradient‖ (log scale)",
                 log_y=True,
             ),
             width="stretch",
             key="tr_grad_chart",
         )
-        if history.param_names:
+        if history["params"]:
             weights = charts.long_history(
-                {"step": history.step, **history.params}, "step", list(history.param_names), "value", "parameter"
+                {"step": history["step"], **history["params"]}, "step", list(history["params"]), "value", "parameter"
             )
             st.altair_chart(
                 charts.curve(
@@ -364,6 +367,8 @@ def live_view() -> None:
                     "value",
                     title="The five weights as they train",
                     x_title="step",
+                    x_format="d",
+                    points=len(frame) <= POINTS_UP_TO,
                     y_title="value",
                     color="parameter",
                     color_title="parameter",
@@ -372,8 +377,8 @@ def live_view() -> None:
                 width="stretch",
                 key="tr_weights_chart",
             )
-    if live.running and live.finished:
-        st.rerun(scope="app")  # turn the timer off and show the results
+    if just_stopped:
+        st.rerun(scope="app")  # turn the timer off, relabel Play, show the results
 
 
 live_view()
@@ -392,9 +397,20 @@ if not run.running:
 
     st.subheader("Learned weights" if run.step else "Starting weights")
     if is_statland_network(run.model):
-        columns = st.columns(5)
-        for column, (name, value) in zip(columns, run.model.params.items(), strict=True):
-            column.metric(name, number(float(np.ravel(value)[0]), 3))
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"weights": "this run", **{k: number(float(np.ravel(v)[0])) for k, v in run.model.params.items()}},
+                    {"weights": "the StatLand weights", **{k: number(v) for k, v in rc.STATQUEST_WEIGHTS.items()}},
+                ],
+                columns=["weights", *run.model.params],
+            ),
+            hide_index=True,
+            key="tr_weights_table",
+        )
+        st.caption(
+            "Different weights can make the same predictions: compare the predictions above, not only the numbers."
+        )
     else:
         st.dataframe(
             pd.DataFrame(
@@ -425,4 +441,7 @@ if not run.running:
             if problem:
                 st.error(f"These weights cannot go to the StatLand page: {problem}.")
             else:
-                st.switch_page("app_pages/statland.py")
+                # st.switch_page would clear the URL's query parameters, which Streamlit refuses
+                # while widgets are bound to them (and AppTest reports): offer a link instead.
+                st.success("The weights are waiting on the StatLand page.")
+                st.page_link("app_pages/statland.py", label="Open StatLand", icon=":material/account_tree:")

@@ -39,7 +39,9 @@ def step_count(at) -> int:
 
 
 def weights(at) -> dict[str, str]:
-    return {name: metric(at, name) for name in PARAMS}
+    """The 1-unit model's five weights as the page prints them (the table's 'this run' row)."""
+    row = table_with(at, "weights").set_index("weights").loc["this run"]
+    return {name: row[name] for name in PARAMS}
 
 
 def step(at, times: int = 1):
@@ -89,10 +91,12 @@ def test_a_full_short_run_finishes_and_shows_the_rules_learned():
     assert_clean(at)
     assert step_count(at) == 500
     assert at.button(key="tr_play").disabled, "a finished run cannot play on until Steps is raised"
-    assert "Step 500 of 500" in at.get("progress")[0].proto.text
+    assert "100% of 500 steps" in at.get("progress")[0].proto.text
     rules = table_with(at, "match")
     assert list(rules["predicted"]) == ["low", "high", "low", "high"]
-    assert [m.label for m in at.metric if m.label in PARAMS] == list(PARAMS)
+    table = table_with(at, "weights")
+    assert list(table.columns) == ["weights", *PARAMS]
+    assert list(table["weights"]) == ["this run", "the StatLand weights"]
     assert at.get("download_button"), "trained weights can be downloaded"
 
 

@@ -240,9 +240,9 @@ def _prices_held_out(run) -> None:
     naive_error = float(np.sqrt(np.mean((naive - actual) ** 2)))
 
     if dataset.test_dates is not None:
-        x, x_title, x_type = pd.to_datetime(dataset.test_dates), "date", "T"
+        x, x_title, x_type, x_format = pd.to_datetime(dataset.test_dates), "date", "T", "%b %Y"
     else:
-        x, x_title, x_type = np.arange(1, len(actual) + 1), "held-out row (in time order)", "Q"
+        x, x_title, x_type, x_format = np.arange(1, len(actual) + 1), "held-out row (in time order)", "Q", "d"
     frame = pd.concat(
         [
             pd.DataFrame({"when": x, "series": "target", "value": actual}),
@@ -258,6 +258,7 @@ def _prices_held_out(run) -> None:
             x_title=x_title,
             y_title=dataset.value_name,
             x_type=x_type,
+            x_format=x_format,
         ),
         width="stretch",
         key="tr_test_chart",

@@ -10,6 +10,7 @@ tested directly.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,7 +31,7 @@ DATA_LABELS = {
     "stocks": "Stock prices",
     "csv": "Your CSV",
 }
-START_LABELS = {"random": "random weights", "statland": "the StatLand weights", "file": "your weights file"}
+START_LABELS = {"random": "random", "statland": "StatLand weights", "file": "your file"}
 MAX_HIDDEN = 32
 
 
@@ -133,7 +134,10 @@ class LiveRun:
     target_steps: int
     initial_loss: float = float("nan")
     running: bool = False
-    notes: list[str] = field(default_factory=list)
+    # Streamlit may start a new run of the page (a Pause click) while the previous fragment
+    # run is still training in its own thread: the lock keeps steps, callbacks and chart
+    # snapshots from interleaving, so a paused run never takes another step.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
     def step(self) -> int:
@@ -149,18 +153,53 @@ class LiveRun:
 
     def advance(self, max_steps: int, seconds: float | None = None) -> int:
         """Train up to ``max_steps`` more steps (within ``seconds`` if given); return how many ran."""
-        max_steps = min(max_steps, self.target_steps - self.trainer.step)
-        if max_steps <= 0:
+        with self.lock:
+            max_steps = min(max_steps, self.target_steps - self.trainer.step)
+            before = len(self.history)
+            if max_steps > 0:
+                run = self.trainer.run(max_steps) if seconds is None else self.trainer.run_for(seconds, max_steps)
+                for record in run:
+                    self.history.add(record)
             if self.finished:
                 self.running = False
-            return 0
-        records = self.trainer.run(max_steps) if seconds is None else self.trainer.run_for(seconds, max_steps)
-        before = len(self.history)
-        for record in records:
-            self.history.add(record)
-        if self.finished:
+            return len(self.history) - before
+
+    def tick(self, seconds: float) -> bool:
+        """One refresh while playing: train for up to ``seconds``, unless paused meanwhile.
+
+        Returns True when this tick ended the run (finished or diverged), so the page can
+        stop its timer and show the results.
+        """
+        with self.lock:
+            if not self.running:
+                return False
+            self.advance(self.target_steps, seconds)
+            return not self.running
+
+    def toggle_play(self) -> None:
+        with self.lock:
+            self.running = not self.running and not self.finished
+
+    def step_once(self) -> None:
+        """Pause and take exactly one step (the Step button)."""
+        with self.lock:
             self.running = False
-        return len(self.history) - before
+            self.target_steps = max(self.target_steps, self.step + 1)
+            self.advance(1)
+
+    def snapshot(self) -> dict:
+        """The history as independent lists, for charts drawn while training may go on."""
+        with self.lock:
+            history = self.history
+            return {
+                "done": self.step,
+                "target": self.target_steps,
+                "loss now": self.current_loss(),
+                "step": list(history.step),
+                "loss": list(history.loss),
+                "gradient norm": list(history.grad_norm),
+                "params": {name: list(values) for name, values in history.params.items()},
+            }
 
     def current_loss(self) -> float:
         """The training loss now: the last step's, or the starting weights' before any step."""

@@ -1,0 +1,132 @@
+"""Real-browser test of the Training page: live training while the page stays usable, then uploads."""
+
+import re
+import time
+from pathlib import Path
+
+from browser_support import (
+    IDLE,
+    assert_healthy,
+    charts,
+    collect_console_errors,
+    expect_charts_drawn,
+    open_app_page,
+    rerun_after,
+    screenshot,
+)
+from playwright.sync_api import Page, expect
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+# Long histories and many steps, so the run is still going while the test watches it.
+LONG_RUN = "tr_data=Longer+StatLand+sequences&tr_length=30&tr_steps=20000"
+
+
+def step_metric(page: Page):
+    return page.get_by_test_id("stMetric").filter(has_text="Step").get_by_test_id("stMetricValue")
+
+
+def steps_done(page: Page) -> int:
+    return int(step_metric(page).inner_text())
+
+
+def data_choice(page: Page):
+    return page.get_by_role("combobox", name="Train on")
+
+
+def loss_chart_steps(page: Page):
+    """The loss chart's x-axis title, which counts the steps drawn."""
+    return charts(page).first.locator("svg .role-axis-title").filter(has_text="so far")
+
+
+def wait_for_more_steps(page: Page, than: int, timeout: float = 10) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = steps_done(page)
+        if now > than:
+            return now
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the step counter stayed at {than} for {timeout} s")
+
+
+def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: Page, base_url, screenshots, tmp_path):
+    errors = collect_console_errors(page)
+    open_app_page(page, base_url, "/training", LONG_RUN)
+    expect(page.get_by_role("heading", name="Training")).to_be_visible()
+    expect(step_metric(page)).to_have_text("0")
+    assert_healthy(page)
+
+    # Play: the counter and the loss chart grow tick after tick, with no rerun of the page.
+    page.locator(".st-key-tr_play button").click()
+    expect(page.locator(".st-key-tr_play button")).to_have_text(re.compile("Pause"))
+    first = wait_for_more_steps(page, 0)
+    drawn = loss_chart_steps(page).text_content()
+    second = wait_for_more_steps(page, first)
+    third = wait_for_more_steps(page, second)
+    assert first < second < third
+    expect(loss_chart_steps(page)).not_to_have_text(drawn)  # the chart itself keeps redrawing
+    expect_charts_drawn(page, 3)  # loss, gradient norm, the five weights
+
+    # Still responsive while playing: a toggle answers and training goes on.
+    loss_axis = charts(page).first.locator("svg .role-axis-title")
+    expect(loss_axis.filter(has_text="log scale")).to_have_count(1)
+    page.locator(".st-key-tr_log label").click()
+    expect(loss_axis.filter(has_text="log scale")).to_have_count(0, timeout=5_000)
+    wait_for_more_steps(page, steps_done(page))
+    assert_healthy(page)
+
+    # Pause keeps the run: the counter stops, the results appear.
+    # (No rerun_after here: while a fragment ticks, the app's script state can miss the
+    # running -> notRunning edge the watcher waits for; the button's label is the signal.)
+    page.locator(".st-key-tr_play button").click()
+    expect(page.locator(".st-key-tr_play button")).to_have_text(re.compile("Play"), timeout=10_000)
+    page.wait_for_selector(IDLE)
+    paused_at = steps_done(page)
+    page.wait_for_timeout(1_000)
+    assert steps_done(page) == paused_at > 0
+    expect(page.get_by_role("heading", name="Predictions")).to_be_visible()
+    expect(page.get_by_text("Held-out histories predicted right")).to_be_visible()
+    assert_healthy(page)
+    page.set_viewport_size({"width": 1400, "height": 2600})  # the whole page, results included
+    expect_charts_drawn(page, 3)
+    screenshot(page, screenshots, "training")
+
+    # A bad CSV: a message saying what is wrong; the selected data stays.
+    page.get_by_text("Train on your own prices (CSV)").click()
+    uploader = page.locator(".st-key-tr_csv_file input[type=file]")
+    rerun_after(page, lambda: uploader.set_input_files(str(CORPUS / "not_a_number_cell.csv")))
+    refusal = re.compile("not_a_number_cell.csv was not loaded: row 4 of column 'Close'")
+    expect(page.get_by_text(refusal)).to_be_visible()
+    expect(data_choice(page)).to_have_value("Longer StatLand sequences")
+    expect(step_metric(page)).to_have_text(str(paused_at))
+    assert_healthy(page)
+
+    # A good CSV, newest month first: loaded, selected, and a fresh run starts on it.
+    rows = [f"2020-{m:02d}-01,{100 + 3 * m + m % 4}" for m in range(1, 13)]
+    good = tmp_path / "my_prices.csv"
+    good.write_text("Date,Close\n" + "\n".join(reversed(rows)) + "\n")
+    rerun_after(page, lambda: uploader.set_input_files(str(good)))
+    expect(page.get_by_text(re.compile(r"Loaded 12 prices from my_prices.csv .*oldest first"))).to_be_visible()
+    expect(data_choice(page)).to_have_value("Your CSV")
+    expect(step_metric(page)).to_have_text("0")
+    rerun_after(page, lambda: page.locator(".st-key-tr_step button").click())
+    expect(step_metric(page)).to_have_text("1")
+    expect(page.get_by_text("Model's test error (RMSE)")).to_be_visible()
+    assert_healthy(page)
+    screenshot(page, screenshots, "training_csv")
+    assert errors == []
+
+
+def test_a_short_run_that_finishes_while_playing_shows_its_results(page: Page, base_url):
+    errors = collect_console_errors(page)
+    open_app_page(page, base_url, "/training", "tr_steps=200&tr_lr=0.1")
+    play = page.locator(".st-key-tr_play button")
+    play.click()
+    # The run ends by itself: the timer stops, Play comes back (disabled) and the results appear.
+    expect(play).to_have_text(re.compile("Play"), timeout=20_000)
+    expect(play).to_be_disabled()
+    expect(step_metric(page)).to_have_text("200")
+    expect(page.get_by_role("heading", name="Learned weights")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"The network gets \*?\*?\d of the 4 rules"))).to_be_visible()
+    expect(loss_chart_steps(page)).to_have_text("step (200 so far)")
+    assert_healthy(page)
+    assert errors == []
