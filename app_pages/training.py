@@ -55,7 +55,7 @@ def load_weights_file() -> None:
     st.session_state["tr_start"] = "file"
     st.session_state[WEIGHTS_MESSAGE] = (
         "success",
-        f"Loaded a {start.describe()} from {upload.name}; training now starts from these weights.",
+        f"Loaded {start.describe()} from {upload.name}; training now starts from these weights.",
     )
 
 
@@ -120,6 +120,8 @@ with st.sidebar:
     start_options = ["random"] + (["statland"] if model_kind == "statquest" else [])
     if start_weights is not None and start_weights.fits(model_kind, n_hidden, activation):
         start_options.append("file")
+    elif start_weights is not None:
+        st.caption(f"Your weights file holds {start_weights.describe()}; choose that model to start from it.")
     start = "random"
     if len(start_options) > 1:
         start = st.segmented_control(

@@ -72,6 +72,8 @@ def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: P
     page.locator(".st-key-tr_log label").click()
     expect(loss_axis.filter(has_text="log scale")).to_have_count(0, timeout=5_000)
     wait_for_more_steps(page, steps_done(page))
+    page.locator(".st-key-tr_log label").click()
+    expect(loss_axis.filter(has_text="log scale")).to_have_count(1, timeout=5_000)
     assert_healthy(page)
 
     # Pause keeps the run: the counter stops, the results appear.

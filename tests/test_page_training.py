@@ -316,6 +316,17 @@ def test_an_uploaded_weights_file_selects_its_model_and_training_starts_from_it(
     assert loss(at) == pytest.approx(expected_loss, rel=1e-4)
 
 
+def test_a_weights_file_for_another_model_says_which_model_it_needs():
+    at = open_page(TRAINING)
+    raw = model_to_json(rc.LSTM(n_hidden=5, seed=0)).encode()
+    at.file_uploader(key="tr_weights_file").upload("lstm.json", raw, "application/json").run()
+    at.selectbox(key="tr_model").set_value("gru").run()
+    assert_clean(at)
+    assert "Your weights file holds an LSTM with 5 hidden units" in all_text(at)
+    at.selectbox(key="tr_model").set_value("lstm").run()
+    assert at.segmented_control(key="tr_start").options == ["random", "your file"]
+
+
 def rc_rules():
     from rnn_core.data import four_rules
 

@@ -73,10 +73,12 @@ class StartWeights:
         return n_hidden == self.n_hidden
 
     def describe(self) -> str:
+        """The file's model in words, with its article: 'a GRU with 3 hidden units', 'an LSTM ...'."""
         if self.model_kind == "statquest":
-            return MODEL_LABELS["statquest"]
+            return f"a {MODEL_LABELS['statquest']}"
         extra = f", {self.activation}" if self.model_kind == "vanilla" else ""
-        return f"{MODEL_LABELS[self.model_kind]} with {self.n_hidden} hidden units{extra}"
+        article = "an" if self.model_kind == "lstm" else "a"
+        return f"{article} {MODEL_LABELS[self.model_kind]} with {self.n_hidden} hidden units{extra}"
 
 
 def read_start_weights(file_name: str, raw: bytes) -> StartWeights:
