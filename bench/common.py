@@ -94,28 +94,39 @@ def median_seconds(fn: Callable[[], object], repeats: int, warmup: int = 1) -> f
     return statistics.median(times)
 
 
-def steps_per_second(run_steps: Callable[[int], int | None], settings: Settings) -> float:
-    """Median steps/s of ``run_steps(n)``, with n chosen so one repeat lasts about ``repeat_seconds``.
-
-    ``run_steps`` may return how many steps it really took (a diverged run stops early);
-    ``None`` means all ``n``.
-    """
-    n, elapsed = 1, 0.0
-    while True:  # calibrate: double until one call takes a measurable time (also warms caches up)
+def _calibrate(run_steps: Callable[[int], int | None], settings: Settings) -> int:
+    """How many steps make one repeat last about ``repeat_seconds`` (the doubling also warms caches up)."""
+    n = 1
+    while True:
         start = time.perf_counter()
         run_steps(n)
         elapsed = time.perf_counter() - start
         if elapsed >= settings.repeat_seconds / 4 or n >= 1 << 22:
-            break
+            return max(1, round(n * settings.repeat_seconds / max(elapsed, 1e-9)))
         n *= 2
-    n = max(1, round(n * settings.repeat_seconds / max(elapsed, 1e-9)))
-    rates = []
+
+
+def interleaved_rates(runners: dict[str, Callable[[int], int | None]], settings: Settings) -> dict[str, float]:
+    """Median steps/s of each ``runner(n)``, their repeats taken in turn (A, B, A, B, ...).
+
+    Taking turns means a burst of other work on the machine slows every runner alike, so
+    the ratios between them stay meaningful on a busy machine. A runner may return how
+    many steps it really took (a diverged run stops early); ``None`` means all ``n``.
+    """
+    sizes = {name: _calibrate(run, settings) for name, run in runners.items()}
+    rates: dict[str, list[float]] = {name: [] for name in runners}
     for _ in range(settings.repeats):
-        start = time.perf_counter()
-        done = run_steps(n)
-        elapsed = time.perf_counter() - start
-        rates.append((n if done is None else done) / elapsed)
-    return statistics.median(rates)
+        for name, run in runners.items():
+            start = time.perf_counter()
+            done = run(sizes[name])
+            elapsed = time.perf_counter() - start
+            rates[name].append((sizes[name] if done is None else done) / elapsed)
+    return {name: statistics.median(values) for name, values in rates.items()}
+
+
+def steps_per_second(run_steps: Callable[[int], int | None], settings: Settings) -> float:
+    """Median steps/s of ``run_steps(n)``, with n chosen so one repeat lasts about ``repeat_seconds``."""
+    return interleaved_rates({"only": run_steps}, settings)["only"]
 
 
 def rate(value: float | str) -> str:

@@ -91,14 +91,15 @@ def targets_table(results: dict) -> Table:
             table.add(figure, target, text, "–" if met is None else "yes" if met else "NO")
 
     engine, torch_figures = results.get("engine", {}), results.get("torch", {})
+    ours_with_torch = results.get("torch_ours", {})
 
     def ours(key):
         return engine[key]["trainer"] if key in engine else None
 
     def versus(key, torch_key, target):
-        if key not in engine or torch_key not in torch_figures:
-            return None
-        return _at_least(_over(ours(key), torch_figures[torch_key]), target, _times)
+        if key not in ours_with_torch or torch_key not in torch_figures:
+            return None  # the ratio uses the Trainer figure taken in turns with PyTorch (section 2)
+        return _at_least(_over(ours_with_torch[key], torch_figures[torch_key]), target, _times)
 
     def steps(key, target):
         return None if key not in engine else _at_least(ours(key), target, lambda v: f"{rate(v)} steps/s")

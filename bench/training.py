@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bench.common import NOT_AVAILABLE, TORCH_MISSING, Settings, Table, rate, ratio, steps_per_second
+from bench.common import NOT_AVAILABLE, TORCH_MISSING, Settings, Table, interleaved_rates, rate, ratio
 
 LR = 0.01
 BATCH, LENGTH = 256, 50
@@ -125,10 +125,7 @@ def measure_engine(case: Case, settings: Settings, results: dict) -> dict:
         if not engine_available(case):
             found[case.key] = {"trainer": NOT_AVAILABLE, "bare": NOT_AVAILABLE}
         else:
-            found[case.key] = {
-                "trainer": steps_per_second(trainer_runner(case), settings),
-                "bare": steps_per_second(bare_runner(case), settings),
-            }
+            found[case.key] = interleaved_rates({"trainer": trainer_runner(case), "bare": bare_runner(case)}, settings)
     return found[case.key]
 
 
@@ -139,7 +136,8 @@ def section_engine(settings: Settings, results: dict) -> list[Table]:
         notes=[
             "rc.Trainer includes its bookkeeping (finiteness checks, gradient norm, a parameter copy per record);",
             "bare is model.loss_and_flat_grad(xs, ys) then rc.Adam.step in a plain loop. Float64, "
-            f"Adam lr {LR}, median of {settings.repeats} repeats of ~{settings.repeat_seconds:g} s.",
+            f"Adam lr {LR}, median of {settings.repeats} repeats of ~{settings.repeat_seconds:g} s, "
+            "the two loops taking turns.",
         ],
     )
     for case in CASES:
@@ -221,34 +219,44 @@ def torch_installed() -> bool:
     return True
 
 
-def measure_torch(key: tuple[str, str, str], settings: Settings, results: dict) -> float | str:
-    found = results.setdefault("torch", {})
-    if key not in found:
-        if not torch_installed():
-            found[key] = TORCH_MISSING
-        else:
-            import torch
+def measure_torch(case: Case, settings: Settings, results: dict) -> None:
+    """PyTorch's figures for ``case``, taken in turn with rnn_core's Trainer on the same case.
 
-            torch.set_num_threads(1)
-            found[key] = steps_per_second(torch_runner(CASE[key[0]], key[1], key[2]), settings)
-    return found[key]
+    Stores ``results['torch'][(case, variant, dtype)]`` and, for the ratios, the Trainer's
+    figure from the same interleaved repeats in ``results['torch_ours'][case]``.
+    """
+    runs = [key for key in TORCH_RUNS if key[0] == case.key]
+    found = results.setdefault("torch", {})
+    if not torch_installed() or not engine_available(case):
+        for key in runs:
+            found[key] = TORCH_MISSING if not torch_installed() else NOT_AVAILABLE
+        results.setdefault("torch_ours", {})[case.key] = measure_engine(case, settings, results)["trainer"]
+        return
+    import torch
+
+    torch.set_num_threads(1)
+    runners = {"ours": trainer_runner(case)} | {key: torch_runner(case, key[1], key[2]) for key in runs}
+    rates = interleaved_rates(runners, settings)
+    results.setdefault("torch_ours", {})[case.key] = rates.pop("ours")
+    found.update(rates)
 
 
 def section_torch(settings: Settings, results: dict) -> list[Table]:
-    for case in CASES:  # our figures first, before torch is imported into the process
-        measure_engine(case, settings, results)
     table = Table(
         "2. PyTorch on the CPU (torch.set_num_threads(1)), same data, full-batch Adam steps/s",
         ["case", "PyTorch version", "torch steps/s", "rc.Trainer steps/s", "ours / torch"],
         notes=[
             "Same batch, same loss (MSE on the last step), torch.optim.Adam with the same lr; one step ="
             " forward, backward, optimiser step.",
+            "For each case rc.Trainer and the PyTorch loops take turns repeat by repeat, so the ratio compares "
+            "figures taken under the same machine load (the Trainer column is from these turns, not section 1).",
             "rnn_core always computes in float64; the float32 rows compare it with PyTorch's faster precision.",
         ],
     )
-    for key in TORCH_RUNS:
-        case = CASE[key[0]]
-        ours = results["engine"][case.key]["trainer"]
-        theirs = measure_torch(key, settings, results)
-        table.add(case.label, torch_label(case, key[1], key[2]), rate(theirs), rate(ours), ratio(ours, theirs))
+    for case in CASES:
+        measure_torch(case, settings, results)
+        ours = results["torch_ours"][case.key]
+        for key in (k for k in TORCH_RUNS if k[0] == case.key):
+            theirs = results["torch"][key]
+            table.add(case.label, torch_label(case, key[1], key[2]), rate(theirs), rate(ours), ratio(ours, theirs))
     return [table]
