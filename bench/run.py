@@ -1,7 +1,7 @@
-"""Unrolled's speed figures in one command: ``python bench/run.py`` (about 3 to 5 minutes).
+"""Unrolled's speed figures in one command: ``python bench/run.py`` (about 1.5 minutes on 2 cores).
 
     python bench/run.py                  every section, then the targets table
-    python bench/run.py --quick          the same code paths with tiny repeats (a smoke run, ~1 minute)
+    python bench/run.py --quick          the same code paths with tiny repeats (a smoke run, ~15 s)
     python bench/run.py --only lab       one section (or several: --only training,torch)
 
 Sections: training (rnn_core steps/s), torch (PyTorch side by side), lab (gradient
@@ -147,7 +147,7 @@ def targets_table(results: dict) -> Table:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny repeats: proves the code paths run, in ~1 minute")
+    parser.add_argument("--quick", action="store_true", help="tiny repeats: proves the code paths run, in ~15 s")
     parser.add_argument("--only", default="", help=f"comma-separated sections: {', '.join(SECTIONS)}")
     parser.add_argument(
         "--blas-threads",
