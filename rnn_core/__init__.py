@@ -5,17 +5,38 @@ m = rc.statquest_rnn()
 m.predict([[0, 0.5]])        # -> [[0.99]]: (low, medium) predicts high
 """
 
+from importlib import import_module
+
 from .activations import ACTIVATIONS, MAX_SLOPE
 from .base import Gradients, ParamDict, RecurrentModel
-from .gru import GRU, GRUTrace
 from .losses import LOSSES, loss_and_dy
-from .lstm import LSTM, LSTMTrace
 from .optim import CLIPPING, OPTIMIZERS, SGD, Adam, Momentum, clip_gradient, make_optimizer
-from .train import Divergence, History, StepRecord, Trainer, TrainingDiverged
 from .vanilla import STATQUEST_WEIGHTS, VanillaRNN, VanillaTrace, statquest_rnn
 
-# Every model the engine can build, by the name saved in weights files and configs.
-MODEL_KINDS: dict[str, type[RecurrentModel]] = {"vanilla": VanillaRNN, "lstm": LSTM, "gru": GRU}
+# Imported on first use (PEP 562), so `import rnn_core` costs little more than `import numpy`.
+_LAZY = {
+    "LSTM": ".lstm",
+    "LSTMTrace": ".lstm",
+    "GRU": ".gru",
+    "GRUTrace": ".gru",
+    "Divergence": ".train",
+    "History": ".train",
+    "StepRecord": ".train",
+    "Trainer": ".train",
+    "TrainingDiverged": ".train",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+    elif name == "MODEL_KINDS":
+        # Every model the engine can build, by the name saved in weights files and configs.
+        value = {"vanilla": VanillaRNN, "lstm": __getattr__("LSTM"), "gru": __getattr__("GRU")}
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def model_from_config(kind: str, config: dict, seed: int | None = 0) -> RecurrentModel:
@@ -23,9 +44,10 @@ def model_from_config(kind: str, config: dict, seed: int | None = 0) -> Recurren
 
     ``model_from_config("lstm", {"n_hidden": 8})`` builds the same model as ``LSTM(n_hidden=8, seed=0)``.
     """
-    if kind not in MODEL_KINDS:
-        raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(MODEL_KINDS)}")
-    return MODEL_KINDS[kind](**config, seed=seed)
+    kinds = globals().get("MODEL_KINDS") or __getattr__("MODEL_KINDS")
+    if kind not in kinds:
+        raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(kinds)}")
+    return kinds[kind](**config, seed=seed)
 
 
 __all__ = [

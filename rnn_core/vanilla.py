@@ -11,6 +11,7 @@ parameters. The backward loop below mirrors the forward loop step for step.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,6 +169,58 @@ class _Workspace:
         self.g = views_of(self.grad, model.param_shapes)
 
 
+# Batches of at most this many (sequence, step) pairs take the plain-Python path below.
+SCALAR_PATH_MAX_STEPS = 64
+
+
+def _scalar_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None, out: np.ndarray):
+    """The lesson-sized case (one unit, a handful of short sequences) with Python floats.
+
+    At this size each NumPy call costs more than the arithmetic it does, so the same
+    forward and backward loops run on plain floats: several times faster. Overflow
+    gives inf or nan as in NumPy, for the caller's finiteness checks to catch.
+    """
+    if loss not in ("mse", "ssr"):
+        raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'ssr'")
+    w1, w2, b1, w3, b2 = (float(model._views[name].reshape(())) for name in ("w1", "w2", "b1", "w3", "b2"))
+    act = model.activation
+    rows, targets = xs.reshape(xs.shape[0], -1).tolist(), ys.reshape(-1).tolist()
+    T = len(rows[0])
+    first = 0 if truncate is None else max(0, T - int(truncate))
+    scale = 1.0 / len(targets) if loss == "mse" else 1.0
+    total = g_w1 = g_w2 = g_b1 = g_w3 = g_b2 = 0.0
+    for row, target in zip(rows, targets, strict=True):
+        h, hidden, slopes = 0.0, [0.0], []
+        for x in row:
+            z = w1 * x + w2 * h + b1
+            if act == "relu":
+                h, s = (z, 1.0) if z > 0.0 else (0.0, 0.0)
+            elif act == "tanh":
+                h = math.tanh(z)
+                s = 1.0 - h * h
+            elif act == "sigmoid":
+                h = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else 0.0
+                s = h * (1.0 - h)
+            else:
+                h, s = z, 1.0
+            hidden.append(h)
+            slopes.append(s)
+        residual = w3 * h + b2 - target
+        total += residual * residual
+        dy = 2.0 * scale * residual
+        g_w3 += h * dy
+        g_b2 += dy
+        dh = dy * w3
+        for t in range(T - 1, first - 1, -1):
+            dz = dh * slopes[t]
+            g_w1 += dz * row[t]
+            g_w2 += dz * hidden[t]
+            g_b1 += dz
+            dh = dz * w2
+    out[:] = (g_w1, g_w2, g_b1, g_w3, g_b2)  # the flat buffer's order: w1, w2, b1, w3, b2
+    return total * scale, out
+
+
 def _fused_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None):
     """Forward and backward in one pass with reused buffers: the same maths as forward/backward.
 
@@ -179,6 +232,8 @@ def _fused_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None)
     ws = model._workspace
     if ws is None or ws.shape != (B, T):
         ws = model._workspace = _Workspace(model, B, T)
+    if model.n_hidden == 1 and model.n_in == 1 and model.n_out == 1 and B * T <= SCALAR_PATH_MAX_STEPS:
+        return _scalar_loss_grad(model, xs, ys, loss, truncate, ws.grad)
     p, g, act = model._views, ws.g, model.activation
     pre, hidden, tmp = ws.pre, ws.hidden, ws.tmp
     H = model.n_hidden

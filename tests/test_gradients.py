@@ -325,3 +325,20 @@ def test_relu_kink_is_one_sided_a_step_above_it_the_unit_passes_the_error():
     # Above the kink both steps are linear: d y / d x_2 = w1 * w3 and d y / d x_1 = w1 * w2 * w3.
     np.testing.assert_allclose(above, [1.8 * -0.5 * 1.1, 1.8 * 1.1], rtol=1e-12)
     np.testing.assert_array_equal(below, [0.0, 0.0])
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
+@pytest.mark.parametrize("truncate", [None, 1, 3])
+@pytest.mark.parametrize(("batch", "length"), [(4, 2), (8, 8), (13, 5)])
+def test_lesson_sized_batches_take_the_scalar_path_with_the_same_numbers(activation, truncate, batch, length):
+    """One unit and at most 64 (sequence, step) pairs run on Python floats (8 x 8 is the edge);
+    13 x 5 = 65 pairs run on NumPy. Both must give the numbers of the plain forward/backward."""
+    rng = np.random.default_rng(batch * 100 + length)
+    model = rc.VanillaRNN(n_hidden=1, activation=activation, seed=batch)
+    xs = rng.uniform(0.05, 1.0, (batch, length, 1))
+    ys = rng.uniform(0.0, 1.0, (batch, 1))
+    for loss in ("mse", "ssr"):
+        value, flat = model.loss_and_flat_grad(xs, ys, loss, truncate)
+        expected_value, expected = model.gradients(xs, ys, loss, truncate)
+        assert value == pytest.approx(expected_value, rel=1e-12)
+        np.testing.assert_allclose(flat, expected.flat, rtol=1e-11, atol=1e-14)
