@@ -156,7 +156,13 @@ link = link_snapshot("lab_")
 controls = st.columns([3, 2, 2], gap="large")
 with controls[0]:
     w2 = st.slider(
-        "Recurrent weight w2", -W2_RANGE, W2_RANGE, 2.0, step=0.01, key="lab_w2", bind="query-params",
+        "Recurrent weight w2",
+        -W2_RANGE,
+        W2_RANGE,
+        2.0,
+        step=0.01,
+        key="lab_w2",
+        bind="query-params",
         help="Multiplies the previous step's hidden value in every step.",
     )
     with st.container(horizontal=True):
@@ -173,9 +179,7 @@ with controls[1]:
         help="identity is the pure w2^n case; relu is the lesson's; tanh and sigmoid squash and add slopes below 1.",
     )
 with controls[2]:
-    w1 = st.number_input(
-        "Input weight w1", -3.0, 3.0, 1.0, step=0.1, key="lab_w1", bind="query-params", format="%.2f"
-    )
+    w1 = st.number_input("Input weight w1", -3.0, 3.0, 1.0, step=0.1, key="lab_w1", bind="query-params", format="%.2f")
     pattern = st.selectbox("Input pattern", an.PATTERNS, key="lab_pattern", bind="query-params")
 st.caption(
     f"The network is the lesson's one-unit RNN with b1 = {FIXED['b1']:g}, w3 = {FIXED['w3']:g} and "
@@ -217,7 +221,7 @@ frame = pd.DataFrame(
         "log10": np.concatenate([logs, analytic]),
     }
 )
-st.altair_chart(
+charts.draw(
     charts.log_magnitude_lines(
         frame,
         title=f"log10 |d y_T / d x_t| for each input, T = {length}",
@@ -225,13 +229,10 @@ st.altair_chart(
         y_title="log10 |d y_T / d x_t|",
         palette={k: SERIES[k] for k in list(SERIES)[:2]},
     ),
-    width="stretch",
     key="lab_chart_steps",
 )
 zeros = int(np.isneginf(logs).sum())
-summary = (
-    f"Summary: the newest input counts {from_log10(float(logs[-1]))}, the oldest {from_log10(first)}."
-)
+summary = f"Summary: the newest input counts {from_log10(float(logs[-1]))}, the oldest {from_log10(first)}."
 on_the_line = bool(np.allclose(logs, analytic, rtol=0, atol=1e-9))
 if not np.isfinite(logs).any():
     summary += " Every gradient is exactly 0: with w1 = 0 or w2 = 0 (or a ReLU switched off) nothing flows back."
@@ -255,7 +256,7 @@ longest = max(50, length)
 heat, reach = heatmap_frame(pattern, w1, activation, longest)
 bound = 1.0 / rc.MAX_SLOPE[activation]
 rules = sorted({-1.0, 1.0, -bound, bound})
-st.altair_chart(
+charts.draw(
     charts.log_heatmap(
         heat,
         "w2",
@@ -268,7 +269,6 @@ st.altair_chart(
         marks=pd.DataFrame({"w2": [w2], "T": [length], "label": [f"you are here: w2 = {w2:g}, T = {length}"]}),
         rules_x=rules,
     ),
-    width="stretch",
     key="lab_chart_heatmap",
 )
 boundary_text = (
@@ -293,14 +293,13 @@ total_column.metric("dL/dw2 (the sum)", from_log10(pieces.log10_total, negative=
 loss_column.metric("Loss (y_T − 1)²", from_log10(pieces.log10_loss))
 share = share_of_last_steps(pieces.log10_steps)
 share_column.metric("Share from the last 10% of steps", f"{100 * share:.0f}%")
-st.altair_chart(
+charts.draw(
     charts.signed_log_points(
         piece_frame,
         title="Per-step pieces of dL/dw2 (BPTT adds them up)",
         x_title="step t",
         y_title="log10 |piece from step t|",
     ),
-    width="stretch",
     key="lab_chart_pieces",
 )
 st.caption(
@@ -323,10 +322,8 @@ ratio = update - np.log10(abs(w2)) if w2 and np.isfinite(update) else -np.inf
 step_columns[2].metric("Update ÷ weight", from_log10(ratio))
 run_length = min(max(length, 2), 20)  # StatLand sequences need two days
 runs = short_runs(w1, w2, activation, run_length)
-loss_rows = [
-    pd.DataFrame({"step": run["steps"], "loss": run["loss"], "run": label}) for label, run in runs.items()
-]
-st.altair_chart(
+loss_rows = [pd.DataFrame({"step": run["steps"], "loss": run["loss"], "run": label}) for label, run in runs.items()]
+charts.draw(
     charts.curve(
         pd.concat(loss_rows, ignore_index=True),
         "step",
@@ -339,7 +336,6 @@ st.altair_chart(
         color_title="",
         palette={"without clipping": "#D55E00", "with clipping (norm 1)": "#0072B2"},
     ),
-    width="stretch",
     key="lab_chart_runs",
 )
 for label, run in runs.items():
@@ -374,7 +370,7 @@ threshold = cliff_controls[1].select_slider(
 )
 start_w = cliff_controls[2].slider("Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, key="lab_cliff_start")
 surface, paths = cliff_views(cliff_lr, threshold, (start_w, -2.0))
-st.altair_chart(
+charts.draw(
     charts.log_heatmap(
         surface,
         "w",
@@ -389,7 +385,6 @@ st.altair_chart(
         paths=paths.rename(columns={}),
         path_palette={"plain gradient descent": "#D55E00", "clipped by norm": "#000000"},
     ),
-    width="stretch",
     key="lab_chart_cliff",
 )
 plain = paths[paths["path"] == "plain gradient descent"]
@@ -406,7 +401,7 @@ st.caption(
 
 st.subheader("The same view for this page's RNN: w2 against w1")
 rnn_frame, rnn_paths = rnn_surface(xs_key, w1, w2, activation)
-st.altair_chart(
+charts.draw(
     charts.log_heatmap(
         rnn_frame,
         "w2",
@@ -422,7 +417,6 @@ st.altair_chart(
         paths=rnn_paths,
         path_palette={"plain gradient descent": "#D55E00", "clipped by norm": "#000000"},
     ),
-    width="stretch",
     key="lab_chart_rnn_surface",
 )
 st.caption(
@@ -450,7 +444,7 @@ if hasattr(rc, "LSTM") and hasattr(rc, "GRU"):
         + [pd.DataFrame({"step": steps, "series": name, "log10": values}) for name, values in gated.items()],
         ignore_index=True,
     )
-    st.altair_chart(
+    charts.draw(
         charts.log_magnitude_lines(
             fix_frame,
             title=f"log10 |d y_T / d x_t|: vanilla RNN against an LSTM and a GRU, T = {length}",
@@ -458,7 +452,6 @@ if hasattr(rc, "LSTM") and hasattr(rc, "GRU"):
             y_title="log10 |d y_T / d x_t|",
             palette={k: SERIES[k] for k in ("vanilla RNN (computed)", "LSTM", "GRU")},
         ),
-        width="stretch",
         key="lab_chart_gated",
     )
     st.caption(

@@ -113,6 +113,8 @@ def predictions_vs_targets(
 
 
 # ----------------------------------------------------------------------------- gradient lab
+# Encodings are written as channel objects (alt.Tooltip("a:N")), never bare strings: Altair
+# parses a bare "a:N" by rebuilding its schema index, about 5 ms a time on every rerun.
 # log10 colour scales are clipped to this range so one extreme cell cannot wash out the rest.
 LOG_COLOUR_LIMIT = 20.0
 
@@ -218,14 +220,14 @@ def log_heatmap(
             .encode(
                 x=alt.X(f"{x}:Q", scale=x_scale),
                 y=alt.Y(f"{y}:Q", scale=y_scale),
-                order="order:Q",
+                order=alt.Order("order:Q"),
                 color=alt.Color(
                     "path:N",
                     title="descent path",
                     scale=alt.Scale(domain=domain, range=[palette.get(k, "#000000") for k in domain]),
                     legend=alt.Legend(orient="bottom", labelLimit=300),
                 ),
-                tooltip=["path:N", alt.Tooltip("order:Q", title="step")],
+                tooltip=[alt.Tooltip("path:N", title="path"), alt.Tooltip("order:Q", title="step")],
             )
         )
     if marks is not None and len(marks):
@@ -235,7 +237,7 @@ def log_heatmap(
             .encode(
                 x=alt.X(f"{x}:Q", scale=x_scale),
                 y=alt.Y(f"{y}:Q", scale=y_scale),
-                tooltip=["label:N"],
+                tooltip=[alt.Tooltip("label:N", title="")],
             )
         )
     return alt.layer(*layers).properties(title=title, height=height).resolve_scale(color="independent")
@@ -257,7 +259,38 @@ def signed_log_points(frame: pd.DataFrame, *, title: str, x_title: str, y_title:
         tooltip=[
             alt.Tooltip("step:Q", title=x_title),
             alt.Tooltip("log10:Q", title=y_title, format=".2f"),
-            "direction:N",
+            alt.Tooltip("direction:N", title=""),
         ],
     )
     return alt.layer(line, dots).properties(title=title, height=height)
+
+
+# ----------------------------------------------------------------------------- drawing
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec with its data frames as named datasets, built without validation.
+
+    ``st.altair_chart`` validates every spec against Vega-Lite's JSON schema on every
+    rerun: most of a chart's cost, and 7 charts' worth on the gradient lab. The charts
+    here come only from the builders above, whose specs the test suite validates
+    (``tests/test_charts.py``), so at run time they are converted without it.
+    """
+    datasets: dict[str, pd.DataFrame] = {}
+    parts = [chart, *(getattr(chart, "layer", None) or [])]
+    for part in parts:
+        data = getattr(part, "data", alt.Undefined)
+        if isinstance(data, pd.DataFrame):
+            name = f"unrolled_{len(datasets)}"  # not data_N: Vega-Lite names its own sources so
+            datasets[name] = data
+            part.data = alt.NamedData(name=name)
+    spec = chart.to_dict(validate=False)
+    spec.pop("config", None)  # Altair's default theme: fixed 300 px views; Streamlit's theme styles the chart
+    spec.pop("$schema", None)
+    spec["datasets"] = datasets
+    return spec
+
+
+def draw(chart: alt.TopLevelMixin, *, key: str, where=None, alt_text: str | None = None) -> None:
+    """Draw a chart from this module across the container ``where`` (default: the page)."""
+    import streamlit as st
+
+    (where or st).vega_lite_chart(spec=vega_spec(chart), width="stretch", key=key, alt=alt_text)
