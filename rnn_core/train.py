@@ -195,8 +195,8 @@ class History:
         self.grad_norm.append(record.grad_norm)
         self.clipped.append(record.clipped)
         if self.param_names:
-            for name, value in zip(self.param_names, record.flat, strict=False):
-                self.params[name].append(float(value))
+            for name, value in zip(self.param_names, record.flat.tolist(), strict=False):
+                self.params[name].append(value)
 
     def __len__(self) -> int:
         return len(self.step)

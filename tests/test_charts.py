@@ -50,7 +50,40 @@ def loss_curve():
     return charts.curve(frame, "step", "loss", title="L", x_title="step", y_title="loss", log_y=True)
 
 
-BUILDERS = [log_lines, heatmap, points, loss_curve]
+def predictions():
+    when = pd.to_datetime(["2009-01-01", "2009-02-01", "2009-03-01"])
+    frame = pd.concat(
+        [
+            pd.DataFrame({"when": when, "series": name, "value": [1.0, 2.0, 3.0]})
+            for name in ("target", "prediction", "naive (tomorrow = today)")
+        ]
+    )
+    return charts.predictions_vs_targets(
+        frame, "when", title="Held out", x_title="date", y_title="price", x_type="T", x_format="%b %Y"
+    )
+
+
+def weights_curve():
+    frame = charts.long_history(
+        {"step": [1, 2, 3], **{name: [0.1, 0.2, 0.3] for name in charts.PARAM_COLOURS}},
+        "step",
+        list(charts.PARAM_COLOURS),
+        "value",
+        "parameter",
+    )
+    return charts.curve(
+        frame,
+        "step",
+        "value",
+        title="W",
+        x_title="step",
+        y_title="value",
+        color="parameter",
+        palette=charts.PARAM_COLOURS,
+    )
+
+
+BUILDERS = [log_lines, heatmap, points, loss_curve, predictions, weights_curve]
 
 
 @pytest.mark.parametrize("build", BUILDERS)

@@ -250,7 +250,7 @@ def _prices_held_out(run) -> None:
             pd.DataFrame({"when": x, "series": "naive (tomorrow = today)", "value": naive}),
         ]
     )
-    st.altair_chart(
+    charts.draw(
         charts.predictions_vs_targets(
             frame,
             "when",
@@ -260,7 +260,6 @@ def _prices_held_out(run) -> None:
             x_type=x_type,
             x_format=x_format,
         ),
-        width="stretch",
         key="tr_test_chart",
     )
     left, right = st.columns(2)

@@ -189,18 +189,26 @@ class LiveRun:
             self.target_steps = max(self.target_steps, self.step + 1)
             self.advance(1)
 
-    def snapshot(self) -> dict:
-        """The history as independent lists, for charts drawn while training may go on."""
+    def snapshot(self, max_points: int = 400) -> dict:
+        """The history thinned to ``max_points`` evenly spaced steps (first and last kept), as
+        independent lists: charts are drawn from it while training may go on, and a chart of
+        20,000 steps shows no more than one of 400."""
         with self.lock:
             history = self.history
+            count = len(history)
+            if count <= max_points:
+                keep = range(count)
+            else:
+                keep = np.unique(np.linspace(0, count - 1, max_points).round().astype(int)).tolist()
             return {
                 "done": self.step,
                 "target": self.target_steps,
                 "loss now": self.current_loss(),
-                "step": list(history.step),
-                "loss": list(history.loss),
-                "gradient norm": list(history.grad_norm),
-                "params": {name: list(values) for name, values in history.params.items()},
+                "last gradient norm": history.grad_norm[-1] if count else float("nan"),
+                "step": [history.step[i] for i in keep],
+                "loss": [history.loss[i] for i in keep],
+                "gradient norm": [history.grad_norm[i] for i in keep],
+                "params": {name: [values[i] for i in keep] for name, values in history.params.items()},
             }
 
     def current_loss(self) -> float:
