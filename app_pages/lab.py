@@ -18,6 +18,7 @@ FIXED = {"b1": 0.0, "w3": 1.0, "b2": 0.0}  # the lab varies w1 and w2; these sta
 TARGET = 1.0  # the loss is (y_T - 1)^2: tomorrow should be "high"
 LR = 0.1
 CLIFF_STEPS = 80
+PATH_COLOURS = {"plain gradient descent": "#D55E00", "clipped by norm": "#000000"}
 SERIES = {
     "vanilla RNN (computed)": "#0072B2",
     "|w1 w3| |w2|^(T - t) (analytic)": "#E69F00",
@@ -50,6 +51,26 @@ def heatmap_frame(pattern: str, w1: float, activation: str, longest: int) -> tup
     return frame, reach
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def heatmap_spec(pattern: str, w1: float, activation: str, longest: int) -> dict:
+    """The heatmap's spec, which does not depend on w2; the page swaps in the current marker."""
+    heat, _ = heatmap_frame(pattern, w1, activation, longest)
+    bound = 1.0 / rc.MAX_SLOPE[activation]
+    chart = charts.log_heatmap(
+        heat,
+        "w2",
+        "T",
+        "log10",
+        title="log10 |d y_T / d x_1| over w2 and the sequence length",
+        x_title="recurrent weight w2",
+        y_title="sequence length T",
+        value_title="log10 |dy/dx1|",
+        marks=pd.DataFrame({"w2": [0.0], "T": [1], "label": [""]}),
+        rules_x=sorted({-1.0, 1.0, -bound, bound}),
+    )
+    return charts.vega_spec(chart)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def w2_pieces(xs: tuple, w1: float, w2: float, activation: str) -> an.LogW2Gradient:
     return an.log10_w2_gradient(np.array(xs), w1, w2, target=TARGET, activation=activation, **FIXED)
@@ -78,7 +99,8 @@ def short_runs(w1: float, w2: float, activation: str, length: int) -> dict[str, 
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def cliff_views(lr: float, threshold: float, start: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cliff_view(lr: float, threshold: float, start: tuple) -> tuple[dict, pd.DataFrame]:
+    """The cliff's surface with both descent paths, as a chart spec, and the paths themselves."""
     ws, bs = np.linspace(1.0, 9.0, 81), np.linspace(-5.0, 0.0, 51)
     w_grid, b_grid = np.meshgrid(ws, bs, indexing="ij")
     error = an.cliff_loss_and_grad(w_grid, b_grid)[0]
@@ -88,16 +110,54 @@ def cliff_views(lr: float, threshold: float, start: tuple) -> tuple[pd.DataFrame
     for label, clip in (("plain gradient descent", None), ("clipped by norm", threshold)):
         rows = an.cliff_descent(start, lr, CLIFF_STEPS, clip_threshold=clip)
         paths.append(pd.DataFrame({"w": rows[:, 0], "b": rows[:, 1], "path": label, "order": np.arange(len(rows))}))
-    return surface, pd.concat(paths, ignore_index=True)
+    paths = pd.concat(paths, ignore_index=True)
+    chart = charts.log_heatmap(
+        surface,
+        "w",
+        "b",
+        "log10",
+        title="log10 error of the single-unit network over (w, b)",
+        x_title="w",
+        y_title="b",
+        value_title="log10 error",
+        scheme="viridis",
+        mid=None,
+        paths=paths,
+        path_palette=PATH_COLOURS,
+    )
+    return charts.vega_spec(chart), paths
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def rnn_surface(xs: tuple, w1: float, w2: float, activation: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def rnn_surface_spec(xs: tuple, activation: str) -> dict:
+    """The loss surface over (w2, w1) for this sequence; the page swaps in the marker and paths."""
     sequence = np.array(xs)
-    w2s, w1s = np.linspace(-W2_RANGE, W2_RANGE, 61), np.linspace(-W2_RANGE, W2_RANGE, 61)
-    surface = an.log10_loss_surface(sequence, w1s, w2s, target=TARGET, activation=activation, **FIXED)
-    w2_grid, w1_grid = np.meshgrid(w2s, w1s, indexing="ij")
+    grid = np.linspace(-W2_RANGE, W2_RANGE, 61)
+    surface = an.log10_loss_surface(sequence, grid, grid, target=TARGET, activation=activation, **FIXED)
+    w2_grid, w1_grid = np.meshgrid(grid, grid, indexing="ij")
     frame = pd.DataFrame({"w2": w2_grid.ravel(), "w1": w1_grid.ravel(), "log10": surface.ravel()})
+    chart = charts.log_heatmap(
+        frame,
+        "w2",
+        "w1",
+        "log10",
+        title=f"log10 loss (y_T − 1)² over w2 and w1, T = {len(sequence)}, {activation}",
+        x_title="w2",
+        y_title="w1",
+        value_title="log10 loss",
+        scheme="viridis",
+        mid=None,
+        marks=pd.DataFrame({"w2": [0.0], "w1": [0.0], "label": [""]}),
+        paths=pd.DataFrame({"w2": [0.0], "w1": [0.0], "path": ["plain gradient descent"], "order": [0]}),
+        path_palette=PATH_COLOURS,
+    )
+    return charts.vega_spec(chart)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def rnn_descent_paths(xs: tuple, w1: float, w2: float, activation: str) -> pd.DataFrame:
+    """Gradient descent on the surface above from the current (w2, w1), with and without clipping."""
+    sequence = np.array(xs)
 
     def loss_and_grad(point):
         loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(
@@ -109,7 +169,7 @@ def rnn_surface(xs: tuple, w1: float, w2: float, activation: str) -> tuple[pd.Da
     for label, clip in (("plain gradient descent", None), ("clipped by norm", 1.0)):
         rows = an.descent_path(loss_and_grad, (w2, w1), 0.05, 40, clip_threshold=clip)
         paths.append(pd.DataFrame({"w2": rows[:, 0], "w1": rows[:, 1], "path": label, "order": np.arange(len(rows))}))
-    return frame, pd.concat(paths, ignore_index=True)
+    return pd.concat(paths, ignore_index=True)
 
 
 GATED_UNITS = 4
@@ -253,24 +313,12 @@ st.caption(summary)
 # ----------------------------------------------------------------------------- 2. heatmap
 st.header("2 · Where gradients explode and where they vanish")
 longest = max(50, length)
-heat, reach = heatmap_frame(pattern, w1, activation, longest)
 bound = 1.0 / rc.MAX_SLOPE[activation]
-rules = sorted({-1.0, 1.0, -bound, bound})
-charts.draw(
-    charts.log_heatmap(
-        heat,
-        "w2",
-        "T",
-        "log10",
-        title="log10 |d y_T / d x_1| over w2 and the sequence length",
-        x_title="recurrent weight w2",
-        y_title="sequence length T",
-        value_title="log10 |dy/dx1|",
-        marks=pd.DataFrame({"w2": [w2], "T": [length], "label": [f"you are here: w2 = {w2:g}, T = {length}"]}),
-        rules_x=rules,
-    ),
-    key="lab_chart_heatmap",
+heat_spec = charts.with_datasets(
+    heatmap_spec(pattern, w1, activation, longest),
+    marks=pd.DataFrame({"w2": [w2], "T": [length], "label": [f"you are here: w2 = {w2:g}, T = {length}"]}),
 )
+charts.draw(heat_spec, key="lab_chart_heatmap")
 boundary_text = (
     "the dashed lines at |w2| = 1 mark where a pure w2^n stops growing"
     if bound == 1.0
@@ -369,24 +417,8 @@ threshold = cliff_controls[1].select_slider(
     "Clipping threshold", [0.1, 0.25, 0.5, 1.0, 2.0], value=0.5, key="lab_cliff_threshold"
 )
 start_w = cliff_controls[2].slider("Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, key="lab_cliff_start")
-surface, paths = cliff_views(cliff_lr, threshold, (start_w, -2.0))
-charts.draw(
-    charts.log_heatmap(
-        surface,
-        "w",
-        "b",
-        "log10",
-        title="log10 error of the single-unit network over (w, b)",
-        x_title="w",
-        y_title="b",
-        value_title="log10 error",
-        scheme="viridis",
-        mid=None,
-        paths=paths.rename(columns={}),
-        path_palette={"plain gradient descent": "#D55E00", "clipped by norm": "#000000"},
-    ),
-    key="lab_chart_cliff",
-)
+cliff_chart, paths = cliff_view(cliff_lr, threshold, (start_w, -2.0))
+charts.draw(cliff_chart, key="lab_chart_cliff")
 plain = paths[paths["path"] == "plain gradient descent"]
 clipped = paths[paths["path"] == "clipped by norm"]
 jumps = np.hypot(np.diff(plain["w"]), np.diff(plain["b"]))
@@ -400,25 +432,14 @@ st.caption(
 )
 
 st.subheader("The same view for this page's RNN: w2 against w1")
-rnn_frame, rnn_paths = rnn_surface(xs_key, w1, w2, activation)
-charts.draw(
-    charts.log_heatmap(
-        rnn_frame,
-        "w2",
-        "w1",
-        "log10",
-        title=f"log10 loss (y_T − 1)² over w2 and w1, T = {length}, {activation}",
-        x_title="w2",
-        y_title="w1",
-        value_title="log10 loss",
-        scheme="viridis",
-        mid=None,
-        marks=pd.DataFrame({"w2": [w2], "w1": [w1], "label": ["the current weights"]}),
-        paths=rnn_paths,
-        path_palette={"plain gradient descent": "#D55E00", "clipped by norm": "#000000"},
-    ),
-    key="lab_chart_rnn_surface",
+rnn_paths = rnn_descent_paths(xs_key, w1, w2, activation)
+domain = (-W2_RANGE, W2_RANGE)
+rnn_spec = charts.with_datasets(
+    rnn_surface_spec(xs_key, activation),
+    marks=pd.DataFrame({"w2": [w2], "w1": [w1], "label": ["the current weights"]}),
+    paths=charts.visible_path_points(rnn_paths, "w2", "w1", domain, domain),
 )
+charts.draw(rnn_spec, key="lab_chart_rnn_surface")
 st.caption(
     "Beyond |w2| = 1 the loss climbs by orders of magnitude with each step of length: the same wall, seen "
     "from the RNN's own weights. The paths start at the current weights (learning rate 0.05, 40 steps)."

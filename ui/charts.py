@@ -177,7 +177,8 @@ def log_heatmap(
 ) -> alt.LayerChart:
     """A heatmap of a log10 ``value`` over two numeric axes, with optional overlays.
 
-    ``marks`` (columns x, y, 'label'): points such as the current setting.
+    ``marks`` (columns x, y, 'label'): points such as the current setting; their data is
+    named "marks" and the paths' "paths" in the drawn spec (see ``with_datasets``).
     ``rules_x``: vertical lines (boundaries such as |w2| = 1). ``paths`` (x, y, 'path',
     'order'): descent paths drawn as lines with points. Cells whose value is not finite
     are dropped; values are clipped to +-``LOG_COLOUR_LIMIT`` for the colour scale.
@@ -212,8 +213,7 @@ def log_heatmap(
     if paths is not None and len(paths):
         palette = path_palette or {}
         domain = list(palette) or sorted(paths["path"].unique())
-        shown = finite_rows(paths, [x, y])
-        shown = shown[shown[x].between(*x_domain) & shown[y].between(*y_domain)]
+        shown = visible_path_points(paths, x, y, x_domain, y_domain)
         layers.append(
             alt.Chart(shown)
             .mark_line(point=True, strokeWidth=2, clip=True)
@@ -231,6 +231,8 @@ def log_heatmap(
             )
         )
     if marks is not None and len(marks):
+        marks = marks.copy()
+        marks.attrs["dataset"] = "marks"
         layers.append(
             alt.Chart(marks)
             .mark_point(shape="diamond", size=160, filled=True, color="#000000", stroke="#FFFFFF", strokeWidth=1.5)
@@ -241,6 +243,19 @@ def log_heatmap(
             )
         )
     return alt.layer(*layers).properties(title=title, height=height).resolve_scale(color="independent")
+
+
+def visible_path_points(paths: pd.DataFrame, x: str, y: str, x_domain, y_domain) -> pd.DataFrame:
+    """The finite points of descent paths that fall inside the chart, as the "paths" dataset."""
+    shown = finite_rows(paths, [x, y])
+    shown = shown[shown[x].between(*x_domain) & shown[y].between(*y_domain)].copy()
+    shown.attrs["dataset"] = "paths"
+    return shown
+
+
+def with_datasets(spec: dict, **frames: pd.DataFrame) -> dict:
+    """A (cached) spec with some of its named datasets replaced: new marks, new paths."""
+    return {**spec, "datasets": {**spec["datasets"], **frames}}
 
 
 def signed_log_points(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, height: int = 280):
@@ -279,7 +294,9 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
     for part in parts:
         data = getattr(part, "data", alt.Undefined)
         if isinstance(data, pd.DataFrame):
-            name = f"unrolled_{len(datasets)}"  # not data_N: Vega-Lite names its own sources so
+            # A builder may name a layer's data (frame.attrs["dataset"]) so a cached spec can have
+            # just that layer's rows replaced; otherwise unrolled_N (not data_N: Vega-Lite's own names).
+            name = data.attrs.get("dataset") or f"unrolled_{len(datasets)}"
             datasets[name] = data
             part.data = alt.NamedData(name=name)
     spec = chart.to_dict(validate=False)
@@ -289,8 +306,9 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
-def draw(chart: alt.TopLevelMixin, *, key: str, where=None, alt_text: str | None = None) -> None:
-    """Draw a chart from this module across the container ``where`` (default: the page)."""
+def draw(chart: alt.TopLevelMixin | dict, *, key: str, where=None, alt_text: str | None = None) -> None:
+    """Draw a chart from this module, or a spec from ``vega_spec``, across ``where`` (default: the page)."""
     import streamlit as st
 
-    (where or st).vega_lite_chart(spec=vega_spec(chart), width="stretch", key=key, alt=alt_text)
+    spec = chart if isinstance(chart, dict) else vega_spec(chart)
+    (where or st).vega_lite_chart(spec=spec, width="stretch", key=key, alt=alt_text)
