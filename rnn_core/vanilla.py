@@ -164,6 +164,7 @@ class _Workspace:
         self.hidden = np.zeros((T + 1, B, H))  # hidden[0] is h_0 = 0
         self.tmp = np.empty((B, H))
         self.dz = np.empty((T, B, H))
+        self.products = np.empty(T * B * H)
         self.slopes = np.empty((T, B, H))
         self.grad = np.zeros_like(model.flat)
         self.g = views_of(self.grad, model.param_shapes)
@@ -277,8 +278,15 @@ def _fused_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None)
         else:
             dh = dz[t] @ w2.T
     dz2 = dz.reshape(T * B, H)
-    np.matmul(xt.reshape(T * B, -1).T, dz2, out=g["w1"])
-    np.matmul(hidden[:T].reshape(T * B, H).T, dz2, out=g["w2"])
+    if H == 1 and model.n_in == 1:
+        # Two long dot products: elementwise into a reused buffer, then a sum. A BLAS dot
+        # here may start threads, which on a busy 2-core machine costs more than the sum.
+        products = ws.products
+        g["w1"][...] = np.multiply(xt.reshape(-1), dz2.reshape(-1), out=products).sum()
+        g["w2"][...] = np.multiply(hidden[:T].reshape(-1), dz2.reshape(-1), out=products).sum()
+    else:
+        np.matmul(xt.reshape(T * B, -1).T, dz2, out=g["w1"])
+        np.matmul(hidden[:T].reshape(T * B, H).T, dz2, out=g["w2"])
     np.sum(dz2, axis=0, out=g["b1"])
     return value, ws.grad
 
