@@ -215,7 +215,10 @@ def make_windows(
     low, high = float(seen_in_training.min()), float(seen_in_training.max())
     if high == low:
         raise ValueError("the training prices never change, so there is nothing to learn")
-    scaled = (prices - low) / (high - low)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = (prices - low) / (high - low)
+    if not (np.isfinite(high - low) and np.all(np.isfinite(scaled))):
+        raise ValueError("the prices are too far apart to scale (their range overflows a float)")
     if levels:
         scaled = discretise(scaled)
     index = np.arange(n_samples)[:, None] + np.arange(window)

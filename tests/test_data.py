@@ -164,3 +164,9 @@ def test_csv_reader_never_fails_unexplained(raw):
         assert str(error)
     else:
         assert np.all(np.isfinite(series.prices)) and len(series.prices) >= data.MIN_PRICES
+
+
+def test_make_windows_refuses_prices_whose_range_overflows():
+    prices = np.array([-1e308, 1e308, 0.0, 5.0, -3.0, 2.0])
+    with pytest.raises(ValueError, match="too far apart"):
+        data.make_windows(prices, window=2, train_fraction=0.7)
