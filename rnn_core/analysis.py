@@ -394,16 +394,35 @@ def log10_w2_gradient(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation
     return LogW2Gradient(log_steps, signs, total, total_sign, log_error, 2.0 * log_error)
 
 
-def log10_loss_surface(xs, w1s, w2s, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu") -> np.ndarray:
-    """log10 of L = (y_T - target)^2 over a grid: rows are ``w2s``, columns ``w1s``.
+PARAM_NAMES = ("w1", "w2", "b1", "w3", "b2")
 
+
+def log10_loss_surface_over(
+    xs, row_name: str, row_values, column_name: str, column_values, weights=None, target=1.0, activation="relu"
+) -> np.ndarray:
+    """log10 of L = (y_T - target)^2 over a grid of any two of w1, w2, b1, w3, b2.
+
+    Rows follow ``row_values`` of ``row_name``, columns ``column_values`` of
+    ``column_name``; the other parameters come from ``weights`` (default: the lab's
+    w1 = 1, w2 = 0.5, b1 = 0, w3 = 1, b2 = 0). One pass over time for the whole grid.
     -inf where the loss is exactly 0.
     """
-    w2_grid, w1_grid = np.meshgrid(np.asarray(w2s, float), np.asarray(w1s, float), indexing="ij")
-    m, e = _final_scaled_state(xs, w1_grid, w2_grid, float(b1), check_activation(activation))
-    with np.errstate(under="ignore"):
+    if row_name == column_name or not {row_name, column_name} <= set(PARAM_NAMES):
+        raise ValueError(f"choose two different parameters among {', '.join(PARAM_NAMES)}")
+    values = {"w1": 1.0, "w2": 0.5, "b1": 0.0, "w3": 1.0, "b2": 0.0, **(weights or {})}
+    rows, columns = np.meshgrid(np.asarray(row_values, float), np.asarray(column_values, float), indexing="ij")
+    values[row_name], values[column_name] = rows, columns
+    w1, w2, b1, w3, b2 = np.broadcast_arrays(*(np.asarray(values[name], float) for name in PARAM_NAMES))
+    m, e = _final_scaled_state(xs, w1, w2, b1, check_activation(activation))
+    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
         error_scaled = w3 * m + (b2 - target) * 10.0 ** (-e)
     return 2.0 * (_log10_abs(error_scaled) + e)
+
+
+def log10_loss_surface(xs, w1s, w2s, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu") -> np.ndarray:
+    """log10 of L = (y_T - target)^2 over a grid: rows are ``w2s``, columns ``w1s`` (the lab's view)."""
+    weights = {"b1": b1, "w3": w3, "b2": b2}
+    return log10_loss_surface_over(xs, "w2", w2s, "w1", w1s, weights, target, activation)
 
 
 def _final_scaled_state(xs, w1: np.ndarray, w2: np.ndarray, b1: float, activation: str):

@@ -257,3 +257,22 @@ def test_scalar_loss_and_gradient_match_the_engine(activation):
 def test_scalar_loss_reports_overflow_as_non_finite_without_raising():
     loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(np.ones(1000), 1.0, 3.0, activation="identity")
     assert not np.isfinite(loss)
+
+
+@pytest.mark.parametrize(("rows", "columns"), [("b1", "w3"), ("w2", "b2"), ("w1", "b1")])
+def test_loss_surface_over_any_two_parameters_matches_direct_predictions(rows, columns):
+    xs = an.input_pattern("random", 9, seed=3)
+    row_values, column_values = np.array([-0.5, 0.2, 0.9]), np.array([-1.0, 0.4, 1.3])
+    weights = {"w1": 0.8, "w2": 0.6, "b1": 0.1, "w3": 1.2, "b2": -0.1}
+    surface = an.log10_loss_surface_over(xs, rows, row_values, columns, column_values, weights, 1.0, "tanh")
+    for i, r in enumerate(row_values):
+        for j, c in enumerate(column_values):
+            y = vanilla("tanh", **{**weights, rows: r, columns: c}).predict(xs[None])[0, 0]
+            assert surface[i, j] == pytest.approx(np.log10((y - 1.0) ** 2), abs=1e-9)
+
+
+def test_loss_surface_needs_two_different_known_parameters():
+    with pytest.raises(ValueError, match="two different parameters"):
+        an.log10_loss_surface_over([1.0], "w2", [1.0], "w2", [1.0])
+    with pytest.raises(ValueError, match="two different parameters"):
+        an.log10_loss_surface_over([1.0], "w2", [1.0], "gamma", [1.0])
