@@ -95,3 +95,35 @@ def test_query_params_open_the_page_with_shared_settings():
     assert at.slider(key="sl_days").value == 3
     assert at.segmented_control(key="sl_day3").value == "high"
     assert at.number_input(key="sl_w2").value == 0.25
+
+
+def test_a_link_with_unusable_values_opens_with_defaults_and_says_so():
+    at = open_page(STATLAND, query={"sl_w2": "zzz", "sl_days": "44", "sl_day1": "purple", "sl_w1": "1.2"})
+    assert_clean(at)
+    assert at.number_input(key="sl_w2").value == -0.5
+    assert at.number_input(key="sl_w1").value == 1.2
+    notice = next(c.value for c in at.caption if "could not be used" in c.value)
+    assert "sl_w2" in notice and "sl_days" in notice and "sl_day1" in notice and "sl_w1" not in notice
+
+
+def test_a_weights_file_sets_the_weights_and_a_doctored_one_is_refused():
+    import json
+
+    import rnn_core as rc
+    from rnn_core.weights_io import model_to_json
+
+    model = rc.statquest_rnn()
+    model.params["w2"] = 0.25
+    at = open_page(STATLAND)
+    at.file_uploader(key="sl_weights_file").upload("w.json", model_to_json(model).encode(), "application/json").run()
+    assert_clean(at)
+    assert at.number_input(key="sl_w2").value == 0.25
+    assert any("Loaded the weights" in s.value for s in at.success)
+
+    doctored = json.loads(model_to_json(model))
+    doctored["params"]["w2"] = [[1.0, 2.0]]
+    at.file_uploader(key="sl_weights_file").upload("bad.json", json.dumps(doctored).encode(), "application/json")
+    at.run()
+    assert_clean(at)
+    assert any("was not loaded" in e.value for e in at.error)
+    assert at.number_input(key="sl_w2").value == 0.25, "a refused file leaves the weights as they were"
