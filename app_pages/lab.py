@@ -290,6 +290,7 @@ charts.draw(
         palette={k: SERIES[k] for k in list(SERIES)[:2]},
     ),
     key="lab_chart_steps",
+    alt_text=f"Line chart: log10 of each input's gradient for T = {length}, computed and analytic; summary below.",
 )
 zeros = int(np.isneginf(logs).sum())
 summary = f"Summary: the newest input counts {from_log10(float(logs[-1]))}, the oldest {from_log10(first)}."
@@ -318,7 +319,11 @@ heat_spec = charts.with_datasets(
     heatmap_spec(pattern, w1, activation, longest),
     marks=pd.DataFrame({"w2": [w2], "T": [length], "label": [f"you are here: w2 = {w2:g}, T = {length}"]}),
 )
-charts.draw(heat_spec, key="lab_chart_heatmap")
+charts.draw(
+    heat_spec,
+    key="lab_chart_heatmap",
+    alt_text="Heatmap of log10 |dy_T/dx_1| over w2 and the sequence length; summary below.",
+)
 boundary_text = (
     "the dashed lines at |w2| = 1 mark where a pure w2^n stops growing"
     if bound == 1.0
@@ -349,6 +354,7 @@ charts.draw(
         y_title="log10 |piece from step t|",
     ),
     key="lab_chart_pieces",
+    alt_text="Dots: log10 size of each step's piece of dL/dw2, coloured by its sign; summary below.",
 )
 st.caption(
     "Each step t adds dL/dz_t × h_(t−1) to w2's gradient: dL/dz_t carries w2^(T − t), the path from step t "
@@ -385,6 +391,7 @@ charts.draw(
         palette={"without clipping": "#D55E00", "with clipping (norm 1)": "#0072B2"},
     ),
     key="lab_chart_runs",
+    alt_text="Two loss curves, with and without clipping; their outcomes are written below.",
 )
 for label, run in runs.items():
     if run["divergence"]:
@@ -418,7 +425,11 @@ threshold = cliff_controls[1].select_slider(
 )
 start_w = cliff_controls[2].slider("Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, key="lab_cliff_start")
 cliff_chart, paths = cliff_view(cliff_lr, threshold, (start_w, -2.0))
-charts.draw(cliff_chart, key="lab_chart_cliff")
+charts.draw(
+    cliff_chart,
+    key="lab_chart_cliff",
+    alt_text="Heatmap of the single unit's log10 error over w and b with two descent paths; summary below.",
+)
 plain = paths[paths["path"] == "plain gradient descent"]
 clipped = paths[paths["path"] == "clipped by norm"]
 jumps = np.hypot(np.diff(plain["w"]), np.diff(plain["b"]))
@@ -439,7 +450,11 @@ rnn_spec = charts.with_datasets(
     marks=pd.DataFrame({"w2": [w2], "w1": [w1], "label": ["the current weights"]}),
     paths=charts.visible_path_points(rnn_paths, "w2", "w1", domain, domain),
 )
-charts.draw(rnn_spec, key="lab_chart_rnn_surface")
+charts.draw(
+    rnn_spec,
+    key="lab_chart_rnn_surface",
+    alt_text="Heatmap of log10 loss over w2 and w1 with the current weights and two descent paths.",
+)
 st.caption(
     "Beyond |w2| = 1 the loss climbs by orders of magnitude with each step of length: the same wall, seen "
     "from the RNN's own weights. The paths start at the current weights (learning rate 0.05, 40 steps)."
@@ -474,6 +489,7 @@ if hasattr(rc, "LSTM") and hasattr(rc, "GRU"):
             palette={k: SERIES[k] for k in ("vanilla RNN (computed)", "LSTM", "GRU")},
         ),
         key="lab_chart_gated",
+        alt_text="Lines: log10 of each input's gradient for the vanilla RNN, the LSTM and the GRU; summary below.",
     )
     st.caption(
         "An LSTM keeps its memory in a cell state that is updated by adding, scaled by a forget gate, "
