@@ -190,7 +190,7 @@ def live_rate_apptest(seconds: float) -> tuple[float, str]:
     _check(at, "Training")
     how = (
         f"AppTest: Play pressed, then {reruns} reruns back to back (the fragment trains for its time box in each);"
-        " no 0.25 s timer between reruns, so this is an upper bound for the page's code"
+        " no timer between reruns, so this is an upper bound for the page's code"
     )
     return (live.step - start_step) / elapsed, how
 
@@ -228,7 +228,7 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
         f"(StatLand rules, 1-unit RNN, Adam, {LIVE_STEPS} steps) and the on-screen Step counter read every "
         f"~50 ms; rate = steps shown / seconds between the first and last moving readings ({t1 - t0:.1f} s). "
         f"The counter changed {updates} times in that time: one training tick every "
-        f"{(t1 - t0) / max(updates, 1):.2f} s on average (the page asks for one every 0.25 s)"
+        f"{(t1 - t0) / max(updates, 1):.2f} s on average (the page trains 0.2 s per refresh)"
     )
     return (s1 - s0) / (t1 - t0), how
 
