@@ -30,12 +30,13 @@ one pass over time.
 
 from __future__ import annotations
 
-import math
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
 from .activations import check_activation, log10_slope, sigmoid
+from .vanilla import scalar_loss_and_grad
 
 PATTERNS = ("constant", "alternating", "first only", "random")
 # Above this magnitude a hidden value is rescaled (checked every few steps).
@@ -127,42 +128,12 @@ def scaled_forward(xs, w1, w2, b1=0.0, activation: str = "relu") -> ScaledTrace:
     activation = check_activation(activation)
     xs = np.asarray(xs, dtype=float).ravel()
     w1, w2, b1 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (w1, w2, b1)))
-    shape = w2.shape
     T = xs.size
-    z = np.empty((T, *shape))
-    mantissa = np.empty((T, *shape))
-    exponent = np.zeros((T, *shape))
-    m = np.zeros(shape)
-    e = np.zeros(shape)
-    scaled = False  # becomes True once any hidden value has been rescaled
-    homogeneous = activation in ("relu", "identity")
-    check_every = _steps_between_rescales(xs, w1, w2, b1) if homogeneous else T + 1
-    drive = np.multiply.outer(xs, w1) + b1 if w1.ndim else xs * float(w1) + float(b1)
-    with np.errstate(over="ignore", under="ignore"):
-        for t in range(T):
-            zt = z[t, ...]  # a view, also when the weights are scalars
-            np.multiply(w2, m, out=zt)
-            if scaled:
-                zt += drive[t] * 10.0 ** (-e)
-            else:
-                zt += drive[t]
-            if activation == "relu":
-                np.maximum(zt, 0.0, out=m)
-            elif activation == "identity":
-                m[...] = zt
-            elif activation == "tanh":
-                np.tanh(zt, out=m)
-            else:
-                m[...] = sigmoid(zt)
-            if homogeneous and t % check_every == check_every - 1:
-                big = np.abs(m) > _RESCALE_ABOVE
-                if big.any():
-                    shift = np.where(big, np.floor(_log10_abs(np.where(big, m, 1.0))), 0.0)
-                    m /= 10.0**shift
-                    e += shift
-                    scaled = True
-            mantissa[t] = m
-            exponent[t] = e
+    z = np.empty((T, *w2.shape))
+    mantissa = np.empty((T, *w2.shape))
+    exponent = np.empty((T, *w2.shape))
+    for t, (z_t, m_t, e_t) in enumerate(_scaled_steps(xs, w1, w2, b1, activation)):
+        z[t], mantissa[t], exponent[t] = z_t, m_t, e_t
     if activation == "relu":
         log_slope = np.where(z > 0, 0.0, -np.inf)
     elif activation == "identity":
@@ -425,26 +396,37 @@ def log10_loss_surface(xs, w1s, w2s, b1=0.0, w3=1.0, b2=0.0, target=1.0, activat
     return log10_loss_surface_over(xs, "w2", w2s, "w1", w1s, weights, target, activation)
 
 
-def _final_scaled_state(xs, w1: np.ndarray, w2: np.ndarray, b1: float, activation: str):
-    """The last hidden value as (mantissa, exponent) for a grid of weights, keeping no history.
+def _final_scaled_state(xs, w1: np.ndarray, w2: np.ndarray, b1, activation: str):
+    """The last hidden value as (mantissa, exponent) for a grid of weights, keeping no history."""
+    last = deque(_scaled_steps(np.asarray(xs, dtype=float).ravel(), w1, w2, b1, activation), maxlen=1)
+    if not last:
+        raise ValueError("a sequence needs at least one step")
+    _, m, e = last[0]
+    return m, e
 
-    The same scaled arithmetic as ``scaled_forward``, for callers that need only h_T.
+
+def _scaled_steps(xs: np.ndarray, w1, w2: np.ndarray, b1, activation: str):
+    """Yield (z_t, m_t, e_t) for t = 1 .. T, with h_t = m_t 10^e_t; the weights broadcast together.
+
+    z_t is the pre-activation in the scale of its step (its sign is exact). ReLU and the
+    identity are positively homogeneous, so a hidden value that grows large is divided by
+    a power of ten (and the input term with it); tanh and sigmoid never exceed 1. The
+    yielded arrays are reused from step to step: copy what you keep.
     """
-    xs = np.asarray(xs, dtype=float).ravel()
     m = np.zeros(w2.shape)
     e = np.zeros(w2.shape)
     z = np.empty(w2.shape)
     scale = None  # 10^-e once anything has been rescaled
     homogeneous = activation in ("relu", "identity")
-    check_every = _steps_between_rescales(xs, w1, w2, b1)
-    with np.errstate(over="ignore", under="ignore"):
-        for t, x in enumerate(xs):
+    check_every = _steps_between_rescales(xs, w1, w2, b1) if homogeneous else len(xs) + 1
+    for t, x in enumerate(xs):
+        with np.errstate(over="ignore", under="ignore"):
             np.multiply(w2, m, out=z)
             z += (w1 * x + b1) if scale is None else (w1 * x + b1) * scale
             if activation == "relu":
                 np.maximum(z, 0.0, out=m)
             elif activation == "identity":
-                m, z = z, m
+                m[...] = z
             elif activation == "tanh":
                 np.tanh(z, out=m)
             else:
@@ -456,48 +438,20 @@ def _final_scaled_state(xs, w1: np.ndarray, w2: np.ndarray, b1: float, activatio
                     m /= 10.0**shift
                     e += shift
                     scale = 10.0 ** (-e)
-    return m, e
+        yield z, m, e
 
 
 def one_unit_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu"):
     """(y_T - target)^2 and its gradient with respect to (w1, w2), for one sequence.
 
-    Plain Python floats: for one unit and one sequence a scalar loop beats NumPy's
-    per-call overhead several times over, which matters for descent paths that call
-    this once per step. Non-finite results come back as inf/nan for the caller to
-    stop on (``descent_path`` does); nothing raises.
+    Plain Python floats (``vanilla.scalar_loss_and_grad``): for one unit and one sequence
+    a scalar loop beats NumPy's per-call overhead several times over, which matters for
+    descent paths that call this once per step. Non-finite results come back as inf or
+    nan for the caller to stop on (``descent_path`` does); nothing raises.
     """
-    check_activation(activation)
-    w1, w2, b1, w3, b2, target = (float(v) for v in (w1, w2, b1, w3, b2, target))
-    xs = [float(x) for x in np.asarray(xs, dtype=float).ravel()]
-    hs, slopes = [0.0], []
-    h = 0.0
-    try:
-        for x in xs:
-            z = w1 * x + w2 * h + b1
-            if activation == "relu":
-                h, s = (z, 1.0) if z > 0 else (0.0, 0.0)
-            elif activation == "tanh":
-                h = math.tanh(z)
-                s = 1.0 - h * h
-            elif activation == "sigmoid":
-                h = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
-                s = h * (1.0 - h)
-            else:
-                h, s = z, 1.0
-            hs.append(h)
-            slopes.append(s)
-        error = w3 * h + b2 - target
-        dz = 2.0 * error * w3
-        grad_w1 = grad_w2 = 0.0
-        for t in range(len(xs) - 1, -1, -1):
-            dz *= slopes[t]
-            grad_w1 += dz * xs[t]
-            grad_w2 += dz * hs[t]
-            dz *= w2
-        return error * error, grad_w1, grad_w2
-    except OverflowError:
-        return math.inf, math.nan, math.nan
+    row = [float(x) for x in np.asarray(xs, dtype=float).ravel()]
+    loss, grads = scalar_loss_and_grad((w1, w2, b1, w3, b2), check_activation(activation), [row], [float(target)])
+    return loss, grads[0], grads[1]
 
 
 # ----------------------------------------------------------------------------- Pascanu et al.

@@ -174,18 +174,18 @@ class _Workspace:
 SCALAR_PATH_MAX_STEPS = 64
 
 
-def _scalar_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None, out: np.ndarray):
-    """The lesson-sized case (one unit, a handful of short sequences) with Python floats.
+def scalar_loss_and_grad(weights, activation: str, rows, targets, loss: str = "ssr", truncate: int | None = None):
+    """Loss and gradient of the one-unit RNN on a few sequences, with plain Python floats.
 
-    At this size each NumPy call costs more than the arithmetic it does, so the same
-    forward and backward loops run on plain floats: several times faster. Overflow
-    gives inf or nan as in NumPy, for the caller's finiteness checks to catch.
+    ``weights`` is (w1, w2, b1, w3, b2); ``rows`` are the sequences (lists of floats, equal
+    lengths) and ``targets`` their targets. Returns (loss, (dw1, dw2, db1, dw3, db2)).
+    At the lesson's size each NumPy call costs more than the arithmetic it does, so the
+    forward and backward loops run on floats, several times faster. Overflow gives inf or
+    nan as in NumPy, for the caller's finiteness checks to catch.
     """
     if loss not in ("mse", "ssr"):
         raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'ssr'")
-    w1, w2, b1, w3, b2 = (float(model._views[name].reshape(())) for name in ("w1", "w2", "b1", "w3", "b2"))
-    act = model.activation
-    rows, targets = xs.reshape(xs.shape[0], -1).tolist(), ys.reshape(-1).tolist()
+    w1, w2, b1, w3, b2 = (float(w) for w in weights)
     T = len(rows[0])
     first = 0 if truncate is None else max(0, T - int(truncate))
     scale = 1.0 / len(targets) if loss == "mse" else 1.0
@@ -194,12 +194,12 @@ def _scalar_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None
         h, hidden, slopes = 0.0, [0.0], []
         for x in row:
             z = w1 * x + w2 * h + b1
-            if act == "relu":
+            if activation == "relu":
                 h, s = (z, 1.0) if z > 0.0 else (0.0, 0.0)
-            elif act == "tanh":
+            elif activation == "tanh":
                 h = math.tanh(z)
                 s = 1.0 - h * h
-            elif act == "sigmoid":
+            elif activation == "sigmoid":
                 h = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else 0.0
                 s = h * (1.0 - h)
             else:
@@ -218,8 +218,16 @@ def _scalar_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None
             g_w2 += dz * hidden[t]
             g_b1 += dz
             dh = dz * w2
-    out[:] = (g_w1, g_w2, g_b1, g_w3, g_b2)  # the flat buffer's order: w1, w2, b1, w3, b2
-    return total * scale, out
+    return total * scale, (g_w1, g_w2, g_b1, g_w3, g_b2)
+
+
+def _scalar_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None, out: np.ndarray):
+    """The fused step's lesson-sized case: ``scalar_loss_and_grad`` into the flat gradient buffer."""
+    weights = [float(model._views[name].reshape(())) for name in ("w1", "w2", "b1", "w3", "b2")]
+    rows, targets = xs.reshape(xs.shape[0], -1).tolist(), ys.reshape(-1).tolist()
+    value, grads = scalar_loss_and_grad(weights, model.activation, rows, targets, loss, truncate)
+    out[:] = grads  # the flat buffer's order: w1, w2, b1, w3, b2
+    return value, out
 
 
 def _fused_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None):
