@@ -10,7 +10,7 @@ from importlib import import_module
 from .activations import ACTIVATIONS, MAX_SLOPE
 from .base import Gradients, ParamDict, RecurrentModel
 from .losses import LOSSES, loss_and_dy
-from .optim import CLIPPING, OPTIMIZERS, SGD, Adam, Momentum, clip_gradient, make_optimizer
+from .optim import CLIPPING, OPTIMIZERS, SGD, Adam, Momentum, clip_gradient, global_norm, make_optimizer
 from .vanilla import STATQUEST_WEIGHTS, VanillaRNN, VanillaTrace, statquest_rnn
 
 # Imported on first use (PEP 562), so `import rnn_core` costs little more than `import numpy`.
@@ -64,6 +64,7 @@ __all__ = [
     "Adam",
     "Momentum",
     "clip_gradient",
+    "global_norm",
     "make_optimizer",
     "Divergence",
     "History",

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import check_activation, log10_slope, sigmoid
+from .optim import clip_gradient, global_norm
 from .vanilla import scalar_loss_and_grad
 
 PATTERNS = ("constant", "alternating", "first only", "random")
@@ -486,22 +487,6 @@ def cliff_loss_and_grad(w, b, steps: int = CLIFF_STEPS, x0: float = CLIFF_X0, ta
         return residual**2, factor * dx_dw, factor * dx_db
 
 
-def _norm(grad: np.ndarray) -> float:
-    """The Euclidean norm without overflowing for huge but finite entries."""
-    scale = float(np.max(np.abs(grad), initial=0.0))
-    if scale == 0.0 or not np.isfinite(scale):
-        return scale
-    return scale * float(np.linalg.norm(grad / scale))
-
-
-def clip_by_norm(grad: np.ndarray, threshold: float) -> np.ndarray:
-    """g <- threshold * g / |g| when |g| exceeds the threshold (Pascanu et al.'s clipping)."""
-    norm = _norm(grad)
-    if np.isfinite(norm) and norm > threshold:
-        return grad * (threshold / norm)
-    return grad
-
-
 def cliff_descent(start, lr: float, n_steps: int, clip_threshold: float | None = None) -> np.ndarray:
     """Gradient descent on the cliff's error surface from ``start`` = (w, b); see ``descent_path``."""
 
@@ -524,13 +509,13 @@ def descent_path(loss_and_grad, start, lr: float, n_steps: int, clip_threshold: 
     rows = []
     for _ in range(int(n_steps) + 1):
         error, grad = loss_and_grad(point)
-        grad = np.asarray(grad, dtype=float)
-        norm = _norm(grad)
+        grad = np.array(grad, dtype=float)  # a copy: clipping works in place
+        norm = global_norm(grad)
         if not (np.isfinite(error) and np.isfinite(norm)):
             break
         rows.append((point[0], point[1], float(error), norm))
-        if clip_threshold is not None:
-            grad = clip_by_norm(grad, clip_threshold)
+        if clip_threshold is not None:  # Pascanu et al.'s clipping: g <- threshold * g / |g|
+            grad, _ = clip_gradient(grad, "norm", clip_threshold, norm)
         with np.errstate(over="ignore", invalid="ignore"):
             point = point - lr * grad
         if not np.all(np.isfinite(point)):

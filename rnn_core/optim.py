@@ -7,6 +7,8 @@ change them in the middle of a run without losing the optimiser's state.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -89,18 +91,37 @@ def make_optimizer(name: str, lr: float, momentum: float = 0.9):
     raise ValueError(f"unknown optimiser {name!r}; choose one of {', '.join(OPTIMIZERS)}")
 
 
-def clip_gradient(grad: np.ndarray, mode: str = "none", threshold: float = 1.0) -> tuple[np.ndarray, bool]:
+def global_norm(grad: np.ndarray) -> float:
+    """|g|, the Euclidean norm of a flat gradient; huge but finite entries do not overflow it.
+
+    One dot product in the common case; only when the sum of squares overflows is the
+    gradient rescaled by its largest entry first. nan or inf entries give nan or inf.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        squared = float(np.dot(grad, grad))
+    if math.isfinite(squared):
+        return math.sqrt(squared)
+    scale = float(np.max(np.abs(grad), initial=0.0))
+    if not math.isfinite(scale):
+        return scale
+    return scale * math.sqrt(float(np.dot(grad / scale, grad / scale)))
+
+
+def clip_gradient(
+    grad: np.ndarray, mode: str = "none", threshold: float = 1.0, norm: float | None = None
+) -> tuple[np.ndarray, bool]:
     """Clip a flat gradient in place; return it and whether clipping changed it.
 
-    'norm': if |g| > threshold, g <- threshold * g / |g| (the direction is kept).
-    'value': every component is limited to [-threshold, threshold].
+    'norm': if |g| > threshold, g <- threshold * g / |g| (the direction is kept); pass
+    ``norm`` when |g| is already known. 'value': every component is limited to
+    [-threshold, threshold].
     """
     if mode == "none":
         return grad, False
     if threshold <= 0:
         raise ValueError("the clipping threshold must be positive")
     if mode == "norm":
-        norm = float(np.sqrt(np.dot(grad, grad)))
+        norm = global_norm(grad) if norm is None else norm
         if norm > threshold:
             grad *= threshold / norm
             return grad, True

@@ -18,7 +18,7 @@ import numpy as np
 
 from .base import RecurrentModel, views_of
 from .losses import loss_and_dy
-from .optim import clip_gradient, make_optimizer
+from .optim import clip_gradient, global_norm, make_optimizer
 
 
 @dataclass(frozen=True)
@@ -130,11 +130,11 @@ class Trainer:
                 if not np.isfinite(value):
                     self._stop("loss", "loss")
                     return
-                norm = float(np.sqrt(np.dot(grad, grad)))
+                norm = global_norm(grad)
                 if not np.isfinite(norm):
                     self._stop("gradient", "gradient")
                     return
-                grad, clipped = clip_gradient(grad, self.clip, self.clip_threshold)
+                grad, clipped = clip_gradient(grad, self.clip, self.clip_threshold, norm)
                 np.copyto(self._last_finite, model.flat)
                 self.optimizer.step(model.flat, grad)
                 if not np.isfinite(model.flat).all():

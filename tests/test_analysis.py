@@ -230,9 +230,14 @@ def test_clipping_keeps_descent_from_being_thrown_off_the_cliff():
     assert clipped[-1, 2] < 0.01 < free[-1, 2]
 
 
-def test_clip_by_norm_rescales_only_large_gradients():
-    np.testing.assert_allclose(an.clip_by_norm(np.array([3.0, 4.0]), 1.0), [0.6, 0.8])
-    np.testing.assert_allclose(an.clip_by_norm(np.array([0.3, 0.4]), 1.0), [0.3, 0.4])
+def test_norm_clipping_rescales_only_large_gradients_and_survives_huge_ones():
+    np.testing.assert_allclose(rc.clip_gradient(np.array([3.0, 4.0]), "norm", 1.0)[0], [0.6, 0.8])
+    np.testing.assert_allclose(rc.clip_gradient(np.array([0.3, 0.4]), "norm", 1.0)[0], [0.3, 0.4])
+    # |g| of (3e300, 4e300) overflows a plain sum of squares; the direction must survive clipping.
+    np.testing.assert_allclose(rc.clip_gradient(np.array([3e300, 4e300]), "norm", 1.0)[0], [0.6, 0.8])
+    assert rc.global_norm(np.array([3e300, 4e300])) == pytest.approx(5e300)
+    assert np.isnan(rc.global_norm(np.array([np.nan, 1.0])))
+    assert rc.global_norm(np.array([np.inf, 1.0])) == np.inf
 
 
 def test_descent_path_stops_before_leaving_the_finite_numbers():
