@@ -38,8 +38,14 @@ def per_step_input_gradients(xs: tuple, w1: float, w2: float, activation: str) -
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def heatmap_frame(pattern: str, w1: float, activation: str, longest: int) -> tuple[pd.DataFrame, float]:
-    reach = max(W2_RANGE, 1.0 / rc.MAX_SLOPE[activation] + 1.0)
+def heatmap_spec(pattern: str, w1: float, activation: str, longest: int) -> dict:
+    """log10 |d y_T / d x_1| over w2 x length as a chart spec. It does not depend on w2, so
+    it is cached and the page swaps in the current setting's marker.
+
+    w2 reaches past the activation's own bound (1 / max slope: 4 for sigmoid) so that
+    boundary is on the chart too."""
+    bound = 1.0 / rc.MAX_SLOPE[activation]
+    reach = max(W2_RANGE, bound + 1.0)
     w2s = np.round(np.linspace(-reach, reach, 121), 6)
     lengths = np.unique(np.linspace(1, longest, min(longest, 80)).round().astype(int))
     xs = an.input_pattern(pattern, longest)
@@ -47,15 +53,7 @@ def heatmap_frame(pattern: str, w1: float, activation: str, longest: int) -> tup
         w2s, lengths, xs=xs, w1=w1, b1=FIXED["b1"], w3=FIXED["w3"], activation=activation
     )
     w2_column, length_column = np.meshgrid(w2s, lengths, indexing="ij")
-    frame = pd.DataFrame({"w2": w2_column.ravel(), "T": length_column.ravel(), "log10": grid.ravel()})
-    return frame, reach
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def heatmap_spec(pattern: str, w1: float, activation: str, longest: int) -> dict:
-    """The heatmap's spec, which does not depend on w2; the page swaps in the current marker."""
-    heat, _ = heatmap_frame(pattern, w1, activation, longest)
-    bound = 1.0 / rc.MAX_SLOPE[activation]
+    heat = pd.DataFrame({"w2": w2_column.ravel(), "T": length_column.ravel(), "log10": grid.ravel()})
     chart = charts.log_heatmap(
         heat,
         "w2",

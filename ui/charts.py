@@ -18,12 +18,18 @@ MAX_POINTS = 400
 LOG_FLOOR = 1e-12
 
 
+def thin_indices(count: int, max_points: int = MAX_POINTS) -> list[int]:
+    """At most ``max_points`` evenly spaced positions in range(count), always the first and the last."""
+    if count <= max_points:
+        return list(range(count))
+    return np.unique(np.linspace(0, count - 1, max_points).round().astype(int)).tolist()
+
+
 def downsample(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
     """At most ``max_points`` evenly spaced rows, always keeping the first and the last."""
     if len(frame) <= max_points:
         return frame
-    index = np.unique(np.linspace(0, len(frame) - 1, max_points).round().astype(int))
-    return frame.iloc[index]
+    return frame.iloc[thin_indices(len(frame), max_points)]
 
 
 def finite_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

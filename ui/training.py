@@ -18,6 +18,7 @@ import numpy as np
 import rnn_core as rc
 from rnn_core.train import History, Trainer
 from rnn_core.weights_io import model_from_json
+from ui.charts import MAX_POINTS, thin_indices
 
 MODEL_LABELS = {
     "statquest": "1-unit StatQuest RNN",
@@ -189,17 +190,14 @@ class LiveRun:
             self.target_steps = max(self.target_steps, self.step + 1)
             self.advance(1)
 
-    def snapshot(self, max_points: int = 400) -> dict:
+    def snapshot(self, max_points: int = MAX_POINTS) -> dict:
         """The history thinned to ``max_points`` evenly spaced steps (first and last kept), as
         independent lists: charts are drawn from it while training may go on, and a chart of
         20,000 steps shows no more than one of 400."""
         with self.lock:
             history = self.history
             count = len(history)
-            if count <= max_points:
-                keep = range(count)
-            else:
-                keep = np.unique(np.linspace(0, count - 1, max_points).round().astype(int)).tolist()
+            keep = thin_indices(count, max_points)
             return {
                 "done": self.step,
                 "target": self.target_steps,
