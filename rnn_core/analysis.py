@@ -78,6 +78,12 @@ def _times(count, log_value):
         return np.where(count == 0, 0.0, count * log_value)
 
 
+def _rescale_exponents(m: np.ndarray) -> np.ndarray:
+    """For each hidden value above ``_RESCALE_ABOVE`` in size, the power of ten to divide it by; else 0."""
+    big = np.abs(m) > _RESCALE_ABOVE
+    return np.where(big, np.floor(_log10_abs(np.where(big, m, 1.0))), 0.0)
+
+
 def _steps_between_rescales(xs, w1, w2, b1) -> int:
     """How many steps a hidden value may grow unchecked before it could overflow.
 
@@ -273,9 +279,8 @@ def _grid_slopes(xs, w1: float, w2s: np.ndarray, b1: float, activation: str, len
         if relu:
             m = _relu_block(z, h, m, w2s, drive[start:stop], drive_scale)
             if m.max() > _RESCALE_ABOVE:
-                big = m > _RESCALE_ABOVE
                 with np.errstate(under="ignore"):
-                    shift = np.where(big, 10.0 ** -np.floor(np.log10(np.where(big, m, 1.0))), 1.0)
+                    shift = 10.0 ** -_rescale_exponents(m)
                 m = m * shift
                 drive_scale = shift if drive_scale is None else drive_scale * shift
         else:
@@ -433,9 +438,8 @@ def _scaled_steps(xs: np.ndarray, w1, w2: np.ndarray, b1, activation: str):
             else:
                 m[...] = sigmoid(z)
             if homogeneous and t % check_every == check_every - 1:
-                big = np.abs(m) > _RESCALE_ABOVE
-                if big.any():
-                    shift = np.where(big, np.floor(_log10_abs(np.where(big, m, 1.0))), 0.0)
+                if (np.abs(m) > _RESCALE_ABOVE).any():
+                    shift = _rescale_exponents(m)
                     m /= 10.0**shift
                     e += shift
                     scale = 10.0 ** (-e)
