@@ -107,7 +107,11 @@ def cliff_view(lr: float, threshold: float, start: tuple) -> tuple[dict, pd.Data
     paths = []
     for label, clip in (("plain gradient descent", None), ("clipped by norm", threshold)):
         rows = an.cliff_descent(start, lr, CLIFF_STEPS, clip_threshold=clip)
-        paths.append(pd.DataFrame({"w": rows[:, 0], "b": rows[:, 1], "path": label, "order": np.arange(len(rows))}))
+        paths.append(
+            pd.DataFrame(
+                {"w": rows[:, 0], "b": rows[:, 1], "error": rows[:, 2], "path": label, "order": np.arange(len(rows))}
+            )
+        )
     paths = pd.concat(paths, ignore_index=True)
     chart = charts.log_heatmap(
         surface,
@@ -431,8 +435,7 @@ charts.draw(
 plain = paths[paths["path"] == "plain gradient descent"]
 clipped = paths[paths["path"] == "clipped by norm"]
 jumps = np.hypot(np.diff(plain["w"]), np.diff(plain["b"]))
-end_plain = an.cliff_loss_and_grad(plain["w"].iloc[-1], plain["b"].iloc[-1])[0]
-end_clipped = an.cliff_loss_and_grad(clipped["w"].iloc[-1], clipped["b"].iloc[-1])[0]
+end_plain, end_clipped = plain["error"].iloc[-1], clipped["error"].iloc[-1]  # each path's last error
 st.caption(
     f"Summary: plain gradient descent's longest step was {significant(jumps.max() if len(jumps) else 0.0)} "
     f"long (it ended at w = {significant(plain['w'].iloc[-1])}, b = {significant(plain['b'].iloc[-1])}, error "
