@@ -10,6 +10,7 @@ from ui import diagram
 from ui.format import number
 from ui.links import link_snapshot, note_unused_link_values
 from ui.state import PARAM_NAMES, STATLAND_PENDING, WEIGHT_LIMIT, send_weights_to_statland
+from ui.widgets import weights_download_button
 
 MAX_DAYS = 10
 DAYS_PER_ROW = 4
@@ -211,12 +212,4 @@ else:
     )
 
 with st.expander("Save these weights"):
-    from rnn_core.weights_io import model_to_json
-
-    st.download_button(
-        "Download weights (JSON)",
-        model_to_json(model),
-        file_name="statland_weights.json",
-        mime="application/json",
-        key="sl_download",
-    )
+    weights_download_button(model, "statland_weights.json", key="sl_download")

@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 import rnn_core as rc
-from rnn_core.weights_io import model_to_json
 from ui import charts, datasets
 from ui.format import number
 from ui.links import link_snapshot, note_unused_link_values
@@ -21,6 +20,7 @@ from ui.training import (
     read_start_weights,
     start_run,
 )
+from ui.widgets import weights_download_button
 
 RUN = "tr_run"
 START_WEIGHTS = "tr_start_weights"
@@ -431,13 +431,8 @@ if not run.running:
             key="tr_weights_table",
         )
     save, use = st.columns(2)
-    save.download_button(
-        "Download weights (JSON)",
-        model_to_json(run.model),
-        file_name=f"unrolled_{run.model.kind}_{run.model.n_hidden}_weights.json",
-        mime="application/json",
-        key="tr_download",
-        icon=":material/download:",
+    weights_download_button(
+        run.model, f"unrolled_{run.model.kind}_{run.model.n_hidden}_weights.json", key="tr_download", where=save
     )
     if is_statland_network(run.model):
         if use.button("Use these weights on the StatLand page", key="tr_to_statland", icon=":material/send:"):

@@ -4,6 +4,7 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 from browser_support import (
     IDLE,
     assert_healthy,
@@ -15,6 +16,10 @@ from browser_support import (
     screenshot,
 )
 from playwright.sync_api import Page, expect
+
+from rnn_core.weights_io import model_from_json
+from ui import datasets
+from ui.training import build_model, start_run
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 # Long histories and many steps, so the run is still going while the test watches it.
@@ -118,6 +123,26 @@ def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: P
     assert errors == []
 
 
+def the_same_run_in_the_engine(steps: int, lr: float):
+    """The page's default run (the four rules, the 1-unit RNN from seed 4, Adam) trained without the page."""
+    dataset, _ = datasets.build("rules", length=2, window=2, ticker=datasets.TICKERS[0], seed=4, csv_series=None)
+    model = build_model("statquest", 1, "relu", seed=4, start="random")
+    run = start_run(
+        (),
+        dataset,
+        model,
+        optimizer="adam",
+        lr=lr,
+        clip="none",
+        clip_threshold=1.0,
+        batch_size=None,
+        seed=4,
+        target_steps=steps,
+    )
+    run.advance(steps)
+    return run.model
+
+
 def test_a_short_run_that_finishes_while_playing_shows_its_results(page: Page, base_url):
     errors = collect_console_errors(page)
     open_app_page(page, base_url, "/training", "tr_steps=200&tr_lr=0.1")
@@ -131,4 +156,10 @@ def test_a_short_run_that_finishes_while_playing_shows_its_results(page: Page, b
     expect(page.get_by_text(re.compile(r"The network gets \*?\*?\d of the 4 rules"))).to_be_visible()
     expect(loss_chart_steps(page)).to_have_attribute("aria-label", re.compile(r"to 200\b"))
     assert_healthy(page)
+
+    # The trained weights download as a weights file the engine loads: the run's model at step 200.
+    with page.expect_download() as download:
+        page.locator(".st-key-tr_download button").click()
+    downloaded = model_from_json(Path(download.value.path()).read_bytes())
+    np.testing.assert_allclose(downloaded.flat, the_same_run_in_the_engine(steps=200, lr=0.1).flat, rtol=1e-12)
     assert errors == []
