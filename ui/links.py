@@ -5,6 +5,10 @@ back to their default when the value there is malformed or out of range. That
 fallback is silent (and the bad value leaves ``st.query_params``), so a page takes a
 ``link_snapshot`` before it draws its widgets and calls ``note_unused_link_values``
 after them, to show one quiet line naming what was ignored.
+
+Only a page's first run in a session reads the link. Later runs start from a URL that
+the app wrote itself, one rerun behind: after a callback sets a bound widget (a reset,
+a preset) the URL still holds the old value, which is no fault of the link.
 """
 
 from __future__ import annotations
@@ -34,7 +38,14 @@ def unused_link_values(shown: Mapping[str, object], params: Mapping[str, str]) -
 
 
 def link_snapshot(prefix: str) -> dict[str, str]:
-    """The URL's parameters for one page (keys starting with ``prefix``), before its widgets run."""
+    """The URL's parameters for one page (keys starting with ``prefix``), before its widgets run.
+
+    Empty on every run but the page's first in this session (see the module docstring).
+    """
+    opened = f"_link_opened_{prefix}"
+    if st.session_state.get(opened):
+        return {}
+    st.session_state[opened] = True
     return {key: st.query_params[key] for key in st.query_params if key.startswith(prefix)}
 
 
