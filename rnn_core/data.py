@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -234,7 +235,10 @@ def read_price_csv(raw: bytes | str, max_bytes: int = MAX_CSV_BYTES) -> PriceSer
     order of preference), else the only numeric column. A column named like 'Date'
     orders the rows, oldest first. Blank price cells are skipped with a note; text
     or non-finite values (nan, inf) in the price column are refused, naming the
-    first bad row. Files over ``max_bytes`` are refused unread.
+    first bad row. Files over ``max_bytes`` are refused unread. Two columns whose names
+    differ only by surrounding spaces or capitals are refused (which one holds the prices
+    would be a guess), and so are rows that do not split into the first line's cells.
+    Every failure is a ``CsvError``; nothing else escapes.
     """
     text = _as_text(raw, max_bytes)
     frame = _parse(text)
@@ -290,6 +294,7 @@ def _as_text(raw: bytes | str, max_bytes: int) -> str:
 
 
 def _parse(text: str):
+    """The file as a table of stripped text cells, named by its header row (or numbered if it has none)."""
     import csv
 
     import pandas as pd
@@ -299,23 +304,66 @@ def _parse(text: str):
         sep = dialect.delimiter
     except csv.Error:
         sep = ","
+    # One parse with no header: the first row is read as cells like any other, so its names
+    # can be checked here (pandas would rename repeated names to 'Close.1' without a word).
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, skipinitialspace=True, dtype=str, keep_default_na=False
+        table = pd.read_csv(
+            io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False, skipinitialspace=True
         )
     except pd.errors.EmptyDataError:
         raise CsvError("the file is empty") from None
-    except (pd.errors.ParserError, ValueError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable rows"
-        raise CsvError(f"this is not a well-formed CSV file ({first})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if all(_is_number(c) for c in frame.columns):
+    except (pd.errors.ParserError, ValueError, OverflowError, csv.Error) as error:
+        raise CsvError(_unreadable(str(error), sep)) from None
+    table = table.fillna("").astype(str)
+    if table.empty:
+        raise CsvError("the file is empty")
+    raw_first = list(table.iloc[0])
+    first = [cell.strip() for cell in raw_first]
+    if all(_is_number(cell) for cell in first):
         # No header row: the first line is data.
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False)
-        frame.columns = (
-            ["price"] if frame.shape[1] == 1 else [f"column {i + 1}" for i in range(frame.shape[1])]
+        names = ["price"] if len(first) == 1 else [f"column {i + 1}" for i in range(len(first))]
+    else:
+        names = [cell or f"column {i + 1}" for i, cell in enumerate(first)]
+        table = table.iloc[1:].reset_index(drop=True)
+    _refuse_repeated_names(raw_first, names)
+    table.columns = names
+    return table
+
+
+def _unreadable(error: str, sep: str) -> str:
+    """pandas' reason a file would not split into cells, told in the learner's terms."""
+    what = {",": "commas", ";": "semicolons", "\t": "tabs"}.get(sep, f"'{sep}'")
+    ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", error)
+    if ragged:
+        expected, line, saw = ragged.groups()
+        return (
+            f"this is not a well-formed CSV file: line {line} has {saw} cells where the first line has "
+            f"{expected}; give every row the same number of cells, separated by {what}"
         )
-    return frame
+    if "EOF inside string" in error:
+        return (
+            "this is not a well-formed CSV file: a quotation mark (\") opens a cell that is never closed; "
+            "remove the stray quote or close it"
+        )
+    return (
+        "this is not a well-formed CSV file: its rows could not be split into cells; "
+        "save it as comma-separated text with one price per row"
+    )
+
+
+def _refuse_repeated_names(raw_names: list[str], names: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        j = seen.setdefault(name.casefold(), i)
+        if j == i:
+            continue
+        if names[j] != name:
+            clash = f"two columns, '{names[j]}' and '{name}', have the same name apart from capital letters"
+        elif raw_names[j] != raw_names[i]:
+            clash = f"two columns are both named '{name}' (spaces around a name do not count)"
+        else:
+            clash = f"two columns are both named '{name}'"
+        raise CsvError(f"{clash}; rename one so that every column has its own name")
 
 
 def _is_number(text: str) -> bool:
@@ -362,7 +410,9 @@ def _date_column(frame, price_column: str, keep: np.ndarray, notes: list[str]) -
     if not candidates:
         return None
     column = candidates[0]
-    dates = pd.to_datetime(frame[column][keep], errors="coerce", format="mixed")
+    # utc=True: dates with different time zones (or some with one and some without) are put
+    # on one clock instead of raising; the zone is then dropped, as charts want plain dates.
+    dates = pd.to_datetime(frame[column][keep], errors="coerce", format="mixed", utc=True).dt.tz_convert(None)
     if dates.isna().any():
         notes.append(f"Kept the file's row order: some values of '{column}' are not dates.")
         return None

@@ -34,7 +34,11 @@ REFUSED = {
     "huge_numbers.csv": "too far apart to scale",
     "text_in_prices.csv": "row 4 of column 'Close' holds 'ten', which is not a number",
     "constant_prices.csv": "the training prices never change",
-    "ragged_rows.csv": "this is not a well-formed CSV file",
+    "ragged_rows.csv": "this is not a well-formed CSV file: line 3 has 4 cells where the first line has 2",
+    "ragged_headerless.csv": "line 2 has 2 cells where the first line has 1; give every row the same number of cells",
+    "unclosed_quote.csv": 'a quotation mark (") opens a cell that is never closed',
+    "repeated_names_with_spaces.csv": "two columns are both named 'Close' (spaces around a name do not count)",
+    "repeated_date_names.csv": "two columns are both named 'Date' (spaces around a name do not count)",
     "semicolon_decimal_comma.csv": "decimal comma",
 }
 
@@ -53,6 +57,7 @@ def test_each_bad_file_is_refused_with_a_message_naming_the_problem(name, expect
     assert expected in message
     assert message.endswith("Your previous data is still selected.")
     assert "Traceback" not in message
+    assert "Error tokenizing" not in message and "C error" not in message, "pandas' own words leaked through"
     assert NON_FINITE.search(message) is None, "the message itself must not print nan or inf"
 
 

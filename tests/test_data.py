@@ -166,6 +166,82 @@ def test_csv_reader_never_fails_unexplained(raw):
         assert np.all(np.isfinite(series.prices)) and len(series.prices) >= data.MIN_PRICES
 
 
+# Cells and header names that have tripped CSV readers: blanks, text, numbers at and past
+# the float range, non-finite markers, dates in several forms and zones, stray quotes and
+# separators inside a cell, and names that clash once spaces and capitals are ignored.
+TRICKY_CELLS = [
+    "", " ", "1", "2.5", "-3", "0", "007", "1e308", "-1e308", "1e999", "9" * 400, "nan", "NaN", "inf",
+    "-Infinity", "$1,234.50", "1,5", "abc", "N/A", "-", "null", '"', '"quoted"', '"1,2"', "'x'", "2020-01-01",
+    "2020-13-45", "Q1 2020", "2021-03-04T05:06+02:00", "2021-03-04T05:06-07:00", "1/2/2020", "10:30", "ÿ",
+    "0x1F", "1_000", "١٢", "1;2", "a|b", "\t",
+]  # fmt: skip
+TRICKY_NAMES = [
+    "Date", "Date ", " date", "DATE", "time", "Close", "Close ", "close", "Adj Close", "adj_close", "price",
+    "Price", "Open", "value", "", " ", "1", "nan", '"Close"', "Close.1", "column 2", "price.1",
+]  # fmt: skip
+
+
+@st.composite
+def structured_csvs(draw):
+    """CSV text as a grid: a header (or none), rows of tricky or plain numeric cells, maybe ragged."""
+    n_cols = draw(st.integers(1, 4))
+    sep = draw(st.sampled_from([",", ";", "\t", "|"]))
+    numbers = st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: f"{v:.6g}")
+    cell = st.one_of(st.sampled_from(TRICKY_CELLS), numbers, numbers, st.text(max_size=4))
+    lines = []
+    if draw(st.booleans()):
+        lines.append([draw(st.sampled_from(TRICKY_NAMES)) for _ in range(n_cols)])
+    ragged = draw(st.booleans())
+    for _ in range(draw(st.integers(0, 12))):
+        width = max(1, n_cols + (draw(st.sampled_from([-1, 0, 0, 1])) if ragged else 0))
+        lines.append([draw(cell) for _ in range(width)])
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(sep.join(row) for row in lines) + draw(st.sampled_from(["", newline]))
+    return text.encode(draw(st.sampled_from(["utf-8", "latin-1"])), errors="replace")
+
+
+@given(structured_csvs())
+@settings(max_examples=400, deadline=None)
+def test_structured_csvs_are_read_or_refused_with_a_csv_error_only(raw):
+    """Any other exception (pandas' own, AttributeError, ...) would reach the page as a traceback."""
+    try:
+        series = data.read_price_csv(raw)
+    except data.CsvError as error:
+        assert str(error) and "Error tokenizing" not in str(error)
+        return
+    assert series.prices.dtype == float and np.all(np.isfinite(series.prices))
+    assert len(series.prices) >= data.MIN_PRICES
+    if series.dates is not None:
+        assert len(series.dates) == len(series.prices)
+        assert np.all(np.diff(series.dates.astype("datetime64[us]").astype(np.int64)) >= 0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"Close ,Close\n1,2\n3,4\n5,6\n7,8\n9,10\n11,12\n", "both named 'Close' \\(spaces around"),
+        (b"Date ,Date,Close\n2020-01-01,2020-01-01,1\n2020-01-02,2020-01-02,2\n", "both named 'Date'"),
+        (b"Close,Close\n1,2\n3,4\n5,6\n7,8\n9,10\n11,12\n", "both named 'Close'; rename one"),
+        (b"Close,close\n1,2\n3,4\n5,6\n7,8\n9,10\n11,12\n", "'Close' and 'close'.*capital letters"),
+        (b"1\n2,3\n4\n5\n6\n7\n8\n", "line 2 has 2 cells where the first line has 1"),
+        (b'Close\n"1\n2\n3\n4\n5\n6\n', "a quotation mark .* never closed"),
+    ],
+)
+def test_csv_refuses_clashing_names_and_unsplittable_rows_in_its_own_words(raw, message):
+    with pytest.raises(data.CsvError, match=message):
+        data.read_price_csv(raw)
+
+
+def test_csv_dates_in_different_time_zones_are_sorted_on_one_clock():
+    raw = (
+        b"Date,Close\n2020-01-01T09:00+01:00,2\n2020-01-01T05:00-05:00,3\n2020-01-01T07:00,1\n"
+        + b"".join(f"2020-01-0{d},{d + 2}\n".encode() for d in range(2, 6))
+    )
+    series = data.read_price_csv(raw)
+    assert list(series.prices[:3]) == [1, 2, 3]  # 07:00, 08:00 and 10:00 UTC
+    assert series.dates.dtype.kind == "M"
+
+
 def test_make_windows_refuses_prices_whose_range_overflows():
     prices = np.array([-1e308, 1e308, 0.0, 5.0, -3.0, 2.0])
     with pytest.raises(ValueError, match="too far apart"):
