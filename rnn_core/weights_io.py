@@ -10,13 +10,16 @@ Loading parses JSON only (never pickle, never code), and checks everything befor
 model is built: the format and version, the model kind, the architecture's sizes,
 and that every parameter is present with the right shape and finite numbers. For
 hand-written files, a bare ``{"w1": 1.8, "w2": -0.5, "b1": 0, "w3": 1.1, "b2": 0}``
-is read as the one-unit ReLU network of StatLand.
+is read as the one-unit ReLU network of StatLand. Every problem is a ``WeightsError``
+saying what is wrong; models within ``LIMITS`` always fit in ``MAX_BYTES``, so any
+model that can be saved can be loaded again.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import reprlib
 
 import numpy as np
 
@@ -26,8 +29,12 @@ from .base import RecurrentModel
 FORMAT = "unrolled-weights"
 VERSION = 1
 MAX_BYTES = 1_000_000
-# Architecture limits: far above anything the app trains, low enough to refuse absurd files.
-LIMITS = {"n_hidden": 256, "n_in": 64, "n_out": 64}
+# Architecture limits: far above anything the app trains (32 hidden units, one input and
+# one output), low enough to refuse absurd files, and consistent with MAX_BYTES: the
+# largest model they allow (an LSTM of 64 units, 16 inputs, 16 outputs) saves to about
+# 655 kB even when every weight takes the longest float text (24 characters), so every
+# model that can be saved can be loaded again.
+LIMITS = {"n_hidden": 64, "n_in": 16, "n_out": 16}
 STATLAND_NAMES = ("w1", "w2", "b1", "w3", "b2")
 
 
@@ -36,7 +43,16 @@ class WeightsError(ValueError):
 
 
 def model_to_dict(model: RecurrentModel) -> dict:
-    """The JSON-ready description of a model: kind, architecture and parameters."""
+    """The JSON-ready description of a model: kind, architecture and parameters.
+
+    Raises ``WeightsError`` for a model larger than ``LIMITS``, whose file could not be loaded.
+    """
+    too_big = [f"{name} = {getattr(model, name)}" for name, limit in LIMITS.items() if getattr(model, name) > limit]
+    if too_big:
+        allowed = ", ".join(f"{name} <= {limit}" for name, limit in LIMITS.items())
+        raise WeightsError(
+            f"this model is too large for a weights file ({', '.join(too_big)}); files hold models with {allowed}"
+        )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -72,9 +88,19 @@ def model_from_json(raw: str | bytes, max_bytes: int = MAX_BYTES) -> RecurrentMo
         document = json.loads(raw, parse_constant=_refuse_constant)
     except WeightsError:
         raise
-    except (json.JSONDecodeError, RecursionError) as error:
-        message = getattr(error, "msg", "too deeply nested")
-        raise WeightsError(f"the file is not valid JSON ({message})") from None
+    except json.JSONDecodeError as error:
+        raise WeightsError(
+            f"the file is not valid JSON ({error.msg.lower()} at line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise WeightsError(
+            "the file's brackets nest thousands of levels deep; a weights file needs only a few"
+        ) from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits; no weight needs one.
+        raise WeightsError(
+            "the file holds a number with thousands of digits; every weight must be a finite number"
+        ) from None
     return model_from_dict(document)
 
 
@@ -87,14 +113,15 @@ def model_from_dict(document) -> RecurrentModel:
     if document.get("format") != FORMAT:
         raise WeightsError(f"this is not an Unrolled weights file (its 'format' should be '{FORMAT}')")
     version = document.get("version")
-    if version != VERSION:
+    # JSON true is Python's True, which equals 1: a version must be a whole number, not a flag.
+    if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
         raise WeightsError(
-            f"weights file version {version!r} is not supported; this app reads version {VERSION}"
+            f"weights file version {_shown(version)} is not supported; this app reads version {VERSION}"
         )
     kinds = _model_kinds()
     kind = document.get("kind")
-    if kind not in kinds:
-        raise WeightsError(f"unknown model kind {kind!r}; expected one of {', '.join(kinds)}")
+    if not isinstance(kind, str) or kind not in kinds:
+        raise WeightsError(f"unknown model kind {_shown(kind)}; expected one of {', '.join(kinds)}")
     config = _check_config(document.get("config"), kind)
     params = document.get("params")
     if not isinstance(params, dict):
@@ -119,13 +146,22 @@ def _refuse_constant(name: str):
 
 
 def _model_kinds() -> dict[str, type[RecurrentModel]]:
-    from . import vanilla
+    from . import MODEL_KINDS
 
-    try:
-        from . import MODEL_KINDS
-    except ImportError:
-        return {"vanilla": vanilla.VanillaRNN}
     return dict(MODEL_KINDS)
+
+
+# A value quoted in a message: short, and safe to build for any JSON value however deeply
+# nested (reprlib stops after a few levels and a few dozen characters).
+_quote = reprlib.Repr()  # keyword arguments need Python 3.12
+_quote.maxlevel, _quote.maxlist, _quote.maxdict = 2, 4, 4
+_quote.maxstring = _quote.maxother = _quote.maxlong = 40
+
+
+def _shown(value) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "(a number too large to represent)"
+    return _quote.repr(value)
 
 
 def _statland_shorthand(document: dict) -> dict:
@@ -134,9 +170,8 @@ def _statland_shorthand(document: dict) -> dict:
         "version": VERSION,
         "kind": "vanilla",
         "config": {"n_hidden": 1, "n_in": 1, "n_out": 1, "activation": "relu"},
-        "params": {
-            name: [[value]] if name in ("w1", "w2", "w3") else [value] for name, value in document.items()
-        },
+        # Values pass as written: a single number may stand bare or in up to its shape's brackets.
+        "params": dict(document),
     }
 
 
@@ -151,32 +186,51 @@ def _check_config(config, kind: str) -> dict:
     for name, limit in LIMITS.items():
         value = config.get(name, 1)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
-            raise WeightsError(f"config '{name}' must be a whole number from 1 to {limit}, not {value!r}")
+            raise WeightsError(f"config '{name}' must be a whole number from 1 to {limit}, not {_shown(value)}")
         checked[name] = value
     if kind == "vanilla":
         activation = config.get("activation", "relu")
-        if activation not in ACTIVATIONS:
-            raise WeightsError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
+            raise WeightsError(
+                f"unknown activation {_shown(activation)}; expected one of {', '.join(ACTIVATIONS)}"
+            )
         checked["activation"] = activation
     return checked
 
 
 def _check_array(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
-    def numbers_only(item) -> bool:
-        if isinstance(item, list):
-            return all(numbers_only(x) for x in item)
-        return isinstance(item, int | float) and not isinstance(item, bool)
-
-    if not numbers_only(value):
+    """``value`` as an array of ``shape``, checked level by level (no recursion, so no nesting is too deep)."""
+    shape = tuple(shape)
+    if math.prod(shape) == 1:
+        # A single number may be written bare or in fewer brackets than its shape: 1.8, [1.8], [[1.8]].
+        single = value
+        for _ in shape:
+            if isinstance(single, list) and len(single) == 1:
+                single = single[0]
+        if _is_number(single):
+            value = single
+    level, found = [value], []
+    while any(isinstance(item, list) for item in level):
+        if not all(isinstance(item, list) for item in level) or len({len(item) for item in level}) != 1:
+            raise WeightsError(f"'{name}' is not a rectangular array of numbers")
+        found.append(len(level[0]))
+        if len(found) > len(shape):
+            raise WeightsError(f"'{name}' has lists nested more than {len(shape)} deep; this model needs shape {shape}")
+        level = [x for item in level for x in item]
+    if not all(_is_number(item) for item in level):
         raise WeightsError(f"'{name}' must hold only numbers")
+    if math.prod(shape) == 1 and len(level) == 1 and not found:
+        found = list(shape)
+    if tuple(found) != shape:
+        raise WeightsError(f"'{name}' has shape {tuple(found)}; this model needs {shape}")
     try:
-        array = np.array(value, dtype=float)
-    except (ValueError, OverflowError):
-        raise WeightsError(f"'{name}' is not a rectangular array of numbers") from None
-    if array.size == 1 and math.prod(shape) == 1:
-        array = array.reshape(shape)
-    if array.shape != tuple(shape):
-        raise WeightsError(f"'{name}' has shape {array.shape}; this model needs {tuple(shape)}")
+        array = np.array(level, dtype=float).reshape(shape)
+    except OverflowError:  # an integer beyond the float range
+        array = np.array([math.inf])
     if not np.all(np.isfinite(array)):
         raise WeightsError(f"'{name}' holds a number too large to represent; every weight must be finite")
     return array
+
+
+def _is_number(item) -> bool:
+    return isinstance(item, int | float) and not isinstance(item, bool)
