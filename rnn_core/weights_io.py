@@ -155,13 +155,14 @@ def _model_kinds() -> dict[str, type[RecurrentModel]]:
 # nested (reprlib stops after a few levels and a few dozen characters).
 _quote = reprlib.Repr()  # keyword arguments need Python 3.12
 _quote.maxlevel, _quote.maxlist, _quote.maxdict = 2, 4, 4
-_quote.maxstring = _quote.maxother = _quote.maxlong = 40
+_quote.maxstring = _quote.maxother = _quote.maxlong = 30
 
 
-def _shown(value) -> str:
+def _shown(value, width: int = 60) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return "(a number too large to represent)"
-    return _quote.repr(value)
+    text = _quote.repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _statland_shorthand(document: dict) -> dict:
