@@ -107,6 +107,7 @@ class GRU(RecurrentModel):
         self._views["b2"][...] = 0.0
 
     _workspace: _GRUWork | None = None
+    _spare_workspace: _GRUWork | None = None
 
     def forward(self, xs) -> GRUTrace:
         """Run the sequences oldest to newest and keep every intermediate number."""
@@ -158,7 +159,12 @@ class GRU(RecurrentModel):
         B, T, _ = xs.shape
         work = self._workspace
         if work is None or work.shape != (B, T):
-            work = self._workspace = _GRUWork(self, B, T, for_training=True)
+            # Keep the previous buffers as a spare: an epoch's smaller last batch alternates shapes.
+            spare = self._spare_workspace
+            if spare is None or spare.shape != (B, T):
+                spare = _GRUWork(self, B, T, for_training=True)
+            self._spare_workspace, self._workspace = work, spare
+            work = spare
         y = _forward(self, work, xs)
         value, dy = loss_and_dy(y, ys, loss)
         _backward(self, work, dy, truncate, work.dpre, work.dstack, work.block, work.grad)

@@ -14,6 +14,8 @@ def loss_and_dy(y: np.ndarray, target: np.ndarray, loss: str = "mse") -> tuple[f
     their sum, as in the lesson (the sum of squared residuals).
     """
     residual = y - target
+    if residual.size == 0:
+        raise ValueError("the batch is empty: a loss needs at least one sample")
     if loss == "mse":
         scale = 1.0 / residual.size
     elif loss == "ssr":

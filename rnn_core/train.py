@@ -4,12 +4,14 @@
     for record in trainer.run(100):      # call again later to continue where it stopped
         print(record.step, record.loss, record.grad_norm)
 
-A step whose loss or gradient is not finite is not applied: training stops with a
-typed reason in ``trainer.divergence`` and the model keeps its last finite weights.
+A step whose loss, gradient or update is not finite is not applied: training stops
+with a typed reason in ``trainer.divergence`` and the model keeps its last finite weights.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,13 +19,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .base import RecurrentModel, views_of
-from .losses import loss_and_dy
-from .optim import clip_gradient, global_norm, make_optimizer
+from .losses import LOSSES, loss_and_dy
+from .optim import CLIPPING, clip_gradient, global_norm, make_optimizer
 
 
 @dataclass(frozen=True)
 class Divergence:
-    """Why a run stopped: ``cause`` is 'loss' or 'gradient'; ``step`` is the step that failed."""
+    """Why a run stopped, and at which ``step`` (the one that failed, never applied).
+
+    ``cause`` is 'loss' (the loss at the current weights is not finite), 'gradient' (the
+    loss is finite but its gradient is not) or 'update' (loss and gradient are finite, but
+    applying the optimiser's step would make a weight non-finite).
+    """
 
     cause: str
     step: int
@@ -58,10 +65,16 @@ class StepRecord:
 class Trainer:
     """Trains ``model`` on (xs, ys) with BPTT; state survives between calls to ``run``.
 
-    ``optimizer``: 'sgd', 'momentum' or 'adam'; ``clip``: 'none', 'norm' or 'value'
-    with ``clip_threshold``; ``batch_size``: None for full batch, else seeded
-    mini-batches drawn without replacement each epoch. ``lr``, ``clip`` and
-    ``clip_threshold`` may be changed between calls; the model and optimiser state stay.
+    ``optimizer``: 'sgd', 'momentum' or 'adam'; ``lr``: a finite number > 0; ``clip``:
+    'none', 'norm' or 'value' with ``clip_threshold`` > 0; ``loss``: 'mse' or 'ssr';
+    ``truncate``: None or the number of steps BPTT reaches back. ``batch_size``: None
+    (or at least the number of samples) for full batch, else seeded mini-batches: each
+    epoch is a fresh permutation of the samples cut into batches of ``batch_size``, and
+    the epoch's last batch holds whatever remains (10 samples in batches of 3: 3, 3, 3,
+    then 1), so every sample is visited exactly once per epoch. Bad settings raise
+    ``ValueError`` here, not inside the first step. ``lr``, ``clip`` and
+    ``clip_threshold`` may be changed between calls (they are checked the same way); the
+    model and optimiser state stay.
     """
 
     def __init__(
@@ -80,13 +93,21 @@ class Trainer:
     ):
         self.model = model
         self.xs, _ = model.as_batch(xs)
+        if len(self.xs) == 0:
+            raise ValueError("training needs at least one sample; the data set is empty")
         self.ys = np.asarray(ys, dtype=float).reshape(len(self.xs), model.n_out)
         if not (np.all(np.isfinite(self.xs)) and np.all(np.isfinite(self.ys))):
             raise ValueError("training data must be finite numbers")
-        self.optimizer = make_optimizer(optimizer, lr)
-        self.clip, self.clip_threshold = clip, float(clip_threshold)
-        self.batch_size = None if not batch_size or batch_size >= len(self.xs) else int(batch_size)
-        self.loss, self.truncate = loss, truncate
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        if batch_size is not None and not _is_count(batch_size):
+            raise ValueError(f"batch_size must be None (full batch) or a whole number >= 1, not {batch_size!r}")
+        if truncate is not None and not _is_count(truncate):
+            raise ValueError(f"truncate must be None (full BPTT) or a whole number of steps >= 1, not {truncate!r}")
+        self.optimizer = make_optimizer(optimizer, _checked_lr(lr))
+        self.clip, self.clip_threshold = clip, clip_threshold
+        self.batch_size = None if batch_size is None or batch_size >= len(self.xs) else int(batch_size)
+        self.loss, self.truncate = loss, None if truncate is None else int(truncate)
         self.step = 0
         self.divergence: Divergence | None = None
         self._rng = np.random.default_rng(seed)
@@ -99,21 +120,41 @@ class Trainer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self.optimizer.lr = float(value)
+        self.optimizer.lr = _checked_lr(value)
+
+    @property
+    def clip(self) -> str:
+        return self._clip
+
+    @clip.setter
+    def clip(self, value: str) -> None:
+        if value not in CLIPPING:
+            raise ValueError(f"unknown clipping mode {value!r}; choose one of {', '.join(CLIPPING)}")
+        self._clip = value
+
+    @property
+    def clip_threshold(self) -> float:
+        return self._clip_threshold
+
+    @clip_threshold.setter
+    def clip_threshold(self, value: float) -> None:
+        if not _is_real(value) or not (math.isfinite(value) and value > 0):
+            raise ValueError(f"clip_threshold must be a finite number above 0, not {value!r}")
+        self._clip_threshold = float(value)
 
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         if self.batch_size is None:
             return self.xs, self.ys
-        if self._order.size < self.batch_size:
+        if self._order.size == 0:
             self._order = self._rng.permutation(len(self.xs))
         idx, self._order = self._order[: self.batch_size], self._order[self.batch_size :]
         return self.xs[idx], self.ys[idx]
 
-    def _stop(self, cause: str, what: str) -> None:
+    def _stop(self, cause: str) -> None:
         self.divergence = Divergence(
             cause,
             self.step + 1,
-            f"Training diverged at step {self.step + 1}: the {what} is no longer a finite number. "
+            f"Training diverged at step {self.step + 1}: the {cause} is no longer a finite number. "
             "The weights were kept from the last finite step. Try a smaller learning rate or turn on "
             "gradient clipping.",
         )
@@ -128,18 +169,18 @@ class Trainer:
             with np.errstate(all="ignore"):
                 value, grad = model.loss_and_flat_grad(xs, ys, self.loss, self.truncate)
                 if not np.isfinite(value):
-                    self._stop("loss", "loss")
+                    self._stop("loss")
                     return
                 norm = global_norm(grad)
                 if not np.isfinite(norm):
-                    self._stop("gradient", "gradient")
+                    self._stop("gradient")
                     return
-                grad, clipped = clip_gradient(grad, self.clip, self.clip_threshold, norm)
+                grad, clipped = clip_gradient(grad, self._clip, self._clip_threshold, norm)
                 np.copyto(self._last_finite, model.flat)
                 self.optimizer.step(model.flat, grad)
                 if not np.isfinite(model.flat).all():
                     model.flat[:] = self._last_finite
-                    self._stop("loss", "update")
+                    self._stop("update")
                     return
             self.step += 1
             yield StepRecord(self.step, value, norm, clipped, model.flat.copy(), model.param_shapes)
@@ -169,6 +210,21 @@ class Trainer:
         ys = self.ys if ys is None else ys
         y = self.model.predict(xs)
         return loss_and_dy(y, np.asarray(ys, dtype=float).reshape(y.shape), self.loss)[0]
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _is_count(value) -> bool:
+    """A whole number of at least 1 (not a bool, not 2.5)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
+
+
+def _checked_lr(value) -> float:
+    if not _is_real(value) or not (math.isfinite(value) and value > 0):
+        raise ValueError(f"the learning rate must be a finite number above 0, not {value!r}")
+    return float(value)
 
 
 @dataclass

@@ -83,6 +83,7 @@ class VanillaRNN(RecurrentModel):
         return {**super().config(), "activation": self.activation}
 
     _workspace: _Workspace | None = None
+    _spare_workspace: _Workspace | None = None
 
     def loss_and_flat_grad(self, xs, ys, loss="mse", truncate=None):
         return _fused_loss_grad(self, xs, ys, loss, truncate)
@@ -171,6 +172,16 @@ class _Workspace:
         self.g = views_of(self.grad, model.param_shapes)
 
 
+def _swap_workspace(model: VanillaRNN, B: int, T: int) -> _Workspace:
+    """The work buffers for a new batch shape; the previous ones are kept as a spare, so
+    mini-batches whose epoch ends in a smaller batch alternate between two sets of
+    buffers instead of allocating new ones twice an epoch."""
+    spare = model._spare_workspace
+    ws = spare if spare is not None and spare.shape == (B, T) else _Workspace(model, B, T)
+    model._spare_workspace, model._workspace = model._workspace, ws
+    return ws
+
+
 # Batches of at most this many (sequence, step) pairs take the plain-Python path below.
 SCALAR_PATH_MAX_STEPS = 64
 
@@ -186,6 +197,8 @@ def scalar_loss_and_grad(weights, activation: str, rows, targets, loss: str = "s
     """
     if loss not in ("mse", "ssr"):
         raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'ssr'")
+    if not targets:
+        raise ValueError("the batch is empty: a loss needs at least one sample")
     w1, w2, b1, w3, b2 = (float(w) for w in weights)
     T = len(rows[0])
     first = 0 if truncate is None else max(0, T - int(truncate))
@@ -241,7 +254,9 @@ def _fused_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None)
     B, T, _ = xs.shape
     ws = model._workspace
     if ws is None or ws.shape != (B, T):
-        ws = model._workspace = _Workspace(model, B, T)
+        if B == 0:
+            raise ValueError("the batch is empty: a loss needs at least one sample")
+        ws = _swap_workspace(model, B, T)
     if model.n_hidden == 1 and model.n_in == 1 and model.n_out == 1 and B * T <= SCALAR_PATH_MAX_STEPS:
         return _scalar_loss_grad(model, xs, ys, loss, truncate, ws.grad)
     p, g, act = model._views, ws.g, model.activation
