@@ -88,6 +88,34 @@ def test_windows_scale_with_the_training_part_only():
     assert set(np.unique(levels.train_xs)) <= {0.0, 0.5, 1.0}
 
 
+def test_the_scaler_sees_the_last_training_target_and_nothing_after_it():
+    # Window 3, 6 samples, 3 train: training reads prices[:6]. Its maximum (20) is the last
+    # training target; the first test target (50) is the largest price of all and the
+    # second (5) the smallest. Fitting on one price more or one less would move the scale.
+    prices = [10.0, 12, 11, 13, 14, 20, 50, 5, 30]
+    w = data.make_windows(prices, 3, train_fraction=0.5)
+    assert len(w.train_xs) == 3 and len(w.test_xs) == 3
+    assert (w.low, w.high) == (10.0, 20.0)
+    assert w.train_ys[-1, 0] == 1.0 and w.train_xs.min() == 0.0
+    np.testing.assert_allclose(w.test_ys[:, 0], [4.0, -0.5, 2.0])
+
+
+@given(
+    st.lists(st.floats(-1e6, 1e6), min_size=4, max_size=40, unique=True),
+    st.integers(1, 5),
+    st.floats(0.05, 0.95),
+)
+@settings(max_examples=100, deadline=None)
+def test_the_scaler_is_fitted_on_exactly_the_prices_the_training_samples_read(prices, window, fraction):
+    if len(prices) < window + 2:
+        return
+    w = data.make_windows(prices, window, train_fraction=fraction)
+    seen = np.asarray(prices[: len(w.train_xs) + window])  # every training window and target
+    assert (w.low, w.high) == (seen.min(), seen.max())
+    assert np.all((w.train_xs >= 0) & (w.train_xs <= 1)) and np.all((w.train_ys >= 0) & (w.train_ys <= 1))
+    assert len(w.train_xs) + len(w.test_xs) == len(prices) - window
+
+
 def test_windows_refuse_impossible_settings():
     with pytest.raises(ValueError, match="too few"):
         data.make_windows([1.0, 2.0, 3.0], 2)

@@ -148,6 +148,24 @@ def test_bptt_matches_finite_differences_for_fixed_cases(name, batch, steps, n_h
         assert_gradients_match_finite_differences(model, xs, ys, loss)
 
 
+def test_statquest_weights_reproduce_the_four_rules():
+    from rnn_core.data import decode, four_rules
+
+    model = rc.statquest_rnn()
+    assert {name: float(value.ravel()[0]) for name, value in model.params.items()} == rc.STATQUEST_WEIGHTS
+    xs, ys = four_rules()
+    # (low, low) -> low, (low, medium) -> high, (high, medium) -> low, (high, high) -> high
+    np.testing.assert_allclose(model.predict(xs)[:, 0], [0.0, 0.99, 0.0, 0.99], rtol=0, atol=1e-12)
+    assert [decode(v) for v in model.predict(xs)[:, 0]] == [decode(v) for v in ys[:, 0]]
+    # The trace the StatLand page draws: (high, medium) puts the second sum exactly on the kink.
+    trace = model.forward(xs)
+    assert trace.pre_activation[2, 1, 0] == 0.0 and trace.hidden[2, 1, 0] == 0.0
+    np.testing.assert_allclose(trace.hidden[:, :, 0], [[0, 0], [0, 0.9], [1.8, 0], [1.8, 0.9]], atol=1e-12)
+    # The same rules through the training loop's scalar path: no loss at all.
+    value, _ = model.loss_and_flat_grad(xs[:, :, None], np.array([[0.0], [0.99], [0.0], [0.99]]))
+    assert value == pytest.approx(0.0, abs=1e-24)
+
+
 def test_statquest_network_gradients_match_finite_differences_away_from_the_kink():
     model = rc.statquest_rnn()
     # With b1 = 0 a low day sits exactly on ReLU's kink, so use days that keep the unit on.
