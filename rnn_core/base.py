@@ -56,6 +56,13 @@ class ParamDict(MutableMapping):
         return "ParamDict({" + ", ".join(f"{k!r}: {v.tolist()!r}" for k, v in self._views.items()) + "})"
 
 
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` that cannot be written through (``array`` itself stays writable)."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
 def views_of(flat: np.ndarray, shapes: Mapping[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
     """Split a flat buffer into named, reshaped views (no copies)."""
     views, start = {}, 0

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import Gradients, RecurrentModel, views_of
+from .base import Gradients, RecurrentModel, read_only, views_of
 from .losses import loss_and_dy
 
 GATES = ("r", "z", "n")
@@ -38,12 +38,13 @@ GATES = ("r", "z", "n")
 class GRUTrace:
     """Every number of a GRU forward pass, step by step.
 
-    Arrays are (B, T, ...) with time on axis 1 (read-only views of the pass's work
-    arrays): ``xs`` (B, T, n_in) the inputs, ``gates`` (B, T, 3H) the reset gate r,
-    the update gate z and the candidate n side by side (also as ``reset_gate``,
-    ``update_gate``, ``candidate``, each (B, T, H)), ``hidden`` h_t (B, T, H),
-    ``outputs`` y_t = h_t @ w3 + b2 (B, T, n_out; only the last is the prediction)
-    and ``y`` = y_T (B, n_out).
+    Arrays are (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
+    ``gates`` (B, T, 3H) the reset gate r, the update gate z and the candidate n side
+    by side (also as ``reset_gate``, ``update_gate``, ``candidate``, each (B, T, H)),
+    ``hidden`` h_t (B, T, H), ``outputs`` y_t = h_t @ w3 + b2 (B, T, n_out; only the
+    last is the prediction) and ``y`` = y_T (B, n_out). All but ``y`` are read-only:
+    ``gates`` and ``hidden`` are views of the work arrays ``backward`` reads, so
+    writing into them would corrupt the gradients.
     """
 
     xs: np.ndarray
@@ -120,10 +121,10 @@ class GRU(RecurrentModel):
         with np.errstate(over="ignore", invalid="ignore"):
             outputs = hidden @ self._views["w3"] + self._views["b2"]
         return GRUTrace(
-            xs=xs,
-            gates=work.gates[:, : 3 * H].transpose(2, 0, 1),
-            hidden=hidden,
-            outputs=outputs,
+            xs=read_only(xs),
+            gates=read_only(work.gates[:, : 3 * H].transpose(2, 0, 1)),
+            hidden=read_only(hidden),
+            outputs=read_only(outputs),
             y=y,
             squeezed=squeezed,
             work=work,

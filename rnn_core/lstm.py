@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import Gradients, RecurrentModel, views_of
+from .base import Gradients, RecurrentModel, read_only, views_of
 from .losses import loss_and_dy
 
 GATES = ("i", "f", "g", "o")
@@ -43,12 +43,13 @@ FORGET_BIAS = 1.0
 class LSTMTrace:
     """Every number of an LSTM forward pass, step by step.
 
-    Arrays are (B, T, ...) with time on axis 1 (read-only views of the pass's work
-    arrays): ``xs`` (B, T, n_in) the inputs, ``gates`` (B, T, 4H) the activated
-    gates i, f, g, o side by side (also as ``input_gate``, ``forget_gate``,
-    ``candidate``, ``output_gate``, each (B, T, H)), ``cell`` c_t and ``hidden``
-    h_t (B, T, H), ``outputs`` y_t = h_t @ w3 + b2 (B, T, n_out; only the last is
-    the prediction) and ``y`` = y_T (B, n_out).
+    Arrays are (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
+    ``gates`` (B, T, 4H) the activated gates i, f, g, o side by side (also as
+    ``input_gate``, ``forget_gate``, ``candidate``, ``output_gate``, each (B, T, H)),
+    ``cell`` c_t and ``hidden`` h_t (B, T, H), ``outputs`` y_t = h_t @ w3 + b2
+    (B, T, n_out; only the last is the prediction) and ``y`` = y_T (B, n_out).
+    All but ``y`` are read-only: ``gates``, ``cell`` and ``hidden`` are views of the
+    work arrays ``backward`` reads, so writing into them would corrupt the gradients.
     """
 
     xs: np.ndarray
@@ -129,11 +130,11 @@ class LSTM(RecurrentModel):
         with np.errstate(over="ignore", invalid="ignore"):
             outputs = hidden @ self._views["w3"] + self._views["b2"]
         return LSTMTrace(
-            xs=xs,
-            gates=work.gates.transpose(2, 0, 1),
-            cell=work.cell[1:].transpose(2, 0, 1),
-            hidden=hidden,
-            outputs=outputs,
+            xs=read_only(xs),
+            gates=read_only(work.gates.transpose(2, 0, 1)),
+            cell=read_only(work.cell[1:].transpose(2, 0, 1)),
+            hidden=read_only(hidden),
+            outputs=read_only(outputs),
             y=y,
             squeezed=squeezed,
             work=work,

@@ -82,6 +82,26 @@ def test_forward_trace_has_every_step(cls):
 
 
 @pytest.mark.parametrize("cls", GATED)
+def test_trace_arrays_are_read_only_so_backward_reads_what_forward_wrote(cls):
+    model = gated(cls)
+    xs = np.random.default_rng(8).normal(size=(3, 5, 2))
+    trace = model.forward(xs)
+    expected = model.backward(model.forward(xs), np.ones((3, 2))).flat.copy()
+    gate_names = ("input_gate", "forget_gate", "candidate", "output_gate", "cell") if cls is rc.LSTM else (
+        "reset_gate", "update_gate", "candidate",
+    )  # fmt: skip
+    for name in ("xs", "gates", "hidden", "outputs", *gate_names):
+        array = getattr(trace, name)
+        with pytest.raises(ValueError, match="read-only"):
+            array[...] = 0.0
+        with pytest.raises(ValueError, match="read-only"):
+            array[0, 0] += 1.0
+    np.testing.assert_array_equal(model.backward(trace, np.ones((3, 2))).flat, expected)
+    xs[0, 0, 0] = 9.0  # the caller's own array stays writable
+    trace.y[...] = 0.0  # and so does the prediction, a fresh array
+
+
+@pytest.mark.parametrize("cls", GATED)
 def test_two_dimensional_input_means_one_feature_per_day(cls):
     model = cls(n_hidden=3, seed=2)
     xs = np.random.default_rng(1).uniform(0, 1, (4, 6))
