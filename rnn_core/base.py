@@ -7,6 +7,7 @@ operations while code and charts keep the lesson's names (w1, w2, b1, w3, b2).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -104,16 +105,30 @@ class RecurrentModel:
     kind = "base"
 
     def __init__(self, n_hidden: int, n_in: int = 1, n_out: int = 1, seed: int | None = 0):
-        if int(n_hidden) < 1 or int(n_in) < 1 or int(n_out) < 1:
-            raise ValueError("n_hidden, n_in and n_out must be at least 1")
+        for name, value in (("n_hidden", n_hidden), ("n_in", n_in), ("n_out", n_out)):
+            # int(2.7) would quietly build 2 units: sizes must be whole numbers already.
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
         self.n_hidden, self.n_in, self.n_out = int(n_hidden), int(n_in), int(n_out)
         self.seed = seed
         self.param_shapes = self._param_shapes()
         size = sum(int(np.prod(s, dtype=int)) for s in self.param_shapes.values())
         self.flat = np.zeros(size)
         self._views = views_of(self.flat, self.param_shapes)
-        self.params = ParamDict(self._views)
+        self._params = ParamDict(self._views)
         self._init_params(np.random.default_rng(seed))
+
+    @property
+    def params(self) -> ParamDict:
+        """The parameters by name, as views into ``flat``: ``m.params["w2"] = new`` changes the model."""
+        return self._params
+
+    @params.setter
+    def params(self, value) -> None:
+        # Replacing the dict would leave the model's own buffer behind, unchanged.
+        raise AttributeError(
+            "model.params cannot be replaced; assign each parameter instead: model.params['w2'] = new_value"
+        )
 
     # -- subclass hooks -------------------------------------------------------------
     def _param_shapes(self) -> dict[str, tuple[int, ...]]:

@@ -208,13 +208,18 @@ def scalar_loss_and_grad(weights, activation: str, rows, targets, loss: str = "s
         h, hidden, slopes = 0.0, [0.0], []
         for x in row:
             z = w1 * x + w2 * h + b1
+            # A nan z fails every comparison: the else branches pass it on (z == z is False
+            # only for nan), as np.maximum and the NumPy sigmoid do, so the loss becomes nan.
             if activation == "relu":
-                h, s = (z, 1.0) if z > 0.0 else (0.0, 0.0)
+                if z > 0.0:
+                    h, s = z, 1.0
+                else:
+                    h, s = (0.0 if z == z else z), 0.0
             elif activation == "tanh":
                 h = math.tanh(z)
                 s = 1.0 - h * h
             elif activation == "sigmoid":
-                h = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else 0.0
+                h = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else (0.0 if z == z else z)
                 s = h * (1.0 - h)
             else:
                 h, s = z, 1.0

@@ -360,3 +360,33 @@ def test_lesson_sized_batches_take_the_scalar_path_with_the_same_numbers(activat
         expected_value, expected = model.gradients(xs, ys, loss, truncate)
         assert value == pytest.approx(expected_value, rel=1e-12)
         np.testing.assert_allclose(flat, expected.flat, rtol=1e-11, atol=1e-14)
+
+
+def overflowing_relu_rnn():
+    """Finite weights whose second step sums inf + (-inf): a nan pre-activation."""
+    model = rc.VanillaRNN(n_hidden=1, activation="relu")
+    for name, value in {"w1": 1e300, "w2": -1.0, "b1": 0.0, "w3": 1.0, "b2": 0.0}.items():
+        model.params[name] = value
+    return model
+
+
+def test_a_nan_pre_activation_makes_the_loss_nan_on_the_scalar_path_as_on_numpys():
+    from rnn_core.vanilla import scalar_loss_and_grad
+
+    xs, ys = np.array([[1e10, 1e10]]), np.array([[0.5]])
+    model = overflowing_relu_rnn()
+    with np.errstate(all="ignore"):
+        assert np.isnan(model.gradients(xs, ys)[0])  # NumPy: np.maximum(nan, 0) is nan
+    assert np.isnan(model.loss_and_flat_grad(xs[:, :, None], ys)[0])  # the scalar path: not h = 0
+    # The same for every activation when a nan reaches z directly.
+    for activation in rc.ACTIVATIONS:
+        value, grads = scalar_loss_and_grad((1.0, 0.5, 0.0, 1.0, 0.0), activation, [[0.2, float("nan")]], [0.5])
+        assert np.isnan(value), activation
+
+
+@pytest.mark.parametrize("batch", [1, 40])  # 1 x 2 steps: the scalar path; 40 x 2 = 80 steps: NumPy
+def test_the_overflowing_relu_network_diverges_by_its_loss_on_either_path(batch):
+    xs, ys = np.tile([[1e10, 1e10]], (batch, 1)), np.full((batch, 1), 0.5)
+    trainer = rc.Trainer(overflowing_relu_rnn(), xs, ys)
+    assert list(trainer.run(3)) == []
+    assert trainer.divergence.cause == "loss"

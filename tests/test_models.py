@@ -214,3 +214,25 @@ def test_huge_weights_give_no_overflow_warnings(cls):
     model.predict(xs)
     model.gradients(xs, np.zeros((2, 2)))
     model.loss_and_flat_grad(xs, np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("kind", ["vanilla", "lstm", "gru"])
+@pytest.mark.parametrize("size", ["n_hidden", "n_in", "n_out"])
+def test_sizes_must_be_whole_numbers_of_at_least_one(kind, size):
+    cls = rc.MODEL_KINDS[kind]
+    for bad in (2.7, 2.0, 0, -1, True, "3", None):
+        with pytest.raises(ValueError, match=f"{size} must be a whole number of at least 1"):
+            cls(**{size: bad})
+    assert getattr(cls(**{size: np.int64(3)}), size) == 3
+
+
+@pytest.mark.parametrize("kind", ["vanilla", "lstm", "gru"])
+def test_params_cannot_be_replaced_but_each_parameter_can_be_assigned(kind):
+    model = rc.MODEL_KINDS[kind](n_hidden=2, seed=0)
+    before = model.flat.copy()
+    with pytest.raises(AttributeError, match=r"assign each parameter instead"):
+        model.params = {name: np.zeros_like(value) for name, value in model.params.items()}
+    np.testing.assert_array_equal(model.flat, before)
+    model.params["w3"] = np.full((2, 1), 0.25)  # the documented way still changes the model
+    np.testing.assert_array_equal(model.params["w3"], 0.25)
+    assert np.shares_memory(model.params["w3"], model.flat)
