@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import rnn_core as rc
-from rnn_core.data import LEVELS, decode, encode, four_rules
+from rnn_core.data import LEVELS, RULES, decode, encode, four_rules
 from ui import diagram
 from ui.format import number
 from ui.links import link_snapshot, note_unused_link_values
@@ -13,7 +13,6 @@ from ui.state import PARAM_NAMES, STATLAND_PENDING, WEIGHT_LIMIT, send_weights_t
 from ui.widgets import weights_download_button
 
 MAX_DAYS = 10
-DAYS_PER_ROW = 4
 WORDS = list(LEVELS)  # low, medium, high
 DEFAULT_DAYS = ["low", "medium"] + ["medium"] * (MAX_DAYS - 2)
 RULE_XS, RULE_YS = four_rules()
@@ -65,61 +64,26 @@ st.markdown(
 )
 
 link = link_snapshot("sl_")
-controls, weights_column = st.columns(2, gap="large")
-with controls:
-    st.markdown("**The four StatLand rules** (click one to load it)")
+presets_column, days_column = st.columns([1, 2], gap="large")
+with presets_column:
+    st.markdown("**The four StatLand rules**")
     with st.container(horizontal=True):
-        for i, words in enumerate(RULE_WORDS):
+        for i, (words, (_, next_word)) in enumerate(zip(RULE_WORDS, RULES, strict=True)):
             st.button(
-                f"{words[0]} → {words[1]}",
+                f"{words[0]}, {words[1]}",
                 key=f"sl_rule{i + 1}",
                 on_click=apply_preset,
                 args=(words,),
                 width="content",
+                help=f"Load the rule: after {words[0]} then {words[1]}, tomorrow is {next_word}.",
             )
     n_days = st.slider("Number of days", 2, MAX_DAYS, 2, key="sl_days", bind="query-params")
 
-with weights_column:
-    st.markdown("**Weights** (shared by every day)")
-    weight_help = {
-        "w1": "input weight: multiplies each day's price",
-        "w2": "recurrent weight: multiplies the previous day's hidden value",
-        "b1": "bias added in every day's sum",
-        "w3": "output weight: turns the last hidden value into the prediction",
-        "b2": "output bias",
-    }
-    weight_columns = st.columns(5)
-    params = {}
-    for column, name in zip(weight_columns, PARAM_NAMES, strict=True):
-        params[name] = column.number_input(
-            name,
-            min_value=-WEIGHT_LIMIT,
-            max_value=WEIGHT_LIMIT,
-            value=rc.STATQUEST_WEIGHTS[name],
-            step=0.1,
-            format="%.3f",
-            key=f"sl_{name}",
-            help=weight_help[name],
-            bind="query-params",
-        )
-    st.button("Reset to the StatLand weights", key="sl_reset", on_click=reset_weights, icon=":material/restart_alt:")
-    with st.expander("Load weights from a file"):
-        st.file_uploader(
-            "A weights JSON file saved by the Training page (1-unit StatQuest RNN)",
-            type=["json"],
-            key="sl_weights_file",
-            on_change=load_weights_file,
-        )
-        if "sl_upload_message" in st.session_state:
-            kind, text = st.session_state.pop("sl_upload_message")
-            (st.error if kind == "error" else st.success)(text)
-
-st.markdown("**Prices, oldest day first**")
-day_words = []
-for row_start in range(0, n_days, DAYS_PER_ROW):
-    row_columns = st.columns(DAYS_PER_ROW)
-    for day in range(row_start + 1, min(n_days, row_start + DAYS_PER_ROW) + 1):
-        with row_columns[day - row_start - 1]:
+with days_column:
+    st.markdown("**Prices, oldest day first**")
+    day_words = []
+    with st.container(horizontal=True, gap="medium"):
+        for day in range(1, n_days + 1):
             day_words.append(
                 st.segmented_control(
                     f"Day {day}",
@@ -130,6 +94,48 @@ for row_start in range(0, n_days, DAYS_PER_ROW):
                     bind="query-params",
                 )
             )
+
+st.markdown(
+    f"**Weights**, shared by every day (each between −{WEIGHT_LIMIT:g} and {WEIGHT_LIMIT:g})"
+)
+weight_help = {
+    "w1": "input weight: multiplies each day's price",
+    "w2": "recurrent weight: multiplies the previous day's hidden value",
+    "b1": "bias added in every day's sum",
+    "w3": "output weight: turns the last hidden value into the prediction",
+    "b2": "output bias",
+}
+params = {}
+for column, name in zip(st.columns(len(PARAM_NAMES)), PARAM_NAMES, strict=True):
+    params[name] = column.number_input(
+        name,
+        min_value=-WEIGHT_LIMIT,
+        max_value=WEIGHT_LIMIT,
+        value=rc.STATQUEST_WEIGHTS[name],
+        step=0.1,
+        format="%.3f",
+        key=f"sl_{name}",
+        help=weight_help[name],
+        bind="query-params",
+    )
+weight_actions = st.container(horizontal=True, vertical_alignment="top")
+weight_actions.button(
+    "Reset to the StatLand weights",
+    key="sl_reset",
+    on_click=reset_weights,
+    icon=":material/restart_alt:",
+    width="content",
+)
+with weight_actions.expander("Load weights from a file"):
+    st.file_uploader(
+        "A weights JSON file saved by the Training page (1-unit StatQuest RNN)",
+        type=["json"],
+        key="sl_weights_file",
+        on_change=load_weights_file,
+    )
+    if "sl_upload_message" in st.session_state:
+        kind, text = st.session_state.pop("sl_upload_message")
+        (st.error if kind == "error" else st.success)(text)
 
 note_unused_link_values(
     link,
@@ -159,12 +165,13 @@ with st.container(key="sl_prediction"):
     )
 
 st.graphviz_chart(
-    diagram.unrolled_dot(trace, day_words, model.params, prediction_word),
-    # A short sequence at its natural size; a long one shrinks to fit the page.
-    width="stretch" if n_days > 4 else "content",
+    diagram.unrolled_dot(trace, day_words, model.params, prediction_word, theme=st.context.theme.type or "light"),
+    width="content",
+    alt=diagram.describe(trace, day_words, prediction_word),
 )
 st.caption(
-    f"The network unrolled over {n_days} days: one copy per day, oldest on the left. Blue wires "
+    f"The network unrolled over {n_days} days: one copy per day, oldest "
+    f"{'on the left' if n_days <= diagram.MAX_DAYS_SIDE_BY_SIDE else 'at the top'}. Blue wires "
     "multiply a price by w1, orange wires carry the previous day's hidden value times w2 into the next "
     "day's sum, and the green wire turns the last hidden value into the prediction with w3 and b2."
 )
@@ -193,7 +200,7 @@ st.subheader("The four rules with these weights")
 rule_predictions = model.predict(RULE_XS)[:, 0]
 rules = pd.DataFrame(
     {
-        "days": [" → ".join(words) for words in RULE_WORDS],
+        "days": [", ".join(words) for words in RULE_WORDS],
         "should be": [decode(v) for v in RULE_YS[:, 0]],
         "output": [number(v) for v in rule_predictions],
         "predicted": [decode(v) for v in rule_predictions],
