@@ -17,8 +17,12 @@ from playwright.sync_api import Page, expect
 APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 NON_FINITE = re.compile(r"(?<![A-Za-z])(nan|-?inf|infinity)(?![A-Za-z])", re.IGNORECASE)
-# Offline machines cannot fetch web fonts; that noise is not the app's fault.
+# Offline machines cannot fetch web fonts; that noise is not the app's fault. The browser's own
+# "Failed to load resource" lines name no address: failed responses are collected with theirs.
 IGNORED_CONSOLE = ("ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED", "fonts.g", "Failed to load resource")
+# Streamlit's client first asks for its health and host config relative to the page's path
+# (/training/_stcore/health), which answers 404, before it asks at the root.
+EXPECTED_404 = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
 
 _WATCHER = """() => {
   window.__runs = {sawRunning: false, done: false};
@@ -41,6 +45,12 @@ def collect_console_errors(page: Page) -> list[str]:
         else None,
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: errors.append(f"HTTP {response.status} for {response.url}")
+        if response.status >= 400 and not EXPECTED_404.search(response.url.split("?")[0])
+        else None,
+    )
     return errors
 
 
@@ -49,6 +59,8 @@ def open_app_page(page: Page, base_url: str, path: str = "/", query: str = "") -
     page.goto(f"{base_url}{path}{('?' + query) if query else ''}")
     page.wait_for_selector(IDLE, timeout=30_000)
     expect(page.locator('[data-testid="stMain"]')).to_be_visible()
+    # Widgets still loading show skeletons; Streamlit's own end-to-end tests wait for none.
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
 
 
 def rerun_after(page: Page, action: Callable[[], None], timeout: float = 30_000) -> None:

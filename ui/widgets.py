@@ -24,4 +24,7 @@ def weights_download_button(model: rc.RecurrentModel, file_name: str, key: str, 
         mime="application/json",
         key=key,
         icon=":material/download:",
+        # Saving a file changes nothing on the page; a rerun would also replace the file's
+        # handle while the browser may still be asking for it.
+        on_click="ignore",
     )
