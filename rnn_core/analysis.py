@@ -30,6 +30,7 @@ one pass over time.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -357,9 +358,7 @@ def log10_w2_gradient(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation
     error_sign = float(np.sign(error_scaled))
     t = np.arange(1, T + 1)
     # dL/dz_t = 2 (y_T - target) w3 * s_t * prod_(k>t) (w2 s_k)
-    log_dz = (
-        np.log10(2.0) + log_error + float(_log10_abs(w3)) + (sums[T] - sums[:T]) + _times(T - t, _log10_abs(w2))
-    )
+    log_dz = np.log10(2.0) + log_error + float(_log10_abs(w3)) + (sums[T] - sums[:T]) + _times(T - t, _log10_abs(w2))
     off = (zeros[T] - zeros[:T]) > 0
     log_h_prev = np.concatenate([[-np.inf], trace.log10_abs_hidden[:-1]])
     h_prev_sign = np.concatenate([[0.0], np.sign(trace.mantissa[:-1])])
@@ -459,6 +458,150 @@ def one_unit_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activ
     return loss, grads[0], grads[1]
 
 
+def _stable_slope(activation: str, z: float) -> float:
+    """act'(z) for one float, without the cancellation of 1 - tanh^2 or s (1 - s) where it saturates."""
+    if activation == "tanh":
+        e = math.exp(-2.0 * abs(z))
+        return 4.0 * e / (1.0 + e) ** 2
+    e = math.exp(-abs(z))  # sigmoid
+    return e / (1.0 + e) ** 2
+
+
+def _add_scaled(acc: list, mantissa: float, exponent: float) -> None:
+    """acc (= [m, e], the value m 10^e) += mantissa 10^exponent, keeping m in range."""
+    if mantissa == 0.0:
+        return
+    if acc[0] == 0.0:
+        acc[0], acc[1] = mantissa, exponent
+    elif exponent > acc[1]:
+        acc[0] = acc[0] * 10.0 ** max(acc[1] - exponent, -400.0) + mantissa
+        acc[1] = exponent
+    else:
+        acc[0] += mantissa * 10.0 ** max(exponent - acc[1], -400.0)
+    if abs(acc[0]) > 1e200:
+        acc[0] *= 1e-200
+        acc[1] += 200.0
+
+
+def one_unit_log10_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu"):
+    """L = (y_T - target)^2 and its gradient with respect to w1 and w2, in log10 form, at any size.
+
+    Returns (log10 L, (sign, log10 |dL/dw1|), (sign, log10 |dL/dw2|)); an exact zero is
+    (0.0, -inf). For weights where ``one_unit_loss_and_grad`` overflows (w2 = 3 over
+    1000 steps: L is about 10^954): the forward pass keeps h_t = m_t 10^(e_t) as in
+    ``scaled_forward`` and the backward pass carries d L / d h_t the same way. Plain
+    Python floats, a few milliseconds for 1000 steps.
+    """
+    activation = check_activation(activation)
+    w1, w2, b1, w3, b2, target = (float(v) for v in (w1, w2, b1, w3, b2, target))
+    xs = [float(x) for x in np.asarray(xs, dtype=float).ravel()]
+    homogeneous = activation in ("relu", "identity")
+    m, e, scale = 0.0, 0.0, 1.0  # h = m 10^e; scale = 10^-e for the input term
+    mantissas, exponents, slopes = [], [], []
+    for x in xs:
+        z = w2 * m + (w1 * x + b1) * scale
+        if activation == "relu":
+            m, slope = (z, 1.0) if z > 0.0 else (0.0, 0.0)
+        elif activation == "identity":
+            m, slope = z, 1.0
+        elif activation == "tanh":
+            m, slope = math.tanh(z), _stable_slope("tanh", z)
+        else:
+            m = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else 0.0
+            slope = _stable_slope("sigmoid", z)
+        if homogeneous and abs(m) > _RESCALE_ABOVE:
+            shift = math.floor(math.log10(abs(m)))
+            m /= 10.0**shift
+            e += shift
+            scale = 10.0 ** max(-e, -400.0)
+        mantissas.append(m)
+        exponents.append(e)
+        slopes.append(slope)
+    error = w3 * m + (b2 - target) * 10.0 ** max(-e, -400.0)  # (y_T - target) / 10^e
+    if error == 0.0:
+        return -math.inf, (0.0, -math.inf), (0.0, -math.inf)
+    log_loss = 2.0 * (math.log10(abs(error)) + e)
+    dm, de = 2.0 * error * w3, e  # d L / d h_T = dm 10^de
+    grad_w1, grad_w2 = [0.0, 0.0], [0.0, 0.0]
+    for t in range(len(xs) - 1, -1, -1):
+        dz = dm * slopes[t]
+        if dz == 0.0:
+            break  # a switched-off ReLU (or w2 = 0 further on): nothing flows back past here
+        _add_scaled(grad_w1, dz * xs[t], de)
+        if t > 0:
+            _add_scaled(grad_w2, dz * mantissas[t - 1], de + exponents[t - 1])
+        dm = dz * w2
+        if dm != 0.0 and not 1e-100 < abs(dm) < 1e100:
+            shift = math.floor(math.log10(abs(dm)))
+            dm /= 10.0**shift
+            de += shift
+
+    def signed_log(acc):
+        return (0.0, -math.inf) if acc[0] == 0.0 else (math.copysign(1.0, acc[0]), math.log10(abs(acc[0])) + acc[1])
+
+    return log_loss, signed_log(grad_w1), signed_log(grad_w2)
+
+
+@dataclass
+class DescentPath:
+    """Gradient descent on the one-unit RNN's loss over (w2, w1), as ``one_unit_descent`` returns it.
+
+    ``rows``: one row per visited point, (w2, w1, log10 loss, log10 |gradient| before
+    clipping). ``throw``: None, or where the last step went when it was too long for a
+    float (an unclipped step of 10^400): (direction along w2, along w1, log10 of its length).
+    """
+
+    rows: np.ndarray
+    throw: tuple[float, float, float] | None
+
+
+def one_unit_descent(xs, start, lr: float, n_steps: int, clip_threshold: float | None = None, **weights) -> DescentPath:
+    """Gradient descent on (w2, w1) from ``start`` = (w2, w1), with optional norm clipping.
+
+    ``weights``: b1, w3, b2, target and activation as in ``one_unit_loss_and_grad``. Where
+    the loss or gradient overflows a float, the step is taken from the log10 form
+    (``one_unit_log10_loss_and_grad``): a clipped step only needs the gradient's direction,
+    so clipping walks on from weights where plain numbers give up. A step too long for
+    a float ends the path (``DescentPath.throw``).
+    """
+    w2, w1 = (float(v) for v in start)
+    log_threshold = None if clip_threshold is None else math.log10(clip_threshold)
+    rows, throw = [], None
+    for _ in range(int(n_steps) + 1):  # plain floats: a path is called per rerun, numpy's overhead would dominate
+        if max(abs(w2), abs(w1)) > _RESCALE_ABOVE:
+            break  # far beyond any chart: stop before the forward pass itself overflows
+        # Where the last point's loss was beyond float range, this one's almost surely is too.
+        far = bool(rows) and max(rows[-1][2], rows[-1][3]) > 290.0
+        loss, grad_w1, grad_w2 = (math.inf,) * 3 if far else one_unit_loss_and_grad(xs, w1, w2, **weights)
+        if math.isfinite(loss) and math.isfinite(grad_w1) and math.isfinite(grad_w2):
+            norm = math.hypot(grad_w2, grad_w1)
+            log_loss = math.log10(loss) if loss > 0 else -math.inf
+            log_norm = math.log10(norm) if norm > 0 else -math.inf
+            d_w2, d_w1 = (grad_w2 / norm, grad_w1 / norm) if norm > 0 else (0.0, 0.0)
+        else:
+            log_loss, (s1, l1), (s2, l2) = one_unit_log10_loss_and_grad(xs, w1, w2, **weights)
+            top = max(l1, l2)
+            d_w2, d_w1 = s2 * 10.0 ** (l2 - top), s1 * 10.0 ** (l1 - top)
+            size = math.hypot(d_w2, d_w1)
+            log_norm = top + math.log10(size)
+            d_w2, d_w1 = d_w2 / size, d_w1 / size
+        rows.append((w2, w1, log_loss, log_norm))
+        if log_norm == -math.inf:
+            continue  # a flat spot: the point stays where it is
+        if log_threshold is not None and log_norm > log_threshold:  # g <- threshold * g / |g|
+            length = lr * clip_threshold
+        else:
+            log_step = math.log10(lr) + log_norm
+            if log_step > 300.0:
+                throw = (d_w2, d_w1, log_step)
+                break
+            length = 10.0**log_step
+        w2, w1 = w2 - length * d_w2, w1 - length * d_w1
+        if not (math.isfinite(w2) and math.isfinite(w1)):
+            break
+    return DescentPath(np.array(rows).reshape(-1, 4), throw)
+
+
 # ----------------------------------------------------------------------------- Pascanu et al.
 # Pascanu, Mikolov and Bengio (2013), "On the difficulty of training recurrent neural
 # networks", section 3: one unit x_t = w sigmoid(x_(t-1)) + b, x_0 = 0.5, trained so
@@ -525,3 +668,102 @@ def descent_path(loss_and_grad, start, lr: float, n_steps: int, clip_threshold: 
         if not np.all(np.isfinite(point)):
             break
     return np.array(rows).reshape(-1, 4)
+
+
+# ----------------------------------------------------------------------------- gated models
+# The lab's "what fixes it" comparison: |d y_T / d x_t| of an LSTM or a GRU in log10 form.
+# The chain rule runs over the state s_t (the GRU's h_t; the LSTM's h_t and c_t side by
+# side): d y_T / d x_t = g_t . u_t with g_T = d y_T / d s_T and g_(t-1) = J_t^T g_t, where
+# J_t = d s_t / d s_(t-1) and u_t = d s_t / d x_t come from the forward trace. Carried
+# as plain floats, g underflows after a few hundred fading steps (10^-308 and below read
+# as 0); here g is divided by its largest entry at every step and the powers of ten taken
+# out are added up, so every step's gradient keeps its true size, however small.
+
+
+def _sigmoid_slope(s: np.ndarray) -> np.ndarray:
+    return s * (1.0 - s)
+
+
+def _sech2(c: np.ndarray) -> np.ndarray:
+    """1 - tanh(c)^2 without the cancellation that makes it 0 for |c| > 19."""
+    e = np.exp(-2.0 * np.abs(c))
+    return 4.0 * e / (1.0 + e) ** 2
+
+
+def _lstm_jacobians(model, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-step J_t (T, 2H, 2H) and u_t (T, 2H) of an LSTM over the state (h, c), and g_T."""
+    H = model.n_hidden
+    trace = model.forward(xs[None, :, None])
+    i, f, g, o = (trace.gates[0, :, k * H : (k + 1) * H] for k in range(4))
+    c = trace.cell[0]
+    c_prev = np.vstack([np.zeros((1, H)), c[:-1]])
+    w_x, w_h = np.asarray(model.params["w_x"])[0], np.asarray(model.params["w_h"])
+    wx = {k: w_x[n * H : (n + 1) * H] for n, k in enumerate("ifgo")}  # (H,) per gate
+    wh = {k: w_h[:, n * H : (n + 1) * H].T for n, k in enumerate("ifgo")}  # (H, H): d a_k / d h_prev
+    # c_t = f c_(t-1) + i g and h_t = o tanh(c_t), each gate a function of x_t and h_(t-1).
+    di, df, dg, do = _sigmoid_slope(i) * g, _sigmoid_slope(f) * c_prev, (1.0 - g * g) * i, _sigmoid_slope(o)
+    dc_dh = di[:, :, None] * wh["i"] + df[:, :, None] * wh["f"] + dg[:, :, None] * wh["g"]
+    dc_dx = di * wx["i"] + df * wx["f"] + dg * wx["g"]
+    out = o * _sech2(c)  # d h_t / d c_t
+    tc = np.tanh(c)
+    T = len(xs)
+    J = np.zeros((T, 2 * H, 2 * H))
+    J[:, :H, :H] = out[:, :, None] * dc_dh + (tc * do)[:, :, None] * wh["o"]
+    J[:, :H, H:] = np.eye(H) * (out * f)[:, None, :]
+    J[:, H:, :H] = dc_dh
+    J[:, H:, H:] = np.eye(H) * f[:, None, :]
+    u = np.hstack([out * dc_dx + tc * do * wx["o"], dc_dx])
+    g_last = np.concatenate([np.asarray(model.params["w3"])[:, 0], np.zeros(H)])
+    return J, u, g_last
+
+
+def _gru_jacobians(model, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-step J_t (T, H, H) and u_t (T, H) of a GRU over its hidden state, and g_T."""
+    H = model.n_hidden
+    trace = model.forward(xs[None, :, None])
+    r, z, n = (trace.gates[0, :, k * H : (k + 1) * H] for k in range(3))
+    h_prev = trace.h_prev[0]
+    p = {name: np.asarray(model.params[name]) for name in ("w_x", "w_h", "b_h")}
+    wx = {k: p["w_x"][0, m * H : (m + 1) * H] for m, k in enumerate("rzn")}
+    wh = {k: p["w_h"][:, m * H : (m + 1) * H].T for m, k in enumerate("rzn")}
+    hn = h_prev @ p["w_h"][:, 2 * H :] + p["b_h"][2 * H :]  # the h-part of the candidate, before r
+    dr, dz, dn = _sigmoid_slope(r), _sigmoid_slope(z), 1.0 - n * n
+    # h_t = (1 - z) n + z h_(t-1), n = tanh(x-part + r * hn).
+    dn_dh = dn[:, :, None] * (hn[:, :, None] * dr[:, :, None] * wh["r"] + r[:, :, None] * wh["n"])
+    dn_dx = dn * (wx["n"] + hn * dr * wx["r"])
+    J = np.eye(H) * z[:, None, :] + ((h_prev - n) * dz)[:, :, None] * wh["z"] + (1.0 - z)[:, :, None] * dn_dh
+    u = (h_prev - n) * dz * wx["z"] + (1.0 - z) * dn_dx
+    return J, u, np.asarray(model.params["w3"])[:, 0].copy()
+
+
+_JACOBIANS = {"lstm": _lstm_jacobians, "gru": _gru_jacobians}
+
+
+def log10_gated_input_gradients(model, xs) -> np.ndarray:
+    """log10 |d y_T / d x_t| for t = 1 .. T of a one-input, one-output LSTM or GRU.
+
+    Exact to float64's relative precision at any size: 10^-400 comes back as -400, not as
+    an underflowed 0 (see the section comment above). ``-inf`` only for a true zero.
+    """
+    kind = getattr(model, "kind", None)
+    if kind not in _JACOBIANS or model.n_in != 1 or model.n_out != 1:
+        raise ValueError("expects an LSTM or a GRU with one input and one output")
+    xs = np.asarray(xs, dtype=float).ravel()
+    with np.errstate(over="ignore", under="ignore"):
+        J, u, g = _JACOBIANS[kind](model, xs)
+    T = len(xs)
+    chain = np.empty((T, g.size))
+    scale = np.zeros(T)
+    log_scale = 0.0
+    JT = np.ascontiguousarray(J.transpose(0, 2, 1))
+    for t in range(T - 1, -1, -1):
+        top = float(np.max(np.abs(g)))
+        if top == 0.0:  # nothing flows back any more: every earlier gradient is exactly 0
+            chain[: t + 1] = 0.0
+            scale[: t + 1] = 0.0
+            break
+        g = g / top
+        log_scale += np.log10(top)
+        chain[t], scale[t] = g, log_scale
+        g = JT[t] @ g
+    return _log10_abs(np.einsum("ts,ts->t", chain, u)) + scale

@@ -1,5 +1,6 @@
 """The gradient lab's engine: log10 magnitudes that stay finite where the numbers themselves cannot."""
 
+import math
 import warnings
 
 import numpy as np
@@ -281,3 +282,92 @@ def test_loss_surface_needs_two_different_known_parameters():
         an.log10_loss_surface_over([1.0], "w2", [1.0], "w2", [1.0])
     with pytest.raises(ValueError, match="two different parameters"):
         an.log10_loss_surface_over([1.0], "w2", [1.0], "gamma", [1.0])
+
+
+# ----------------------------------------------------------------------------- log form of the one-unit loss
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_log_form_loss_and_gradient_match_the_plain_floats(activation):
+    rng = np.random.default_rng(7)
+    for _ in range(25):
+        xs = rng.uniform(0, 1, int(rng.integers(1, 40)))
+        w1, w2, b1, w3, b2 = rng.uniform(-1.5, 1.5, 5)
+        loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(xs, w1, w2, b1, w3, b2, 1.0, activation)
+        log_loss, (s1, l1), (s2, l2) = an.one_unit_log10_loss_and_grad(xs, w1, w2, b1, w3, b2, 1.0, activation)
+        assert 10.0**log_loss == pytest.approx(loss, rel=1e-9)
+        for grad, sign, log in ((grad_w1, s1, l1), (grad_w2, s2, l2)):
+            if grad == 0.0:
+                assert log == -np.inf
+            else:
+                assert sign * 10.0**log == pytest.approx(grad, rel=1e-9)
+
+
+def test_log_form_gradient_at_w2_three_over_a_thousand_steps_is_exact():
+    # identity, w1 = w3 = 1, constant input 1: h_T = S = (3^T - 1) / 2 and dh_T/dw2 = sum_k k 3^(k - 1),
+    # whole numbers Python computes exactly; L = (S - 1)^2.
+    T = 1000
+    S = (3**T - 1) // 2
+    dh_dw2 = sum(k * 3 ** (k - 1) for k in range(1, T))
+    log_loss, (s1, l1), (s2, l2) = an.one_unit_log10_loss_and_grad(np.ones(T), 1.0, 3.0, activation="identity")
+    assert log_loss == pytest.approx(2 * math.log10(S - 1), abs=1e-9)
+    assert (s1, l1) == (1.0, pytest.approx(math.log10(2 * (S - 1) * S), abs=1e-9))
+    assert (s2, l2) == (1.0, pytest.approx(math.log10(2 * (S - 1) * dh_dw2), abs=1e-9))
+    # ... and the vectorised per-step pieces agree
+    assert an.log10_w2_gradient(np.ones(T), 1.0, 3.0, activation="identity").log10_total == pytest.approx(l2, abs=1e-9)
+
+
+def test_clipped_descent_walks_down_from_where_floats_overflow():
+    xs = np.ones(1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clipped = an.one_unit_descent(xs, (3.0, 1.0), 0.05, 40, clip_threshold=1.0, activation="identity")
+        plain = an.one_unit_descent(xs, (3.0, 1.0), 0.05, 40, activation="identity")
+    rows = clipped.rows
+    assert len(rows) == 41 and clipped.throw is None
+    assert rows[0, 2] == pytest.approx(2 * math.log10((3**1000 - 1) // 2 - 1), abs=1e-9)  # about 10^954
+    steps = np.hypot(*np.diff(rows[:, :2], axis=0).T)
+    assert np.all(steps <= 0.05 + 1e-12)
+    assert rows[-1, 2] < rows[0, 2] - 900  # the loss went down by hundreds of orders of magnitude
+    # Without clipping the very first step is about 10^955 long: no float can hold where it lands.
+    assert len(plain.rows) == 1
+    assert plain.throw is not None and plain.throw[2] == pytest.approx(np.log10(0.05) + plain.rows[0, 3])
+
+
+# ----------------------------------------------------------------------------- gated models
+def gated(kind, seed, bias=None):
+    model = rc.MODEL_KINDS[kind](n_hidden=4, seed=seed)
+    if bias is not None:
+        name = "b" if kind == "lstm" else "b_x"
+        values = model.params[name].copy()
+        values[4:8] = bias
+        model.params[name] = values
+    return model
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gated_log_gradients_match_the_models_own_backward(kind, seed):
+    rng = np.random.default_rng(seed)
+    model = gated(kind, seed, bias=float(rng.uniform(-2, 6)))
+    xs = rng.uniform(0, 1, 80)
+    reference = model.input_gradients(xs[None])[0]
+    np.testing.assert_allclose(an.log10_gated_input_gradients(model, xs), np.log10(np.abs(reference)), atol=1e-9)
+
+
+@pytest.mark.parametrize(("kind", "bias"), [("lstm", -1.0), ("gru", -2.0)])
+def test_gated_log_gradients_keep_their_size_where_floats_underflow(kind, bias):
+    # y_T is linear in w3, so with w3 times 10^250 the model's own float gradients are 10^250 times
+    # larger: an independent reference for values far below 10^-308.
+    xs = np.ones(1000)
+    model = gated(kind, 0, bias=bias)  # a memory gate mostly closed: about 10^-0.4 per step
+    logs = an.log10_gated_input_gradients(model, xs)
+    assert np.isfinite(logs).all()
+    assert -500 < logs.min() < -330, "this setting underflows plain floats (and 10^250 brings it back)"
+    assert (model.input_gradients(xs[None])[0] == 0.0).any()  # ... as the float pass shows: "exactly 0"
+    model.params["w3"] = model.params["w3"] * 1e250
+    scaled = model.input_gradients(xs[None])[0]
+    np.testing.assert_allclose(logs + 250, np.log10(np.abs(scaled)), atol=1e-8)
+
+
+def test_gated_log_gradients_refuse_other_models():
+    with pytest.raises(ValueError, match="LSTM or a GRU"):
+        an.log10_gated_input_gradients(rc.VanillaRNN(n_hidden=1), np.ones(3))
