@@ -78,11 +78,19 @@ def encode(words):
 
 
 def decode(value: float) -> str:
-    """The StatLand word nearest to a scaled price (ties go to the lower word)."""
+    """The StatLand word nearest to a scaled price (ties go to the lower word).
+
+    Compared against the midpoints between levels (0.25 and 0.75), not by distance: for
+    |value| around 1e16 and beyond, the distances to 0, 0.5 and 1 round to the same float.
+    """
     value = float(value)
     if not math.isfinite(value):
         return "undefined"
-    return min(LEVELS, key=lambda word: abs(LEVELS[word] - value))
+    words = list(LEVELS)
+    for lower, upper in zip(words, words[1:], strict=False):
+        if value <= (LEVELS[lower] + LEVELS[upper]) / 2:
+            return lower
+    return words[-1]
 
 
 def four_rules() -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,14 @@ def test_levels_round_trip_and_nearest_word():
     assert data.decode(0.74) == "medium"
     assert data.decode(0.99) == "high"
     assert data.decode(float("nan")) == "undefined"
+    assert data.decode(0.25) == "low" and data.decode(0.75) == "medium", "ties go to the lower word"
+
+
+def test_huge_outputs_still_read_as_the_nearest_word():
+    # Around 1e16 the distances to 0, 0.5 and 1 are one and the same float.
+    assert data.decode(1.09e17) == "high"
+    assert data.decode(1e300) == "high"
+    assert data.decode(-1e300) == "low"
     with pytest.raises(ValueError, match="not a StatLand price"):
         data.encode("very high")
 
