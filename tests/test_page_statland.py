@@ -137,3 +137,11 @@ def test_a_reset_after_opening_a_link_is_not_reported_as_an_unusable_link():
     at.button(key="sl_reset").click().run()
     assert at.number_input(key="sl_w2").value == -0.5
     assert not [c.value for c in at.caption if "could not be used" in c.value]
+
+
+def test_a_huge_prediction_is_read_as_high_and_shown_as_a_power_of_ten():
+    at = open_page(STATLAND, query={"sl_days": "10", "sl_w1": "50", "sl_w2": "50", "sl_day1": "high"})
+    assert_clean(at)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Prediction for tomorrow"] == "high"
+    assert "× 10^" in shown["Output value"]
