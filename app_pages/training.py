@@ -227,7 +227,13 @@ note_unused_link_values(link, shown)
 
 # ----------------------------------------------------------------------------- the run
 dataset, data_problem = datasets.build(
-    data_kind, length=length, window=window, ticker=ticker, seed=seed, csv_series=csv_series
+    data_kind,
+    length=length,
+    window=window,
+    ticker=ticker,
+    seed=seed,
+    csv_series=csv_series,
+    csv_name=st.session_state.get(datasets.CSV_NAME, "your file"),
 )
 if data_problem:
     st.error(data_problem, icon=":material/error:")
@@ -237,8 +243,7 @@ if data_problem:
 # and the number of steps act on the running model.
 signature = (
     data_kind,
-    dataset.description,
-    float(dataset.train_ys.sum()),
+    dataset.fingerprint(),
     model_kind,
     n_hidden,
     activation,

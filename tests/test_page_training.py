@@ -208,6 +208,42 @@ def test_stocks_show_held_out_prices_with_the_naive_baseline_beside_the_test_err
     assert str(dates.max().date()) == "2010-03-01" and dates.min().year >= 2007
 
 
+def prices_csv(prices) -> bytes:
+    rows = [f"2020-{1 + i // 28:02d}-{1 + i % 28:02d},{price:g}" for i, price in enumerate(prices)]
+    return ("Date,Close\n" + "\n".join(rows) + "\n").encode()
+
+
+def held_out_targets(at) -> list[float]:
+    held_out = chart_data(at, len(vega_charts(at)) - 1)[0]
+    return held_out[held_out["series"] == "target"].sort_values("when")["value"].tolist()
+
+
+@pytest.mark.parametrize("change", [lambda p: 10 * p, lambda p: p + 50], ids=["in cents", "shifted"])
+def test_a_new_csv_of_the_same_length_starts_a_new_run_on_its_own_prices(change):
+    # The second file has the first one's name and length and scales to exactly the same
+    # 0-1 values: only its prices tell it apart.
+    prices = [100.0 + 3 * m + m % 4 for m in range(24)]
+    at = open_page(TRAINING)
+    at.file_uploader(key="tr_csv_file").upload("prices.csv", prices_csv(prices), "text/csv").run()
+    step(at, 3)
+    assert held_out_targets(at) == prices[-4:]
+    at.file_uploader(key="tr_csv_file").upload("prices.csv", prices_csv([change(p) for p in prices]), "text/csv").run()
+    assert_clean(at)
+    assert any("Loaded 24 prices from prices.csv" in s.value for s in at.sidebar.success)
+    assert step_count(at) == 0, "new prices start a new run"
+    assert held_out_targets(at) == pytest.approx([change(p) for p in prices[-4:]])
+
+
+def test_the_caption_names_the_csv_in_use():
+    prices = [100.0 + 3 * m + m % 4 for m in range(24)]
+    at = open_page(TRAINING)
+    at.file_uploader(key="tr_csv_file").upload("cents.csv", prices_csv(prices), "text/csv").run()
+    assert any("Your prices (24 rows) from cents.csv" in c.value for c in at.caption)
+    at.file_uploader(key="tr_csv_file").upload("dimes.csv", prices_csv([p / 10 for p in prices]), "text/csv").run()
+    assert any("from dimes.csv" in c.value for c in at.caption)
+    assert "cents.csv" not in " ".join(c.value for c in at.caption)
+
+
 def test_a_link_with_settings_opens_the_page_with_them():
     query = {
         "tr_data": "Stock prices",

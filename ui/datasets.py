@@ -22,6 +22,7 @@ from ui.training import Dataset
 TICKERS = list(data.TICKERS)
 CSV_PRICES = "tr_csv_prices"
 CSV_MESSAGE = "tr_csv_message"
+CSV_NAME = "tr_csv_name"
 STATLAND_SEQUENCES = 256
 TRAIN_FRACTION = 0.8
 SHOWN_SEQUENCES = 8
@@ -53,7 +54,7 @@ def _windows_dataset(name: str, series: data.PriceSeries, window: int, descripti
     )
 
 
-def csv_dataset(series: data.PriceSeries, window: int) -> Dataset:
+def csv_dataset(series: data.PriceSeries, window: int, file_name: str = "your file") -> Dataset:
     """An uploaded price series as windows; ``ValueError`` if it cannot be used with ``window``."""
     with np.errstate(all="ignore"):
         span = float(np.max(series.prices) - np.min(series.prices))
@@ -66,13 +67,20 @@ def csv_dataset(series: data.PriceSeries, window: int) -> Dataset:
         "csv",
         series,
         window,
-        f"Your prices ({len(series.prices)} rows), {window} in → next",
+        f"Your prices ({len(series.prices)} rows) from {file_name}, {window} in → next",
         f"price ({series.column})",
     )
 
 
 def build(
-    kind: str, *, length: int, window: int, ticker: str, seed: int, csv_series: data.PriceSeries | None = None
+    kind: str,
+    *,
+    length: int,
+    window: int,
+    ticker: str,
+    seed: int,
+    csv_series: data.PriceSeries | None = None,
+    csv_name: str = "your file",
 ) -> tuple[Dataset | None, str | None]:
     """The chosen data set, or None and a message saying what is wrong and what to do."""
     if kind == "rules":
@@ -103,7 +111,7 @@ def build(
         if csv_series is None:
             return None, "Upload a CSV of prices first (in the sidebar)."
         try:
-            return csv_dataset(csv_series, window), None
+            return csv_dataset(csv_series, window, csv_name), None
         except ValueError as error:
             return None, f"Your CSV cannot be used with these settings: {error}. Choose a smaller window."
     return None, f"Unknown data set {kind!r}."
@@ -160,6 +168,7 @@ def load_uploaded_csv() -> None:
         st.session_state[CSV_MESSAGE] = ("error", message)
         return
     st.session_state[CSV_PRICES] = series
+    st.session_state[CSV_NAME] = upload.name
     st.session_state["tr_data"] = "csv"
     st.session_state[CSV_MESSAGE] = ("success", message)
 

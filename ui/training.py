@@ -51,6 +51,22 @@ class Dataset:
     test_dates: np.ndarray | None = None
     value_name: str = "scaled price"
 
+    def fingerprint(self) -> str:
+        """A hash of everything a run trains on and shows, so other data always start another run.
+
+        Two files of the same length can scale to the same 0-1 values (one in dollars, one
+        in cents): their prices, and so the unscaling and the dates, still tell them apart.
+        """
+        digest = hashlib.sha1(self.name.encode())
+        for array in (self.train_xs, self.train_ys, self.test_xs, self.test_ys):
+            if array is not None:
+                digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
+        if self.unscale is not None:
+            digest.update(np.asarray(self.unscale(np.array([0.0, 1.0])), dtype=float).tobytes())
+        if self.test_dates is not None:
+            digest.update(repr(np.asarray(self.test_dates).tolist()).encode())
+        return digest.hexdigest()
+
 
 @dataclass(frozen=True)
 class StartWeights:
