@@ -34,6 +34,8 @@ LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 
 CLIP_THRESHOLDS = [0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = ["full", 8, 16, 32, 64, 128]
 STEP_CHOICES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000]
+MINI_BATCH, WHOLE_SET = "each step's mini-batch", "whole training set"
+LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 CLIP_LABELS = {"none": "off", "norm": "by norm", "value": "by value"}
 
@@ -197,8 +199,10 @@ with st.sidebar:
         value="full",
         key="tr_batch",
         bind="query-params",
-        help="How many samples each step averages over; 'full' uses them all.",
+        help="How many samples each step averages over; 'full' uses them all, and so does any size "
+        "at least the number of training samples.",
     )
+    batch_note = st.empty()  # filled once the data set (and so its sample count) is known
     target_steps = st.select_slider("Steps", STEP_CHOICES, value=1000, key="tr_steps", bind="query-params")
 
 shown = {
@@ -238,6 +242,13 @@ dataset, data_problem = datasets.build(
 if data_problem:
     st.error(data_problem, icon=":material/error:")
     st.stop()
+
+n_samples = len(dataset.train_xs)
+if batch_size != "full" and batch_size >= n_samples:
+    batch_note.caption(
+        f"This data set has {n_samples} training samples, so batches of {batch_size} hold all of them: "
+        "every step uses the full set."
+    )
 
 # Anything that changes the model or its data starts a new run; learning rate, clipping
 # and the number of steps act on the running model.
@@ -327,7 +338,11 @@ def live_view() -> None:
 
     metrics = st.columns(3)
     metrics[0].metric("Step", done)
-    metrics[1].metric("Training loss (MSE)", number(history["loss now"], 5))
+    metrics[1].metric(
+        "Training loss (MSE)",
+        number(history["loss now"], 5),
+        help="The mean squared error on the whole training set at the current weights.",
+    )
     metrics[2].metric("Gradient norm", number(history["last gradient norm"], 4) if history["step"] else "–")
 
     if not history["step"]:
@@ -335,18 +350,35 @@ def live_view() -> None:
     else:
         frame = pd.DataFrame({key: history[key] for key in ("step", "loss", "gradient norm")})
         left, right = st.columns(2)
+        loss_frame, by_batch = frame, {}
+        if live.mini_batches:
+            # A step's loss is its own mini-batch's: noisy. The whole set's, measured at each
+            # refresh, is the one that should fall.
+            loss_frame = pd.concat(
+                [
+                    pd.DataFrame({"step": history["step"], "loss": history["loss"], "loss on": MINI_BATCH}),
+                    pd.DataFrame(
+                        {"step": history["full loss step"], "loss": history["full loss"], "loss on": WHOLE_SET}
+                    ),
+                ],
+                ignore_index=True,
+            )
+            by_batch = {"color": "loss on", "color_title": "loss on", "palette": LOSS_COLOURS}
         charts.draw(
             charts.curve(
-                frame,
+                loss_frame,
                 "step",
                 "loss",
-                title="Training loss (mean squared error)",
+                title="Training loss (MSE): mini-batches and whole set"
+                if live.mini_batches
+                else "Training loss (mean squared error)",
                 x_title="step",  # a fixed spec lets the browser swap the data in, not redraw the chart
                 x_format="d",
                 points=len(frame) <= POINTS_UP_TO,
                 # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
                 y_title="MSE (log scale)" if log_loss else "MSE",
                 log_y=log_loss,
+                **by_batch,
             ),
             key="tr_loss_chart",
             where=left,

@@ -129,6 +129,44 @@ def test_adam_at_a_huge_learning_rate_warns_that_the_loss_went_up():
     assert any("The loss went up" in w.value and "learning rate" in w.value for w in at.warning)
 
 
+def live_run(at):
+    """The page's LiveRun for this session (model, trainer, history)."""
+    return at.session_state["tr_run"]
+
+
+def test_with_mini_batches_the_loss_shown_is_the_whole_training_sets_and_no_false_warning():
+    # Each step's loss is one batch of 8 months: noisy, and often above the starting loss
+    # of the whole set even though the whole set's loss went down.
+    at = open_page(TRAINING, query={"tr_data": "Stock prices", "tr_ticker": "GOOG", "tr_batch": "8", "tr_steps": "500"})
+    play_until_done(at)
+    assert_clean(at)
+    run = live_run(at)
+    assert run.mini_batches and step_count(at) == 500
+    whole_set = rc.Trainer(run.model.copy(), run.dataset.train_xs, run.dataset.train_ys).evaluate()
+    assert loss(at) == pytest.approx(whole_set, rel=1e-3)
+    assert whole_set < run.initial_loss
+    assert max(run.history.loss[-50:]) > run.initial_loss, "some late mini-batches are worse than the start"
+    assert not any("The loss went up" in w.value for w in at.warning)
+    curves = chart_data(at, 0)[0]
+    assert set(curves["loss on"]) == {"each step's mini-batch", "whole training set"}
+    measured = curves[curves["loss on"] == "whole training set"]
+    assert measured["loss"].iloc[-1] == pytest.approx(whole_set)
+
+
+@pytest.mark.parametrize("batch", ["full", "16"])
+def test_a_too_large_learning_rate_warns_that_the_whole_sets_loss_went_up(batch):
+    at = open_page(
+        TRAINING,
+        query={"tr_data": "Longer StatLand sequences", "tr_lr": "30", "tr_steps": "200", "tr_batch": batch},
+    )
+    play_until_done(at)
+    assert_clean(at)
+    run = live_run(at)
+    assert not run.diverged
+    assert run.current_loss() > run.initial_loss
+    assert any("The loss went up" in w.value and "learning rate" in w.value for w in at.warning)
+
+
 def test_reset_with_the_same_seed_restarts_from_the_same_weights():
     at = open_page(TRAINING)
     start = weights(at)

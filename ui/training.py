@@ -153,6 +153,10 @@ class LiveRun:
     target_steps: int
     initial_loss: float = float("nan")
     running: bool = False
+    # The whole training set's loss at the weights of these steps, measured once per refresh
+    # (a step's own loss is its mini-batch's, before its update).
+    full_loss_steps: list[int] = field(default_factory=list)
+    full_loss: list[float] = field(default_factory=list)
     # Streamlit may start a new run of the page (a Pause click) while the previous fragment
     # run is still training in its own thread: the lock keeps steps, callbacks and chart
     # snapshots from interleaving, so a paused run never takes another step.
@@ -161,6 +165,11 @@ class LiveRun:
     @property
     def step(self) -> int:
         return self.trainer.step
+
+    @property
+    def mini_batches(self) -> bool:
+        """Whether each step sees only some of the samples (batch sizes below the sample count)."""
+        return self.trainer.batch_size is not None
 
     @property
     def diverged(self) -> bool:
@@ -214,22 +223,39 @@ class LiveRun:
             history = self.history
             count = len(history)
             keep = thin_indices(count, max_points)
+            loss_now = self.current_loss()
+            measured = thin_indices(len(self.full_loss), max_points)
             return {
                 "done": self.step,
                 "target": self.target_steps,
-                "loss now": self.current_loss(),
+                "loss now": loss_now,
                 "last gradient norm": history.grad_norm[-1] if count else float("nan"),
                 "step": [history.step[i] for i in keep],
                 "loss": [history.loss[i] for i in keep],
                 "gradient norm": [history.grad_norm[i] for i in keep],
                 "params": {name: [values[i] for i in keep] for name, values in history.params.items()},
+                "full loss step": [self.full_loss_steps[i] for i in measured],
+                "full loss": [self.full_loss[i] for i in measured],
             }
 
     def current_loss(self) -> float:
-        """The training loss now: the last step's, or the starting weights' before any step."""
-        if self.history.loss:
-            return self.history.loss[-1]
-        return self.initial_loss
+        """The loss on the whole training set at the current weights.
+
+        Computed once per step reached (a forward pass, cheaper than a training step), so
+        a refresh and the results below it share one evaluation. With mini-batches each
+        evaluation is also kept for the loss chart.
+        """
+        with self.lock:
+            if self.full_loss_steps and self.full_loss_steps[-1] == self.step:
+                return self.full_loss[-1]
+            with np.errstate(all="ignore"):
+                value = float(self.trainer.evaluate())
+            if self.mini_batches or not self.full_loss_steps:
+                self.full_loss_steps.append(self.step)
+                self.full_loss.append(value)
+            else:  # full batch: the steps' own losses are already the whole set's; keep only the latest
+                self.full_loss_steps[-1], self.full_loss[-1] = self.step, value
+            return value
 
 
 def start_run(
@@ -257,6 +283,6 @@ def start_run(
         batch_size=batch_size,
         seed=seed,
     )
-    with np.errstate(all="ignore"):
-        initial = float(trainer.evaluate())
-    return LiveRun(signature, dataset, model, trainer, History.for_model(model), target_steps, initial_loss=initial)
+    run = LiveRun(signature, dataset, model, trainer, History.for_model(model), target_steps)
+    run.initial_loss = run.current_loss()
+    return run
