@@ -11,10 +11,18 @@ from browser_support import (
 )
 from playwright.sync_api import Page, expect
 
-import rnn_core as rc
-
 # per-step, heatmap, dL/dw2 pieces, training runs, cliff, RNN surface, and the gated models' comparison
-N_CHARTS = 7 if hasattr(rc, "LSTM") and hasattr(rc, "GRU") else 6
+N_CHARTS = 7
+CLIFF, SURFACE = 4, 5
+PLAIN_RGB = [0xD5, 0x5E, 0x00]  # the plain descent path's Okabe-Ito vermillion
+COLOUR_PIXELS = """([c, rgb]) => {
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 40) n++;
+  }
+  return n;
+}"""
 
 
 def first_input_metric(page: Page):
@@ -38,6 +46,11 @@ def test_lab_draws_every_chart_and_presets_change_the_numbers(page: Page, base_u
     expect(first_input_metric(page)).to_have_text("512")
     page.set_viewport_size({"width": 1400, "height": 5200})
     expect_charts_drawn(page, N_CHARTS)
+    # The learner sees plain gradient descent on both surfaces: its vermillion line, drawn on top of the
+    # clipped path and up to the edge where it is thrown off (the heatmaps are drawn on a canvas).
+    for index, name in ((CLIFF, "the cliff"), (SURFACE, "the RNN surface")):
+        canvas = charts(page).nth(index).locator("canvas").first
+        assert page.evaluate(COLOUR_PIXELS, [canvas.element_handle(), PLAIN_RGB]) > 150, name
     screenshot(page, screenshots, "lab")
     assert errors == []
 

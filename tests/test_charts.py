@@ -118,3 +118,57 @@ def test_long_histories_are_thinned_but_keep_their_ends():
     thinned = charts.downsample(frame)
     assert len(thinned) <= charts.MAX_POINTS
     assert thinned["step"].iloc[0] == 0 and thinned["step"].iloc[-1] == 19_999
+
+
+def test_heatmap_cells_meet_without_gaps():
+    lower, upper = charts.cell_edges([0.0, 1.0, 3.0, 0.0, 1.0])
+    np.testing.assert_allclose(lower, [-0.5, 0.5, 2.0, -0.5, 0.5])
+    np.testing.assert_allclose(upper, [0.5, 2.0, 4.0, 0.5, 2.0])  # halfway to the neighbours
+    lower, upper = charts.cell_edges([0.0, 1.0, 2.0], overlap=0.3)
+    assert np.all(upper[:-1] > lower[1:])  # each cell reaches under the next, hiding anti-aliasing seams
+
+
+def test_a_path_that_leaves_the_chart_is_drawn_to_the_edge_with_an_arrow():
+    points = np.array([[0.0, 0.0], [0.5, 0.5], [11.0, 0.5], [11.0, 5.0]])  # the third step leaves to the right
+    shown, exits = charts.path_segments({"plain": points}, "x", "y", (-1.0, 1.0), (-1.0, 1.0))
+    assert shown["x"] == [0.0, 0.5, 1.0] and shown["y"] == [0.0, 0.5, 0.5]
+    assert shown["visited"] == [True, True, False]  # the last vertex is where the step crosses the edge
+    assert len(set(shown["segment"])) == 1
+    assert exits["x"] == [1.0] and exits["y"] == [0.5]
+    assert exits["angle"] == [pytest.approx(90.0)]  # pointing right
+    assert "lands at x = 11, y = 0.5" in exits["label"][0]
+    assert -1.0 <= exits["label_x"][0] <= 1.0
+
+
+def test_a_path_that_comes_back_starts_a_new_segment_and_labels_can_be_given():
+    points = np.array([[0.0, 0.0], [0.0, 5.0], [0.0, 0.5]])  # up and out, then back in
+    shown, exits = charts.path_segments({"p": (points, [None, "too far", None])}, "x", "y", (-1.0, 1.0), (-1.0, 1.0))
+    assert shown["y"] == [0.0, 1.0, 1.0, 0.5]
+    assert shown["visited"] == [True, False, False, True]
+    assert len(set(shown["segment"])) == 2  # no line is drawn across the outside
+    assert exits["label"] == ["too far"] and exits["angle"] == [pytest.approx(0.0)]
+
+
+def test_paths_are_drawn_plain_on_top_and_datasets_can_be_swapped():
+    spec = charts.vega_spec(heatmap())
+    assert {"marks", "paths", "exits"} <= set(spec["datasets"])
+    swapped = charts.with_datasets(spec, marks=charts.arrow_table({"w2": [2.0], "T": [4], "label": ["x"]}))
+    assert swapped["datasets"]["paths"] is spec["datasets"]["paths"] and spec["datasets"]["marks"] is not None
+    with pytest.raises(KeyError, match="no dataset named lines"):
+        charts.with_datasets(spec, lines=None)
+    frozen = charts.frozen(spec, keep=("marks",))
+    assert isinstance(frozen["datasets"]["paths"], bytes) and not isinstance(frozen["datasets"]["marks"], bytes)
+
+
+def test_arrow_tables_drop_rows_that_are_not_finite():
+    table = charts.arrow_table(
+        {"step": [1, 2, 3], "log10": [1.0, -np.inf, np.nan], "series": ["a", "b", "c"]}, finite=("log10",)
+    )
+    assert table.to_pydict() == {"step": [1], "log10": [1.0], "series": ["a"]}
+
+
+def test_step_axes_have_whole_number_ticks():
+    spec = charts.vega_spec(log_lines())
+    assert spec["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
+    layer = charts.vega_spec(points())["layer"][0]
+    assert layer["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}

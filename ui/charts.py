@@ -54,18 +54,25 @@ def curve(
     points: bool = False,
     x_type: str = "Q",
     x_format: str | None = None,
+    dataset: str | None = None,
 ) -> alt.Chart:
     """A line chart of ``y`` against ``x`` (one line per ``color`` value), optionally on a log axis.
 
     ``x_type`` is the Vega-Lite type of ``x``: "Q" for numbers, "T" for dates. ``x_format``
-    is a d3 format for the x labels ("d" for whole numbers such as training steps).
+    is a d3 format for the x labels ("d" for whole numbers such as training steps, which
+    then also get no ticks between whole numbers). ``dataset`` names the data (see
+    ``with_datasets``).
     """
     frame = finite_rows(downsample(frame) if color is None else frame, [y] if x_type == "T" else [x, y])
     if log_y:
         frame = frame.assign(**{y: np.maximum(frame[y].to_numpy(dtype=float), LOG_FLOOR)})
+    frame = _named(frame, dataset)
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    axis = alt.Undefined
+    if x_format:
+        axis = alt.Axis(format=x_format, tickMinStep=1) if x_format == "d" else alt.Axis(format=x_format)
     encoding = {
-        "x": alt.X(f"{x}:{x_type}", title=x_title, axis=alt.Axis(format=x_format) if x_format else alt.Undefined),
+        "x": alt.X(f"{x}:{x_type}", title=x_title, axis=axis),
         "y": alt.Y(f"{y}:Q", title=y_title, scale=scale),
         "tooltip": [alt.Tooltip(f"{x}:{x_type}", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=".4g")],
     }
@@ -123,35 +130,59 @@ def predictions_vs_targets(
 # parses a bare "a:N" by rebuilding its schema index, about 5 ms a time on every rerun.
 # log10 colour scales are clipped to this range so one extreme cell cannot wash out the rest.
 LOG_COLOUR_LIMIT = 20.0
+# Whole-number axes (time steps): no 1.5, 2.5 ticks.
+STEP_AXIS = {"format": "d", "tickMinStep": 1}
+# Lines drawn over a heatmap get a white halo underneath, so they read on every cell colour
+# and in both themes (the heatmap, not the page background, is what is behind them).
+HALO = "#FFFFFF"
+INK = "#000000"
+# Descent paths: the first is drawn last (on top), dashed with squares; the rest solid with circles.
+PATH_DASHES = ([7, 4], [1, 0])
+PATH_SHAPES = ("square", "circle")
+# Vega-Lite cannot tell the drawn width of a "stretch" chart: exit arrows assume this aspect.
+_ASSUMED_ASPECT = 2.4
+_ASSUMED_PLOT_WIDTH = 620
+
+
+def _named(frame: pd.DataFrame, dataset: str | None) -> pd.DataFrame:
+    if dataset:
+        frame = frame.copy()
+        frame.attrs["dataset"] = dataset
+    return frame
 
 
 def log_magnitude_lines(
-    frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, palette: dict[str, str], height: int = 300
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    palette: dict[str, str],
+    height: int = 300,
+    points: bool | None = None,
+    dataset: str | None = None,
 ) -> alt.Chart:
     """Lines of log10 magnitudes per step (long form: 'step', 'series', 'log10'), one dash per series.
 
-    The y axis is the exponent itself, so 10^477 and 10^-300 fit on one chart.
+    The y axis is the exponent itself, so 10^477 and 10^-300 fit on one chart. ``points``
+    (default: only for short lines) puts a dot on every step. ``dataset`` names the data, so a
+    cached spec can be given new rows with ``with_datasets``.
     """
-    frame = finite_rows(frame, ["step", "log10"])
-    domain = [k for k in palette if k in set(frame["series"])] or list(palette)
-    dashes = {name: ([6, 4] if "analytic" in name or "|w2|" in name else [1, 0]) for name in domain}
+    frame = _named(finite_rows(frame, ["step", "log10"]), dataset)
+    domain = list(palette)
+    dashes = [[6, 4] if "analytic" in name or "|w2|" in name else [1, 0] for name in domain]
+    legend = alt.Legend(orient="bottom", labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
     return (
         alt.Chart(frame)
-        .mark_line(point=len(frame) <= 120)
+        .mark_line(point=len(frame) <= 120 if points is None else points)
         .encode(
-            x=alt.X("step:Q", title=x_title),
+            x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
             y=alt.Y("log10:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
-                "series:N",
-                title="",
-                scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]),
-                legend=alt.Legend(orient="bottom", labelLimit=400),
+                "series:N", title="", scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]), legend=legend
             ),
             strokeDash=alt.StrokeDash(
-                "series:N",
-                title="",
-                scale=alt.Scale(domain=domain, range=[dashes[k] for k in domain]),
-                legend=alt.Legend(orient="bottom", labelLimit=400),
+                "series:N", title="", scale=alt.Scale(domain=domain, range=dashes), legend=legend
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="series"),
@@ -161,6 +192,23 @@ def log_magnitude_lines(
         )
         .properties(title=title, height=height)
     )
+
+
+def cell_edges(centres, overlap: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Each grid value's cell edges, halfway to its neighbours (the outer cells as wide as the next).
+
+    Heatmap cells drawn between explicit edges tile the plane. Anti-aliasing still leaves a
+    faint seam where two cells meet (white in light mode, dark in dark mode), so ``overlap``
+    moves each upper edge on by that share of the cell: the next cell, drawn after it,
+    covers the overlap.
+    """
+    centres = np.asarray(centres, dtype=float)
+    values = np.unique(centres)
+    gaps = np.diff(values) if values.size > 1 else np.array([1.0])
+    below = np.concatenate([gaps[:1], gaps]) / 2.0
+    above = np.concatenate([gaps, gaps[-1:]]) / 2.0
+    where = np.searchsorted(values, centres)
+    return centres - below[where], centres + above[where] * (1.0 + 2.0 * overlap)
 
 
 def log_heatmap(
@@ -183,26 +231,32 @@ def log_heatmap(
 ) -> alt.LayerChart:
     """A heatmap of a log10 ``value`` over two numeric axes, with optional overlays.
 
-    ``marks`` (columns x, y, 'label'): points such as the current setting; their data is
-    named "marks" and the paths' "paths" in the drawn spec (see ``with_datasets``).
-    ``rules_x``: vertical lines (boundaries such as |w2| = 1). ``paths`` (x, y, 'path',
-    'order'): descent paths drawn as lines with points. Cells whose value is not finite
-    are dropped; values are clipped to +-``LOG_COLOUR_LIMIT`` for the colour scale.
+    ``marks`` (columns x, y, 'label'): points such as the current setting. ``rules_x``:
+    vertical lines (boundaries such as |w2| = 1). ``paths`` (x, y, 'path', 'order'): descent
+    paths, cut at the chart's edge with an arrow and a label where one leaves it (see
+    ``path_layers``). In the drawn spec the marks' data is named "marks", the paths'
+    "paths" and "exits" (see ``with_datasets``). Cells whose value is not finite are
+    dropped; values are clipped to +-``LOG_COLOUR_LIMIT`` for the colour scale.
     """
     # An exact zero (log10 = -inf) takes the lowest colour; nan cells are dropped.
     cells = frame.assign(**{value: frame[value].clip(-LOG_COLOUR_LIMIT, LOG_COLOUR_LIMIT)})
     cells = finite_rows(cells, [x, y, value])
+    (x_lo, x_hi), (y_lo, y_hi) = cell_edges(cells[x], overlap=0.3), cell_edges(cells[y], overlap=0.3)
+    cells = cells.assign(**{f"{x}_lo": x_lo, f"{x}_hi": x_hi, f"{y}_lo": y_lo, f"{y}_hi": y_hi})
     x_domain = [float(frame[x].min()), float(frame[x].max())]
     y_domain = [float(frame[y].min()), float(frame[y].max())]
     x_scale, y_scale = alt.Scale(domain=x_domain, nice=False), alt.Scale(domain=y_domain, nice=False)
     colour_scale = alt.Scale(scheme=scheme, domainMid=mid) if mid is not None else alt.Scale(scheme=scheme)
+    # The cells use the fill channel and the paths the colour channel: two scales, two legends.
     layers = [
         alt.Chart(cells)
-        .mark_rect()
+        .mark_rect(clip=True)
         .encode(
-            x=alt.X(f"{x}:Q", title=x_title, bin=alt.Bin(maxbins=max(10, cells[x].nunique())), scale=x_scale),
-            y=alt.Y(f"{y}:Q", title=y_title, bin=alt.Bin(maxbins=max(10, cells[y].nunique())), scale=y_scale),
-            color=alt.Color(f"{value}:Q", title=value_title, scale=colour_scale),
+            x=alt.X(f"{x}_lo:Q", title=x_title, scale=x_scale),
+            x2=alt.X2(f"{x}_hi"),
+            y=alt.Y(f"{y}_lo:Q", title=y_title, scale=y_scale),
+            y2=alt.Y2(f"{y}_hi"),
+            fill=alt.Fill(f"{value}:Q", title=value_title, scale=colour_scale),
             tooltip=[
                 alt.Tooltip(f"{x}:Q", title=x_title, format=".3g"),
                 alt.Tooltip(f"{y}:Q", title=y_title, format=".3g"),
@@ -211,71 +265,204 @@ def log_heatmap(
         )
     ]
     if rules_x:
-        layers.append(
-            alt.Chart(pd.DataFrame({x: rules_x}))
-            .mark_rule(color="#000000", strokeDash=[4, 3], strokeWidth=1.5)
-            .encode(x=alt.X(f"{x}:Q", scale=x_scale))
-        )
-    if paths is not None and len(paths):
-        palette = path_palette or {}
-        domain = list(palette) or sorted(paths["path"].unique())
-        shown = visible_path_points(paths, x, y, x_domain, y_domain)
-        layers.append(
-            alt.Chart(shown)
-            .mark_line(point=True, strokeWidth=2, clip=True)
-            .encode(
-                x=alt.X(f"{x}:Q", scale=x_scale),
-                y=alt.Y(f"{y}:Q", scale=y_scale),
-                order=alt.Order("order:Q"),
-                color=alt.Color(
-                    "path:N",
-                    title="descent path",
-                    scale=alt.Scale(domain=domain, range=[palette.get(k, "#000000") for k in domain]),
-                    legend=alt.Legend(orient="bottom", labelLimit=300),
-                ),
-                tooltip=[alt.Tooltip("path:N", title="path"), alt.Tooltip("order:Q", title="step")],
-            )
-        )
+        rules = alt.Chart(pd.DataFrame({x: rules_x})).encode(x=alt.X(f"{x}:Q", scale=x_scale))
+        layers.append(rules.mark_rule(color=HALO, strokeWidth=3.5, opacity=0.8))
+        layers.append(rules.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5))
+    if paths is not None:
+        layers += path_layers(paths, x, y, x_scale, y_scale, path_palette or {})
     if marks is not None and len(marks):
         marks = marks.copy()
         marks.attrs["dataset"] = "marks"
         layers.append(
             alt.Chart(marks)
-            .mark_point(shape="diamond", size=160, filled=True, color="#000000", stroke="#FFFFFF", strokeWidth=1.5)
+            .mark_point(shape="diamond", size=180, filled=True, color=INK, stroke=HALO, strokeWidth=1.5, opacity=1)
             .encode(
                 x=alt.X(f"{x}:Q", scale=x_scale),
                 y=alt.Y(f"{y}:Q", scale=y_scale),
                 tooltip=[alt.Tooltip("label:N", title="")],
             )
         )
-    return alt.layer(*layers).properties(title=title, height=height).resolve_scale(color="independent")
+    return alt.layer(*layers).properties(title=title, height=height)
 
 
-def visible_path_points(paths: pd.DataFrame, x: str, y: str, x_domain, y_domain) -> pd.DataFrame:
-    """The finite points of descent paths that fall inside the chart, as the "paths" dataset."""
-    shown = finite_rows(paths, [x, y])
-    shown = shown[shown[x].between(*x_domain) & shown[y].between(*y_domain)].copy()
-    shown.attrs["dataset"] = "paths"
-    return shown
+def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale: alt.Scale, palette: dict) -> list:
+    """Layers that draw descent paths (see ``log_heatmap``) from the datasets "paths" and "exits".
+
+    The first path in ``palette`` is drawn last, dashed with squares, so a path that
+    coincides with another for a while still shows; every line has a white halo.
+    """
+    domain = list(palette) or sorted(paths["path"].unique())
+    colours = [palette.get(k, INK) for k in domain]
+    shown, exits = (
+        pd.DataFrame(columns)
+        for columns in path_segments(paths_by_name(paths, x, y), x, y, x_scale.domain, y_scale.domain)
+    )
+    shown.attrs["dataset"], exits.attrs["dataset"] = "paths", "exits"
+    at = {"x": alt.X(f"{x}:Q", scale=x_scale), "y": alt.Y(f"{y}:Q", scale=y_scale)}
+    title = "descent path"
+    colour = alt.Color(
+        "path:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(title=title, orient="right")
+    )
+    dash = alt.StrokeDash(
+        "path:N",
+        legend=None,  # the legend shows colour and shape; a dashed square reads as a blot
+        scale=alt.Scale(domain=domain, range=[PATH_DASHES[min(i, 1)] for i in range(len(domain))]),
+    )
+    shape = alt.Shape(
+        "path:N",
+        legend=alt.Legend(title=title, orient="right"),
+        scale=alt.Scale(domain=domain, range=[PATH_SHAPES[min(i, 1)] for i in range(len(domain))]),
+    )
+    lines = alt.Chart(shown).encode(**at, order=alt.Order("order:Q"), detail=alt.Detail("segment:N"))
+    layers = [lines.mark_line(color=HALO, strokeWidth=5, opacity=0.85, clip=True)]
+    tooltip = [
+        alt.Tooltip("path:N", title="path"),
+        alt.Tooltip("order:Q", title="step"),
+        alt.Tooltip(f"{x}:Q", title=x, format=".3g"),
+        alt.Tooltip(f"{y}:Q", title=y, format=".3g"),
+    ]
+    for name in reversed(domain):  # the first path last, on top
+        one = lines.transform_filter(alt.datum.path == name)
+        layers.append(one.mark_line(strokeWidth=2.2, clip=True).encode(color=colour, strokeDash=dash))
+        layers.append(
+            one.transform_filter(alt.datum.visited)
+            .mark_point(filled=True, size=34, stroke=HALO, strokeWidth=0.6, opacity=1, clip=True)
+            .encode(color=colour, shape=shape, tooltip=tooltip)
+        )
+    exit_marks = alt.Chart(exits)
+    layers.append(
+        exit_marks.mark_point(
+            shape="triangle-up", filled=True, size=260, stroke=HALO, strokeWidth=1.2, opacity=1
+        ).encode(**at, angle=alt.Angle("angle:Q", scale=None), color=colour, tooltip=[alt.Tooltip("label:N", title="")])
+    )
+    text = {"x": alt.X("label_x:Q", scale=x_scale), "y": alt.Y("label_y:Q", scale=y_scale), "text": alt.Text("label:N")}
+    layers.append(exit_marks.mark_text(fontSize=12, stroke=HALO, strokeWidth=4, strokeJoin="round").encode(**text))
+    layers.append(exit_marks.mark_text(fontSize=12, color=INK).encode(**text))
+    return layers
+
+
+def _clip_segment(a, b, x_domain, y_domain):
+    """The part of the segment a -> b inside the box (Liang-Barsky), as (t0, t1) along it, or None."""
+    t0, t1 = 0.0, 1.0
+    d = (b[0] - a[0], b[1] - a[1])
+    for axis, (lo, hi) in enumerate((x_domain, y_domain)):
+        for p, q in ((-d[axis], a[axis] - lo), (d[axis], hi - a[axis])):
+            if p == 0:
+                if q < 0:
+                    return None
+                continue
+            r = q / p
+            if p < 0:
+                t0 = max(t0, r)
+            else:
+                t1 = min(t1, r)
+    return (t0, t1) if t0 <= t1 else None
+
+
+def path_segments(paths, x: str, y: str, x_domain, y_domain) -> tuple[dict, dict]:
+    """Descent paths cut to the chart: the drawn vertices ("paths") and where a path leaves ("exits").
+
+    ``paths`` maps each path's name to its visited points, an (n, 2) array of (x, y) in
+    step order, or to a pair (points, labels) where ``labels[k]`` is what an exit at point
+    k says (default: where the step lands). A step that leaves the chart is drawn up to the
+    edge and marked there with an arrow in its direction; visited points outside are not
+    drawn. Returns two dicts of columns (see ``arrow_table``): vertices with 'segment' (a
+    line is not drawn across the outside) and 'visited' (False where a step crosses the
+    edge), and exits with the arrow's 'angle' and the label's text and place.
+    """
+    from .format import significant
+
+    (x0, x1), (y0, y1) = (float(v) for v in x_domain), (float(v) for v in y_domain)
+    width, height = (x1 - x0) or 1.0, (y1 - y0) or 1.0
+    rows: dict[str, list] = {x: [], y: [], "path": [], "order": [], "segment": [], "visited": []}
+    exits: dict[str, list] = {x: [], y: [], "path": [], "angle": [], "label": [], "label_x": [], "label_y": []}
+    segment = 0
+
+    def vertex(point, name, order, visited):
+        for column, value in zip(rows, (point[0], point[1], name, order, segment, visited), strict=True):
+            rows[column].append(value)
+
+    for name, entry in paths.items():
+        points, labels = entry if isinstance(entry, tuple) else (entry, None)
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        points = points[np.isfinite(points).all(axis=1)]
+        inside = ((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)).tolist()
+        pts = points.tolist()
+        open_segment = bool(pts) and inside[0]
+        if open_segment:
+            vertex(pts[0], name, 0.0, True)
+        for k in range(1, len(pts)):
+            a, b = pts[k - 1], pts[k]
+            span = _clip_segment(a, b, (x0, x1), (y0, y1))
+            if span is None:
+                open_segment = False
+                continue
+            t0, t1 = span
+            if not open_segment:
+                segment += 1
+                vertex((a[0] + t0 * (b[0] - a[0]), a[1] + t0 * (b[1] - a[1])), name, k - 1 + t0, inside[k - 1])
+            leave = (a[0] + t1 * (b[0] - a[0]), a[1] + t1 * (b[1] - a[1]))
+            vertex(leave, name, k - 1 + t1, inside[k])
+            open_segment = inside[k]
+            if inside[k]:
+                continue
+            dx, dy = (b[0] - a[0]) / width, (b[1] - a[1]) / height
+            label = (labels[k] if labels is not None else None) or (
+                f"thrown off the chart: step {k} lands at {x} = {significant(b[0])}, {y} = {significant(b[1])}"
+            )
+            # The label sits inside the chart, away from the edge, so it is not cut off (its
+            # half-width estimated for a plot of _ASSUMED_PLOT_WIDTH pixels, 6.5 pixels a letter).
+            half = min(0.5, len(label) * 6.5 / 2 / _ASSUMED_PLOT_WIDTH + 0.02) * width
+            place = (
+                min(max(leave[0], x0 + half), x1 - half),
+                min(max(leave[1] - 0.07 * height * np.sign(dy), y0 + 0.06 * height), y1 - 0.06 * height),
+            )
+            angle = float(np.degrees(np.arctan2(dx * _ASSUMED_ASPECT, dy)))
+            for column, value in zip(exits, (*leave, name, angle, label, *place), strict=True):
+                exits[column].append(value)
+            segment += 1
+    return rows, exits
+
+
+def paths_by_name(frame: pd.DataFrame, x: str, y: str) -> dict:
+    """A paths frame (x, y, 'path', 'order' and optionally 'label') as ``path_segments`` takes it."""
+    out = {}
+    for name, path in frame.groupby("path", sort=False):
+        path = path.sort_values("order")
+        points = path[[x, y]].to_numpy(dtype=float)
+        out[name] = (points, path["label"].tolist()) if "label" in path else points
+    return out
 
 
 def with_datasets(spec: dict, **frames: pd.DataFrame) -> dict:
     """A (cached) spec with some of its named datasets replaced: new marks, new paths."""
+    unknown = set(frames) - set(spec["datasets"])
+    if unknown:
+        raise KeyError(f"the spec has no dataset named {', '.join(sorted(unknown))}")
     return {**spec, "datasets": {**spec["datasets"], **frames}}
 
 
-def signed_log_points(frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, height: int = 280):
-    """log10 |piece| per step (columns 'step', 'log10', 'direction'), a dot per step coloured by its sign."""
-    frame = finite_rows(frame, ["step", "log10"])
+def signed_log_points(
+    frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, height: int = 340, dataset: str | None = None
+):
+    """log10 |piece| per step (columns 'step', 'log10', 'direction'), a dot per step coloured by its sign.
+
+    Keep ``y_title`` shorter than the plot is tall: a longer one pushes the chart's title
+    out of its frame, where it is cut off.
+    """
+    frame = _named(finite_rows(frame, ["step", "log10"]), dataset)
     palette = {"pushes w2 up": "#0072B2", "pushes w2 down": "#D55E00"}
     base = alt.Chart(frame).encode(
-        x=alt.X("step:Q", title=x_title),
+        x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
         y=alt.Y("log10:Q", title=y_title, scale=alt.Scale(zero=False)),
     )
     line = base.mark_line(color="#8C8C8C", strokeWidth=1)
-    dots = base.mark_circle(size=40 if len(frame) <= 200 else 12, opacity=0.9).encode(
+    dots = base.mark_circle(size=30, opacity=0.9).encode(
         color=alt.Color(
-            "direction:N", title="", scale=alt.Scale(domain=list(palette), range=list(palette.values()))
+            "direction:N",
+            title="",
+            scale=alt.Scale(domain=list(palette), range=list(palette.values())),
+            legend=alt.Legend(orient="bottom"),
         ),
         tooltip=[
             alt.Tooltip("step:Q", title=x_title),
@@ -284,6 +471,42 @@ def signed_log_points(frame: pd.DataFrame, *, title: str, x_title: str, y_title:
         ],
     )
     return alt.layer(line, dots).properties(title=title, height=height)
+
+
+def arrow_table(columns: dict, finite: tuple[str, ...] = ()):
+    """Columns (arrays or lists of equal length) as an Arrow table for a named dataset, with the
+    rows dropped where a column in ``finite`` is not a finite number.
+
+    For data swapped in on every rerun (``with_datasets``): Streamlit sends an Arrow table
+    as it is, where a data frame costs a few milliseconds of conversion each time.
+    """
+    import pyarrow as pa
+
+    arrays = {name: np.asarray(values) for name, values in columns.items()}
+    if finite:
+        keep = np.logical_and.reduce([np.isfinite(arrays[name].astype(float)) for name in finite])
+        arrays = {name: values[keep] for name, values in arrays.items()}
+    return pa.table(
+        {name: pa.array(values.tolist() if values.dtype.kind in "OU" else values) for name, values in arrays.items()}
+    )
+
+
+def frozen(spec: dict, keep: tuple[str, ...] = ()) -> dict:
+    """The spec with its datasets (except ``keep``) already turned into Arrow bytes.
+
+    For specs kept in ``st.cache_data``: a cached copy of bytes is cheap and Streamlit sends
+    bytes as they are, where a data frame is unpickled and converted on every rerun. The
+    datasets in ``keep`` stay frames, to be swapped with ``with_datasets``.
+    """
+    from streamlit import dataframe_util
+
+    return {
+        **spec,
+        "datasets": {
+            name: frame if name in keep else dataframe_util.convert_anything_to_arrow_bytes(frame)
+            for name, frame in spec["datasets"].items()
+        },
+    }
 
 
 # ----------------------------------------------------------------------------- drawing
