@@ -16,7 +16,7 @@ from ui.links import unused_link_values
         (math.log10(837427.0), False, "837,427"),
         (476.64, False, "about 10^477"),
         (-301.03, False, "about 10^-301"),
-        (7.2, True, "−about 10^7"),
+        (7.2, True, "about −10^7"),
         (0.0, True, "−1"),
         (-math.inf, False, "exactly 0"),
         (math.inf, False, "too large to show"),
@@ -29,7 +29,7 @@ def test_from_log10_reads_like_a_person_would_write_it(log10_value, negative, te
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0.0, "0"), (345664.40625, "345,664"), (-7.0e17, "−about 10^18"), (math.inf, "too large to show"),
+    [(0.0, "0"), (345664.40625, "345,664"), (-7.0e17, "about −10^18"), (math.inf, "too large to show"),
      (math.nan, "undefined"), (0.02634, "0.02634")],
 )
 def test_significant_never_prints_nan_or_inf(value, text):

@@ -63,7 +63,7 @@ def from_log10(log10_value: float, negative: bool = False) -> str:
         value = 10.0**log10_value
         text = f"{value:,.0f}" if value >= 1000 else f"{value:.4g}"
         return sign + text
-    return f"{sign}about 10^{round(log10_value)}"
+    return f"about {sign}10^{round(log10_value)}"
 
 
 def significant(value: float) -> str:
