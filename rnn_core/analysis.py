@@ -162,12 +162,13 @@ def _slope_sums(trace: ScaledTrace) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def log10_input_gradients(xs, w1, w2, b1=0.0, w3=1.0, activation: str = "relu") -> np.ndarray:
+def log10_input_gradients(xs, w1, w2, b1=0.0, w3=1.0, activation: str = "relu", trace=None) -> np.ndarray:
     """log10 |d y_T / d x_t| for t = 1 .. T: shape (T, *broadcast shape of the weights).
 
-    ``-inf`` marks an exactly zero gradient (a ReLU that was off on the way).
+    ``-inf`` marks an exactly zero gradient (a ReLU that was off on the way). ``trace``: the
+    ``scaled_forward`` of the same sequence and weights, if it is at hand already.
     """
-    trace = scaled_forward(xs, w1, w2, b1, activation)
+    trace = scaled_forward(xs, w1, w2, b1, activation) if trace is None else trace
     T = trace.z.shape[0]
     sums, zeros = _slope_sums(trace)
     t = np.arange(1, T + 1).reshape((T,) + (1,) * (sums.ndim - 1))
@@ -345,10 +346,13 @@ def signed_log_sum(log_magnitudes: np.ndarray, signs: np.ndarray) -> tuple[float
     return top + float(np.log10(abs(total))), float(np.sign(total))
 
 
-def log10_w2_gradient(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu") -> LogW2Gradient:
-    """The per-step pieces of d L / d w2 for one sequence, in log10 form (scalar weights)."""
+def log10_w2_gradient(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu", trace=None) -> LogW2Gradient:
+    """The per-step pieces of d L / d w2 for one sequence, in log10 form (scalar weights).
+
+    ``trace``: the ``scaled_forward`` of the same sequence and weights, if it is at hand.
+    """
     w1, w2, b1, w3, b2, target = (float(v) for v in (w1, w2, b1, w3, b2, target))
-    trace = scaled_forward(xs, w1, w2, b1, activation)
+    trace = scaled_forward(xs, w1, w2, b1, activation) if trace is None else trace
     T = trace.z.shape[0]
     sums, zeros = _slope_sums(trace)
     m_last, e_last = float(trace.mantissa[-1]), float(trace.exponent[-1])
@@ -451,9 +455,10 @@ def one_unit_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activ
     Plain Python floats (``vanilla.scalar_loss_and_grad``): for one unit and one sequence
     a scalar loop beats NumPy's per-call overhead several times over, which matters for
     descent paths that call this once per step. Non-finite results come back as inf or
-    nan for the caller to stop on (``descent_path`` does); nothing raises.
+    nan for the caller to stop on (``descent_path`` does); nothing raises. ``xs`` may be a
+    list of floats already, which saves converting it on every call.
     """
-    row = [float(x) for x in np.asarray(xs, dtype=float).ravel()]
+    row = xs if isinstance(xs, list) else [float(x) for x in np.asarray(xs, dtype=float).ravel()]
     loss, grads = scalar_loss_and_grad((w1, w2, b1, w3, b2), check_activation(activation), [row], [float(target)])
     return loss, grads[0], grads[1]
 
@@ -494,7 +499,7 @@ def one_unit_log10_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0,
     """
     activation = check_activation(activation)
     w1, w2, b1, w3, b2, target = (float(v) for v in (w1, w2, b1, w3, b2, target))
-    xs = [float(x) for x in np.asarray(xs, dtype=float).ravel()]
+    xs = xs if isinstance(xs, list) else [float(x) for x in np.asarray(xs, dtype=float).ravel()]
     homogeneous = activation in ("relu", "identity")
     m, e, scale = 0.0, 0.0, 1.0  # h = m 10^e; scale = 10^-e for the input term
     mantissas, exponents, slopes = [], [], []
@@ -542,6 +547,26 @@ def one_unit_log10_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0,
     return log_loss, signed_log(grad_w1), signed_log(grad_w2)
 
 
+def _descent_point(xs: list, w1: float, w2: float, far: bool, **weights) -> tuple[float, float, float, float]:
+    """(log10 loss, log10 |gradient|, the gradient's direction along w2 and w1) at one point.
+
+    Plain floats where they suffice; the log10 form where they overflow, or straight away
+    when ``far`` (the last point's loss was already beyond float range).
+    """
+    loss, grad_w1, grad_w2 = (math.inf,) * 3 if far else one_unit_loss_and_grad(xs, w1, w2, **weights)
+    if math.isfinite(loss) and math.isfinite(grad_w1) and math.isfinite(grad_w2):
+        norm = math.hypot(grad_w2, grad_w1)
+        log_loss = math.log10(loss) if loss > 0 else -math.inf
+        if norm == 0:
+            return log_loss, -math.inf, 0.0, 0.0
+        return log_loss, math.log10(norm), grad_w2 / norm, grad_w1 / norm
+    log_loss, (s1, l1), (s2, l2) = one_unit_log10_loss_and_grad(xs, w1, w2, **weights)
+    top = max(l1, l2)
+    d_w2, d_w1 = s2 * 10.0 ** (l2 - top), s1 * 10.0 ** (l1 - top)
+    size = math.hypot(d_w2, d_w1)
+    return log_loss, top + math.log10(size), d_w2 / size, d_w1 / size
+
+
 @dataclass
 class DescentPath:
     """Gradient descent on the one-unit RNN's loss over (w2, w1), as ``one_unit_descent`` returns it.
@@ -555,36 +580,32 @@ class DescentPath:
     throw: tuple[float, float, float] | None
 
 
-def one_unit_descent(xs, start, lr: float, n_steps: int, clip_threshold: float | None = None, **weights) -> DescentPath:
+def one_unit_descent(
+    xs, start, lr: float, n_steps: int, clip_threshold: float | None = None, memo: dict | None = None, **weights
+) -> DescentPath:
     """Gradient descent on (w2, w1) from ``start`` = (w2, w1), with optional norm clipping.
 
     ``weights``: b1, w3, b2, target and activation as in ``one_unit_loss_and_grad``. Where
     the loss or gradient overflows a float, the step is taken from the log10 form
     (``one_unit_log10_loss_and_grad``): a clipped step only needs the gradient's direction,
     so clipping walks on from weights where plain numbers give up. A step too long for
-    a float ends the path (``DescentPath.throw``).
+    a float ends the path (``DescentPath.throw``). ``memo``: a dict to share between calls
+    on the same sequence and weights, so that where two paths coincide (clipping has not
+    acted yet) each point's gradient is computed once.
     """
+    xs = [float(x) for x in np.asarray(xs, dtype=float).ravel()]
+    memo = {} if memo is None else memo
     w2, w1 = (float(v) for v in start)
     log_threshold = None if clip_threshold is None else math.log10(clip_threshold)
     rows, throw = [], None
     for _ in range(int(n_steps) + 1):  # plain floats: a path is called per rerun, numpy's overhead would dominate
         if max(abs(w2), abs(w1)) > _RESCALE_ABOVE:
             break  # far beyond any chart: stop before the forward pass itself overflows
-        # Where the last point's loss was beyond float range, this one's almost surely is too.
-        far = bool(rows) and max(rows[-1][2], rows[-1][3]) > 290.0
-        loss, grad_w1, grad_w2 = (math.inf,) * 3 if far else one_unit_loss_and_grad(xs, w1, w2, **weights)
-        if math.isfinite(loss) and math.isfinite(grad_w1) and math.isfinite(grad_w2):
-            norm = math.hypot(grad_w2, grad_w1)
-            log_loss = math.log10(loss) if loss > 0 else -math.inf
-            log_norm = math.log10(norm) if norm > 0 else -math.inf
-            d_w2, d_w1 = (grad_w2 / norm, grad_w1 / norm) if norm > 0 else (0.0, 0.0)
-        else:
-            log_loss, (s1, l1), (s2, l2) = one_unit_log10_loss_and_grad(xs, w1, w2, **weights)
-            top = max(l1, l2)
-            d_w2, d_w1 = s2 * 10.0 ** (l2 - top), s1 * 10.0 ** (l1 - top)
-            size = math.hypot(d_w2, d_w1)
-            log_norm = top + math.log10(size)
-            d_w2, d_w1 = d_w2 / size, d_w1 / size
+        if (w2, w1) not in memo:
+            memo[w2, w1] = _descent_point(
+                xs, w1, w2, far=bool(rows) and max(rows[-1][2], rows[-1][3]) > 290.0, **weights
+            )
+        log_loss, log_norm, d_w2, d_w1 = memo[w2, w1]
         rows.append((w2, w1, log_loss, log_norm))
         if log_norm == -math.inf:
             continue  # a flat spot: the point stays where it is

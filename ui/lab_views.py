@@ -49,8 +49,9 @@ def vanilla_gradients(
 ) -> tuple[np.ndarray, an.LogW2Gradient]:
     """log10 |d y_T / d x_t| for every input, and the per-step pieces of d L / d w2."""
     sequence = an.input_pattern(pattern, length)
-    logs = an.log10_input_gradients(sequence, w1, w2, FIXED["b1"], FIXED["w3"], activation)
-    pieces = an.log10_w2_gradient(sequence, w1, w2, target=TARGET, activation=activation, **FIXED)
+    trace = an.scaled_forward(sequence, w1, w2, FIXED["b1"], activation)  # one forward pass for both
+    logs = an.log10_input_gradients(sequence, w1, w2, FIXED["b1"], FIXED["w3"], activation, trace=trace)
+    pieces = an.log10_w2_gradient(sequence, w1, w2, target=TARGET, activation=activation, trace=trace, **FIXED)
     return logs, pieces
 
 
@@ -255,9 +256,9 @@ def rnn_descent_paths(pattern: str, length: int, w1: float, w2: float, activatio
     in its direction, so the chart shows it leaving at the edge."""
     sequence = an.input_pattern(pattern, length)
     weights = {"target": TARGET, "activation": activation, **FIXED}
-    paths, ends = {}, {}
+    paths, ends, memo = {}, {}, {}  # the two paths share every point until clipping first acts
     for label, clip in (("plain gradient descent", None), ("clipped by norm", 1.0)):
-        path = an.one_unit_descent(sequence, (w2, w1), LR, SURFACE_STEPS, clip_threshold=clip, **weights)
+        path = an.one_unit_descent(sequence, (w2, w1), LR, SURFACE_STEPS, clip_threshold=clip, memo=memo, **weights)
         points, labels = path.rows[:, :2], [None] * len(path.rows)
         if path.throw is not None:
             d_w2, d_w1, log_length = path.throw
