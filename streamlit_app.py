@@ -4,9 +4,17 @@ Run with `streamlit run streamlit_app.py`. Pages whose file does not exist yet a
 left out of the navigation, so the app always starts.
 """
 
+import os
 from pathlib import Path
 
-import streamlit as st
+# One BLAS thread (see one_blas_thread below). The variables act only if NumPy is not loaded
+# yet, as under `streamlit run`; threadpoolctl then also covers a process that loaded it first.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy  # noqa: E402, F401  (loaded first, so that its BLAS library is there to limit)
+import streamlit as st  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 HERE = Path(__file__).parent
 
@@ -21,6 +29,21 @@ PAGES = {
     ],
 }
 
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def one_blas_thread() -> object:
+    """Limit NumPy's BLAS to one thread, once per server process.
+
+    The engine's products are small: a second BLAS thread saves nothing, and on a shared or
+    small machine waiting for it made live training 5-10x slower and Pause slow to answer.
+    Every learner's session is already a thread of its own. threadpoolctl acts on the loaded
+    library, so this works whatever imported NumPy first (unless another live thread of the
+    process set OpenBLAS's limit before: threadpoolctl then leaves it to that thread).
+    """
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+one_blas_thread()
 st.set_page_config(page_title="Unrolled", page_icon=":material/replay:", layout="wide")
 
 navigation = {

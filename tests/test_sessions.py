@@ -6,6 +6,8 @@ import ast
 import copy
 import importlib
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 from apptest_support import assert_clean, open_page
@@ -90,3 +92,20 @@ def test_every_streamlit_cache_is_bounded():
         or not any(keyword.arg in ("max_entries", "ttl") for keyword in decorator.keywords)
     ]
     assert not unbounded, f"caches without max_entries: {unbounded}"
+
+
+def test_the_app_limits_numpys_blas_to_one_thread_for_the_whole_server():
+    # In a fresh interpreter, so no earlier test has set the limit already. Two BLAS threads
+    # made live training several times slower on a small machine (see streamlit_app.py).
+    # NumPy is loaded before the app runs, so the app's environment variables come too late
+    # and threadpoolctl must do the work.
+    probe = (
+        "import numpy\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"AppTest.from_file({str(ROOT / 'streamlit_app.py')!r}).run()\n"
+        "print([pool['num_threads'] for pool in threadpool_info() if pool['user_api'] == 'blas'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[1]", result.stdout
