@@ -270,8 +270,9 @@ for label, run in runs.items():
     elif run["dead"]:
         st.warning(
             f"**{label.capitalize()}:** the ReLU switched off for good. Loss {significant(run['loss'][0])} → "
-            f"{significant(run['final'])}: the unit's sum is at or below 0 for every sequence, so it outputs 0 "
-            "whatever the input, and a switched-off ReLU passes no gradient back to wake it up.",
+            f"{significant(run['final'])} at the weights it ended with: the unit's sum is at or below 0 for every "
+            f"sequence, so the unit outputs 0 whatever the input (every prediction is b2 = {significant(run['b2'])}), "
+            "and a switched-off ReLU passes no gradient back to wake it up.",
             icon=":material/power_off:",
         )
     else:
@@ -427,8 +428,8 @@ def gates_section() -> None:
         "h_t = z_t·h_(t−1) + (1 − z_t)·n_t: the old value is kept by a gate (f_t, z_t) rather than pushed through "
         "w2 and an activation. Going one step back, the gradient along that path is multiplied by the gate's "
         "value, which lies between 0 and 1: it cannot explode the way w2^n does, and it vanishes only as fast "
-        f"as the gate lets it. The bias b sets the gate: σ({gate_bias:g}) = {keep:.3g}, so about "
-        f"{100 * keep:.3g}% of the gradient survives each step back on that path (at b = 0 only half "
+        f"as the gate lets it. The bias b sets the gate: σ({gate_bias:g}) = {keep:.4g}, so about "
+        f"{100 * keep:.4g}% of the gradient survives each step back on that path (at b = 0 only half "
         "does, and over many steps the gated models forget too). The LSTM's input gate "
         "gets −b, so its cell takes in what it forgets and stays within ±1; a cell that only adds would grow, "
         f"saturate its tanh and shut the gradient off. Both models: {GATED_UNITS} units, seed 0, untrained."

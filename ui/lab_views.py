@@ -153,14 +153,18 @@ def short_runs(w1: float, w2: float, activation: str, length: int) -> dict[str, 
             model.params[name] = value
         trainer = rc.Trainer(model, xs, ys, optimizer="sgd", lr=LR, clip=clip, clip_threshold=1.0)
         records = list(trainer.run(RUN_STEPS))
+        trace = model.forward(xs)
+        with np.errstate(over="ignore", invalid="ignore"):
+            final = float(np.mean((trace.y - ys) ** 2))  # at the weights the run ended with
         runs[label] = {
             "steps": np.array([r.step for r in records]),
-            "loss": np.array([r.loss for r in records]),
+            "loss": np.array([r.loss for r in records]),  # each measured before its step's update
             "divergence": trainer.divergence.message if trainer.divergence else None,
-            "final": records[-1].loss if records else float("nan"),
+            "final": final if np.isfinite(final) else (records[-1].loss if records else float("nan")),
             "w2": float(model.params["w2"][0, 0]),
+            "b2": float(model.params["b2"][0]),
             # A ReLU that is off for every sequence outputs 0 whatever the input: it is dead.
-            "dead": activation == "relu" and not np.any(model.forward(xs).hidden[:, -1]),
+            "dead": activation == "relu" and not np.any(trace.hidden[:, -1]),
         }
     return runs
 
