@@ -260,6 +260,10 @@ def test_rnn_surface_paths_survive_an_overflowing_loss(w2, length):
     assert len(clipped) >= 20, "the clipped path walks on from where the loss overflows a float"
     assert (np.hypot(*np.diff(clipped.sort_values("order")[["w2", "w1"]].to_numpy(), axis=0).T) <= 0.05 + 1e-9).all()
     assert "thrown off the chart by its first step" in captions(at)
+    # The gradient grows with w2 here, so descent throws w2 to the left: the arrow is on the left edge.
+    exits = datasets(at, SURFACE)["exits"]
+    thrown = exits[exits["path"] == "plain gradient descent"]
+    assert thrown["w2"].tolist() == [-3.0] and -3 < thrown["w1"].iloc[0] < 3
 
 
 def test_the_surface_caption_follows_the_activation():

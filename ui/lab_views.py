@@ -266,7 +266,8 @@ def rnn_descent_paths(pattern: str, length: int, w1: float, w2: float, activatio
         points, labels = path.rows[:, :2], [None] * len(path.rows)
         if path.throw is not None:
             d_w2, d_w1, log_length = path.throw
-            points = np.vstack([points, points[-1] + 20.0 * W2_RANGE * np.array([d_w2, d_w1])])
+            # descent steps against the gradient's direction (d_w2, d_w1)
+            points = np.vstack([points, points[-1] - 20.0 * W2_RANGE * np.array([d_w2, d_w1])])
             labels.append(f"thrown off the chart: step {len(path.rows)} is {from_log10(log_length)} long")
         paths[label] = (points, labels)
         ends[label] = {"rows": path.rows, "throw": path.throw}
