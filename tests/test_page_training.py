@@ -100,6 +100,24 @@ def test_a_full_short_run_finishes_and_shows_the_rules_learned():
     assert at.get("download_button"), "trained weights can be downloaded"
 
 
+def test_the_default_run_plays_over_many_refreshes_so_the_curves_move():
+    # The engine trains the four rules' 1000 steps in a few milliseconds: without a bound,
+    # the first refresh would finish the run and nothing would be seen moving.
+    at = open_page(TRAINING)
+    at.button(key="tr_play").click().run()
+    counts = [step_count(at)]
+    for _ in range(100):
+        if at.button(key="tr_play").label == "Play":
+            break
+        at.run()
+        counts.append(step_count(at))
+    assert_clean(at)
+    assert counts[-1] == 1000
+    steps_per_refresh = [b - a for a, b in zip([0, *counts], counts, strict=False)]
+    assert len(counts) >= 20 and max(steps_per_refresh) == 50, steps_per_refresh
+    assert len(chart_data(at, 0)[0]) == 400, "the loss curve is drawn from 400 of the 1000 steps"
+
+
 def test_a_learning_rate_of_100_is_reported_as_divergence_and_reset_recovers():
     at = open_page(TRAINING)
     start = loss(at)
@@ -150,6 +168,7 @@ def test_with_mini_batches_the_loss_shown_is_the_whole_training_sets_and_no_fals
     curves = chart_data(at, 0)[0]
     assert set(curves["loss on"]) == {"each step's mini-batch", "whole training set"}
     measured = curves[curves["loss on"] == "whole training set"]
+    assert len(measured) > 5, "the whole set's loss is measured at every refresh"
     assert measured["loss"].iloc[-1] == pytest.approx(whole_set)
 
 

@@ -10,6 +10,7 @@ tested directly.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from dataclasses import dataclass, field
 
@@ -34,6 +35,9 @@ DATA_LABELS = {
 }
 START_LABELS = {"random": "random", "statland": "StatLand weights", "file": "your file"}
 MAX_HIDDEN = 32
+# A run takes at least this many live refreshes, so even a run the engine finishes in a few
+# milliseconds is watched as it learns (each refresh trains at most 1/20 of the steps).
+MIN_REFRESHES = 20
 
 
 @dataclass
@@ -192,8 +196,14 @@ class LiveRun:
                 self.running = False
             return len(self.history) - before
 
+    @property
+    def steps_per_tick(self) -> int:
+        """The most steps one refresh takes: a run lasts at least ``MIN_REFRESHES`` refreshes."""
+        return max(1, math.ceil(self.target_steps / MIN_REFRESHES))
+
     def tick(self, seconds: float) -> bool:
-        """One refresh while playing: train for up to ``seconds``, unless paused meanwhile.
+        """One refresh while playing: train for up to ``seconds`` and ``steps_per_tick`` steps,
+        unless paused meanwhile.
 
         Returns True when this tick ended the run (finished or diverged), so the page can
         stop its timer and show the results.
@@ -201,7 +211,7 @@ class LiveRun:
         with self.lock:
             if not self.running:
                 return False
-            self.advance(self.target_steps, seconds)
+            self.advance(self.steps_per_tick, seconds)
             return not self.running
 
     def toggle_play(self) -> None:
