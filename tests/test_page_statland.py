@@ -145,3 +145,32 @@ def test_a_huge_prediction_is_read_as_high_and_shown_as_a_power_of_ten():
     shown = {m.label: m.value for m in at.metric}
     assert shown["Prediction for tomorrow"] == "high"
     assert "× 10^" in shown["Output value"]
+
+
+from pathlib import Path  # noqa: E402  (appended with the tests below)
+
+BAD_INPUTS = Path(__file__).parent / "bad_inputs"
+
+
+# The StatLand page quotes the engine's WeightsError as it is, and the engine still names the
+# constant it found ("the file contains NaN"): these two pass once either says it in words
+# (ui.training.weights_error_in_words is the Training page's wording).
+QUOTES_THE_CONSTANT = pytest.mark.xfail(
+    strict=True, reason="rnn_core.weights_io's message names NaN / Infinity and app_pages/statland.py shows it"
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=QUOTES_THE_CONSTANT) if name in ("weights_nan.json", "weights_infinity.json") else name
+        for name in sorted(path.name for path in BAD_INPUTS.glob("weights_*.json"))
+    ],
+)
+def test_every_doctored_weights_file_is_refused_on_statland_without_a_non_finite_word_on_screen(name):
+    raw = (BAD_INPUTS / name).read_bytes()
+    at = open_page(STATLAND)
+    at.file_uploader(key="sl_weights_file").upload("mine.json", raw, "application/json").run()
+    assert any("was not loaded" in e.value for e in at.error)
+    assert_clean(at)
+    assert at.number_input(key="sl_w2").value == -0.5, "a refused file leaves the weights as they were"

@@ -375,8 +375,8 @@ def test_a_link_with_garbage_opens_with_defaults_and_says_so(query):
     [
         ("weights_wrong_keys.json", "missing w2; unexpected w4"),
         ("weights_wrong_shape.json", "'w2' has shape (2, 2); this model needs (1, 1)"),
-        ("weights_nan.json", "every weight must be a finite number"),
-        ("weights_infinity.json", "every weight must be a finite number"),
+        ("weights_nan.json", "the file contains a value that is not a finite number"),
+        ("weights_infinity.json", "the file contains a value that is not a finite number"),
         ("weights_overflow.json", "'w1' holds a number too large to represent"),
         ("weights_text_number.json", "'w1' must hold only numbers"),
         ("weights_unknown_kind.json", "unknown model kind 'transformer'"),
@@ -388,11 +388,23 @@ def test_a_link_with_garbage_opens_with_defaults_and_says_so(query):
 def test_a_doctored_weights_file_is_refused_with_a_clear_message(name, expected):
     at = open_page(TRAINING)
     step(at, 2)
-    at.file_uploader(key="tr_weights_file").upload(name, (CORPUS / name).read_bytes(), "application/json").run()
+    # Uploaded under a neutral name: 'weights_nan.json' would itself read as a 'nan' on screen.
+    raw = (CORPUS / name).read_bytes()
+    at.file_uploader(key="tr_weights_file").upload("mine.json", raw, "application/json").run()
+    assert_clean(at)
     errors = [e.value for e in at.sidebar.error]
-    assert any(e.startswith(f"{name} was not loaded") and expected in e for e in errors), errors
+    assert any(e.startswith("mine.json was not loaded") and expected in e for e in errors), errors
     assert at.selectbox(key="tr_model").value == "statquest"
     assert step_count(at) == 2, "the run in progress is kept"
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in CORPUS.glob("weights_*.json")))
+def test_every_doctored_weights_file_is_refused_without_a_non_finite_word_on_screen(name):
+    at = open_page(TRAINING)
+    raw = (CORPUS / name).read_bytes()
+    at.file_uploader(key="tr_weights_file").upload("mine.json", raw, "application/json").run()
+    assert_clean(at)
+    assert any(e.value.startswith("mine.json was not loaded: ") for e in at.sidebar.error)
 
 
 def test_an_uploaded_weights_file_selects_its_model_and_training_starts_from_it():
