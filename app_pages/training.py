@@ -26,6 +26,7 @@ from ui.widgets import weights_download_button
 RUN = "tr_run"
 START_WEIGHTS = "tr_start_weights"
 WEIGHTS_MESSAGE = "tr_weights_message"
+WEIGHTS_TOAST = "tr_weights_toast"  # shown once, on the rerun after a file is loaded
 TICK_SECONDS = 0.1  # pause between live refreshes (Streamlit counts it from the end of the last one)
 # Training time per refresh. Drawing takes about 0.05 s more; the rest of the tick leaves the
 # server free for clicks and for other learners.
@@ -62,6 +63,7 @@ def load_weights_file() -> None:
         "success",
         f"Loaded {start.describe()} from {upload.name}; training now starts from these weights.",
     )
+    st.session_state[WEIGHTS_TOAST] = f"Loaded {start.describe()}: the model and its settings changed to match."
 
 
 def show_message(key: str) -> None:
@@ -79,6 +81,8 @@ st.markdown(
 )
 
 # ----------------------------------------------------------------------------- settings
+if toast := st.session_state.pop(WEIGHTS_TOAST, None):
+    st.toast(toast, icon=":material/upload_file:")
 link = link_snapshot("tr_")
 csv_series = st.session_state.get(datasets.CSV_PRICES)
 start_weights = st.session_state.get(START_WEIGHTS)
@@ -157,7 +161,9 @@ with st.sidebar:
             key="tr_weights_file",
             on_change=load_weights_file,
         )
-        show_message(WEIGHTS_MESSAGE)
+    # Below the expander, not in it: a file that switches the model redraws the sidebar, and
+    # the expander comes back closed, which would hide the confirmation.
+    show_message(WEIGHTS_MESSAGE)
 
     st.header("Optimiser")
     optimizer = st.segmented_control(

@@ -415,6 +415,15 @@ def test_an_uploaded_weights_file_selects_its_model_and_training_starts_from_it(
     assert at.selectbox(key="tr_model").value == "gru"
     assert at.slider(key="tr_hidden").value == 3
     assert at.segmented_control(key="tr_start").value == "file"
+    # The confirmation stays in sight: not inside the weights expander, which the model switch
+    # redraws closed in a browser; and a toast says it once.
+    confirmation = "Loaded a GRU with 3 hidden units from mine.json"
+    assert any(confirmation in s.value for s in at.sidebar.success)
+    assert not any(confirmation in s.value for e in at.sidebar.expander for s in e.success)
+    assert any("Loaded a GRU with 3 hidden units" in t.value for t in at.toast)
+    at.run()
+    assert not at.toast, "the toast is shown once"
+    assert any(confirmation in s.value for s in at.sidebar.success)
     table = table_with(at, "shape")
     assert table.set_index("parameter").loc["w3", "shape"] == "3 × 1"
     expected_loss = rc.Trainer(model, *rc_rules()).evaluate()
