@@ -12,6 +12,7 @@ import pytest
 from apptest_support import all_text, assert_clean, chart_data, open_page, table_with, vega_charts
 
 import rnn_core as rc
+from rnn_core.data import TICKERS
 from rnn_core.weights_io import model_to_json
 
 TRAINING = "app_pages/training.py"
@@ -255,7 +256,7 @@ def test_stocks_show_held_out_prices_with_the_naive_baseline_beside_the_test_err
     at = open_page(TRAINING, query={"tr_data": "Stock prices", "tr_ticker": "IBM", "tr_window": "6"})
     step(at, 5)
     assert_clean(at)
-    assert "IBM monthly closing prices 2000-2010, 6 months in → next month" in all_text(at)
+    assert "IBM monthly closing prices, Jan 2000 to Mar 2010, 6 months in → next month" in all_text(at)
     rmse, naive = metric(at, "Model's test error (RMSE)"), metric(at, "Naive baseline: tomorrow = today")
     assert as_number(rmse) > 0 and as_number(naive) > 0
     held_out = chart_data(at, len(vega_charts(at)) - 1)[0]
@@ -299,6 +300,18 @@ def test_the_caption_names_the_csv_in_use():
     at.file_uploader(key="tr_csv_file").upload("dimes.csv", prices_csv([p / 10 for p in prices]), "text/csv").run()
     assert any("from dimes.csv" in c.value for c in at.caption)
     assert "cents.csv" not in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("ticker", TICKERS)
+def test_each_tickers_description_gives_the_months_its_prices_cover(ticker):
+    from vega_datasets import local_data
+
+    dates = local_data.stocks().query("symbol == @ticker")["date"]
+    at = open_page(TRAINING, query={"tr_data": "Stock prices", "tr_ticker": ticker})
+    span = f"{dates.min():%b %Y} to {dates.max():%b %Y}"
+    assert f"{ticker} monthly closing prices, {span}," in all_text(at)
+    if ticker == "GOOG":
+        assert span == "Aug 2004 to Mar 2010"
 
 
 def test_a_link_with_settings_opens_the_page_with_them():

@@ -100,11 +100,12 @@ def build(
         ), None
     if kind == "stocks":
         series = _stock(ticker)
+        first, last = pd.to_datetime(series.dates[[0, -1]])  # GOOG's history starts in August 2004
         return _windows_dataset(
             "stocks",
             series,
             window,
-            f"{ticker} monthly closing prices 2000-2010, {window} months in → next month",
+            f"{ticker} monthly closing prices, {first:%b %Y} to {last:%b %Y}, {window} months in → next month",
             "price (USD)",
         ), None
     if kind == "csv":
