@@ -8,6 +8,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from apptest_support import all_text, assert_clean, chart_data, open_page, table_with, vega_charts
 
@@ -189,14 +190,16 @@ def test_a_too_large_learning_rate_warns_that_the_whole_sets_loss_went_up(batch)
 
 def test_reset_with_the_same_seed_restarts_from_the_same_weights():
     at = open_page(TRAINING)
-    start = weights(at)
+    start = live_run(at).model.flat.copy()
     step(at, 5)
-    trained, loss_after_5 = weights(at), loss(at)
-    assert trained != start
+    trained, losses = live_run(at).model.flat.copy(), list(live_run(at).history.loss)
+    assert not np.array_equal(trained, start)
     at.button(key="tr_reset").click().run()
-    assert weights(at) == start
+    assert live_run(at).step == 0
+    np.testing.assert_array_equal(live_run(at).model.flat, start)
     step(at, 5)
-    assert weights(at) == trained and loss(at) == loss_after_5, "the same seed replays the same run"
+    np.testing.assert_array_equal(live_run(at).model.flat, trained)
+    assert live_run(at).history.loss == losses, "the same seed replays the same run, bit for bit"
 
 
 def test_another_seed_starts_from_other_weights():
@@ -209,36 +212,69 @@ def test_another_seed_starts_from_other_weights():
 def test_changing_the_learning_rate_or_clipping_mid_run_keeps_the_model():
     at = open_page(TRAINING)
     step(at, 5)
-    trained = weights(at)
+    run = live_run(at)
+    trained = run.model.flat.copy()
     at.select_slider(key="tr_lr").set_value(0.1).run()
     at.segmented_control(key="tr_clip").set_value("norm").run()
     at.select_slider(key="tr_clip_threshold").set_value(0.3).run()
-    assert step_count(at) == 5 and weights(at) == trained
+    assert live_run(at) is run, "the same run goes on"
+    assert step_count(at) == 5
+    np.testing.assert_array_equal(run.model.flat, trained)
+    assert (run.trainer.lr, run.trainer.clip, run.trainer.clip_threshold) == (0.1, "norm", 0.3)
     step(at)
     assert step_count(at) == 6
     assert len(chart_data(at, 0)[0]) == 6, "the loss curve continues"
+    at.segmented_control(key="tr_clip").set_value("none").run()
+    at.select_slider(key="tr_lr").set_value(0.003).run()
+    assert (run.trainer.lr, run.trainer.clip) == (0.003, "none")
+
+
+STOCKS = {"tr_data": "Stock prices"}
+LONGER = {"tr_data": "Longer StatLand sequences"}
+VANILLA = {"tr_model": "Vanilla RNN"}
 
 
 @pytest.mark.parametrize(
-    ("widget", "key", "value"),
+    ("query", "widget", "key", "value"),
     [
-        ("selectbox", "tr_data", "statland"),
-        ("selectbox", "tr_data", "stocks"),
-        ("selectbox", "tr_model", "vanilla"),
-        ("selectbox", "tr_model", "lstm"),
-        ("selectbox", "tr_model", "gru"),
-        ("segmented_control", "tr_optimizer", "momentum"),
+        ({}, "selectbox", "tr_data", "statland"),
+        ({}, "selectbox", "tr_data", "stocks"),
+        (STOCKS, "selectbox", "tr_ticker", "AMZN"),
+        (STOCKS, "slider", "tr_window", 8),
+        (LONGER, "slider", "tr_length", 9),
+        (LONGER, "select_slider", "tr_batch", 16),
+        ({}, "selectbox", "tr_model", "vanilla"),
+        ({}, "selectbox", "tr_model", "lstm"),
+        ({}, "selectbox", "tr_model", "gru"),
+        (VANILLA, "slider", "tr_hidden", 7),
+        (VANILLA, "selectbox", "tr_activation", "sigmoid"),
+        ({"tr_model": "GRU"}, "slider", "tr_hidden", 2),
+        ({}, "segmented_control", "tr_start", "statland"),
+        ({}, "number_input", "tr_seed", 5),
+        ({}, "segmented_control", "tr_optimizer", "momentum"),
     ],
 )
-def test_switching_data_set_or_model_starts_a_new_run(widget, key, value):
-    at = open_page(TRAINING)
+def test_switching_data_set_or_model_starts_a_new_run(query, widget, key, value):
+    at = open_page(TRAINING, query=query)
     step(at, 3)
+    before = live_run(at)
     getattr(at, widget)(key=key).set_value(value).run()
     assert_clean(at)
-    assert step_count(at) == 0
+    assert live_run(at) is not before and step_count(at) == 0
     assert at.button(key="tr_play").label == "Play"
     step(at, 3)
     assert step_count(at) == 3 and math.isfinite(loss(at))
+    run = live_run(at)
+    settings = {
+        "tr_ticker": lambda: run.dataset.description.startswith(f"{value} monthly"),
+        "tr_window": lambda: run.dataset.train_xs.shape[1] == value,
+        "tr_length": lambda: run.dataset.train_xs.shape[1] == value,
+        "tr_batch": lambda: run.trainer.batch_size == value,
+        "tr_hidden": lambda: run.model.n_hidden == value,
+        "tr_activation": lambda: run.model.activation == value,
+        "tr_model": lambda: run.model.kind == ("vanilla" if value == "vanilla" else value),
+    }
+    assert settings.get(key, lambda: True)(), f"the new run uses {key} = {value}"
 
 
 def test_longer_statland_histories_compare_the_network_with_the_naive_guess():
@@ -257,10 +293,27 @@ def test_stocks_show_held_out_prices_with_the_naive_baseline_beside_the_test_err
     step(at, 5)
     assert_clean(at)
     assert "IBM monthly closing prices, Jan 2000 to Mar 2010, 6 months in → next month" in all_text(at)
-    rmse, naive = metric(at, "Model's test error (RMSE)"), metric(at, "Naive baseline: tomorrow = today")
-    assert as_number(rmse) > 0 and as_number(naive) > 0
-    held_out = chart_data(at, len(vega_charts(at)) - 1)[0]
+    # The same numbers worked out here from IBM's prices, apart from the page's data pipeline.
+    from vega_datasets import local_data
+
+    prices = local_data.stocks().query("symbol == 'IBM'").sort_values("date")["price"].to_numpy(dtype=float)
+    n_train = round(0.8 * (len(prices) - 6))
+    targets = prices[6 + n_train :]
+    naive = prices[5 + n_train : -1]  # each target's previous month
+    low, high = prices[: n_train + 6].min(), prices[: n_train + 6].max()  # scaled on training months only
+    windows = np.stack([prices[i : i + 6] for i in range(n_train, len(prices) - 6)])
+    predictions = live_run(at).model.predict((windows - low) / (high - low))[:, 0] * (high - low) + low
+    naive_rmse = np.sqrt(np.mean((naive - targets) ** 2))
+    model_rmse = np.sqrt(np.mean((predictions - targets) ** 2))
+    assert as_number(metric(at, "Naive baseline: tomorrow = today")) == pytest.approx(naive_rmse, abs=0.005)
+    assert as_number(metric(at, "Model's test error (RMSE)")) == pytest.approx(model_rmse, abs=0.005)
+
+    held_out = chart_data(at, len(vega_charts(at)) - 1)[0].sort_values("when")
     assert set(held_out["series"]) == {"target", "prediction", "naive (tomorrow = today)"}
+    by_series = {name: rows["value"].to_numpy() for name, rows in held_out.groupby("series")}
+    np.testing.assert_allclose(by_series["target"], targets)
+    np.testing.assert_allclose(by_series["naive (tomorrow = today)"], naive)
+    np.testing.assert_allclose(by_series["prediction"], predictions, rtol=1e-9)
     dates = held_out["when"]
     # Split by time: the held-out months are the last fifth of the decade, in order.
     assert str(dates.max().date()) == "2010-03-01" and dates.min().year >= 2007
@@ -467,7 +520,7 @@ def test_trained_weights_can_be_downloaded_and_go_to_the_statland_page():
     shown = {name: as_number(value) for name, value in weights(at).items()}
     at.button(key="tr_to_statland").click().run()
     assert_clean(at)
-    # In a browser the button moves to StatLand itself; AppTest does not follow st.switch_page.
+    # The page offers a link to StatLand (st.page_link); AppTest follows no link, so switch here.
     at.switch_page("app_pages/statland.py").run()
     assert at.title[0].value == "StatLand"
     for name in PARAMS:
