@@ -151,7 +151,8 @@ with st.sidebar:
             step=1,
             key="tr_seed",
             bind="query-params",
-            help="The same seed gives the same random starting weights and the same mini-batches.",
+            help="The same seed gives the same random starting weights, the same mini-batches and, for "
+            "longer StatLand sequences, the same simulated histories.",
         )
     )
     with st.expander("Start from a weights file (JSON)"):
@@ -443,22 +444,24 @@ if not run.running:
             icon=":material/trending_up:",
         )
 
-    st.subheader("Learned weights" if run.step else "Starting weights")
+    if run.diverged:
+        st.subheader("Weights kept from the last finite step")
+    else:
+        st.subheader("Learned weights" if run.step else "Starting weights")
     if is_statland_network(run.model):
+        rows = [{"weights": "this run", **{k: number(float(np.ravel(v)[0])) for k, v in run.model.params.items()}}]
+        on_statland = data_kind in ("rules", "statland")  # the StatLand weights were made for these data only
+        if on_statland:
+            rows.append({"weights": "the StatLand weights", **{k: number(v) for k, v in rc.STATQUEST_WEIGHTS.items()}})
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {"weights": "this run", **{k: number(float(np.ravel(v)[0])) for k, v in run.model.params.items()}},
-                    {"weights": "the StatLand weights", **{k: number(v) for k, v in rc.STATQUEST_WEIGHTS.items()}},
-                ],
-                columns=["weights", *run.model.params],
-            ),
+            pd.DataFrame(rows, columns=["weights", *run.model.params]),
             hide_index=True,
             key="tr_weights_table",
         )
-        st.caption(
-            "Different weights can make the same predictions: compare the predictions above, not only the numbers."
-        )
+        if on_statland:
+            st.caption(
+                "Different weights can make the same predictions: compare the predictions above, not only the numbers."
+            )
     else:
         st.dataframe(
             pd.DataFrame(

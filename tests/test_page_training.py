@@ -133,6 +133,8 @@ def test_a_learning_rate_of_100_is_reported_as_divergence_and_reset_recovers():
     assert at.button(key="tr_play").disabled and at.button(key="tr_step").disabled
     assert step_count(at) < 100
 
+    assert at.subheader[-1].value == "Weights kept from the last finite step"
+
     at.button(key="tr_reset").click().run()
     assert_clean(at)
     assert not at.error
@@ -308,6 +310,7 @@ def test_stocks_show_held_out_prices_with_the_naive_baseline_beside_the_test_err
     assert as_number(metric(at, "Naive baseline: tomorrow = today")) == pytest.approx(naive_rmse, abs=0.005)
     assert as_number(metric(at, "Model's test error (RMSE)")) == pytest.approx(model_rmse, abs=0.005)
 
+    assert list(table_with(at, "weights")["weights"]) == ["this run"], "the StatLand weights are for StatLand data"
     held_out = chart_data(at, len(vega_charts(at)) - 1)[0].sort_values("when")
     assert set(held_out["series"]) == {"target", "prediction", "naive (tomorrow = today)"}
     by_series = {name: rows["value"].to_numpy() for name, rows in held_out.groupby("series")}
@@ -448,7 +451,7 @@ def test_a_link_with_garbage_opens_with_defaults_and_says_so(query):
         ("weights_unknown_kind.json", "unknown model kind 'transformer'"),
         ("weights_not_json.json", "not valid JSON"),
         ("weights_too_wide.json", "64 hidden units; the Training page trains up to 32"),
-        ("weights_two_inputs.json", "reads 2 value(s)"),
+        ("weights_two_inputs.json", "reads 2 values and predicts 1 value per step"),
     ],
 )
 def test_a_doctored_weights_file_is_refused_with_a_clear_message(name, expected):

@@ -129,7 +129,7 @@ def read_start_weights(file_name: str, raw: bytes) -> StartWeights:
     model = model_from_json(raw)
     if model.n_in != 1 or model.n_out != 1:
         raise WeightsError(
-            f"this model reads {model.n_in} value(s) and predicts {model.n_out} per step; "
+            f"this model reads {_values(model.n_in)} and predicts {_values(model.n_out)} per step; "
             "the Training page's data have one price per day and predict the next one"
         )
     if model.n_hidden > MAX_HIDDEN:
@@ -141,6 +141,10 @@ def read_start_weights(file_name: str, raw: bytes) -> StartWeights:
         kind = model.kind
     token = f"{file_name}:{hashlib.sha1(model.flat.tobytes()).hexdigest()[:12]}"
     return StartWeights(file_name, model, kind, model.n_hidden, activation, token)
+
+
+def _values(count: int) -> str:
+    return f"{count} value" if count == 1 else f"{count} values"
 
 
 def build_model(
