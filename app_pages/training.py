@@ -36,7 +36,7 @@ LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 
 CLIP_THRESHOLDS = [0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = ["full", 8, 16, 32, 64, 128]
 STEP_CHOICES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000]
-MINI_BATCH, WHOLE_SET = "each step's mini-batch", "whole training set"
+MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines when batches are used
 LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 CLIP_LABELS = {"none": "off", "norm": "by norm", "value": "by value"}
@@ -372,25 +372,25 @@ def live_view() -> None:
                 ignore_index=True,
             )
             by_batch = {"color": "loss on", "color_title": "loss on", "palette": LOSS_COLOURS}
-        charts.draw(
-            charts.curve(
-                loss_frame,
-                "step",
-                "loss",
-                title="Training loss (MSE): mini-batches and whole set"
-                if live.mini_batches
-                else "Training loss (mean squared error)",
-                x_title="step",  # a fixed spec lets the browser swap the data in, not redraw the chart
-                x_format="d",
-                points=len(frame) <= POINTS_UP_TO,
-                # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
-                y_title="MSE (log scale)" if log_loss else "MSE",
-                log_y=log_loss,
-                **by_batch,
-            ),
-            key="tr_loss_chart",
-            where=left,
+        loss_chart = charts.curve(
+            loss_frame,
+            "step",
+            "loss",
+            title="Training loss (MSE): mini-batches and whole set"
+            if live.mini_batches
+            else "Training loss (mean squared error)",
+            x_title="step",  # a fixed spec lets the browser swap the data in, not redraw the chart
+            x_format="d",
+            points=len(frame) <= POINTS_UP_TO,
+            # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
+            y_title="MSE (log scale)" if log_loss else "MSE",
+            log_y=log_loss,
+            **by_batch,
         )
+        loss_spec = charts.vega_spec(loss_chart)
+        if live.mini_batches:  # the chart's title says what the colours are: no legend title, a narrow legend
+            loss_spec["encoding"]["color"]["legend"] = {"title": None}
+        charts.draw(loss_spec, key="tr_loss_chart", where=left)
         charts.draw(
             charts.curve(
                 frame,

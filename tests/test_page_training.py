@@ -170,8 +170,8 @@ def test_with_mini_batches_the_loss_shown_is_the_whole_training_sets_and_no_fals
     assert max(run.history.loss[-50:]) > run.initial_loss, "some late mini-batches are worse than the start"
     assert not any("The loss went up" in w.value for w in at.warning)
     curves = chart_data(at, 0)[0]
-    assert set(curves["loss on"]) == {"each step's mini-batch", "whole training set"}
-    measured = curves[curves["loss on"] == "whole training set"]
+    assert set(curves["loss on"]) == {"mini-batch", "whole set"}
+    measured = curves[curves["loss on"] == "whole set"]
     assert len(measured) > 5, "the whole set's loss is measured at every refresh"
     assert measured["loss"].iloc[-1] == pytest.approx(whole_set)
 
