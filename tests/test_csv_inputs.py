@@ -149,8 +149,11 @@ def test_a_good_file_in_descending_date_order_trains_on_ascending_data():
     assert_clean(at)
     # The held-out chart is the last 20 % of the history, newest months, in time order.
     held_out = chart_data(at, len(vega_charts(at)) - 1)[0]
-    actual = held_out[held_out["series"] == "target"].sort_values("when")
-    assert actual["when"].is_monotonic_increasing
-    assert str(actual["when"].max().date()) == "2021-12-01"
-    assert actual["value"].iloc[-1] == 100 + 2 * 24 + 0  # December 2021's price, the newest row
+    actual = held_out[held_out["series"] == "target"]
+    # Each held-out target is the price of its own month (the file's pairing kept), the newest months.
+    price_of_month = {f"{2020 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}-01": 100 + 2 * m + (m % 3) for m in range(1, 25)}
+    pairs = [(str(when.date()), value) for when, value in zip(actual["when"], actual["value"], strict=True)]
+    assert pairs and all(price_of_month[when] == value for when, value in pairs)
+    assert max(when for when, _ in pairs) == "2021-12-01"
+    assert sorted(pairs) == sorted(price_of_month.items())[-len(pairs) :]
     assert {m.label for m in at.metric} >= {"Model's test error (RMSE)", "Naive baseline: tomorrow = today"}
