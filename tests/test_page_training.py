@@ -118,6 +118,12 @@ def test_the_default_run_plays_over_many_refreshes_so_the_curves_move():
     steps_per_refresh = [b - a for a, b in zip([0, *counts], counts, strict=False)]
     assert len(counts) >= 20 and max(steps_per_refresh) == 50, steps_per_refresh
     assert len(chart_data(at, 0)[0]) == 400, "the loss curve is drawn from 400 of the 1000 steps"
+    # The loss falls far below 10^-12: the log chart draws it as it is, not flat at a floor.
+    history = live_run(at).history
+    for index, column, recorded in ((0, "loss", history.loss), (1, "gradient norm", history.grad_norm)):
+        drawn = chart_data(at, index)[0]
+        assert drawn[column].tolist() == [recorded[step - 1] for step in drawn["step"]], column
+    assert chart_data(at, 0)[0]["loss"].min() < 1e-20
 
 
 def test_a_learning_rate_of_100_is_reported_as_divergence_and_reset_recovers():

@@ -14,7 +14,8 @@ import pandas as pd
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 PARAM_COLOURS = {"w1": "#0072B2", "w2": "#D55E00", "b1": "#CC79A7", "w3": "#009E73", "b2": "#E69F00"}
 MAX_POINTS = 400
-# Log axes cannot show zero: losses below this floor are drawn at the floor.
+# Log axes cannot show zero: zero and negative values are drawn at this floor (or at the smallest
+# positive value, if lower); positive values, however tiny, are drawn as they are.
 LOG_FLOOR = 1e-12
 
 
@@ -65,7 +66,10 @@ def curve(
     """
     frame = finite_rows(downsample(frame) if color is None else frame, [y] if x_type == "T" else [x, y])
     if log_y:
-        frame = frame.assign(**{y: np.maximum(frame[y].to_numpy(dtype=float), LOG_FLOOR)})
+        values = frame[y].to_numpy(dtype=float)
+        positive = values > 0
+        floor = min(LOG_FLOOR, values[positive].min()) if positive.any() else LOG_FLOOR
+        frame = frame.assign(**{y: np.where(positive, values, floor)})
     frame = _named(frame, dataset)
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     axis = alt.Undefined
