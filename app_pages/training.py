@@ -19,7 +19,6 @@ from ui.training import (
     is_statland_network,
     read_start_weights,
     start_run,
-    weights_error_in_words,
 )
 from ui.widgets import weights_download_button
 
@@ -50,7 +49,7 @@ def load_weights_file() -> None:
     try:
         start = read_start_weights(upload.name, upload.getvalue())
     except ValueError as error:
-        st.session_state[WEIGHTS_MESSAGE] = ("error", f"{upload.name} was not loaded: {weights_error_in_words(error)}.")
+        st.session_state[WEIGHTS_MESSAGE] = ("error", f"{upload.name} was not loaded: {error}.")
         return
     st.session_state[START_WEIGHTS] = start
     st.session_state["tr_model"] = start.model_kind

@@ -142,7 +142,9 @@ def model_from_dict(document) -> RecurrentModel:
 
 
 def _refuse_constant(name: str):
-    raise WeightsError(f"the file contains {name}; every weight must be a finite number")
+    # JSON's NaN, Infinity and -Infinity, described in words: the app never shows such tokens.
+    kind = "a value that is not a number" if name == "NaN" else "an infinite value"
+    raise WeightsError(f"the file contains {kind}; every weight must be an ordinary finite number such as -0.5")
 
 
 def _model_kinds() -> dict[str, type[RecurrentModel]]:

@@ -152,21 +152,7 @@ from pathlib import Path  # noqa: E402  (appended with the tests below)
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
 
 
-# The StatLand page quotes the engine's WeightsError as it is, and the engine still names the
-# constant it found ("the file contains NaN"): these two pass once either says it in words
-# (ui.training.weights_error_in_words is the Training page's wording).
-QUOTES_THE_CONSTANT = pytest.mark.xfail(
-    strict=True, reason="rnn_core.weights_io's message names NaN / Infinity and app_pages/statland.py shows it"
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=QUOTES_THE_CONSTANT) if name in ("weights_nan.json", "weights_infinity.json") else name
-        for name in sorted(path.name for path in BAD_INPUTS.glob("weights_*.json"))
-    ],
-)
+@pytest.mark.parametrize("name", sorted(path.name for path in BAD_INPUTS.glob("weights_*.json")))
 def test_every_doctored_weights_file_is_refused_on_statland_without_a_non_finite_word_on_screen(name):
     raw = (BAD_INPUTS / name).read_bytes()
     at = open_page(STATLAND)

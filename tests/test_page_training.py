@@ -450,8 +450,8 @@ def test_a_link_with_garbage_opens_with_defaults_and_says_so(query):
     [
         ("weights_wrong_keys.json", "missing w2; unexpected w4"),
         ("weights_wrong_shape.json", "'w2' has shape (2, 2); this model needs (1, 1)"),
-        ("weights_nan.json", "the file contains a value that is not a finite number"),
-        ("weights_infinity.json", "the file contains a value that is not a finite number"),
+        ("weights_nan.json", "the file contains a value that is not a number"),
+        ("weights_infinity.json", "the file contains an infinite value"),
         ("weights_overflow.json", "'w1' holds a number too large to represent"),
         ("weights_text_number.json", "'w1' must hold only numbers"),
         ("weights_unknown_kind.json", "unknown model kind 'transformer'"),

@@ -76,7 +76,7 @@ def doctored(change):
         (
             '{"format": "unrolled-weights", "version": 1, "kind": "vanilla", '
             '"config": {}, "params": {"w1": NaN}}',
-            "NaN",
+            "a value that is not a number",
         ),
     ],
 )
@@ -87,8 +87,8 @@ def test_doctored_files_are_refused_with_a_reason(text, message):
 
 # file -> the words model_from_json must say (the Training page's own table checks its wording).
 REFUSED_FILES = {
-    "weights_infinity.json": "the file contains -Infinity; every weight must be a finite number",
-    "weights_nan.json": "the file contains NaN; every weight must be a finite number",
+    "weights_infinity.json": "the file contains an infinite value; every weight must be an ordinary finite number",
+    "weights_nan.json": "the file contains a value that is not a number; every weight must be an ordinary finite",
     "weights_not_json.json": "not valid JSON",
     "weights_overflow.json": "'w1' holds a number too large to represent",
     "weights_1e400.json": "'b1' holds a number too large to represent",

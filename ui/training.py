@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import threading
 from dataclasses import dataclass, field
 
@@ -101,21 +100,6 @@ class StartWeights:
         extra = f", {self.activation}" if self.model_kind == "vanilla" else ""
         article = "an" if self.model_kind == "lstm" else "a"
         return f"{article} {MODEL_LABELS[self.model_kind]} with {self.n_hidden} hidden units{extra}"
-
-
-# JSON's non-standard constants, as the engine may quote them ("the file contains NaN").
-_NON_FINITE_WORDS = re.compile(r"(?<![A-Za-z])[-+]?(NaN|Infinity|inf|nan)(?![A-Za-z])")
-
-
-def weights_error_in_words(error: Exception | str) -> str:
-    """Why a weights file was refused, never naming NaN or Infinity (the page shows no such token)."""
-    text = str(error)
-    text = re.sub(
-        rf"the file contains {_NON_FINITE_WORDS.pattern}; every weight must be a finite number",
-        "the file contains a value that is not a finite number; every weight must be an ordinary number such as -0.5",
-        text,
-    )
-    return _NON_FINITE_WORDS.sub("a value that is not a finite number", text)
 
 
 def read_start_weights(file_name: str, raw: bytes) -> StartWeights:
