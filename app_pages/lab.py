@@ -247,8 +247,7 @@ runs = views.short_runs(w1, w2, activation, run_length)
 loss_rows = charts.arrow_table(
     {
         "step": np.concatenate([run["steps"] for run in runs.values()]),
-        # a log axis cannot show 0: losses below the floor are drawn at the floor
-        "loss": np.maximum(np.concatenate([run["loss"] for run in runs.values()]), charts.LOG_FLOOR),
+        "loss": charts.on_log_axis(np.concatenate([run["loss"] for run in runs.values()])),
         "run": [label for label, run in runs.items() for _ in run["steps"]],
     },
     finite=("loss",),

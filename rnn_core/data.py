@@ -147,7 +147,8 @@ class PriceSeries:
 
 
 def stock_prices(symbol: str) -> PriceSeries:
-    """Monthly closing prices (2000 to 2010) of one ticker, from ``vega_datasets`` (no network)."""
+    """Monthly closing prices of one ticker, from ``vega_datasets`` (no network): 2000 to 2010 for
+    most, from August 2004 for GOOG."""
     symbol = str(symbol).upper()
     if symbol not in TICKERS:
         raise ValueError(f"unknown ticker {symbol!r}; choose one of {', '.join(TICKERS)}")
@@ -266,7 +267,8 @@ def read_price_csv(raw: bytes | str, max_bytes: int = MAX_CSV_BYTES) -> PriceSer
             raise CsvError(f"row {row + 2} of column '{column}' holds {cells.iloc[row]!r}, {what}")
     notes: list[str] = []
     if blank.any():
-        notes.append(f"Skipped {int(blank.sum())} row(s) with no price.")
+        skipped = int(blank.sum())
+        notes.append(f"Skipped {skipped} {'row' if skipped == 1 else 'rows'} with no price.")
     keep = ~blank
     values = values[keep]
     dates = _date_column(frame, column, keep, notes)
@@ -276,7 +278,9 @@ def read_price_csv(raw: bytes | str, max_bytes: int = MAX_CSV_BYTES) -> PriceSer
             notes.append("Sorted the rows by date, oldest first.")
         values, dates = values[order], dates[order]
     if len(values) < MIN_PRICES:
-        raise CsvError(f"the file has {len(values)} price(s); at least {MIN_PRICES} are needed")
+        raise CsvError(
+            f"the file has {len(values)} {'price' if len(values) == 1 else 'prices'}; at least {MIN_PRICES} are needed"
+        )
     return PriceSeries(values, dates, str(column), notes)
 
 

@@ -27,7 +27,7 @@ REFUSED = {
     "utf16.csv": "save it as 'CSV UTF-8'",
     "no_numeric_column.csv": "no column of numbers found",
     "several_numeric_columns.csv": "several numeric columns ('Open', 'High', 'Low')",
-    "one_row.csv": "the file has 1 price(s); at least 6 are needed",
+    "one_row.csv": "the file has 1 price; at least 6 are needed",
     "not_a_number_cell.csv": "row 4 of column 'Close' holds a not-a-number marker, which is not a finite number",
     "infinite_cell.csv": "row 5 of column 'Close' holds an infinite value, which is not a finite number",
     "overflowing_number.csv": "row 4 of column 'Close' holds a number too large to represent",
@@ -67,6 +67,8 @@ def test_the_corpus_table_covers_every_bad_csv_on_disk():
 
 
 def test_a_file_over_the_size_limit_is_refused_unread():
+    # In a browser Streamlit's uploader refuses such a file first ("File must be 2.0MB or smaller");
+    # this guards the server against a client that skips that check.
     raw = b"Close\n" + b"123.456\n" * 300_000  # 2.4 MB
     series, message = read_upload("huge.csv", raw, WINDOW)
     assert series is None

@@ -19,6 +19,14 @@ MAX_POINTS = 400
 LOG_FLOOR = 1e-12
 
 
+def on_log_axis(values) -> np.ndarray:
+    """``values`` ready for a log axis: positive ones as they are, zero and below at the floor."""
+    values = np.asarray(values, dtype=float)
+    positive = values > 0
+    floor = min(LOG_FLOOR, values[positive].min()) if positive.any() else LOG_FLOOR
+    return np.where(positive, values, floor)
+
+
 def thin_indices(count: int, max_points: int = MAX_POINTS) -> list[int]:
     """At most ``max_points`` evenly spaced positions in range(count), always the first and the last."""
     if count <= max_points:
@@ -66,10 +74,7 @@ def curve(
     """
     frame = finite_rows(downsample(frame) if color is None else frame, [y] if x_type == "T" else [x, y])
     if log_y:
-        values = frame[y].to_numpy(dtype=float)
-        positive = values > 0
-        floor = min(LOG_FLOOR, values[positive].min()) if positive.any() else LOG_FLOOR
-        frame = frame.assign(**{y: np.where(positive, values, floor)})
+        frame = frame.assign(**{y: on_log_axis(frame[y])})
     frame = _named(frame, dataset)
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     axis = alt.Undefined
