@@ -66,6 +66,8 @@ def test_statland_rules_and_weights_change_the_prediction(page: Page, base_url, 
     rerun_after(page, lambda: page.locator(".st-key-sl_reset button").click())
     expect(w2).to_have_value("-0.500")
     expect(prediction(page)).to_have_text("low")
+    page.set_viewport_size({"width": 1400, "height": 1900})  # the diagram and the rules table too
+    expect(page.locator('[data-testid="stGraphVizChart"] svg')).to_be_visible()
     screenshot(page, screenshots, "statland")
     assert errors == []
 
