@@ -7,7 +7,7 @@ import rnn_core as rc
 from rnn_core import analysis as an
 from ui import charts
 from ui import lab_views as views
-from ui.format import from_log10, number, significant
+from ui.format import from_log10, number, signed_power_of_ten, significant, superscript
 from ui.lab_views import FIXED, GATED_UNITS, LR, SERIES, SURFACE_STEPS, W2_RANGE
 from ui.links import link_snapshot, note_unused_link_values
 
@@ -25,8 +25,13 @@ def show_vanishing_case() -> None:
 
 
 def powers(log10_value: float) -> str:
-    """A factor given as log10, as 'about 10^6.8' with one decimal (the lines' slopes differ by less than 1)."""
-    return f"about 10^{log10_value:.1f}" if abs(log10_value) >= 1 else f"{10.0**log10_value:.2g}"
+    """A factor of at least 10 given as log10: 'about 32', 'about 5.01 × 10³⁰⁰'.
+
+    Three significant digits, because the lines' slopes can differ by less than a power of ten.
+    """
+    if log10_value < 3:
+        return f"about {round(10.0**log10_value):,}"
+    return signed_power_of_ten(log10_value, prefix="about ")
 
 
 def change_words(log10_ratio: float, plural: bool = False) -> str:
@@ -98,16 +103,16 @@ analytic = views.analytic_line(length, w1, w2)
 first = float(logs[0])
 with np.errstate(divide="ignore"):
     power = 0.0 if length == 1 else (length - 1) * float(np.log10(abs(w2)))  # w2^0 = 1, even for 0
-# Two rows of two: values such as "about 10^-2391" need the width.
+# Two rows of two: values such as "about 10⁻²³⁹¹" need the width.
 setting, lesson = st.columns(2), st.columns(2)
 setting[0].metric(
     "First input's |d y_T / d x_1|",
     from_log10(first),
     help="How much the output moves per unit change of the oldest input.",
 )
-setting[1].metric(f"|w2|^(T − 1) = {abs(w2):g}^{length - 1}", from_log10(power))
-lesson[0].metric(f"The lesson's 2^{length - 1}", from_log10((length - 1) * np.log10(2.0)))
-lesson[1].metric(f"The lesson's 0.5^{length - 1}", from_log10(-(length - 1) * np.log10(2.0)))
+setting[1].metric(f"|w2|^(T − 1) = {abs(w2):g}{superscript(length - 1)}", from_log10(power))
+lesson[0].metric(f"The lesson's 2{superscript(length - 1)}", from_log10((length - 1) * np.log10(2.0)))
+lesson[1].metric(f"The lesson's 0.5{superscript(length - 1)}", from_log10(-(length - 1) * np.log10(2.0)))
 
 step_palette = {k: SERIES[k] for k in list(SERIES)[:2]}
 lines = charts.arrow_table(
@@ -354,7 +359,7 @@ charts.draw(
 )
 if surface_stats["beyond"] - surface_stats["inside"] >= 3:
     wall = (
-        f"Beyond |w2| = 1 the loss climbs to about 10^{surface_stats['beyond']:.0f}, against at most "
+        f"Beyond |w2| = 1 the loss climbs to {from_log10(surface_stats['beyond'])}, against at most "
         f"{from_log10(surface_stats['inside'])} within |w2| ≤ 1: the same wall, seen from the RNN's own weights."
     )
 else:

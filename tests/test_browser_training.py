@@ -163,6 +163,10 @@ def test_a_short_run_that_finishes_while_playing_shows_its_results(page: Page, b
     expect(page.get_by_text(re.compile(r"The network gets \*?\*?\d of the 4 rules"))).to_be_visible()
     expect(loss_chart_steps(page)).to_have_attribute("aria-label", re.compile(r"to 200\b"))
     assert_healthy(page)
+    # The loss falls to about 10^-10: the log axis writes small powers as the page's text does.
+    labels = charts(page).first.locator("svg .role-axis-label text").all_text_contents()
+    assert any(re.fullmatch("10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+", label) for label in labels), labels
+    assert not any("e-" in label for label in labels), labels
     page.set_viewport_size({"width": 1400, "height": 2400})  # the whole page, results included
     expect_charts_drawn(page, 3)  # loss, gradient norm, the five weights
     screenshot(page, screenshots, "training")

@@ -55,9 +55,9 @@ def test_default_render_shows_the_lessons_numbers():
     assert at.slider(key="lab_length").value == 10
     # w2 = 2, T = 10, identity, w1 = w3 = 1: the first input is scaled by 2^9.
     assert metric(at, FIRST) == "512"
-    assert metric(at, "|w2|^(T − 1) = 2^9") == "512"
-    assert metric(at, "The lesson's 2^9") == "512"
-    assert metric(at, "The lesson's 0.5^9") == "0.001953"
+    assert metric(at, "|w2|^(T − 1) = 2⁹") == "512"
+    assert metric(at, "The lesson's 2⁹") == "512"
+    assert metric(at, "The lesson's 0.5⁹") == "0.001953"
     # per-step, heatmap, dL/dw2 pieces, training runs, cliff, RNN surface, gated models
     assert len(vega_charts(at)) == 7
 
@@ -108,12 +108,12 @@ def test_w2_three_at_length_1000_stays_finite_on_screen(activation):
     assert_clean(at)
     assert at.slider(key="lab_w2").value == 3.0 and at.slider(key="lab_length").value == 1000
     if activation in ("identity", "relu"):
-        assert metric(at, FIRST) == "about 10^477"
+        assert metric(at, FIRST) == "about 10⁴⁷⁷"
     else:  # checked against a plain float pass, which tanh and sigmoid allow (their units never overflow)
         expected = float_log10_first_input(np.ones(1000), 1.0, 3.0, activation)
         assert expected < -1000
         assert metric(at, FIRST) == from_log10(expected)
-    assert metric(at, "|w2|^(T − 1) = 3^999") == "about 10^477"
+    assert metric(at, "|w2|^(T − 1) = 3⁹⁹⁹") == "about 10⁴⁷⁷"
     for index in range(len(vega_charts(at))):
         for frame in chart_data(at, index):
             numeric = frame.select_dtypes("number").to_numpy(dtype=float)
@@ -311,7 +311,8 @@ def test_gates_keep_the_gradient_the_vanilla_rnn_loses(bias):
     assert oldest["LSTM"] > -10 and oldest["GRU"] > -10
     text = captions(at)
     assert "exactly 0" not in text.split("What fixes it")[-1]
-    assert "the vanilla RNN's shrinks by a factor of about 10^300.7" in text
+    # 999 halvings: 2^999 = 10^300.73 = 5.36 × 10^300.
+    assert "the vanilla RNN's shrinks by a factor of about 5.36 × 10³⁰⁰" in text
 
 
 def test_the_vanishing_case_button_sets_w2_and_the_length():

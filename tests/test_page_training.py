@@ -26,9 +26,9 @@ def metric(at, label: str) -> str:
 
 
 def as_number(text: str) -> float:
-    """A number as the page prints it ('0.133', '1.75 × 10^-32', '−8.2 × 10^-5') back to a float."""
-    text = text.replace("−", "-")
-    match = re.fullmatch(r"(-?[\d.]+) × 10\^(-?\d+)", text)
+    """A number as the page prints it ('0.133', '1.75 × 10⁻³²', '−8.20 × 10⁻⁵') back to a float."""
+    text = text.replace("−", "-").translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))
+    match = re.fullmatch(r"(-?[\d.]+) × 10(-?\d+)", text)
     return float(match.group(1)) * 10 ** int(match.group(2)) if match else float(text)
 
 

@@ -14,9 +14,9 @@ from ui.links import unused_link_values
         (math.log10(512), False, "512"),
         (math.log10(0.001953125), False, "0.001953"),
         (math.log10(837427.0), False, "837,427"),
-        (476.64, False, "about 10^477"),
-        (-301.03, False, "about 10^-301"),
-        (7.2, True, "about −10^7"),
+        (476.64, False, "about 10⁴⁷⁷"),
+        (-301.03, False, "about 10⁻³⁰¹"),
+        (7.2, True, "about −10⁷"),
         (0.0, True, "−1"),
         (-math.inf, False, "exactly 0"),
         (math.inf, False, "too large to show"),
@@ -29,7 +29,7 @@ def test_from_log10_reads_like_a_person_would_write_it(log10_value, negative, te
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0.0, "0"), (345664.40625, "345,664"), (-7.0e17, "about −10^18"), (math.inf, "too large to show"),
+    [(0.0, "0"), (345664.40625, "345,664"), (-7.0e17, "about −10¹⁸"), (math.inf, "too large to show"),
      (math.nan, "undefined"), (0.02634, "0.02634")],
 )
 def test_significant_never_prints_nan_or_inf(value, text):

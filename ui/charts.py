@@ -82,7 +82,9 @@ def curve(
         axis = alt.Axis(format=x_format, tickMinStep=1) if x_format == "d" else alt.Axis(format=x_format)
     encoding = {
         "x": alt.X(f"{x}:{x_type}", title=x_title, axis=axis),
-        "y": alt.Y(f"{y}:Q", title=y_title, scale=scale),
+        "y": alt.Y(
+            f"{y}:Q", title=y_title, scale=scale, axis=alt.Axis(labelExpr=LOG_AXIS_LABELS) if log_y else alt.Undefined
+        ),
         "tooltip": [alt.Tooltip(f"{x}:{x_type}", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=".4g")],
     }
     if color is not None:
@@ -151,6 +153,28 @@ PATH_SHAPES = ("square", "circle")
 # Vega-Lite cannot tell the drawn width of a "stretch" chart: exit arrows assume this aspect.
 _ASSUMED_ASPECT = 2.4
 _ASSUMED_PLOT_WIDTH = 620
+
+
+def _power_label_expr() -> str:
+    """A Vega expression labelling log-axis ticks as the page writes numbers.
+
+    Ticks between 10^-3 and 10^3 keep Vega's own label (0.001, 1, 100); exact powers of ten
+    beyond read '10⁻⁷', '10⁵' (not '1e-7'); other ticks there keep Vega's label.
+    """
+    digits = "[" + ",".join(f"'{d}'" for d in "⁰¹²³⁴⁵⁶⁷⁸⁹") + "]"
+    exponent = "round(log(datum.value) / LN10)"
+    size = f"abs({exponent})"
+    power = (
+        f"'10' + ({exponent} < 0 ? '⁻' : '')"
+        f" + ({size} >= 100 ? {digits}[floor({size} / 100) % 10] : '')"
+        f" + ({size} >= 10 ? {digits}[floor({size} / 10) % 10] : '')"
+        f" + {digits}[{size} % 10]"
+    )
+    is_power = f"abs(log(datum.value) / LN10 - {exponent}) < 1e-6"
+    return f"{size} > 3 && {is_power} ? {power} : datum.label"
+
+
+LOG_AXIS_LABELS = _power_label_expr()
 
 
 def _named(frame: pd.DataFrame, dataset: str | None) -> pd.DataFrame:

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import math
 
+_SUPERSCRIPT = str.maketrans("-−0123456789", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(exponent: int) -> str:
+    """A whole-number exponent in superscript digits: 999 -> '⁹⁹⁹', -10 -> '⁻¹⁰'."""
+    return str(int(exponent)).translate(_SUPERSCRIPT)
+
+
+def power_of_ten(exponent: int) -> str:
+    """10 to a whole power, written as it is printed in a book: '10⁻¹⁰', '10⁴⁷⁷'."""
+    return "10" + superscript(exponent)
+
 
 def number(value: float, digits: int = 3) -> str:
     """A finite number with up to ``digits`` decimals; huge or tiny ones as powers of ten.
@@ -36,7 +48,7 @@ def _non_finite_words(log10_value: float) -> str | None:
 
 
 def signed_power_of_ten(log10_value: float, negative: bool = False, prefix: str = "") -> str:
-    """'about 10^477' style text from a log10 magnitude; -inf reads as exactly zero."""
+    """'1.22 × 10⁻¹⁰' style text from a log10 magnitude (plain digits within 10^±3); -inf reads as exactly 0."""
     if (words := _non_finite_words(log10_value)) is not None:
         return words
     exponent = math.floor(log10_value)
@@ -46,11 +58,11 @@ def signed_power_of_ten(log10_value: float, negative: bool = False, prefix: str 
     sign = "−" if negative else ""
     if abs(exponent) <= 3 and not prefix:
         return f"{sign}{mantissa * 10.0**exponent:.4g}"
-    return f"{prefix}{sign}{mantissa:.2f} × 10^{exponent}"
+    return f"{prefix}{sign}{mantissa:.2f} × {power_of_ten(exponent)}"
 
 
 def from_log10(log10_value: float, negative: bool = False) -> str:
-    """A magnitude given as log10, in the most readable form: '512', '0.001953', 'about 10^477'.
+    """A magnitude given as log10, in the most readable form: '512', '0.001953', 'about 10⁴⁷⁷'.
 
     Between 10^-4 and 10^6 the number itself (4 significant digits, thousands separated);
     beyond that its power of ten; -inf (an exact zero) reads 'exactly 0'.
@@ -63,11 +75,11 @@ def from_log10(log10_value: float, negative: bool = False) -> str:
         value = 10.0**log10_value
         text = f"{value:,.0f}" if value >= 1000 else f"{value:.4g}"
         return sign + text
-    return f"about {sign}10^{round(log10_value)}"
+    return f"about {sign}{power_of_ten(round(log10_value))}"
 
 
 def significant(value: float) -> str:
-    """Any finite or non-finite float through ``from_log10``: '345,664', '0.02634', 'about 10^111'."""
+    """Any finite or non-finite float through ``from_log10``: '345,664', '0.02634', 'about 10¹¹¹'."""
     value = float(value)
     if math.isnan(value):
         return "undefined"
