@@ -18,8 +18,6 @@ from apptest_support import assert_clean, chart_data, open_page, vega_charts
 PAGES = ["app_pages/statland.py", "app_pages/training.py", "app_pages/lab.py"]
 SEQUENCES = 300
 MAX_ACTIONS_PER_SEQUENCE = 3
-# Controls that open other pages or files rather than change this page's state.
-SKIP_KEYS = {"tr_send_statland"}
 
 
 def _choose_number(rng: random.Random, low: float, high: float, step: float | None, integer: bool):
@@ -40,8 +38,6 @@ def _candidates(at):
     """(description, apply) pairs for every widget on the page that a learner can change."""
     found = []
     for slider in at.slider:
-        if slider.key in SKIP_KEYS:
-            continue
         low, high, step = slider.min, slider.max, slider.step
         integer = isinstance(slider.value, int) and isinstance(low, int)
         found.append(
@@ -52,8 +48,6 @@ def _candidates(at):
             )
         )
     for box in at.number_input:
-        if box.key in SKIP_KEYS:
-            continue
         low = box.min if box.min is not None else -1e6
         high = box.max if box.max is not None else 1e6
         integer = isinstance(box.value, int)
@@ -66,22 +60,20 @@ def _candidates(at):
         )
     for kind in ("selectbox", "radio"):
         for widget in at.get(kind):
-            if widget.key in SKIP_KEYS or not widget.options:
+            if not widget.options:
                 continue
             found.append((f"{kind} {widget.key}", lambda rng, w=widget: w.set_value(_option(rng, w)), widget))
     for widget in at.select_slider:
-        if widget.key in SKIP_KEYS or not widget.options:
+        if not widget.options:
             continue
         found.append((f"select_slider {widget.key}", lambda rng, w=widget: w.set_value(_option(rng, w)), widget))
     for group in at.get("button_group"):
-        if group.key in SKIP_KEYS or not group.options:
+        if not group.options:
             continue
         found.append((f"choice {group.key}", lambda rng, w=group: w.set_value(_option(rng, w)), group))
     for toggle in list(at.toggle) + list(at.checkbox):
         found.append((f"toggle {toggle.key}", lambda rng, w=toggle: w.set_value(rng.random() < 0.5), toggle))
     for button in at.button:
-        if button.key in SKIP_KEYS:
-            continue
         found.append((f"button {button.key}", lambda rng, w=button: w.click(), button))
     return [(name, apply) for name, apply, widget in found if not _disabled(widget)]
 
