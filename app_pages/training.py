@@ -370,7 +370,8 @@ def live_view() -> None:
                 ],
                 ignore_index=True,
             )
-            by_batch = {"color": "loss on", "color_title": "loss on", "palette": LOSS_COLOURS}
+            # The chart's title says what the colours are: no legend title, a narrow legend.
+            by_batch = {"color": "loss on", "color_title": "loss on", "legend_title": False, "palette": LOSS_COLOURS}
         loss_chart = charts.curve(
             loss_frame,
             "step",
@@ -386,10 +387,7 @@ def live_view() -> None:
             log_y=log_loss,
             **by_batch,
         )
-        loss_spec = charts.vega_spec(loss_chart)
-        if live.mini_batches:  # the chart's title says what the colours are: no legend title, a narrow legend
-            loss_spec["encoding"]["color"]["legend"] = {"title": None}
-        charts.draw(loss_spec, key="tr_loss_chart", where=left)
+        charts.draw(loss_chart, key="tr_loss_chart", where=left)
         charts.draw(
             charts.curve(
                 frame,

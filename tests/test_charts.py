@@ -83,7 +83,27 @@ def weights_curve():
     )
 
 
-BUILDERS = [log_lines, heatmap, points, loss_curve, predictions, weights_curve]
+def batch_loss_curve():
+    frame = pd.DataFrame(
+        {"step": [1, 2, 1, 2], "loss": [1.0, 0.5, 0.9, 0.4], "loss on": ["mini-batch"] * 2 + ["whole set"] * 2}
+    )
+    palette = {"mini-batch": charts.OKABE_ITO[5], "whole set": charts.OKABE_ITO[3]}
+    return charts.curve(
+        frame,
+        "step",
+        "loss",
+        title="Training loss (MSE): mini-batches and whole set",
+        x_title="step",
+        y_title="MSE",
+        log_y=True,
+        color="loss on",
+        color_title="loss on",
+        legend_title=False,
+        palette=palette,
+    )
+
+
+BUILDERS = [log_lines, heatmap, points, loss_curve, predictions, weights_curve, batch_loss_curve]
 
 
 @pytest.mark.parametrize("build", BUILDERS)
@@ -106,6 +126,15 @@ def test_the_drawn_spec_carries_finite_named_data_and_a_title(build):
         assert not name.startswith("data_"), "Vega-Lite's own source names must not be reused"
         numeric = frame.select_dtypes("number").to_numpy(dtype=float)
         assert np.isfinite(numeric).all(), f"{build.__name__} sends a non-finite number"
+
+
+def test_a_legend_title_can_be_left_out_while_the_tooltip_keeps_it():
+    colour = charts.vega_spec(batch_loss_curve())["encoding"]["color"]
+    assert colour["legend"] == {"title": None}
+    assert charts.vega_spec(weights_curve())["encoding"]["color"]["title"] == "parameter"
+    assert "legend" not in charts.vega_spec(weights_curve())["encoding"]["color"]
+    tooltips = {t["field"]: t["title"] for t in charts.vega_spec(batch_loss_curve())["encoding"]["tooltip"]}
+    assert tooltips["loss on"] == "loss on"
 
 
 def test_axes_have_titles():

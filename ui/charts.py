@@ -11,6 +11,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .format import SUPERSCRIPT_DIGITS, significant
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 PARAM_COLOURS = {"w1": "#0072B2", "w2": "#D55E00", "b1": "#CC79A7", "w3": "#009E73", "b2": "#E69F00"}
 MAX_POINTS = 400
@@ -58,6 +60,7 @@ def curve(
     log_y: bool = False,
     color: str | None = None,
     color_title: str | None = None,
+    legend_title: bool = True,
     palette: dict[str, str] | None = None,
     height: int = 260,
     points: bool = False,
@@ -69,8 +72,9 @@ def curve(
 
     ``x_type`` is the Vega-Lite type of ``x``: "Q" for numbers, "T" for dates. ``x_format``
     is a d3 format for the x labels ("d" for whole numbers such as training steps, which
-    then also get no ticks between whole numbers). ``dataset`` names the data (see
-    ``with_datasets``).
+    then also get no ticks between whole numbers). ``legend_title=False`` drops the colour
+    legend's title (when the chart's title already says what the colours are; the tooltip
+    keeps it). ``dataset`` names the data (see ``with_datasets``).
     """
     frame = finite_rows(downsample(frame) if color is None else frame, [y] if x_type == "T" else [x, y])
     if log_y:
@@ -91,7 +95,10 @@ def curve(
         domain = list(palette) if palette else sorted(frame[color].unique())
         colours = [palette[k] for k in domain] if palette else OKABE_ITO[: len(domain)]
         encoding["color"] = alt.Color(
-            f"{color}:N", title=color_title or color, scale=alt.Scale(domain=domain, range=colours)
+            f"{color}:N",
+            title=color_title or color,
+            scale=alt.Scale(domain=domain, range=colours),
+            legend=alt.Undefined if legend_title else alt.Legend(title=None),
         )
         encoding["tooltip"].append(alt.Tooltip(f"{color}:N", title=color_title or color))
     style = {} if color is not None else {"color": OKABE_ITO[0]}
@@ -161,7 +168,7 @@ def _power_label_expr() -> str:
     Ticks between 10^-3 and 10^3 keep Vega's own label (0.001, 1, 100); exact powers of ten
     beyond read '10⁻⁷', '10⁵' (not '1e-7'); other ticks there keep Vega's label.
     """
-    digits = "[" + ",".join(f"'{d}'" for d in "⁰¹²³⁴⁵⁶⁷⁸⁹") + "]"
+    digits = "[" + ",".join(f"'{d}'" for d in SUPERSCRIPT_DIGITS) + "]"
     exponent = "round(log(datum.value) / LN10)"
     size = f"abs({exponent})"
     power = (
@@ -403,8 +410,6 @@ def path_segments(paths, x: str, y: str, x_domain, y_domain) -> tuple[dict, dict
     line is not drawn across the outside) and 'visited' (False where a step crosses the
     edge), and exits with the arrow's 'angle' and the label's text and place.
     """
-    from .format import significant
-
     (x0, x1), (y0, y1) = (float(v) for v in x_domain), (float(v) for v in y_domain)
     width, height = (x1 - x0) or 1.0, (y1 - y0) or 1.0
     rows: dict[str, list] = {x: [], y: [], "path": [], "order": [], "segment": [], "visited": []}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-_SUPERSCRIPT = str.maketrans("-−0123456789", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT = str.maketrans("-−0123456789", "⁻⁻" + SUPERSCRIPT_DIGITS)
 
 
 def superscript(exponent: int) -> str:
