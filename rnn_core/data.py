@@ -237,6 +237,11 @@ def make_windows(
     return Windows(xs[:n_train], ys[:n_train], xs[n_train:], ys[n_train:], low, high, test_dates)
 
 
+def _counted(count: int, noun: str) -> str:
+    """'1 row', '3 rows': a count with its noun in the right number."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def read_price_csv(raw: bytes | str, max_bytes: int = MAX_CSV_BYTES) -> PriceSeries:
     """Read a user's CSV of prices; raise ``CsvError`` with a plain message if it cannot be used.
 
@@ -267,8 +272,7 @@ def read_price_csv(raw: bytes | str, max_bytes: int = MAX_CSV_BYTES) -> PriceSer
             raise CsvError(f"row {row + 2} of column '{column}' holds {cells.iloc[row]!r}, {what}")
     notes: list[str] = []
     if blank.any():
-        skipped = int(blank.sum())
-        notes.append(f"Skipped {skipped} {'row' if skipped == 1 else 'rows'} with no price.")
+        notes.append(f"Skipped {_counted(int(blank.sum()), 'row')} with no price.")
     keep = ~blank
     values = values[keep]
     dates = _date_column(frame, column, keep, notes)
@@ -278,9 +282,7 @@ def read_price_csv(raw: bytes | str, max_bytes: int = MAX_CSV_BYTES) -> PriceSer
             notes.append("Sorted the rows by date, oldest first.")
         values, dates = values[order], dates[order]
     if len(values) < MIN_PRICES:
-        raise CsvError(
-            f"the file has {len(values)} {'price' if len(values) == 1 else 'prices'}; at least {MIN_PRICES} are needed"
-        )
+        raise CsvError(f"the file has {_counted(len(values), 'price')}; at least {MIN_PRICES} are needed")
     return PriceSeries(values, dates, str(column), notes)
 
 
