@@ -4,7 +4,8 @@
     python bench/run.py --quick          the same code paths with tiny repeats (a smoke run, ~15 s)
     python bench/run.py --only lab       one section (or several: --only training,torch)
 
-Sections: training (rnn_core steps/s), torch (PyTorch side by side), lab (gradient
+Sections: training (rnn_core steps/s), torch (PyTorch side by side), calls
+(``model.loss_and_grads`` against PyTorch's forward + backward), lab (gradient
 sweeps), startup (import time), pages (AppTest reruns), live (the Training page
 playing). Every figure is a median over repeats, every ratio is computed from figures
 of the same run, and the run starts with the date, the machine and library versions.
@@ -22,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo, for
 
 from bench.common import FULL, QUICK, Settings, Table, machine_lines, ms, rate  # noqa: E402
 
-SECTIONS = ("training", "torch", "lab", "startup", "pages", "live")
+SECTIONS = ("training", "torch", "calls", "lab", "startup", "pages", "live")
 BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -44,6 +45,8 @@ def run_section(name: str, settings: Settings, results: dict, live_method: str) 
         return training.section_engine(settings, results)
     if name == "torch":
         return training.section_torch(settings, results)
+    if name == "calls":
+        return training.section_calls(settings, results)
     if name == "lab":
         return sweeps.section_lab(settings, results)
     if name == "startup":
@@ -81,7 +84,7 @@ def _over(a, b):
 
 def targets_table(results: dict) -> Table:
     """The figures of issue 7 against their targets; figures not measured in this run say so."""
-    table = Table("Targets (issue 7)", ["figure", "target", "measured", "met?"])
+    table = Table("Targets (issues 7 and 12)", ["figure", "target", "measured", "met?"])
 
     def add(figure: str, target: str, measured: tuple[str, bool | None] | None) -> None:
         if measured is None:
@@ -111,8 +114,18 @@ def targets_table(results: dict) -> Table:
     add("B256 T50 H16, rc.Trainer", ">= 600 steps/s", steps("b256_h16", 600))
     add("B256 T50 H16 vs nn.RNN float64", ">= 2x", versus("b256_h16", ("b256_h16", "nn", "float64"), 2))
     add("B256 T50 H16 vs nn.RNN float32", ">= 1.5x", versus("b256_h16", ("b256_h16", "nn", "float32"), 1.5))
-    add("LSTM H16 vs nn.LSTM", ">= 1.5x", versus("lstm16", ("lstm16", "nn", "float64"), 1.5))
-    add("GRU H16 vs nn.GRU", ">= 1.5x", versus("gru16", ("gru16", "nn", "float64"), 1.5))
+    add("LSTM H16 vs nn.LSTM", ">= 2x", versus("lstm16", ("lstm16", "nn", "float64"), 2))
+    add("GRU H16 vs nn.GRU", ">= 2x", versus("gru16", ("gru16", "nn", "float64"), 2))
+    calls = results.get("calls", {})
+    for key, label, target in (
+        ("rules", "four rules", 10),
+        ("b256_h1", "B256 T50 H1", 6),
+        ("b256_h16", "B256 T50 H16", 2),
+    ):
+        measured = None
+        if key in calls:
+            measured = _at_least(_over(calls[key]["ours"], calls[key]["torch"]), target, _times)
+        add(f"{label}: model.loss_and_grads vs torch fwd+bwd", f">= {target:g}x", measured)
 
     grid = results.get("grid", {})
     for activation, limit in (("tanh", 1.5e-3), ("relu", 1e-3), ("identity", 0.2e-3)):

@@ -5,7 +5,7 @@ step at a time, and reports steps per second (median over repeats):
 
 - ``rc.Trainer``: what the Training page runs, with its bookkeeping (finiteness
   checks, the gradient norm, a copy of the parameters in every step's record);
-- bare: ``model.loss_and_flat_grad`` plus ``rc.Adam.step`` in a plain loop;
+- bare: ``model.loss_and_grads`` plus ``rc.Adam.step`` in a plain loop;
 - PyTorch on the CPU with one thread: a hand-written autograd loop of the same
   vanilla RNN, and ``torch.nn.RNN`` (or ``nn.LSTM`` / ``nn.GRU``) with ``nn.Linear``.
 """
@@ -80,7 +80,7 @@ def make_model(case: Case):
     import rnn_core as rc
 
     if case.kind == "vanilla":
-        return rc.VanillaRNN(case.n_hidden, case.activation, seed=0)
+        return rc.VanillaRNN(case.n_hidden, activation=case.activation, seed=0)
     return getattr(rc, case.kind.upper())(n_hidden=case.n_hidden, seed=0)
 
 
@@ -104,7 +104,7 @@ def trainer_runner(case: Case) -> Callable[[int], int]:
 
 
 def bare_runner(case: Case) -> Callable[[int], None]:
-    """n -> n steps of ``loss_and_flat_grad`` and ``Adam.step``, nothing else."""
+    """n -> n steps of ``loss_and_grads`` and ``Adam.step``, nothing else."""
     import rnn_core as rc
 
     xs, ys = dataset(case.data)
@@ -112,8 +112,8 @@ def bare_runner(case: Case) -> Callable[[int], None]:
 
     def run(n: int) -> None:
         for _ in range(n):
-            _, grad = model.loss_and_flat_grad(xs, ys)
-            adam.step(model.flat, grad)
+            _, grads = model.loss_and_grads(xs, ys)
+            adam.step(model.flat, grads.flat)
 
     return run
 
@@ -132,10 +132,10 @@ def measure_engine(case: Case, settings: Settings, results: dict) -> dict:
 def section_engine(settings: Settings, results: dict) -> list[Table]:
     table = Table(
         "1. rnn_core: full-batch Adam training steps/s",
-        ["case", "rc.Trainer steps/s", "bare loss_and_flat_grad + Adam steps/s", "Trainer / bare"],
+        ["case", "rc.Trainer steps/s", "bare loss_and_grads + Adam steps/s", "Trainer / bare"],
         notes=[
             "rc.Trainer includes its bookkeeping (finiteness checks, gradient norm, a parameter copy per record);",
-            "bare is model.loss_and_flat_grad(xs, ys) then rc.Adam.step in a plain loop. Float64, "
+            "bare is model.loss_and_grads(xs, ys) then rc.Adam.step in a plain loop. Float64, "
             f"Adam lr {LR}, median of {settings.repeats} repeats of ~{settings.repeat_seconds:g} s, "
             "the two loops taking turns.",
         ],
@@ -259,4 +259,73 @@ def section_torch(settings: Settings, results: dict) -> list[Table]:
         for key in (k for k in TORCH_RUNS if k[0] == case.key):
             theirs = results["torch"][key]
             table.add(case.label, torch_label(case, key[1], key[2]), rate(theirs), rate(ours), ratio(ours, theirs))
+    return [table]
+
+
+# ----------------------------------------------------------------------------- the public call
+# What someone who writes their own loop gets: ``model.loss_and_grads`` (forward, loss,
+# backward, every parameter's gradient) against PyTorch's forward and backward of the same
+# loss through ``nn.RNN`` + ``nn.Linear``, float64, one thread.
+CALL_CASES = ("rules", "b256_h1", "b256_h16")
+
+
+def call_runner(case: Case) -> Callable[[int], None]:
+    """n -> n calls of ``model.loss_and_grads(xs, ys)``."""
+    xs, ys = dataset(case.data)
+    model = make_model(case)
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            model.loss_and_grads(xs, ys)
+
+    return run
+
+
+def torch_call_runner(case: Case) -> Callable[[int], None]:
+    """n -> n forward and backward passes of ``nn.RNN`` + ``nn.Linear`` (float64), gradients reset each time."""
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    xs, ys = dataset(case.data)
+    x, y_true = torch.tensor(xs, dtype=torch.float64), torch.tensor(ys, dtype=torch.float64)
+    recurrent = nn.RNN(1, case.n_hidden, nonlinearity=case.activation, batch_first=True, dtype=torch.float64)
+    head = nn.Linear(case.n_hidden, 1, dtype=torch.float64)
+    params = list(recurrent.parameters()) + list(head.parameters())
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            _, h_n = recurrent(x)
+            loss = ((head(h_n[-1]) - y_true) ** 2).mean()
+            for param in params:
+                param.grad = None
+            loss.backward()
+
+    return run
+
+
+def section_calls(settings: Settings, results: dict) -> list[Table]:
+    table = Table(
+        "2b. model.loss_and_grads against PyTorch's forward + backward, calls/s",
+        ["case", "model.loss_and_grads calls/s", "nn.RNN + nn.Linear fwd+bwd calls/s", "ours / torch"],
+        notes=[
+            "One call = forward, MSE loss on the last step, backward to every parameter. Float64 on both sides,",
+            "one thread (torch.set_num_threads(1)); the two loops take turns repeat by repeat, so the ratio compares "
+            "figures taken under the same machine load.",
+        ],
+    )
+    found = results.setdefault("calls", {})
+    for key in CALL_CASES:
+        case = CASE[key]
+        runners = {"ours": call_runner(case)}
+        if torch_installed():
+            import torch
+
+            torch.set_num_threads(1)
+            runners["torch"] = torch_call_runner(case)
+        rates = interleaved_rates(runners, settings)
+        found[key] = {"ours": rates["ours"], "torch": rates.get("torch", TORCH_MISSING)}
+        table.add(
+            case.label, rate(found[key]["ours"]), rate(found[key]["torch"]), ratio(rates["ours"], found[key]["torch"])
+        )
     return [table]

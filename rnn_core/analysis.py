@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import check_activation, log10_slope, sigmoid
+from .activations import activation_named, sigmoid
 from .optim import clip_gradient, global_norm
-from .vanilla import scalar_loss_and_grad
+from .vanilla import VanillaRNN
 
 PATTERNS = ("constant", "alternating", "first only", "random")
 # Above this magnitude a hidden value is rescaled (checked every few steps).
@@ -133,22 +133,16 @@ def scaled_forward(xs, w1, w2, b1=0.0, activation: str = "relu") -> ScaledTrace:
     ``w1``, ``w2`` and ``b1`` broadcast together (scalars or grids). No overflow, no
     warnings: hidden values that grow large are rescaled by powers of ten.
     """
-    activation = check_activation(activation)
+    act = activation_named(activation)
     xs = np.asarray(xs, dtype=float).ravel()
     w1, w2, b1 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (w1, w2, b1)))
     T = xs.size
     z = np.empty((T, *w2.shape))
     mantissa = np.empty((T, *w2.shape))
     exponent = np.empty((T, *w2.shape))
-    for t, (z_t, m_t, e_t) in enumerate(_scaled_steps(xs, w1, w2, b1, activation)):
+    for t, (z_t, m_t, e_t) in enumerate(_scaled_steps(xs, w1, w2, b1, act.name)):
         z[t], mantissa[t], exponent[t] = z_t, m_t, e_t
-    if activation == "relu":
-        log_slope = np.where(z > 0, 0.0, -np.inf)
-    elif activation == "identity":
-        log_slope = np.zeros_like(z)
-    else:
-        log_slope = log10_slope(activation, z)
-    return ScaledTrace(activation, z, mantissa, exponent, log_slope)
+    return ScaledTrace(act.name, z, mantissa, exponent, act.log10_slope(z))
 
 
 def _slope_sums(trace: ScaledTrace) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +195,7 @@ def log10_first_input_gradient_grid(w2s, lengths, xs=None, w1=1.0, b1=0.0, w3=1.
     power[:, steps == 0] = 0.0  # w2^0 = 1, also for w2 = 0
     if activation == "identity":  # every slope is 1: the pure w2^n case, no pass over time needed
         return power + log_w1w3
-    slope_part, off = _grid_slopes(xs, float(w1), w2s, float(b1), check_activation(activation), lengths)
+    slope_part, off = _grid_slopes(xs, float(w1), w2s, float(b1), activation_named(activation).name, lengths)
     slope_part += power.T
     slope_part += log_w1w3
     if off is not None:
@@ -305,7 +299,7 @@ def _grid_slopes(xs, w1: float, w2s: np.ndarray, b1: float, activation: str, len
         saturated = block < 1e-6
         np.log10(block, out=block, where=~saturated)
         if saturated.any():
-            block[saturated] = log10_slope(activation, z[rows][saturated])
+            block[saturated] = activation_named(activation).log10_slope(z[rows][saturated])
         np.cumsum(block, axis=0, out=block)
         block += running
         running = block[n - 1].copy()
@@ -393,7 +387,7 @@ def log10_loss_surface_over(
     rows, columns = np.meshgrid(np.asarray(row_values, float), np.asarray(column_values, float), indexing="ij")
     values[row_name], values[column_name] = rows, columns
     w1, w2, b1, w3, b2 = np.broadcast_arrays(*(np.asarray(values[name], float) for name in PARAM_NAMES))
-    m, e = _final_scaled_state(xs, w1, w2, b1, check_activation(activation))
+    m, e = _final_scaled_state(xs, w1, w2, b1, activation_named(activation).name)
     with np.errstate(under="ignore", over="ignore", invalid="ignore"):
         error_scaled = w3 * m + (b2 - target) * 10.0 ** (-e)
     return 2.0 * (_log10_abs(error_scaled) + e)
@@ -452,15 +446,15 @@ def _scaled_steps(xs: np.ndarray, w1, w2: np.ndarray, b1, activation: str):
 def one_unit_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu"):
     """(y_T - target)^2 and its gradient with respect to (w1, w2), for one sequence.
 
-    Plain Python floats (``vanilla.scalar_loss_and_grad``): for one unit and one sequence
-    a scalar loop beats NumPy's per-call overhead several times over, which matters for
-    descent paths that call this once per step. Non-finite results come back as inf or
-    nan for the caller to stop on (``descent_path`` does); nothing raises. ``xs`` may be a
-    list of floats already, which saves converting it on every call.
+    The model's own kernel (``VanillaRNN.loss_and_grads`` with the lesson's loss, the sum of
+    squared residuals). Non-finite results come back as inf or nan for the caller to stop
+    on (``descent_path`` does); nothing raises.
     """
-    row = xs if isinstance(xs, list) else [float(x) for x in np.asarray(xs, dtype=float).ravel()]
-    loss, grads = scalar_loss_and_grad((w1, w2, b1, w3, b2), check_activation(activation), [row], [float(target)])
-    return loss, grads[0], grads[1]
+    model = VanillaRNN(1, activation=activation, seed=None)
+    model.flat[:] = (w1, w2, b1, w3, b2)  # the flat buffer's order; may hold inf or nan here
+    with np.errstate(all="ignore"):
+        loss, grads = model.loss_and_grads(np.reshape(np.asarray(xs, dtype=float), (1, -1)), [target], loss="ssr")
+    return loss, float(grads.flat[0]), float(grads.flat[1])
 
 
 def _stable_slope(activation: str, z: float) -> float:
@@ -497,7 +491,7 @@ def one_unit_log10_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0,
     ``scaled_forward`` and the backward pass carries d L / d h_t the same way. Plain
     Python floats, a few milliseconds for 1000 steps.
     """
-    activation = check_activation(activation)
+    activation = activation_named(activation).name
     w1, w2, b1, w3, b2, target = (float(v) for v in (w1, w2, b1, w3, b2, target))
     xs = xs if isinstance(xs, list) else [float(x) for x in np.asarray(xs, dtype=float).ravel()]
     homogeneous = activation in ("relu", "identity")

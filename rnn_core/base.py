@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -74,37 +73,57 @@ def views_of(flat: np.ndarray, shapes: Mapping[str, tuple[int, ...]]) -> dict[st
     return views
 
 
-@dataclass
-class Gradients:
-    """Everything BPTT computes for one batch.
+class Gradients(Mapping):
+    """Everything BPTT computes for one batch; reads like a dict of d loss / d parameter.
 
-    ``params``: d loss / d parameter, same keys and shapes as ``model.params``
-    (views into ``flat``). ``inputs``: d loss / d x_t, shape (B, T, n_in).
-    ``per_step``: for each parameter used inside the recurrence, its contribution
-    from each time step, shape (T, *param.shape); these sum to ``params[name]``.
+    ``grads["w2"]``: d loss / d w2, same shape as ``model.params["w2"]`` (read-only views
+    into ``flat``, the gradient in the parameter buffer's order). ``inputs``: d loss / d x_t,
+    shape (B, T, n_in). ``per_step``: for each parameter used inside the recurrence, its
+    contribution from each time step, shape (T, *param.shape); these sum to ``grads[name]``.
+    ``inputs`` and ``per_step`` are computed when first read.
     """
 
-    params: dict[str, np.ndarray]
-    flat: np.ndarray
-    inputs: np.ndarray
-    _per_step: object = field(repr=False, default=None)
+    def __init__(self, flat: np.ndarray, shapes: Mapping[str, tuple[int, ...]], inputs, per_step):
+        self.flat = flat
+        self._shapes, self._inputs, self._per_step = shapes, inputs, per_step
+
+    @cached_property
+    def params(self) -> dict[str, np.ndarray]:
+        return {name: read_only(view) for name, view in views_of(self.flat, self._shapes).items()}
+
+    @cached_property
+    def inputs(self) -> np.ndarray:
+        return self._inputs()
 
     @cached_property
     def per_step(self) -> dict[str, np.ndarray]:
-        return self._per_step() if callable(self._per_step) else dict(self._per_step or {})
+        return self._per_step()
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.params[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._shapes)
+
+    def __len__(self) -> int:
+        return len(self._shapes)
+
+    def __repr__(self) -> str:
+        return "Gradients({" + ", ".join(f"{k!r}: {v.tolist()!r}" for k, v in self.params.items()) + "})"
 
 
 class RecurrentModel:
     """Base class: subclasses define ``param_shapes``, ``_init_params``, ``forward``, ``backward``.
 
     Public interface shared by every model (so pages never branch on the type):
-    ``params``, ``n_params``, ``predict``, ``forward``, ``loss_and_grads``,
-    ``gradients``, ``input_gradients``, ``config`` and ``copy``.
+    ``params``, ``n_params``, ``predict``, ``forward``, ``backward``, ``loss_and_grads``,
+    ``input_gradients``, ``config`` and ``copy``. Constructors take ``n_hidden`` first and
+    everything else by keyword: ``VanillaRNN(4, activation="tanh")``, ``LSTM(4, n_in=2)``.
     """
 
     kind = "base"
 
-    def __init__(self, n_hidden: int, n_in: int = 1, n_out: int = 1, seed: int | None = 0):
+    def __init__(self, n_hidden: int = 1, *, n_in: int = 1, n_out: int = 1, seed: int | None = 0):
         for name, value in (("n_hidden", n_hidden), ("n_in", n_in), ("n_out", n_out)):
             # int(2.7) would quietly build 2 units: sizes must be whole numbers already.
             if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
@@ -176,30 +195,13 @@ class RecurrentModel:
         """The last step's output for each sequence: shape (B, n_out)."""
         return self.forward(xs).y
 
-    def gradients(self, xs, ys, loss: str = "mse", truncate: int | None = None) -> tuple[float, Gradients]:
-        """The loss and everything BPTT computes (parameters, per-step pieces, inputs)."""
+    def loss_and_grads(self, xs, ys, *, loss: str = "mse", truncate: int | None = None) -> tuple[float, Gradients]:
+        """The loss (a float) and everything BPTT computes: ``grads["w2"]``, ``grads.flat``,
+        ``grads.inputs``, ``grads.per_step``. ``loss``: 'mse' or 'ssr'; ``truncate``: None
+        (full BPTT) or how many steps back the error flows. This is what ``Trainer`` runs."""
         trace = self.forward(xs)
-        ys = np.asarray(ys, dtype=float).reshape(trace.y.shape)
-        value, dy = loss_and_dy(trace.y, ys, loss)
+        value, dy = loss_and_dy(trace.y, np.asarray(ys, dtype=float).reshape(trace.y.shape), loss)
         return value, self.backward(trace, dy, truncate)
-
-    def loss_and_grads(self, xs, ys, loss: str = "mse", truncate: int | None = None):
-        """The loss (a float) and its gradient for every parameter (same keys and shapes)."""
-        value, grads = self.gradients(xs, ys, loss, truncate)
-        return value, grads.params
-
-    def loss_and_flat_grad(
-        self, xs: np.ndarray, ys: np.ndarray, loss: str = "mse", truncate: int | None = None
-    ) -> tuple[float, np.ndarray]:
-        """The training loop's hot path: loss and the gradient as one flat array.
-
-        ``xs`` must already be (B, T, n_in) float and ``ys`` (B, n_out). Models may
-        override this with a faster fused version that reuses work buffers; the
-        returned array may then be overwritten by the next call.
-        """
-        trace = self.forward(xs)
-        value, dy = loss_and_dy(trace.y, ys, loss)
-        return value, self.backward(trace, dy, truncate).flat
 
     def input_gradients(self, xs) -> np.ndarray:
         """d y_T / d x_t for every step t: shape (B, T) for (B, T) input, else (B, T, n_in).

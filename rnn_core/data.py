@@ -356,7 +356,7 @@ def _unreadable(error: str, sep: str) -> str:
         )
     if "EOF inside string" in error:
         return (
-            "this is not a well-formed CSV file: a quotation mark (\") opens a cell that is never closed; "
+            'this is not a well-formed CSV file: a quotation mark (") opens a cell that is never closed; '
             "remove the stray quote or close it"
         )
     return (

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .base import Gradients, RecurrentModel, read_only, views_of
-from .losses import loss_and_dy
 
 GATES = ("r", "z", "n")
 
@@ -87,8 +86,8 @@ class GRU(RecurrentModel):
 
     kind = "gru"
 
-    def __init__(self, n_hidden: int = 4, n_in: int = 1, n_out: int = 1, seed: int | None = 0):
-        super().__init__(n_hidden=n_hidden, n_in=n_in, n_out=n_out, seed=seed)
+    def __init__(self, n_hidden: int = 1, *, n_in: int = 1, n_out: int = 1, seed: int | None = 0):
+        super().__init__(n_hidden, n_in=n_in, n_out=n_out, seed=seed)
 
     def _param_shapes(self):
         n_in, H, n_out = self.n_in, self.n_hidden, self.n_out
@@ -106,9 +105,6 @@ class GRU(RecurrentModel):
         for name in ("w_x", "w_h", "b_x", "b_h", "w3"):
             self._views[name][...] = rng.uniform(-k, k, self.param_shapes[name])
         self._views["b2"][...] = 0.0
-
-    _workspace: _GRUWork | None = None
-    _spare_workspace: _GRUWork | None = None
 
     def forward(self, xs) -> GRUTrace:
         """Run the sequences oldest to newest and keep every intermediate number."""
@@ -144,32 +140,17 @@ class GRU(RecurrentModel):
         dpre = np.empty((T, 4 * H, B))
         dstack = np.empty((T, n_in + H + 1, B))
         block = np.empty((n_in + H + 1, 4 * H))
-        first = _backward(self, work, np.asarray(dy, dtype=float), truncate, dpre, dstack, block, flat)
-        g = views_of(flat, self.param_shapes)
-        inputs = np.ascontiguousarray(dstack[:, :n_in].transpose(2, 0, 1))
+        oldest = _backward(self, work, np.asarray(dy, dtype=float), truncate, dpre, dstack, block, flat)
 
         def per_step():
             blocks = np.zeros((T, n_in + H + 1, 4 * H))
-            np.matmul(work.stack[first:T], dpre[first:].transpose(0, 2, 1), out=blocks[first:])
+            np.matmul(work.stack[oldest:T], dpre[oldest:].transpose(0, 2, 1), out=blocks[oldest:])
             return _split_block(blocks, n_in, H)
 
-        return Gradients(g, flat, inputs, per_step)
+        def inputs():
+            return np.ascontiguousarray(dstack[:, : self.n_in].transpose(2, 0, 1))
 
-    def loss_and_flat_grad(self, xs, ys, loss="mse", truncate=None):
-        """The fused training step: forward and backward with work arrays kept between calls."""
-        B, T, _ = xs.shape
-        work = self._workspace
-        if work is None or work.shape != (B, T):
-            # Keep the previous buffers as a spare: an epoch's smaller last batch alternates shapes.
-            spare = self._spare_workspace
-            if spare is None or spare.shape != (B, T):
-                spare = _GRUWork(self, B, T, for_training=True)
-            self._spare_workspace, self._workspace = work, spare
-            work = spare
-        y = _forward(self, work, xs)
-        value, dy = loss_and_dy(y, ys, loss)
-        _backward(self, work, dy, truncate, work.dpre, work.dstack, work.block, work.grad)
-        return value, work.grad
+        return Gradients(flat, self.param_shapes, inputs, per_step)
 
 
 class _GRUWork:
@@ -177,10 +158,10 @@ class _GRUWork:
 
     ``stack[t]`` is [x_t; h_(t-1); 1] (n_in + H + 1 rows); ``stack[T]`` holds h_T.
     ``gates[t]`` holds r_t, z_t, n_t and then h_(t-1) @ w_h[:, n] + b_h[n], which the
-    backward pass needs. Training also keeps the backward arrays here.
+    backward pass needs.
     """
 
-    def __init__(self, model: GRU, B: int, T: int, for_training: bool = False):
+    def __init__(self, model: GRU, B: int, T: int):
         H, n_in = model.n_hidden, model.n_in
         self.shape = (B, T)
         self.stack = np.zeros((T + 1, n_in + H + 1, B))
@@ -189,11 +170,6 @@ class _GRUWork:
         self.pre = np.empty((4 * H, B))
         self.tmp = np.empty((H, B))
         self.dh = np.empty((H, B))
-        if for_training:
-            self.dpre = np.empty((T, 4 * H, B))
-            self.dstack = np.empty((T, n_in + H + 1, B))
-            self.block = np.empty((n_in + H + 1, 4 * H))
-            self.grad = np.zeros_like(model.flat)
 
 
 def _joint_matrix(model: GRU) -> np.ndarray:
@@ -266,24 +242,24 @@ def _backward(
 ) -> int:
     """BPTT over ``work``: fill ``dpre`` (d loss / d joint pre-activations), ``dstack`` and ``flat``.
 
-    Returns the first step the error reached (0 unless truncated).
+    Returns the oldest step the error reached (0 unless truncated).
     """
     B, T = work.shape
     H, n_in = model.n_hidden, model.n_in
     hs = slice(n_in, n_in + H)
     stack, gates, tmp = work.stack, work.gates, work.tmp
     p = model._views
-    g = views_of(flat, model.param_shapes)
+    grad_of = views_of(flat, model.param_shapes)
     m = _joint_matrix(model)
-    first = 0 if truncate is None else max(0, T - int(truncate))
-    dpre[:first] = 0.0
-    dstack[:first] = 0.0
+    oldest = 0 if truncate is None else max(0, T - int(truncate))
+    dpre[:oldest] = 0.0
+    dstack[:oldest] = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
-        np.matmul(stack[T, hs], dy, out=g["w3"])
-        np.sum(dy, axis=0, out=g["b2"])
+        np.matmul(stack[T, hs], dy, out=grad_of["w3"])
+        np.sum(dy, axis=0, out=grad_of["b2"])
         dh = work.dh
         np.matmul(p["w3"], dy.T, out=dh)  # d loss / d h_T, (H, B)
-        for t in reversed(range(first, T)):
+        for t in reversed(range(oldest, T)):
             a, d = gates[t], dpre[t]
             r, z, n, hn = a[:H], a[H : 2 * H], a[2 * H : 3 * H], a[3 * H :]
             dr, dz, dn, dhn = d[:H], d[H : 2 * H], d[2 * H : 3 * H], d[3 * H :]
@@ -312,10 +288,10 @@ def _backward(
             dh = dstack[t, hs]
             dh += tmp
         # The shared parameters' gradients are sums of per-step contributions.
-        if first < T:
-            np.sum(np.matmul(stack[first:T], dpre[first:].transpose(0, 2, 1)), axis=0, out=block)
+        if oldest < T:
+            np.sum(np.matmul(stack[oldest:T], dpre[oldest:].transpose(0, 2, 1)), axis=0, out=block)
         else:
             block.fill(0.0)
         for name, value in _split_block(block, n_in, H).items():
-            g[name][...] = value
-    return first
+            grad_of[name][...] = value
+    return oldest

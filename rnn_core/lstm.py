@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .base import Gradients, RecurrentModel, read_only, views_of
-from .losses import loss_and_dy
 
 GATES = ("i", "f", "g", "o")
 FORGET_BIAS = 1.0
@@ -100,8 +99,8 @@ class LSTM(RecurrentModel):
 
     kind = "lstm"
 
-    def __init__(self, n_hidden: int = 4, n_in: int = 1, n_out: int = 1, seed: int | None = 0):
-        super().__init__(n_hidden=n_hidden, n_in=n_in, n_out=n_out, seed=seed)
+    def __init__(self, n_hidden: int = 1, *, n_in: int = 1, n_out: int = 1, seed: int | None = 0):
+        super().__init__(n_hidden, n_in=n_in, n_out=n_out, seed=seed)
 
     def _param_shapes(self):
         n_in, H, n_out = self.n_in, self.n_hidden, self.n_out
@@ -115,9 +114,6 @@ class LSTM(RecurrentModel):
         H = self.n_hidden
         self._views["b"][H : 2 * H] = FORGET_BIAS
         self._views["b2"][...] = 0.0
-
-    _workspace: _LSTMWork | None = None
-    _spare_workspace: _LSTMWork | None = None
 
     def forward(self, xs) -> LSTMTrace:
         """Run the sequences oldest to newest and keep every intermediate number."""
@@ -152,34 +148,19 @@ class LSTM(RecurrentModel):
         flat = np.zeros_like(self.flat)
         dgates = np.empty((T, 4 * self.n_hidden, B))
         dstack = np.empty((T, work.stack.shape[1], B))
-        first = _backward(self, work, np.asarray(dy, dtype=float), truncate, dgates, dstack, flat)
-        g = views_of(flat, self.param_shapes)
-        inputs = np.ascontiguousarray(dstack[:, : self.n_in].transpose(2, 0, 1))
+        oldest = _backward(self, work, np.asarray(dy, dtype=float), truncate, dgates, dstack, flat)
         H, n_in = self.n_hidden, self.n_in
 
         def per_step():
             # stack[t] @ da_t.T is step t's share of the block [w_x; w_h; b].
             block = np.zeros((T, n_in + H + 1, 4 * H))
-            np.matmul(work.stack[first:T], dgates[first:].transpose(0, 2, 1), out=block[first:])
+            np.matmul(work.stack[oldest:T], dgates[oldest:].transpose(0, 2, 1), out=block[oldest:])
             return {"w_x": block[:, :n_in], "w_h": block[:, n_in : n_in + H], "b": block[:, -1]}
 
-        return Gradients(g, flat, inputs, per_step)
+        def inputs():
+            return np.ascontiguousarray(dstack[:, : self.n_in].transpose(2, 0, 1))
 
-    def loss_and_flat_grad(self, xs, ys, loss="mse", truncate=None):
-        """The fused training step: forward and backward with work arrays kept between calls."""
-        B, T, _ = xs.shape
-        work = self._workspace
-        if work is None or work.shape != (B, T):
-            # Keep the previous buffers as a spare: an epoch's smaller last batch alternates shapes.
-            spare = self._spare_workspace
-            if spare is None or spare.shape != (B, T):
-                spare = _LSTMWork(self, B, T, for_training=True)
-            self._spare_workspace, self._workspace = work, spare
-            work = spare
-        y = _forward(self, work, xs)
-        value, dy = loss_and_dy(y, ys, loss)
-        _backward(self, work, dy, truncate, work.dgates, work.dstack, work.grad)
-        return value, work.grad
+        return Gradients(flat, self.param_shapes, inputs, per_step)
 
 
 class _LSTMWork:
@@ -187,10 +168,10 @@ class _LSTMWork:
 
     ``stack[t]`` is [x_t; h_(t-1); 1] (n_in + H + 1 rows); ``stack[T]`` holds h_T.
     ``gates[t]`` the activated gates, ``cell[t + 1]`` c_t (``cell[0]`` = c_0 = 0) and
-    ``cell_tanh[t]`` tanh(c_t). Training also keeps the backward arrays here.
+    ``cell_tanh[t]`` tanh(c_t).
     """
 
-    def __init__(self, model: LSTM, B: int, T: int, for_training: bool = False):
+    def __init__(self, model: LSTM, B: int, T: int):
         H, n_in = model.n_hidden, model.n_in
         self.shape = (B, T)
         self.stack = np.zeros((T + 1, n_in + H + 1, B))
@@ -200,10 +181,6 @@ class _LSTMWork:
         self.cell_tanh = np.empty((T, H, B))
         self.tmp = np.empty((H, B))
         self.dc = np.empty((H, B))
-        if for_training:
-            self.dgates = np.empty((T, 4 * H, B))
-            self.dstack = np.empty((T, n_in + H + 1, B))
-            self.grad = np.zeros_like(model.flat)
 
 
 # sigmoid(a) = 1 / (1 + exp(-a)) for i, f, o and tanh(a) = 2 / (1 + exp(-2a)) - 1 for g:
@@ -252,7 +229,7 @@ def _backward(
 ) -> int:
     """BPTT over ``work``: fill ``dgates`` (d loss / d a_t), ``dstack`` and the gradient ``flat``.
 
-    Returns the first step the error reached (0 unless truncated).
+    Returns the oldest step the error reached (0 unless truncated).
     """
     B, T = work.shape
     H, n_in = model.n_hidden, model.n_in
@@ -260,18 +237,18 @@ def _backward(
     hs = slice(n_in, n_in + H)
     stack, gates, cell, cell_tanh, tmp, dc = work.stack, work.gates, work.cell, work.cell_tanh, work.tmp, work.dc
     p = model._views
-    g = views_of(flat, model.param_shapes)
+    grad_of = views_of(flat, model.param_shapes)
     block = model.flat[: K * 4 * H].reshape(K, 4 * H)  # [w_x; w_h; b]
-    first = 0 if truncate is None else max(0, T - int(truncate))
-    dgates[:first] = 0.0
-    dstack[:first] = 0.0
+    oldest = 0 if truncate is None else max(0, T - int(truncate))
+    dgates[:oldest] = 0.0
+    dstack[:oldest] = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
         h_last = stack[T, hs]
-        np.matmul(h_last, dy, out=g["w3"])
-        np.sum(dy, axis=0, out=g["b2"])
+        np.matmul(h_last, dy, out=grad_of["w3"])
+        np.sum(dy, axis=0, out=grad_of["b2"])
         dh = p["w3"] @ dy.T  # d loss / d h_T, (H, B)
         dc.fill(0.0)
-        for t in reversed(range(first, T)):
+        for t in reversed(range(oldest, T)):
             a, da = gates[t], dgates[t]
             i, f, gg, o = a[:H], a[H : 2 * H], a[2 * H : 3 * H], a[3 * H :]
             di, df, dg, do = da[:H], da[H : 2 * H], da[2 * H : 3 * H], da[3 * H :]
@@ -300,8 +277,8 @@ def _backward(
             dc *= f
         # The shared parameters' gradients are sums of per-step contributions.
         g_block = flat[: K * 4 * H].reshape(K, 4 * H)
-        if first < T:
-            np.sum(np.matmul(stack[first:T], dgates[first:].transpose(0, 2, 1)), axis=0, out=g_block)
+        if oldest < T:
+            np.sum(np.matmul(stack[oldest:T], dgates[oldest:].transpose(0, 2, 1)), axis=0, out=g_block)
         else:
             g_block.fill(0.0)
-    return first
+    return oldest

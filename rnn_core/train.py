@@ -167,7 +167,8 @@ class Trainer:
                 return
             xs, ys = self._next_batch()
             with np.errstate(all="ignore"):
-                value, grad = model.loss_and_flat_grad(xs, ys, self.loss, self.truncate)
+                value, grads = model.loss_and_grads(xs, ys, loss=self.loss, truncate=self.truncate)
+                grad = grads.flat
                 if not np.isfinite(value):
                     self._stop("loss")
                     return
@@ -197,12 +198,14 @@ class Trainer:
             if time.perf_counter() >= deadline:
                 return
 
-    def fit(self, n_steps: int) -> list[StepRecord]:
-        """Run ``n_steps`` and return the records; raise ``TrainingDiverged`` if it diverges."""
-        records = list(self.run(n_steps))
+    def fit(self, n_steps: int) -> Trainer:
+        """Run ``n_steps`` and return the trainer (``trainer.fit(500).evaluate()``); raise
+        ``TrainingDiverged`` if the run diverges. ``run`` yields the steps one by one instead."""
+        for _ in self.run(n_steps):
+            pass
         if self.divergence is not None:
             raise TrainingDiverged(self.divergence)
-        return records
+        return self
 
     def evaluate(self, xs=None, ys=None) -> float:
         """The loss on (xs, ys), by default the training data, at the current weights."""

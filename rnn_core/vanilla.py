@@ -1,37 +1,48 @@
 """The vanilla RNN of the lesson, generalised to H hidden units, with exact BPTT.
 
     h_0 = 0
-    h_t = act(x_t @ w1 + h_(t-1) @ w2 + b1)      for t = 1 .. T (oldest input first)
+    h_t = act(x_t @ w1 + b1 + h_(t-1) @ w2)      for t = 1 .. T (oldest input first)
     y_t = h_t @ w3 + b2                          the prediction is y_T
 
 Shapes: w1 (n_in, H), w2 (H, H), b1 (H,), w3 (H, n_out), b2 (n_out,). Every time
 step reuses the same five parameters, so unrolling over more days adds no
-parameters. The backward loop below mirrors the forward loop step for step.
+parameters.
+
+One kernel computes everything: ``_forward`` runs the loop above and keeps every
+step's numbers (the trace the StatLand diagram draws), and ``_backward`` runs it in
+reverse (BPTT), step for step. ``forward``, ``backward``, ``loss_and_grads``,
+``input_gradients`` and ``Trainer`` all call these two. At the lesson's size (one unit,
+a few short sequences) a NumPy call costs more than the arithmetic it does, so the same
+two loops also exist in plain floats (``_forward_one_unit`` / ``_backward_one_unit``);
+the model picks one form per batch (``_one_unit_form``) and that form makes the trace
+and the gradients alike.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import activate, check_activation, slope, slope_into
-from .base import Gradients, RecurrentModel, views_of
+from .activations import Activation, activation_named
+from .base import Gradients, RecurrentModel, read_only, views_of
 from .losses import loss_and_dy
 
 # The lesson's weights ("the StatLand weights"): they reproduce the four rules.
 STATQUEST_WEIGHTS = {"w1": 1.8, "b1": 0.0, "w2": -0.5, "w3": 1.1, "b2": 0.0}
 
+# One-unit batches of at most this many (sequence, step) pairs run in plain floats.
+ONE_UNIT_FLOAT_STEPS = 64
 
-@dataclass
+
+@dataclass(frozen=True)
 class VanillaTrace:
     """Every number of a forward pass, step by step; what the StatLand diagram draws.
 
-    Arrays are (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
-    ``input_term`` x_t @ w1, ``recurrent_term`` h_(t-1) @ w2, ``pre_activation`` the
-    sum with b1, ``hidden`` h_t, ``outputs`` y_t (intermediate outputs are kept but
-    only the last is the prediction), and ``y`` = y_T of shape (B, n_out).
+    Arrays are read-only, (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
+    ``input_term`` x_t @ w1, ``recurrent_term`` h_(t-1) @ w2, ``bias`` b1, ``pre_activation``
+    their sum z_t, ``hidden`` h_t, ``outputs`` y_t (intermediate outputs are kept but only
+    the last is the prediction), and ``y`` = y_T of shape (B, n_out).
     """
 
     xs: np.ndarray
@@ -44,6 +55,7 @@ class VanillaTrace:
     y: np.ndarray
     activation: str
     squeezed: bool = False
+    unrolled: object = field(default=None, repr=False)  # the kernel's pass, for ``backward``
 
     @property
     def h_prev(self) -> np.ndarray:
@@ -63,10 +75,14 @@ class VanillaRNN(RecurrentModel):
     kind = "vanilla"
 
     def __init__(
-        self, n_hidden: int = 1, activation: str = "relu", n_in: int = 1, n_out: int = 1, seed: int | None = 0
+        self, n_hidden: int = 1, *, activation: str = "relu", n_in: int = 1, n_out: int = 1, seed: int | None = 0
     ):
-        self.activation = check_activation(activation)
-        super().__init__(n_hidden=n_hidden, n_in=n_in, n_out=n_out, seed=seed)
+        self.act: Activation = activation_named(activation)
+        super().__init__(n_hidden, n_in=n_in, n_out=n_out, seed=seed)
+
+    @property
+    def activation(self) -> str:
+        return self.act.name
 
     def _param_shapes(self):
         n_in, H, n_out = self.n_in, self.n_hidden, self.n_out
@@ -82,245 +98,255 @@ class VanillaRNN(RecurrentModel):
     def config(self) -> dict:
         return {**super().config(), "activation": self.activation}
 
-    _workspace: _Workspace | None = None
-    _spare_workspace: _Workspace | None = None
+    def _one_unit_form(self, B: int, T: int) -> bool:
+        """Whether a (B, T) batch runs in plain floats (one unit, few steps) or in arrays."""
+        return self.n_hidden == self.n_in == self.n_out == 1 and 0 < B * T <= ONE_UNIT_FLOAT_STEPS
 
-    def loss_and_flat_grad(self, xs, ys, loss="mse", truncate=None):
-        return _fused_loss_grad(self, xs, ys, loss, truncate)
+    def _run(self, xs: np.ndarray):
+        """The kernel's forward pass over xs (B, T, n_in) in the form that suits its size."""
+        B, T, _ = xs.shape
+        if self._one_unit_form(B, T):
+            return _forward_one_unit(self, xs)
+        return _forward(self, xs)
 
     def forward(self, xs) -> VanillaTrace:
         """Run the sequences oldest to newest and keep every intermediate number."""
         xs, squeezed = self.as_batch(xs)
-        p = self._views
-        B, T, _ = xs.shape
-        input_term = xs @ p["w1"]
-        recurrent_term = np.empty_like(input_term)
-        pre = np.empty_like(input_term)
-        hidden = np.empty_like(input_term)
-        h = np.zeros((B, self.n_hidden))
-        with np.errstate(over="ignore", invalid="ignore"):
-            for t in range(T):
-                recurrent_term[:, t] = h @ p["w2"]
-                pre[:, t] = input_term[:, t] + recurrent_term[:, t] + p["b1"]
-                h = hidden[:, t] = activate(self.activation, pre[:, t])
-            outputs = hidden @ p["w3"] + p["b2"]
-        return VanillaTrace(
-            xs,
-            input_term,
-            recurrent_term,
-            p["b1"].copy(),
-            pre,
-            hidden,
-            outputs,
-            outputs[:, -1].copy(),
-            self.activation,
-            squeezed,
-        )
+        return self._run(xs).trace(squeezed)
 
-    def backward(self, trace: VanillaTrace, dy: np.ndarray, truncate: int | None = None) -> Gradients:
+    def backward(self, trace: VanillaTrace, dy, truncate: int | None = None) -> Gradients:
         """Backpropagation through time: the forward loop run in reverse.
 
         ``dy`` is d loss / d y_T, shape (B, n_out). With ``truncate = k`` the error
         flows back through the last k steps only.
         """
-        p = self._views
-        B, T, H = trace.hidden.shape
-        flat = np.zeros_like(self.flat)
-        g = views_of(flat, self.param_shapes)
-        with np.errstate(over="ignore", invalid="ignore"):
-            g["w3"][...] = trace.hidden[:, -1].T @ dy
-            g["b2"][...] = dy.sum(axis=0)
-            slopes = slope(self.activation, trace.pre_activation, trace.hidden)
-            dz = np.zeros_like(trace.hidden)
-            dh = dy @ p["w3"].T
-            first = 0 if truncate is None else max(0, T - int(truncate))
-            for t in reversed(range(first, T)):
-                dz[:, t] = dh * slopes[:, t]
-                dh = dz[:, t] @ p["w2"].T
-            # The shared parameters' gradients are sums of per-step contributions.
-            h_prev = trace.h_prev
-            dz2 = dz.reshape(B * T, H)
-            g["w1"][...] = trace.xs.reshape(B * T, -1).T @ dz2
-            g["w2"][...] = h_prev.reshape(B * T, H).T @ dz2
-            g["b1"][...] = dz2.sum(axis=0)
-            inputs = dz @ p["w1"].T
+        return trace.unrolled.backward(np.asarray(dy, dtype=float), truncate)
 
-        def per_step():
-            return {
-                "w1": np.einsum("bti,bth->tih", trace.xs, dz),
-                "w2": np.einsum("bti,bth->tih", h_prev, dz),
-                "b1": dz.sum(axis=0),
-            }
-
-        return Gradients(g, flat, inputs, per_step)
+    def loss_and_grads(self, xs, ys, *, loss: str = "mse", truncate: int | None = None) -> tuple[float, Gradients]:
+        xs, _ = self.as_batch(xs)
+        unrolled = self._run(xs)
+        value, dy = loss_and_dy(unrolled.y, np.asarray(ys, dtype=float).reshape(unrolled.y.shape), loss)
+        return value, unrolled.backward(dy, truncate)
 
 
-class _Workspace:
-    """Work buffers of the fused training step, reused while the batch shape stays the same."""
+def _oldest_step(T: int, truncate: int | None) -> int:
+    """The first step the error reaches: 0 for full BPTT, T - k when truncated to k steps."""
+    return 0 if truncate is None else max(0, T - int(truncate))
 
-    def __init__(self, model: VanillaRNN, B: int, T: int):
+
+# ------------------------------------------------------------------------------ the array form
+class _Unrolled:
+    """One pass of the array kernel: every step's numbers, time first (each step's slice is
+    contiguous). ``hidden[0]`` is h_0 = 0 and ``hidden[t]`` is h_t."""
+
+    def __init__(self, model: VanillaRNN, xs: np.ndarray):
+        B, T, n_in = xs.shape
         H = model.n_hidden
-        self.shape = (B, T)
-        self.pre = np.empty((T, B, H))  # time-major, so each step's slice is contiguous
-        self.hidden = np.zeros((T + 1, B, H))  # hidden[0] is h_0 = 0
-        self.tmp = np.empty((B, H))
-        self.dz = np.empty((T, B, H))
-        self.products = np.empty(T * B * H)
-        self.dh = np.empty((B, H))
-        self.slopes = np.empty((T, B, H))
-        self.grad = np.zeros_like(model.flat)
-        self.g = views_of(self.grad, model.param_shapes)
+        self.model, self.squeezed_xs = model, xs
+        self.x = xs.transpose(1, 0, 2)  # (T, B, n_in)
+        self.input_term = np.empty((T, B, H))
+        self.recurrent_term = np.empty((T, B, H))
+        self.pre = np.empty((T, B, H))
+        self.hidden = np.zeros((T + 1, B, H))
+        self.y: np.ndarray | None = None
+
+    def trace(self, squeezed: bool) -> VanillaTrace:
+        p = self.model._views
+
+        def batch_major(a):
+            return read_only(a.transpose(1, 0, 2))
+
+        hidden = batch_major(self.hidden[1:])
+        with np.errstate(over="ignore", invalid="ignore"):
+            outputs = hidden @ p["w3"] + p["b2"]
+        return VanillaTrace(
+            xs=read_only(self.squeezed_xs),
+            input_term=batch_major(self.input_term),
+            recurrent_term=batch_major(self.recurrent_term),
+            bias=read_only(p["b1"].copy()),
+            pre_activation=batch_major(self.pre),
+            hidden=hidden,
+            outputs=read_only(outputs),
+            y=read_only(self.y),
+            activation=self.model.activation,
+            squeezed=squeezed,
+            unrolled=self,
+        )
+
+    def backward(self, dy: np.ndarray, truncate: int | None) -> Gradients:
+        return _backward(self, dy, truncate)
 
 
-def _swap_workspace(model: VanillaRNN, B: int, T: int) -> _Workspace:
-    """The work buffers for a new batch shape; the previous ones are kept as a spare, so
-    mini-batches whose epoch ends in a smaller batch alternate between two sets of
-    buffers instead of allocating new ones twice an epoch."""
-    spare = model._spare_workspace
-    ws = spare if spare is not None and spare.shape == (B, T) else _Workspace(model, B, T)
-    model._spare_workspace, model._workspace = model._workspace, ws
-    return ws
-
-
-# Batches of at most this many (sequence, step) pairs take the plain-Python path below.
-SCALAR_PATH_MAX_STEPS = 64
-
-
-def scalar_loss_and_grad(weights, activation: str, rows, targets, loss: str = "ssr", truncate: int | None = None):
-    """Loss and gradient of the one-unit RNN on a few sequences, with plain Python floats.
-
-    ``weights`` is (w1, w2, b1, w3, b2); ``rows`` are the sequences (lists of floats, equal
-    lengths) and ``targets`` their targets. Returns (loss, (dw1, dw2, db1, dw3, db2)).
-    At the lesson's size each NumPy call costs more than the arithmetic it does, so the
-    forward and backward loops run on floats, several times faster. Overflow gives inf or
-    nan as in NumPy, for the caller's finiteness checks to catch.
-    """
-    if loss not in ("mse", "ssr"):
-        raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'ssr'")
-    if not targets:
-        raise ValueError("the batch is empty: a loss needs at least one sample")
-    w1, w2, b1, w3, b2 = (float(w) for w in weights)
-    T = len(rows[0])
-    first = 0 if truncate is None else max(0, T - int(truncate))
-    scale = 1.0 / len(targets) if loss == "mse" else 1.0
-    total = g_w1 = g_w2 = g_b1 = g_w3 = g_b2 = 0.0
-    for row, target in zip(rows, targets, strict=True):
-        h, hidden, slopes = 0.0, [0.0], []
-        for x in row:
-            z = w1 * x + w2 * h + b1
-            # A nan z fails every comparison: the else branches pass it on (z == z is False
-            # only for nan), as np.maximum and the NumPy sigmoid do, so the loss becomes nan.
-            if activation == "relu":
-                if z > 0.0:
-                    h, s = z, 1.0
-                else:
-                    h, s = (0.0 if z == z else z), 0.0
-            elif activation == "tanh":
-                h = math.tanh(z)
-                s = 1.0 - h * h
-            elif activation == "sigmoid":
-                h = 1.0 / (1.0 + math.exp(-z)) if z > -700.0 else (0.0 if z == z else z)
-                s = h * (1.0 - h)
+def _forward(model: VanillaRNN, xs: np.ndarray) -> _Unrolled:
+    """h_t = act(x_t @ w1 + b1 + h_(t-1) @ w2), oldest step first; then y_T = h_T @ w3 + b2."""
+    run = _Unrolled(model, xs)
+    p, act = model._views, model.act
+    w1, w2, b1 = p["w1"], p["w2"], p["b1"]
+    one_unit = model.n_hidden == 1
+    w2_value = float(w2[0, 0]) if one_unit else None  # a scalar multiply is cheaper than matmul
+    with np.errstate(over="ignore", invalid="ignore"):
+        if model.n_in == 1:
+            np.multiply(run.x, w1[0], out=run.input_term)  # an outer product: cheaper than matmul
+        else:
+            np.matmul(run.x, w1, out=run.input_term)
+        np.add(run.input_term, b1, out=run.pre)
+        for t in range(len(run.pre)):
+            h_prev, recurrent, z = run.hidden[t], run.recurrent_term[t], run.pre[t]
+            if one_unit:
+                np.multiply(h_prev, w2_value, out=recurrent)
             else:
-                h, s = z, 1.0
+                np.matmul(h_prev, w2, out=recurrent)
+            z += recurrent
+            act.value(z, run.hidden[t + 1])
+        run.y = run.hidden[-1] @ p["w3"] + p["b2"]
+    return run
+
+
+def _backward(run: _Unrolled, dy: np.ndarray, truncate: int | None) -> Gradients:
+    """BPTT: the forward loop in reverse. d loss / d z_t = d loss / d h_t * act'(z_t), and
+    d loss / d h_(t-1) = d loss / d z_t @ w2.T; each shared weight's gradient is the sum of
+    its per-step pieces."""
+    model = run.model
+    p, act = model._views, model.act
+    T, B, H = run.pre.shape
+    oldest = _oldest_step(T, truncate)
+    grad = np.empty_like(model.flat)
+    g = views_of(grad, model.param_shapes)
+    one_unit = H == 1
+    w2 = p["w2"]
+    w2_value = float(w2[0, 0]) if one_unit else None
+    # w2 transposed into a contiguous copy: a matmul with the strided view w2.T takes a slow
+    # path, and it runs once per step.
+    w2_t = None if one_unit else np.ascontiguousarray(w2.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.matmul(run.hidden[-1].T, dy, out=g["w3"])
+        np.sum(dy, axis=0, out=g["b2"])
+        dz = act.slope(run.pre, run.hidden[1:], np.empty_like(run.pre))  # each step's slope, times dh below
+        dz[:oldest] = 0.0
+        dh = dy @ p["w3"].T  # d loss / d h_T
+        for t in reversed(range(oldest, T)):
+            dz[t] *= dh
+            dh = dz[t] * w2_value if one_unit else dz[t] @ w2_t
+        dz_all = dz.reshape(T * B, H)
+        np.matmul(run.x.reshape(T * B, -1).T, dz_all, out=g["w1"])
+        np.matmul(run.hidden[:-1].reshape(T * B, H).T, dz_all, out=g["w2"])
+        np.sum(dz_all, axis=0, out=g["b1"])
+
+    def inputs():
+        with np.errstate(over="ignore", invalid="ignore"):
+            return (dz @ p["w1"].T).transpose(1, 0, 2)
+
+    def per_step():
+        return {
+            "w1": np.einsum("tbi,tbh->tih", run.x, dz),
+            "w2": np.einsum("tbi,tbh->tih", run.hidden[:-1], dz),
+            "b1": dz.sum(axis=1),
+        }
+
+    return Gradients(grad, model.param_shapes, inputs, per_step)
+
+
+# ----------------------------------------------------------------------- the plain-float form
+class _UnrolledOneUnit:
+    """One pass of the one-unit kernel in plain floats: for each sequence, each step's z, h
+    and slope (lists, oldest step first)."""
+
+    def __init__(self, model: VanillaRNN, xs: np.ndarray):
+        self.model, self.squeezed_xs = model, xs
+        self.rows = xs.reshape(xs.shape[0], -1).tolist()
+        self.pre, self.hidden, self.slopes = [], [], []
+        self.y: np.ndarray | None = None
+
+    def trace(self, squeezed: bool) -> VanillaTrace:
+        p = self.model._views
+        w1, w2 = self.model.flat.tolist()[:2]
+
+        def as_array(rows):
+            return read_only(np.array(rows, dtype=float).reshape(len(rows), -1, 1))
+
+        hidden = as_array(self.hidden)
+        with np.errstate(over="ignore", invalid="ignore"):
+            outputs = hidden @ p["w3"] + p["b2"]
+        # The two terms as the forward loop formed them (the same products, so the same floats).
+        input_term = [[x * w1 for x in row] for row in self.rows]
+        recurrent_term = [[h * w2 for h in [0.0, *hidden_row[:-1]]] for hidden_row in self.hidden]
+        return VanillaTrace(
+            xs=read_only(self.squeezed_xs),
+            input_term=as_array(input_term),
+            recurrent_term=as_array(recurrent_term),
+            bias=read_only(p["b1"].copy()),
+            pre_activation=as_array(self.pre),
+            hidden=hidden,
+            outputs=read_only(outputs),
+            y=read_only(self.y),
+            activation=self.model.activation,
+            squeezed=squeezed,
+            unrolled=self,
+        )
+
+    def backward(self, dy: np.ndarray, truncate: int | None) -> Gradients:
+        return _backward_one_unit(self, dy, truncate)
+
+
+def _forward_one_unit(model: VanillaRNN, xs: np.ndarray) -> _UnrolledOneUnit:
+    """``_forward`` for one unit, in floats: the same operations in the same order, so both
+    forms give the same numbers."""
+    run = _UnrolledOneUnit(model, xs)
+    w1, w2, b1, w3, b2 = model.flat.tolist()  # the flat buffer's order
+    step = model.act.scalar
+    ys = []
+    for row in run.rows:
+        h, pres, hidden, slopes = 0.0, [], [], []
+        for x in row:
+            z = x * w1 + b1 + h * w2
+            h, s = step(z)
+            pres.append(z)
             hidden.append(h)
             slopes.append(s)
-        residual = w3 * h + b2 - target
-        total += residual * residual
-        dy = 2.0 * scale * residual
-        g_w3 += h * dy
-        g_b2 += dy
-        dh = dy * w3
-        for t in range(T - 1, first - 1, -1):
+        run.pre.append(pres)
+        run.hidden.append(hidden)
+        run.slopes.append(slopes)
+        ys.append([h * w3 + b2])
+    run.y = np.array(ys)
+    return run
+
+
+def _backward_one_unit(run: _UnrolledOneUnit, dy: np.ndarray, truncate: int | None) -> Gradients:
+    """``_backward`` for one unit, in floats."""
+    model = run.model
+    w1, w2, _, w3, _ = model.flat.tolist()
+    T = len(run.rows[0])
+    oldest = _oldest_step(T, truncate)
+    g_w1 = g_w2 = g_b1 = g_w3 = g_b2 = 0.0
+    dzs = []
+    for row, hidden, slopes, (d_y,) in zip(run.rows, run.hidden, run.slopes, dy.tolist(), strict=True):
+        g_w3 += hidden[-1] * d_y
+        g_b2 += d_y
+        dh, dz_row = d_y * w3, [0.0] * T
+        for t in range(T - 1, oldest - 1, -1):
             dz = dh * slopes[t]
-            g_w1 += dz * row[t]
-            g_w2 += dz * hidden[t]
+            g_w1 += row[t] * dz
+            if t:
+                g_w2 += hidden[t - 1] * dz
             g_b1 += dz
+            dz_row[t] = dz
             dh = dz * w2
-    return total * scale, (g_w1, g_w2, g_b1, g_w3, g_b2)
+        dzs.append(dz_row)
+    grad = np.array([g_w1, g_w2, g_b1, g_w3, g_b2])  # the flat buffer's order
 
+    def inputs():
+        return (np.array(dzs) * w1)[:, :, None]
 
-def _scalar_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None, out: np.ndarray):
-    """The fused step's lesson-sized case: ``scalar_loss_and_grad`` into the flat gradient buffer."""
-    weights = [float(model._views[name].reshape(())) for name in ("w1", "w2", "b1", "w3", "b2")]
-    rows, targets = xs.reshape(xs.shape[0], -1).tolist(), ys.reshape(-1).tolist()
-    value, grads = scalar_loss_and_grad(weights, model.activation, rows, targets, loss, truncate)
-    out[:] = grads  # the flat buffer's order: w1, w2, b1, w3, b2
-    return value, out
+    def per_step():
+        dz = np.array(dzs)
+        h_prev = np.array([[0.0, *hidden[:-1]] for hidden in run.hidden])
+        return {
+            "w1": (dz * np.array(run.rows)).sum(axis=0).reshape(T, 1, 1),
+            "w2": (dz * h_prev).sum(axis=0).reshape(T, 1, 1),
+            "b1": dz.sum(axis=0).reshape(T, 1),
+        }
 
-
-def _fused_loss_grad(model: VanillaRNN, xs, ys, loss: str, truncate: int | None):
-    """Forward and backward in one pass with reused buffers: the same maths as forward/backward.
-
-    The trace objects of ``forward`` are skipped, arrays are time-major so each
-    step's slice is contiguous, and one hidden unit multiplies by a scalar w2
-    instead of calling matmul.
-    """
-    B, T, _ = xs.shape
-    ws = model._workspace
-    if ws is None or ws.shape != (B, T):
-        if B == 0:
-            raise ValueError("the batch is empty: a loss needs at least one sample")
-        ws = _swap_workspace(model, B, T)
-    if model.n_hidden == 1 and model.n_in == 1 and model.n_out == 1 and B * T <= SCALAR_PATH_MAX_STEPS:
-        return _scalar_loss_grad(model, xs, ys, loss, truncate, ws.grad)
-    p, g, act = model._views, ws.g, model.activation
-    pre, hidden, tmp = ws.pre, ws.hidden, ws.tmp
-    H = model.n_hidden
-    xt = xs.transpose(1, 0, 2)
-    if model.n_in == 1:
-        np.multiply(xt, p["w1"], out=pre)  # an outer product: cheaper than a matmul
-    else:
-        np.matmul(xt, p["w1"], out=pre)
-    pre += p["b1"]
-    w2 = p["w2"]
-    w2_scalar = float(w2[0, 0]) if H == 1 else None
-    for t in range(T):
-        z = pre[t]
-        if t:
-            if H == 1:
-                np.multiply(hidden[t], w2_scalar, out=tmp)
-            else:
-                np.matmul(hidden[t], w2, out=tmp)
-            z += tmp
-        if act == "relu":
-            np.maximum(z, 0.0, out=hidden[t + 1])
-        elif act == "tanh":
-            np.tanh(z, out=hidden[t + 1])
-        else:
-            hidden[t + 1] = activate(act, z)
-    h_last = hidden[T]
-    y = h_last @ p["w3"] + p["b2"]
-    value, dy = loss_and_dy(y, ys, loss)
-
-    np.matmul(h_last.T, dy, out=g["w3"])
-    np.sum(dy, axis=0, out=g["b2"])
-    slopes = slope_into(act, pre, hidden[1:], ws.slopes)
-    dh = dy @ p["w3"].T
-    first = 0 if truncate is None else max(0, T - int(truncate))
-    dz = ws.dz
-    dz[:first] = 0.0
-    # w2 transposed into a contiguous copy: a matmul with the strided view w2.T takes a slow
-    # path (about 7x slower at 256 x 16 here), and it runs once per step.
-    w2_t = None if H == 1 else np.ascontiguousarray(w2.T)
-    for t in reversed(range(first, T)):
-        np.multiply(dh, slopes[t], out=dz[t])
-        if H == 1:
-            dh = dz[t] * w2_scalar
-        else:
-            dh = np.matmul(dz[t], w2_t, out=ws.dh)
-    dz2 = dz.reshape(T * B, H)
-    if H == 1 and model.n_in == 1:
-        # Two long dot products: elementwise into a reused buffer, then a sum. A BLAS dot
-        # here may start threads, which on a busy 2-core machine costs more than the sum.
-        products = ws.products
-        g["w1"][...] = np.multiply(xt.reshape(-1), dz2.reshape(-1), out=products).sum()
-        g["w2"][...] = np.multiply(hidden[:T].reshape(-1), dz2.reshape(-1), out=products).sum()
-    else:
-        np.matmul(xt.reshape(T * B, -1).T, dz2, out=g["w1"])
-        np.matmul(hidden[:T].reshape(T * B, H).T, dz2, out=g["w2"])
-    np.sum(dz2, axis=0, out=g["b1"])
-    return value, ws.grad
+    return Gradients(grad, model.param_shapes, inputs, per_step)
 
 
 def statquest_rnn() -> VanillaRNN:
@@ -329,7 +355,7 @@ def statquest_rnn() -> VanillaRNN:
     w1 = 1.8, b1 = 0, w2 = -0.5, w3 = 1.1, b2 = 0. On the four StatLand rules it
     predicts 0, 0.99, 0, 0.99 (low, high, low, high).
     """
-    model = VanillaRNN(n_hidden=1, activation="relu", seed=0)
+    model = VanillaRNN(1, activation="relu", seed=0)
     for name, value in STATQUEST_WEIGHTS.items():
         model.params[name] = value
     return model

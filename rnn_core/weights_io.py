@@ -71,9 +71,7 @@ def model_from_json(raw: str | bytes, max_bytes: int = MAX_BYTES) -> RecurrentMo
     """Build a model from weights JSON; raise ``WeightsError`` saying what is wrong if it is bad."""
     if isinstance(raw, bytes | bytearray):
         if len(raw) > max_bytes:
-            raise WeightsError(
-                f"the file is larger than {max_bytes // 1000} kB; a weights file is far smaller"
-            )
+            raise WeightsError(f"the file is larger than {max_bytes // 1000} kB; a weights file is far smaller")
         try:
             raw = bytes(raw).decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -115,9 +113,7 @@ def model_from_dict(document) -> RecurrentModel:
     version = document.get("version")
     # JSON true is Python's True, which equals 1: a version must be a whole number, not a flag.
     if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
-        raise WeightsError(
-            f"weights file version {_shown(version)} is not supported; this app reads version {VERSION}"
-        )
+        raise WeightsError(f"weights file version {_shown(version)} is not supported; this app reads version {VERSION}")
     kinds = _model_kinds()
     kind = document.get("kind")
     if not isinstance(kind, str) or kind not in kinds:
@@ -194,9 +190,7 @@ def _check_config(config, kind: str) -> dict:
     if kind == "vanilla":
         activation = config.get("activation", "relu")
         if not isinstance(activation, str) or activation not in ACTIVATIONS:
-            raise WeightsError(
-                f"unknown activation {_shown(activation)}; expected one of {', '.join(ACTIVATIONS)}"
-            )
+            raise WeightsError(f"unknown activation {_shown(activation)}; expected one of {', '.join(ACTIVATIONS)}")
         checked["activation"] = activation
     return checked
 

@@ -59,9 +59,7 @@ def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     text = all_text(at)
     match = NON_FINITE.search(text)
-    assert match is None, (
-        f"non-finite number on screen: ...{text[max(0, match.start() - 80) : match.end() + 80]}..."
-    )
+    assert match is None, f"non-finite number on screen: ...{text[max(0, match.start() - 80) : match.end() + 80]}..."
 
 
 def vega_charts(at: AppTest) -> list:
@@ -74,9 +72,7 @@ def chart_data(at: AppTest, index: int = 0) -> list[pd.DataFrame]:
     import pyarrow as pa
 
     chart = (
-        at.get("arrow_vega_lite_chart")[index]
-        if at.get("arrow_vega_lite_chart")
-        else at.get("vega_lite_chart")[index]
+        at.get("arrow_vega_lite_chart")[index] if at.get("arrow_vega_lite_chart") else at.get("vega_lite_chart")[index]
     )
     return [pa.ipc.open_stream(io.BytesIO(d.data.data)).read_all().to_pandas() for d in chart.proto.datasets]
 

@@ -56,9 +56,7 @@ def test_identity_magnitude_is_exactly_the_power_of_w2(T, w2):
 def test_the_lessons_numbers_for_ten_steps():
     # w2 = 2, T = 10: the first input is scaled by 2^9 = 512; w2 = 0.5 by 0.5^9.
     assert 10 ** an.log10_input_gradients(np.ones(10), 1.0, 2.0, 0.0, 1.0, "identity")[0] == pytest.approx(512)
-    assert 10 ** an.log10_input_gradients(np.ones(10), 1.0, 0.5, 0.0, 1.0, "identity")[0] == pytest.approx(
-        0.5**9
-    )
+    assert 10 ** an.log10_input_gradients(np.ones(10), 1.0, 0.5, 0.0, 1.0, "identity")[0] == pytest.approx(0.5**9)
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -92,7 +90,7 @@ def test_log_input_gradients_match_the_engines_bptt(activation, w2):
 def test_per_step_w2_pieces_match_bptt_and_sum_to_the_gradient(activation, w2):
     xs = an.input_pattern("random", 12, seed=2)
     model = vanilla(activation, 0.8, w2, 0.1, 1.2, 0.05)
-    _, grads = model.gradients(xs[None], [[1.0]], loss="ssr")
+    _, grads = model.loss_and_grads(xs[None], [[1.0]], loss="ssr")
     result = an.log10_w2_gradient(xs, 0.8, w2, 0.1, 1.2, 0.05, 1.0, activation)
     pieces = result.signs * 10.0**result.log10_steps
     np.testing.assert_allclose(pieces, grads.per_step["w2"][:, 0, 0], rtol=1e-9, atol=1e-15)
@@ -110,6 +108,7 @@ def test_the_first_steps_w2_piece_is_exactly_zero_because_h0_is_zero():
 
 def test_vanishing_w2_leaves_early_steps_almost_nothing():
     result = an.log10_w2_gradient(np.ones(60), 1.0, 0.5, activation="identity")
+
     # piece t is dL/dz_t * h_(t-1): dL/dz_t halves with every step back, and with a constant
     # input of 1 the hidden value is h_t = 2 (1 - 0.5^t). Step 10's piece is 2^-50 times step 60's.
     def h(t):

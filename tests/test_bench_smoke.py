@@ -71,6 +71,19 @@ def test_torch_section_compares_every_pytorch_variant(quick_run):
             assert row[2] == "torch not installed", row
 
 
+def test_calls_section_compares_the_public_call_with_torchs_forward_and_backward(quick_run):
+    calls = table(quick_run, "2b.")
+    assert [row[0] for row in calls.rows] == [training.CASE[key].label for key in training.CALL_CASES]
+    for row in calls.rows:
+        assert positive(row[1]), row
+        if training.torch_installed():
+            assert positive(row[2]) and RATIO.match(row[3]), row
+        else:
+            assert row[2] == "torch not installed", row
+    targets = table(quick_run, "Targets")
+    assert targets.row("B256 T50 H16: model.loss_and_grads vs torch fwd+bwd")[1] == ">= 2x"
+
+
 def test_lab_startup_pages_and_live_sections_have_their_rows(quick_run):
     sweeps = table(quick_run, "3.")
     assert [row[0] for row in sweeps.rows] == ["relu", "tanh", "sigmoid", "identity"]
@@ -90,9 +103,9 @@ def test_lab_startup_pages_and_live_sections_have_their_rows(quick_run):
     assert any("AppTest" in note for note in live.notes)
 
 
-def test_targets_table_reports_every_figure_of_issue_7(quick_run):
+def test_targets_table_reports_every_figure_of_issues_7_and_12(quick_run):
     targets = table(quick_run, "Targets")
-    assert len(targets.rows) == 22
+    assert len(targets.rows) == 25
     for figure, _target, measured, met in targets.rows:
         assert measured != "not measured in this run", figure
         if measured == "torch not installed":

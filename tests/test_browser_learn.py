@@ -1,6 +1,5 @@
 """Real-browser tests of the Learn pages (Home, StatLand): load, interact, no exception, screenshots."""
 
-
 import pytest
 from browser_support import assert_healthy, collect_console_errors, open_app_page, rerun_after, screenshot
 from conftest import AppServer

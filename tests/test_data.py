@@ -134,9 +134,8 @@ def test_windows_refuse_impossible_settings():
 
 
 def test_csv_finds_close_column_and_sorts_by_date():
-    raw = (
-        b"Date,Open,Close,Volume\n2020-01-03,1,30,100\n2020-01-01,1,10,100\n2020-01-02,1,20,100\n"
-        + b"".join(f"2020-02-0{i},1,{40 + i},100\n".encode() for i in range(1, 5))
+    raw = b"Date,Open,Close,Volume\n2020-01-03,1,30,100\n2020-01-01,1,10,100\n2020-01-02,1,20,100\n" + b"".join(
+        f"2020-02-0{i},1,{40 + i},100\n".encode() for i in range(1, 5)
     )
     series = data.read_price_csv(raw)
     assert series.column == "Close"
@@ -184,8 +183,7 @@ def test_csv_size_cap_is_checked_before_parsing():
 
 def test_csv_skips_blank_prices_with_a_note():
     series = data.read_price_csv(
-        b"Date,Close\n2020-01-01,1\n2020-01-02,\n"
-        + b"".join(f"2020-01-1{i},{i}\n".encode() for i in range(6))
+        b"Date,Close\n2020-01-01,1\n2020-01-02,\n" + b"".join(f"2020-01-1{i},{i}\n".encode() for i in range(6))
     )
     assert len(series.prices) == 7
     assert any("no price" in note for note in series.notes)
@@ -269,9 +267,8 @@ def test_csv_refuses_clashing_names_and_unsplittable_rows_in_its_own_words(raw, 
 
 
 def test_csv_dates_in_different_time_zones_are_sorted_on_one_clock():
-    raw = (
-        b"Date,Close\n2020-01-01T09:00+01:00,2\n2020-01-01T05:00-05:00,3\n2020-01-01T07:00,1\n"
-        + b"".join(f"2020-01-0{d},{d + 2}\n".encode() for d in range(2, 6))
+    raw = b"Date,Close\n2020-01-01T09:00+01:00,2\n2020-01-01T05:00-05:00,3\n2020-01-01T07:00,1\n" + b"".join(
+        f"2020-01-0{d},{d + 2}\n".encode() for d in range(2, 6)
     )
     series = data.read_price_csv(raw)
     assert list(series.prices[:3]) == [1, 2, 3]  # 07:00, 08:00 and 10:00 UTC

@@ -35,7 +35,7 @@ FAST = settings(max_examples=6, deadline=None)
 def make_model(name: str, n_hidden: int, n_in: int, n_out: int, seed: int) -> rc.RecurrentModel:
     """A model whose parameters are moved away from their initial values (so no symmetry hides a bug)."""
     if name.startswith("vanilla-"):
-        model = rc.VanillaRNN(n_hidden, name.split("-")[1], n_in, n_out, seed=seed)
+        model = rc.VanillaRNN(n_hidden, activation=name.split("-")[1], n_in=n_in, n_out=n_out, seed=seed)
     else:
         model = rc.MODEL_KINDS[name](n_hidden=n_hidden, n_in=n_in, n_out=n_out, seed=seed)
     rng = np.random.default_rng(seed + 1000)
@@ -97,7 +97,7 @@ def assert_all_close_to_finite_differences(pairs: dict[str, tuple[np.ndarray, np
 
 
 def assert_gradients_match_finite_differences(model, xs, ys, loss: str) -> None:
-    value, grads = model.gradients(xs, ys, loss)
+    value, grads = model.loss_and_grads(xs, ys, loss=loss)
 
     def loss_of() -> float:
         return loss_and_dy(model.predict(xs), ys, loss)[0]
@@ -161,8 +161,8 @@ def test_statquest_weights_reproduce_the_four_rules():
     trace = model.forward(xs)
     assert trace.pre_activation[2, 1, 0] == 0.0 and trace.hidden[2, 1, 0] == 0.0
     np.testing.assert_allclose(trace.hidden[:, :, 0], [[0, 0], [0, 0.9], [1.8, 0], [1.8, 0.9]], atol=1e-12)
-    # The same rules through the training loop's scalar path: no loss at all.
-    value, _ = model.loss_and_flat_grad(xs[:, :, None], np.array([[0.0], [0.99], [0.0], [0.99]]))
+    # The same rules through the loss the training loop runs: no loss at all.
+    value, _ = model.loss_and_grads(xs, [0.0, 0.99, 0.0, 0.99])
     assert value == pytest.approx(0.0, abs=1e-24)
 
 
@@ -182,7 +182,7 @@ def test_statquest_network_gradients_match_finite_differences_away_from_the_kink
 def test_per_step_contributions_sum_to_the_shared_gradient(name):
     model = make_model(name, 3, 2, 1, seed=3)
     xs, ys = make_data(model, 4, 7, seed=3)
-    _, grads = model.gradients(xs, ys)
+    _, grads = model.loss_and_grads(xs, ys)
     kind = model.kind
     assert set(grads.per_step) == set(RECURRENT[kind])
     for param in RECURRENT[kind]:
@@ -200,7 +200,7 @@ def test_one_step_sequence_gives_the_recurrent_weights_no_gradient(kind):
     model = make_model(name, 3, 1, 1, seed=4)
     xs, ys = make_data(model, 5, 1, seed=4)
     recurrent_weight = "w2" if kind == "vanilla" else "w_h"
-    grads = model.gradients(xs, ys)[1].params
+    grads = model.loss_and_grads(xs, ys)[1].params
     assert np.all(grads[recurrent_weight] == 0.0)
     input_weight = "w1" if kind == "vanilla" else "w_x"
     assert np.any(grads[input_weight] != 0.0)
@@ -264,7 +264,7 @@ def test_truncated_bptt_equals_the_gradient_with_earlier_steps_frozen(name, loss
     T = 6
     xs, ys = make_data(model, 3, T, seed=6)
     assert far_from_relu_kink(model, xs)
-    _, grads = model.gradients(xs, ys, loss, truncate=k)
+    _, grads = model.loss_and_grads(xs, ys, loss=loss, truncate=k)
     # The oracle: the state entering the last k steps is computed once and then held fixed,
     # so the loss sees the parameters and inputs only through those last k steps.
     _, frozen = reference_run(model, xs[:, : T - k])
@@ -284,9 +284,9 @@ def test_truncated_bptt_equals_the_gradient_with_earlier_steps_frozen(name, loss
 def test_truncation_keeps_exactly_the_last_steps_contributions(name):
     model = make_model(name, 3, 1, 1, seed=8)
     xs, ys = make_data(model, 4, 8, seed=8)
-    full = model.gradients(xs, ys)[1]
+    full = model.loss_and_grads(xs, ys)[1]
     for k in (0, 1, 4, 8, 20):
-        truncated = model.gradients(xs, ys, truncate=k)[1]
+        truncated = model.loss_and_grads(xs, ys, truncate=k)[1]
         for param in RECURRENT[model.kind]:
             expected = full.per_step[param][max(0, 8 - k) :].sum(axis=0)
             np.testing.assert_allclose(truncated.params[param], expected, rtol=1e-12, atol=1e-14)
@@ -297,29 +297,17 @@ def test_truncation_keeps_exactly_the_last_steps_contributions(name):
             np.testing.assert_array_equal(truncated.inputs, full.inputs)
 
 
-# -- the fused training step --------------------------------------------------------------
+# -- one kernel, two forms: plain floats for the lesson's size, arrays above it -------------
 
 
-@pytest.mark.parametrize("loss", rc.LOSSES)
-@pytest.mark.parametrize("truncate", [None, 1, 3])
-@pytest.mark.parametrize("name", MODEL_NAMES)
-def test_fused_training_step_equals_forward_then_backward(name, truncate, loss):
-    for n_hidden in (1, 3):
-        model = make_model(name, n_hidden, 2, 2, seed=9)
-        for batch, steps in ((4, 5), (2, 7), (4, 5)):  # changing shapes must not reuse stale buffers
-            xs, ys = make_data(model, batch, steps, seed=batch + steps)
-            value, grads = model.gradients(xs, ys, loss, truncate)
-            fused_value, fused_flat = model.loss_and_flat_grad(xs, ys, loss, truncate)
-            assert fused_value == pytest.approx(value, rel=1e-12)
-            np.testing.assert_allclose(fused_flat, grads.flat, rtol=1e-12, atol=1e-14)
-
-
-def test_fused_training_step_agrees_on_the_relu_kink():
+def test_statquest_weights_on_the_relu_kink_give_the_same_gradient_in_both_forms():
     model = rc.statquest_rnn()
-    xs = np.array([[[1.0], [0.5]], [[0.0], [0.5]]])
+    xs = np.array([[[1.0], [0.5]], [[0.0], [0.5]]])  # (high, medium) lands exactly on the kink
     ys = np.array([[0.0], [1.0]])
-    grads = model.gradients(xs, ys)[1]
-    np.testing.assert_array_equal(model.loss_and_flat_grad(xs, ys)[1], grads.flat)
+    small = model.loss_and_grads(xs, ys)[1]  # 2 x 2 steps: plain floats
+    many = np.tile(xs, (40, 1, 1))  # 80 x 2 steps: arrays; the same pairs repeated
+    large = model.loss_and_grads(many, np.tile(ys, (40, 1)))[1]
+    np.testing.assert_allclose(large.flat, small.flat, rtol=1e-12, atol=0)
 
 
 # -- the ReLU kink convention -----------------------------------------------------------
@@ -345,21 +333,31 @@ def test_relu_kink_is_one_sided_a_step_above_it_the_unit_passes_the_error():
     np.testing.assert_array_equal(below, [0.0, 0.0])
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
+@pytest.mark.parametrize("activation", rc.ACTIVATIONS)
 @pytest.mark.parametrize("truncate", [None, 1, 3])
 @pytest.mark.parametrize(("batch", "length"), [(4, 2), (8, 8), (13, 5)])
-def test_lesson_sized_batches_take_the_scalar_path_with_the_same_numbers(activation, truncate, batch, length):
+def test_lesson_sized_batches_in_floats_give_the_numbers_of_the_array_form(activation, truncate, batch, length):
     """One unit and at most 64 (sequence, step) pairs run on Python floats (8 x 8 is the edge);
-    13 x 5 = 65 pairs run on NumPy. Both must give the numbers of the plain forward/backward."""
+    13 x 5 = 65 pairs run on arrays. The same sequences inside a batch too big for floats
+    (the batch repeated 9 times) must give the same loss, gradient, trace and pieces."""
     rng = np.random.default_rng(batch * 100 + length)
-    model = rc.VanillaRNN(n_hidden=1, activation=activation, seed=batch)
+    model = rc.VanillaRNN(1, activation=activation, seed=batch)
     xs = rng.uniform(0.05, 1.0, (batch, length, 1))
     ys = rng.uniform(0.0, 1.0, (batch, 1))
+    many_xs, many_ys = np.tile(xs, (9, 1, 1)), np.tile(ys, (9, 1))
     for loss in ("mse", "ssr"):
-        value, flat = model.loss_and_flat_grad(xs, ys, loss, truncate)
-        expected_value, expected = model.gradients(xs, ys, loss, truncate)
-        assert value == pytest.approx(expected_value, rel=1e-12)
-        np.testing.assert_allclose(flat, expected.flat, rtol=1e-11, atol=1e-14)
+        value, grads = model.loss_and_grads(xs, ys, loss=loss, truncate=truncate)
+        many_value, many = model.loss_and_grads(many_xs, many_ys, loss=loss, truncate=truncate)
+        scale = 9.0 if loss == "ssr" else 1.0  # the sum of 9 copies, or their mean
+        assert many_value == pytest.approx(scale * value, rel=1e-12)
+        np.testing.assert_allclose(many.flat, scale * grads.flat, rtol=1e-11, atol=1e-14)
+        for name, pieces in grads.per_step.items():
+            np.testing.assert_allclose(many.per_step[name], scale * pieces, rtol=1e-11, atol=1e-14)
+        per_sample = 9.0 if loss == "mse" else 1.0  # a mean over 9 copies weighs each one 1/9
+        np.testing.assert_allclose(many.inputs[:batch] * per_sample, grads.inputs, rtol=1e-11, atol=1e-14)
+    small, large = model.forward(xs), model.forward(many_xs)
+    for field in ("input_term", "recurrent_term", "pre_activation", "hidden", "outputs"):
+        np.testing.assert_allclose(getattr(large, field)[:batch], getattr(small, field), rtol=1e-14, atol=0)
 
 
 def overflowing_relu_rnn():
@@ -370,18 +368,16 @@ def overflowing_relu_rnn():
     return model
 
 
-def test_a_nan_pre_activation_makes_the_loss_nan_on_the_scalar_path_as_on_numpys():
-    from rnn_core.vanilla import scalar_loss_and_grad
-
-    xs, ys = np.array([[1e10, 1e10]]), np.array([[0.5]])
-    model = overflowing_relu_rnn()
+@pytest.mark.parametrize("batch", [1, 40])  # 1 x 2 steps: plain floats; 40 x 2 = 80 steps: arrays
+def test_a_nan_pre_activation_makes_the_loss_nan_in_either_form(batch):
+    xs, ys = np.tile([[1e10, 1e10]], (batch, 1)), np.full((batch, 1), 0.5)
     with np.errstate(all="ignore"):
-        assert np.isnan(model.gradients(xs, ys)[0])  # NumPy: np.maximum(nan, 0) is nan
-    assert np.isnan(model.loss_and_flat_grad(xs[:, :, None], ys)[0])  # the scalar path: not h = 0
-    # The same for every activation when a nan reaches z directly.
-    for activation in rc.ACTIVATIONS:
-        value, grads = scalar_loss_and_grad((1.0, 0.5, 0.0, 1.0, 0.0), activation, [[0.2, float("nan")]], [0.5])
-        assert np.isnan(value), activation
+        assert np.isnan(overflowing_relu_rnn().loss_and_grads(xs, ys)[0])  # ReLU passes nan on: not h = 0
+        # The same for every activation when a nan reaches z directly.
+        for activation in rc.ACTIVATIONS:
+            model = rc.VanillaRNN(1, activation=activation, seed=0)
+            nan_day = np.tile([[0.2, np.nan]], (batch, 1))
+            assert np.isnan(model.loss_and_grads(nan_day, ys)[0]), activation
 
 
 @pytest.mark.parametrize("batch", [1, 40])  # 1 x 2 steps: the scalar path; 40 x 2 = 80 steps: NumPy

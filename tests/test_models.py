@@ -160,7 +160,7 @@ def test_copy_is_independent(cls):
     np.testing.assert_array_equal(twin.predict(xs), model.predict(xs))
     before = model.predict(xs)
     twin.params["w_x"] = twin.params["w_x"] + 1.0
-    twin.loss_and_flat_grad(xs, np.zeros((2, 2)))
+    twin.loss_and_grads(xs, np.zeros((2, 2)))
     np.testing.assert_array_equal(model.predict(xs), before)
     assert not np.allclose(twin.predict(xs), before)
 
@@ -196,7 +196,7 @@ def test_training_on_the_four_statland_rules_lowers_the_loss(cls):
     model = cls(n_hidden=4, seed=0)
     trainer = rc.Trainer(model, xs, ys, optimizer="adam", lr=0.05)
     start = trainer.evaluate()
-    records = trainer.fit(150)
+    records = list(trainer.run(150))
     end = trainer.evaluate()
     assert trainer.divergence is None and len(records) == 150
     assert end < 0.01 * start
@@ -212,8 +212,7 @@ def test_huge_weights_give_no_overflow_warnings(cls):
     model.params["w_h"] = np.full(model.params["w_h"].shape, -1e300)
     xs = np.random.default_rng(6).normal(size=(2, 5, 2))
     model.predict(xs)
-    model.gradients(xs, np.zeros((2, 2)))
-    model.loss_and_flat_grad(xs, np.zeros((2, 2)))
+    model.loss_and_grads(xs, np.zeros((2, 2)))
 
 
 @pytest.mark.parametrize("kind", ["vanilla", "lstm", "gru"])

@@ -18,8 +18,8 @@ def test_the_one_unit_relu_rnn_learns_the_four_rules_from_a_seeded_start():
     # Seed 4 is the Training page's default start.
     model = seeded_rnn(seed=4)
     trainer = rc.Trainer(model, XS, YS, optimizer="adam", lr=0.03, seed=0)
-    records = trainer.fit(3000)
-    assert records[-1].loss < 1e-3
+    assert trainer.fit(3000) is trainer
+    assert trainer.evaluate() < 1e-3
     predicted = [decode(v) for v in model.predict(XS)[:, 0]]
     assert predicted == [decode(v) for v in YS[:, 0]] == ["low", "high", "low", "high"]
 
@@ -30,10 +30,10 @@ def test_some_starts_leave_the_single_relu_dead_and_the_loss_stuck():
     outcomes = []
     for seed in range(12):
         trainer = rc.Trainer(seeded_rnn(seed), XS, YS, optimizer="adam", lr=0.03)
-        outcomes.append(trainer.fit(2000)[-1].loss < 1e-3)
+        outcomes.append(list(trainer.run(2000))[-1].loss < 1e-3)
     assert 3 <= sum(outcomes) <= 9
     dead = rc.Trainer(seeded_rnn(0), XS, YS, optimizer="adam", lr=0.03)
-    last = dead.fit(2000)[-1]
+    last = list(dead.run(2000))[-1]
     assert last.loss == pytest.approx(0.25) and last.grad_norm == pytest.approx(0.0, abs=1e-9)
 
 
@@ -149,9 +149,9 @@ def test_an_empty_batch_is_a_clear_error_not_a_division_by_zero():
         rc.loss_and_dy(np.zeros((0, 1)), np.zeros((0, 1)))
     with pytest.raises(ValueError, match="at least one sample"):
         rc.Trainer(seeded_rnn(), np.zeros((0, 2)), np.zeros((0, 1)))
-    for model in (seeded_rnn(), rc.VanillaRNN(3, "tanh"), rc.LSTM(2), rc.GRU(2)):
+    for model in (seeded_rnn(), rc.VanillaRNN(3, activation="tanh"), rc.LSTM(2), rc.GRU(2)):
         with pytest.raises(ValueError, match="at least one sample"):
-            model.loss_and_flat_grad(np.zeros((0, 2, 1)), np.zeros((0, 1)))
+            model.loss_and_grads(np.zeros((0, 2, 1)), np.zeros((0, 1)))
 
 
 def test_mse_and_ssr_are_the_mean_and_sum_of_squared_residuals_with_two_outputs():
@@ -164,12 +164,11 @@ def test_mse_and_ssr_are_the_mean_and_sum_of_squared_residuals_with_two_outputs(
     assert ssr == pytest.approx(np.sum((y - target) ** 2), rel=1e-14)
     np.testing.assert_allclose(dy, 2 * (y - target), rtol=1e-14)
     # The same numbers from a model with two outputs, through every path to the loss.
-    model = rc.VanillaRNN(3, "tanh", n_out=2, seed=2)
+    model = rc.VanillaRNN(3, activation="tanh", n_out=2, seed=2)
     xs = rng.uniform(0, 1, (5, 4))
     residual = model.predict(xs) - target
     assert model.loss_and_grads(xs, target)[0] == pytest.approx(np.mean(residual**2), rel=1e-12)
-    assert model.loss_and_grads(xs, target, "ssr")[0] == pytest.approx(np.sum(residual**2), rel=1e-12)
-    assert model.loss_and_flat_grad(xs[:, :, None], target)[0] == pytest.approx(np.mean(residual**2), rel=1e-12)
+    assert model.loss_and_grads(xs, target, loss="ssr")[0] == pytest.approx(np.sum(residual**2), rel=1e-12)
 
 
 def textbook_adam(params, gradient, lr, n_steps, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -236,8 +235,8 @@ def test_records_carry_the_step_the_loss_before_the_update_and_the_weights_after
     assert record.step == 1 and record.loss == pytest.approx(before)
     np.testing.assert_array_equal(record.flat, model.flat)
     assert set(record.params) == {"w1", "w2", "b1", "w3", "b2"}
-    _, grad = seeded_rnn().loss_and_flat_grad(*rc.VanillaRNN(1).as_batch(XS)[:1], YS)
-    assert record.grad_norm == pytest.approx(float(np.linalg.norm(grad)))
+    _, grads = seeded_rnn().loss_and_grads(XS, YS)
+    assert record.grad_norm == pytest.approx(float(np.linalg.norm(grads.flat)))
 
 
 def test_clipping_by_norm_and_by_value():
@@ -278,10 +277,12 @@ def test_mini_batches_are_seeded():
     from rnn_core.data import simulate_statland
 
     xs, ys = simulate_statland(40, 6, seed=1)
-    runs = [rc.Trainer(rc.VanillaRNN(4, "tanh", seed=0), xs, ys, batch_size=8, seed=5, lr=0.01) for _ in range(2)]
+    runs = [
+        rc.Trainer(rc.VanillaRNN(4, activation="tanh", seed=0), xs, ys, batch_size=8, seed=5, lr=0.01) for _ in range(2)
+    ]
     results = [list(trainer.run(20))[-1].flat for trainer in runs]
     np.testing.assert_array_equal(results[0], results[1])
-    other = rc.Trainer(rc.VanillaRNN(4, "tanh", seed=0), xs, ys, batch_size=8, seed=6, lr=0.01)
+    other = rc.Trainer(rc.VanillaRNN(4, activation="tanh", seed=0), xs, ys, batch_size=8, seed=6, lr=0.01)
     assert not np.array_equal(list(other.run(20))[-1].flat, results[0])
 
 
@@ -292,9 +293,9 @@ class BatchSpy(rc.VanillaRNN):
         super().__init__(*args, **kwargs)
         self.batches = []
 
-    def loss_and_flat_grad(self, xs, ys, loss="mse", truncate=None):
+    def loss_and_grads(self, xs, ys, *, loss="mse", truncate=None):
         self.batches.append(sorted(np.rint(xs[:, 0, 0] * 100).astype(int).tolist()))
-        return super().loss_and_flat_grad(xs, ys, loss, truncate)
+        return super().loss_and_grads(xs, ys, loss=loss, truncate=truncate)
 
 
 @pytest.mark.parametrize(("n_samples", "batch_size"), [(10, 3), (12, 4), (7, 2), (5, 4), (10, 1)])
@@ -302,7 +303,7 @@ def test_every_sample_is_visited_exactly_once_per_epoch(n_samples, batch_size):
     """An epoch is one permutation cut into batches; its last batch holds the remainder."""
     xs = np.stack([np.arange(n_samples) / 100, np.full(n_samples, 0.5)], axis=1)  # sample i starts with i / 100
     ys = np.full((n_samples, 1), 0.5)
-    model = BatchSpy(2, "tanh", seed=0)
+    model = BatchSpy(2, activation="tanh", seed=0)
     per_epoch = -(-n_samples // batch_size)
     trainer = rc.Trainer(model, xs, ys, optimizer="sgd", lr=0.01, batch_size=batch_size, seed=3)
     assert len(list(trainer.run(3 * per_epoch))) == 3 * per_epoch
@@ -316,7 +317,7 @@ def test_every_sample_is_visited_exactly_once_per_epoch(n_samples, batch_size):
 
 
 def test_a_batch_size_of_at_least_the_data_is_full_batch():
-    model = BatchSpy(2, "tanh", seed=0)
+    model = BatchSpy(2, activation="tanh", seed=0)
     xs = np.stack([np.arange(6) / 100, np.zeros(6)], axis=1)
     trainer = rc.Trainer(model, xs, np.zeros((6, 1)), batch_size=6)
     list(trainer.run(2))
@@ -334,4 +335,4 @@ def test_history_keeps_the_five_weights_of_the_one_unit_model_only():
     for record in trainer.run(5):
         history.add(record)
     assert len(history) == 5 and set(history.params) == {"w1", "w2", "b1", "w3", "b2"}
-    assert rc.History.for_model(rc.VanillaRNN(4, "tanh")).params == {}
+    assert rc.History.for_model(rc.VanillaRNN(4, activation="tanh")).params == {}

@@ -29,8 +29,14 @@ def test_from_log10_reads_like_a_person_would_write_it(log10_value, negative, te
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0.0, "0"), (345664.40625, "345,664"), (-7.0e17, "about −10¹⁸"), (math.inf, "too large to show"),
-     (math.nan, "undefined"), (0.02634, "0.02634")],
+    [
+        (0.0, "0"),
+        (345664.40625, "345,664"),
+        (-7.0e17, "about −10¹⁸"),
+        (math.inf, "too large to show"),
+        (math.nan, "undefined"),
+        (0.02634, "0.02634"),
+    ],
 )
 def test_significant_never_prints_nan_or_inf(value, text):
     assert significant(value) == text

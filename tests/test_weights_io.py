@@ -74,8 +74,7 @@ def doctored(change):
         (doctored(lambda d: d["params"].update(b1=[1e999, 2])), "finite"),
         (doctored(lambda d: d["params"].update(b1=[10**400, 2])), "'b1' holds a number too large to represent"),
         (
-            '{"format": "unrolled-weights", "version": 1, "kind": "vanilla", '
-            '"config": {}, "params": {"w1": NaN}}',
+            '{"format": "unrolled-weights", "version": 1, "kind": "vanilla", "config": {}, "params": {"w1": NaN}}',
             "a value that is not a number",
         ),
     ],

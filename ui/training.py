@@ -138,9 +138,9 @@ def build_model(
     if start == "file" and start_weights is not None and start_weights.fits(kind, n_hidden, activation):
         return start_weights.model.copy()
     if kind == "statquest":
-        return rc.statquest_rnn() if start == "statland" else rc.VanillaRNN(1, "relu", seed=seed)
+        return rc.statquest_rnn() if start == "statland" else rc.VanillaRNN(1, activation="relu", seed=seed)
     if kind == "vanilla":
-        return rc.VanillaRNN(n_hidden, activation, seed=seed)
+        return rc.VanillaRNN(n_hidden, activation=activation, seed=seed)
     return rc.MODEL_KINDS[kind](n_hidden=n_hidden, seed=seed)
 
 
