@@ -8,6 +8,7 @@ operations while code and charts keep the lesson's names (w1, w2, b1, w3, b2).
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Iterator, Mapping, MutableMapping
 from functools import cached_property
 
@@ -112,6 +113,22 @@ class Gradients(Mapping):
         return "Gradients({" + ", ".join(f"{k!r}: {v.tolist()!r}" for k, v in self.params.items()) + "})"
 
 
+def _unused(work) -> bool:
+    """Whether only the model's pool refers to ``work`` and to each of its arrays.
+
+    CPython counts references. Those the check itself makes: for the work object, the
+    pool's list, the caller's loop variable, this argument and ``getrefcount``'s own; for
+    an array, its attribute, the tuple ``buffers()`` returns, the loop variable and
+    ``getrefcount``'s own. Anything more is a trace, a Gradients or a view still in use.
+    """
+    if sys.getrefcount(work) > 4:
+        return False
+    for array in work.buffers():
+        if sys.getrefcount(array) > 4:
+            return False
+    return True
+
+
 class RecurrentModel:
     """Base class: subclasses define ``param_shapes``, ``_init_params``, ``forward``, ``backward``.
 
@@ -149,6 +166,25 @@ class RecurrentModel:
             "model.params cannot be replaced; assign each parameter instead: model.params['w2'] = new_value"
         )
 
+    def _work_for(self, shape: tuple[int, ...], make):
+        """The arrays for one pass over a batch of ``shape``: those of an earlier pass that
+        nothing outside the model holds any more (no trace, no Gradients, no view of its
+        arrays), else new ones from ``make()``.
+
+        Fresh arrays of a training batch's size cost a page fault per 4 KiB each time they
+        are touched; two sets in turn keep a training loop's memory warm, since the loop
+        still holds the previous step's result while it computes the next. ``make()``
+        returns an object with ``shape`` and ``buffers()``, the arrays it owns.
+        """
+        pool = self.__dict__.setdefault("_pool", [])
+        for work in pool:
+            if work.shape == shape and _unused(work):
+                return work
+        work = make()
+        pool.append(work)
+        del pool[:-2]
+        return work
+
     # -- subclass hooks -------------------------------------------------------------
     def _param_shapes(self) -> dict[str, tuple[int, ...]]:
         raise NotImplementedError
@@ -171,6 +207,9 @@ class RecurrentModel:
     def n_params(self) -> int:
         """How many numbers training adjusts; unrolling over more days never changes it."""
         return int(self.flat.size)
+
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key != "_pool"}
 
     def copy(self) -> RecurrentModel:
         twin = type(self)(**self.config(), seed=self.seed)

@@ -110,7 +110,7 @@ class GRU(RecurrentModel):
         """Run the sequences oldest to newest and keep every intermediate number."""
         xs, squeezed = self.as_batch(xs)
         B, T, _ = xs.shape
-        work = _GRUWork(self, B, T)
+        work = self._work_for((B, T), lambda: _GRUWork(self, B, T))
         y = _forward(self, work, xs)
         H, n_in = self.n_hidden, self.n_in
         hidden = work.stack[1:, n_in : n_in + H].transpose(2, 0, 1)
@@ -137,9 +137,11 @@ class GRU(RecurrentModel):
         B, T = work.shape
         H, n_in = self.n_hidden, self.n_in
         flat = np.zeros_like(self.flat)
-        dpre = np.empty((T, 4 * H, B))
-        dstack = np.empty((T, n_in + H + 1, B))
-        block = np.empty((n_in + H + 1, 4 * H))
+        if work.dpre is None:
+            work.dpre = np.empty((T, 4 * H, B))
+            work.dstack = np.empty((T, n_in + H + 1, B))
+            work.block = np.empty((n_in + H + 1, 4 * H))
+        dpre, dstack, block = work.dpre, work.dstack, work.block
         oldest = _backward(self, work, np.asarray(dy, dtype=float), truncate, dpre, dstack, block, flat)
 
         def per_step():
@@ -170,6 +172,11 @@ class _GRUWork:
         self.pre = np.empty((4 * H, B))
         self.tmp = np.empty((H, B))
         self.dh = np.empty((H, B))
+        self.dpre = self.dstack = self.block = None  # the backward pass's, made on its first run
+
+    def buffers(self) -> tuple[np.ndarray, ...]:
+        owned = (self.stack, self.gates, self.pre, self.tmp, self.dh, self.dpre, self.dstack, self.block)
+        return tuple(a for a in owned if a is not None)
 
 
 def _joint_matrix(model: GRU) -> np.ndarray:

@@ -119,7 +119,7 @@ class LSTM(RecurrentModel):
         """Run the sequences oldest to newest and keep every intermediate number."""
         xs, squeezed = self.as_batch(xs)
         B, T, _ = xs.shape
-        work = _LSTMWork(self, B, T)
+        work = self._work_for((B, T), lambda: _LSTMWork(self, B, T))
         y = _forward(self, work, xs)
         H, n_in = self.n_hidden, self.n_in
         hidden = work.stack[1:, n_in : n_in + H].transpose(2, 0, 1)
@@ -146,8 +146,10 @@ class LSTM(RecurrentModel):
         work = trace.work
         B, T = work.shape
         flat = np.zeros_like(self.flat)
-        dgates = np.empty((T, 4 * self.n_hidden, B))
-        dstack = np.empty((T, work.stack.shape[1], B))
+        if work.dgates is None:
+            work.dgates = np.empty((T, 4 * self.n_hidden, B))
+            work.dstack = np.empty((T, work.stack.shape[1], B))
+        dgates, dstack = work.dgates, work.dstack
         oldest = _backward(self, work, np.asarray(dy, dtype=float), truncate, dgates, dstack, flat)
         H, n_in = self.n_hidden, self.n_in
 
@@ -181,6 +183,11 @@ class _LSTMWork:
         self.cell_tanh = np.empty((T, H, B))
         self.tmp = np.empty((H, B))
         self.dc = np.empty((H, B))
+        self.dgates = self.dstack = None  # the backward pass's, made on its first run
+
+    def buffers(self) -> tuple[np.ndarray, ...]:
+        owned = (self.stack, self.gates, self.cell, self.cell_tanh, self.tmp, self.dc, self.dgates, self.dstack)
+        return tuple(a for a in owned if a is not None)
 
 
 # sigmoid(a) = 1 / (1 + exp(-a)) for i, f, o and tanh(a) = 2 / (1 + exp(-2a)) - 1 for g:

@@ -31,8 +31,9 @@ from .losses import loss_and_dy
 # The lesson's weights ("the StatLand weights"): they reproduce the four rules.
 STATQUEST_WEIGHTS = {"w1": 1.8, "b1": 0.0, "w2": -0.5, "w3": 1.1, "b2": 0.0}
 
-# One-unit batches of at most this many (sequence, step) pairs run in plain floats.
-ONE_UNIT_FLOAT_STEPS = 64
+# One-unit batches of at most this many sequences run in plain floats, however long: per
+# step, arrays pay a fixed cost per NumPy call that floats beat until the batch is wider.
+ONE_UNIT_FLOAT_BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,13 @@ class VanillaRNN(RecurrentModel):
     def config(self) -> dict:
         return {**super().config(), "activation": self.activation}
 
-    def _one_unit_form(self, B: int, T: int) -> bool:
-        """Whether a (B, T) batch runs in plain floats (one unit, few steps) or in arrays."""
-        return self.n_hidden == self.n_in == self.n_out == 1 and 0 < B * T <= ONE_UNIT_FLOAT_STEPS
+    def _one_unit_form(self, B: int) -> bool:
+        """Whether a batch of B sequences runs in plain floats (one unit, a few sequences) or in arrays."""
+        return self.n_hidden == self.n_in == self.n_out == 1 and 0 < B <= ONE_UNIT_FLOAT_BATCH
 
     def _run(self, xs: np.ndarray):
         """The kernel's forward pass over xs (B, T, n_in) in the form that suits its size."""
-        B, T, _ = xs.shape
-        if self._one_unit_form(B, T):
+        if self._one_unit_form(xs.shape[0]):
             return _forward_one_unit(self, xs)
         return _forward(self, xs)
 
@@ -137,18 +137,21 @@ def _oldest_step(T: int, truncate: int | None) -> int:
 # ------------------------------------------------------------------------------ the array form
 class _Unrolled:
     """One pass of the array kernel: every step's numbers, time first (each step's slice is
-    contiguous). ``hidden[0]`` is h_0 = 0 and ``hidden[t]`` is h_t."""
+    contiguous). ``hidden[0]`` is h_0 = 0 and ``hidden[t]`` is h_t; ``dz`` is filled by the
+    backward pass. The model reuses these arrays for a later pass once nothing holds them."""
 
-    def __init__(self, model: VanillaRNN, xs: np.ndarray):
-        B, T, n_in = xs.shape
+    def __init__(self, model: VanillaRNN, B: int, T: int):
         H = model.n_hidden
-        self.model, self.squeezed_xs = model, xs
-        self.x = xs.transpose(1, 0, 2)  # (T, B, n_in)
+        self.model, self.shape = model, (B, T)
         self.input_term = np.empty((T, B, H))
         self.recurrent_term = np.empty((T, B, H))
         self.pre = np.empty((T, B, H))
-        self.hidden = np.zeros((T + 1, B, H))
-        self.y: np.ndarray | None = None
+        self.hidden = np.zeros((T + 1, B, H))  # hidden[0] = h_0 is never written
+        self.dz = np.empty((T, B, H))
+        self.squeezed_xs = self.x = self.y = None  # this pass's inputs and prediction
+
+    def buffers(self) -> tuple[np.ndarray, ...]:
+        return self.input_term, self.recurrent_term, self.pre, self.hidden, self.dz
 
     def trace(self, squeezed: bool) -> VanillaTrace:
         p = self.model._views
@@ -179,7 +182,9 @@ class _Unrolled:
 
 def _forward(model: VanillaRNN, xs: np.ndarray) -> _Unrolled:
     """h_t = act(x_t @ w1 + b1 + h_(t-1) @ w2), oldest step first; then y_T = h_T @ w3 + b2."""
-    run = _Unrolled(model, xs)
+    B, T, _ = xs.shape
+    run = model._work_for((B, T), lambda: _Unrolled(model, B, T))
+    run.squeezed_xs, run.x = xs, xs.transpose(1, 0, 2)  # x: (T, B, n_in)
     p, act = model._views, model.act
     w1, w2, b1 = p["w1"], p["w2"], p["b1"]
     one_unit = model.n_hidden == 1
@@ -221,7 +226,7 @@ def _backward(run: _Unrolled, dy: np.ndarray, truncate: int | None) -> Gradients
     with np.errstate(over="ignore", invalid="ignore"):
         np.matmul(run.hidden[-1].T, dy, out=g["w3"])
         np.sum(dy, axis=0, out=g["b2"])
-        dz = act.slope(run.pre, run.hidden[1:], np.empty_like(run.pre))  # each step's slope, times dh below
+        dz = act.slope(run.pre, run.hidden[1:], run.dz)  # each step's slope, times dh below
         dz[:oldest] = 0.0
         dh = dy @ p["w3"].T  # d loss / d h_T
         for t in reversed(range(oldest, T)):
@@ -248,8 +253,8 @@ def _backward(run: _Unrolled, dy: np.ndarray, truncate: int | None) -> Gradients
 
 # ----------------------------------------------------------------------- the plain-float form
 class _UnrolledOneUnit:
-    """One pass of the one-unit kernel in plain floats: for each sequence, each step's z, h
-    and slope (lists, oldest step first)."""
+    """One pass of the one-unit kernel in plain floats: for each sequence, each step's z and
+    slope, and h_0 = 0, h_1, ..., h_T (lists, oldest step first)."""
 
     def __init__(self, model: VanillaRNN, xs: np.ndarray):
         self.model, self.squeezed_xs = model, xs
@@ -264,12 +269,12 @@ class _UnrolledOneUnit:
         def as_array(rows):
             return read_only(np.array(rows, dtype=float).reshape(len(rows), -1, 1))
 
-        hidden = as_array(self.hidden)
+        hidden = as_array([row[1:] for row in self.hidden])
         with np.errstate(over="ignore", invalid="ignore"):
             outputs = hidden @ p["w3"] + p["b2"]
         # The two terms as the forward loop formed them (the same products, so the same floats).
         input_term = [[x * w1 for x in row] for row in self.rows]
-        recurrent_term = [[h * w2 for h in [0.0, *hidden_row[:-1]]] for hidden_row in self.hidden]
+        recurrent_term = [[h * w2 for h in hidden_row[:-1]] for hidden_row in self.hidden]
         return VanillaTrace(
             xs=read_only(self.squeezed_xs),
             input_term=as_array(input_term),
@@ -296,7 +301,7 @@ def _forward_one_unit(model: VanillaRNN, xs: np.ndarray) -> _UnrolledOneUnit:
     step = model.act.scalar
     ys = []
     for row in run.rows:
-        h, pres, hidden, slopes = 0.0, [], [], []
+        h, pres, hidden, slopes = 0.0, [], [0.0], []
         for x in row:
             z = x * w1 + b1 + h * w2
             h, s = step(z)
@@ -306,8 +311,8 @@ def _forward_one_unit(model: VanillaRNN, xs: np.ndarray) -> _UnrolledOneUnit:
         run.pre.append(pres)
         run.hidden.append(hidden)
         run.slopes.append(slopes)
-        ys.append([h * w3 + b2])
-    run.y = np.array(ys)
+        ys.append(h * w3 + b2)
+    run.y = np.array(ys)[:, None]
     return run
 
 
@@ -319,15 +324,14 @@ def _backward_one_unit(run: _UnrolledOneUnit, dy: np.ndarray, truncate: int | No
     oldest = _oldest_step(T, truncate)
     g_w1 = g_w2 = g_b1 = g_w3 = g_b2 = 0.0
     dzs = []
-    for row, hidden, slopes, (d_y,) in zip(run.rows, run.hidden, run.slopes, dy.tolist(), strict=True):
+    for row, hidden, slopes, d_y in zip(run.rows, run.hidden, run.slopes, dy.ravel().tolist(), strict=True):
         g_w3 += hidden[-1] * d_y
         g_b2 += d_y
         dh, dz_row = d_y * w3, [0.0] * T
-        for t in range(T - 1, oldest - 1, -1):
+        for t in range(T - 1, oldest - 1, -1):  # hidden[t] is h_(t-1) here: the list starts at h_0
             dz = dh * slopes[t]
             g_w1 += row[t] * dz
-            if t:
-                g_w2 += hidden[t - 1] * dz
+            g_w2 += hidden[t] * dz
             g_b1 += dz
             dz_row[t] = dz
             dh = dz * w2
@@ -339,7 +343,7 @@ def _backward_one_unit(run: _UnrolledOneUnit, dy: np.ndarray, truncate: int | No
 
     def per_step():
         dz = np.array(dzs)
-        h_prev = np.array([[0.0, *hidden[:-1]] for hidden in run.hidden])
+        h_prev = np.array([hidden[:-1] for hidden in run.hidden])
         return {
             "w1": (dz * np.array(run.rows)).sum(axis=0).reshape(T, 1, 1),
             "w2": (dz * h_prev).sum(axis=0).reshape(T, 1, 1),

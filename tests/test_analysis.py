@@ -191,7 +191,7 @@ def test_signed_log_sum_cancels_and_keeps_signs():
 def test_loss_surface_matches_direct_predictions():
     xs = an.input_pattern("alternating", 8)
     w1s, w2s = np.array([0.5, 1.0, 1.5]), np.array([-1.0, 0.3, 1.2])
-    surface = an.log10_loss_surface(xs, w1s, w2s, b1=0.1, w3=0.9, target=1.0, activation="tanh")
+    surface = an.log10_loss_surface(xs, w2s, w1s, b1=0.1, w3=0.9, target=1.0, activation="tanh")
     for i, w2 in enumerate(w2s):
         for j, w1 in enumerate(w1s):
             y = vanilla("tanh", w1, w2, 0.1, 0.9).predict(xs[None])[0, 0]

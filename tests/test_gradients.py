@@ -304,8 +304,8 @@ def test_statquest_weights_on_the_relu_kink_give_the_same_gradient_in_both_forms
     model = rc.statquest_rnn()
     xs = np.array([[[1.0], [0.5]], [[0.0], [0.5]]])  # (high, medium) lands exactly on the kink
     ys = np.array([[0.0], [1.0]])
-    small = model.loss_and_grads(xs, ys)[1]  # 2 x 2 steps: plain floats
-    many = np.tile(xs, (40, 1, 1))  # 80 x 2 steps: arrays; the same pairs repeated
+    small = model.loss_and_grads(xs, ys)[1]  # 2 sequences: plain floats
+    many = np.tile(xs, (40, 1, 1))  # 80 sequences: arrays; the same pairs repeated
     large = model.loss_and_grads(many, np.tile(ys, (40, 1)))[1]
     np.testing.assert_allclose(large.flat, small.flat, rtol=1e-12, atol=0)
 
@@ -337,9 +337,9 @@ def test_relu_kink_is_one_sided_a_step_above_it_the_unit_passes_the_error():
 @pytest.mark.parametrize("truncate", [None, 1, 3])
 @pytest.mark.parametrize(("batch", "length"), [(4, 2), (8, 8), (13, 5)])
 def test_lesson_sized_batches_in_floats_give_the_numbers_of_the_array_form(activation, truncate, batch, length):
-    """One unit and at most 64 (sequence, step) pairs run on Python floats (8 x 8 is the edge);
-    13 x 5 = 65 pairs run on arrays. The same sequences inside a batch too big for floats
-    (the batch repeated 9 times) must give the same loss, gradient, trace and pieces."""
+    """One unit and at most 8 sequences run on Python floats, however long (8 is the edge);
+    13 sequences run on arrays. The same sequences inside a batch too big for floats (the
+    batch repeated 9 times) must give the same loss, gradient, trace and pieces."""
     rng = np.random.default_rng(batch * 100 + length)
     model = rc.VanillaRNN(1, activation=activation, seed=batch)
     xs = rng.uniform(0.05, 1.0, (batch, length, 1))
@@ -368,7 +368,7 @@ def overflowing_relu_rnn():
     return model
 
 
-@pytest.mark.parametrize("batch", [1, 40])  # 1 x 2 steps: plain floats; 40 x 2 = 80 steps: arrays
+@pytest.mark.parametrize("batch", [1, 40])  # 1 sequence: plain floats; 40 sequences: arrays
 def test_a_nan_pre_activation_makes_the_loss_nan_in_either_form(batch):
     xs, ys = np.tile([[1e10, 1e10]], (batch, 1)), np.full((batch, 1), 0.5)
     with np.errstate(all="ignore"):
@@ -380,7 +380,7 @@ def test_a_nan_pre_activation_makes_the_loss_nan_in_either_form(batch):
             assert np.isnan(model.loss_and_grads(nan_day, ys)[0]), activation
 
 
-@pytest.mark.parametrize("batch", [1, 40])  # 1 x 2 steps: the scalar path; 40 x 2 = 80 steps: NumPy
+@pytest.mark.parametrize("batch", [1, 40])  # 1 sequence: plain floats; 40 sequences: arrays
 def test_the_overflowing_relu_network_diverges_by_its_loss_on_either_path(batch):
     xs, ys = np.tile([[1e10, 1e10]], (batch, 1)), np.full((batch, 1), 0.5)
     trainer = rc.Trainer(overflowing_relu_rnn(), xs, ys)

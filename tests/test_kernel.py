@@ -35,7 +35,7 @@ def kernel_calls(monkeypatch):
 def hidden_of(unrolled) -> np.ndarray:
     """h_t of a kernel pass as (B, T, H), whichever form made it."""
     if isinstance(unrolled, vanilla._UnrolledOneUnit):
-        return np.array(unrolled.hidden)[:, :, None]
+        return np.array(unrolled.hidden)[:, 1:, None]  # the float form keeps h_0 first
     return unrolled.hidden[1:].transpose(1, 0, 2)
 
 
@@ -115,3 +115,34 @@ def test_fit_returns_the_trainer_and_run_yields_the_steps():
     trainer = rc.Trainer(rc.VanillaRNN(1, activation="relu", seed=4), xs, ys, lr=0.03)
     assert trainer.fit(10) is trainer and trainer.step == 10
     assert [r.step for r in trainer.run(3)] == [11, 12, 13]
+
+
+@pytest.mark.parametrize("model", [rc.VanillaRNN(4, activation="tanh", seed=1), rc.LSTM(3, seed=1), rc.GRU(3, seed=1)])
+def test_a_training_loop_reuses_its_arrays_but_never_those_of_a_result_still_held(model):
+    rng = np.random.default_rng(6)
+    xs, ys = rng.uniform(0, 1, (40, 9)), rng.uniform(0, 1, (40, 1))
+    other_xs = rng.uniform(0, 1, (40, 9))
+    # What a caller keeps: a trace, a view of one of its arrays, a Gradients read later.
+    trace = model.forward(xs)
+    hidden_view = trace.hidden[:, -1]
+    kept_hidden, kept_view = trace.hidden.copy(), hidden_view.copy()
+    _, kept_grads = model.loss_and_grads(xs, ys)
+    del trace
+    for _ in range(6):  # other passes, while those results are held
+        model.loss_and_grads(other_xs, ys)
+    np.testing.assert_array_equal(hidden_view, kept_view)
+    fresh = model.copy().loss_and_grads(xs, ys)[1]
+    np.testing.assert_array_equal(kept_grads.flat, fresh.flat)
+    for name, pieces in fresh.per_step.items():  # read only now, after six more passes
+        np.testing.assert_array_equal(kept_grads.per_step[name], pieces)
+    np.testing.assert_array_equal(kept_grads.inputs, fresh.inputs)
+    again = model.forward(xs)
+    np.testing.assert_array_equal(again.hidden, kept_hidden)
+    # Once nothing is held, a plain training loop (the previous result still bound while the
+    # next is computed) alternates between two sets of arrays instead of making new ones.
+    del again, hidden_view, kept_grads
+    seen = set()
+    for _ in range(8):
+        loss, grads = model.loss_and_grads(other_xs, ys)
+        seen.update(id(work) for work in model._pool)
+    assert len(model._pool) == 2 and len(seen) <= 3
