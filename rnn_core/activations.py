@@ -23,12 +23,6 @@ import numpy as np
 _LOG10_E = math.log10(math.e)
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """The logistic function, without overflow warnings for large negative ``z``."""
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
-
-
 @dataclass(frozen=True)
 class Activation:
     """One activation, every form of it the engine needs.
@@ -139,6 +133,12 @@ def _identity_slope(z, h, out):
 
 def _identity_log10_slope(z):
     return np.zeros(np.shape(z))
+
+
+def sigmoid(z) -> np.ndarray:
+    """The logistic function of an array, without overflow warnings for large negative ``z``."""
+    z = np.asarray(z, dtype=float)
+    return _sigmoid_value(z, np.empty(z.shape))
 
 
 TABLE: dict[str, Activation] = {

@@ -57,6 +57,11 @@ class ParamDict(MutableMapping):
         return "ParamDict({" + ", ".join(f"{k!r}: {v.tolist()!r}" for k, v in self._views.items()) + "})"
 
 
+def oldest_step(T: int, truncate: int | None) -> int:
+    """The first step BPTT reaches: 0 for full BPTT, T - k when truncated to the last k steps."""
+    return 0 if truncate is None else max(0, T - int(truncate))
+
+
 def read_only(array: np.ndarray) -> np.ndarray:
     """A view of ``array`` that cannot be written through (``array`` itself stays writable)."""
     view = array.view()

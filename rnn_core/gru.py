@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import Gradients, RecurrentModel, read_only, views_of
+from .base import Gradients, RecurrentModel, oldest_step, read_only, views_of
 
 GATES = ("r", "z", "n")
 
@@ -258,7 +258,7 @@ def _backward(
     p = model._views
     grad_of = views_of(flat, model.param_shapes)
     m = _joint_matrix(model)
-    oldest = 0 if truncate is None else max(0, T - int(truncate))
+    oldest = oldest_step(T, truncate)
     dpre[:oldest] = 0.0
     dstack[:oldest] = 0.0
     with np.errstate(over="ignore", invalid="ignore"):

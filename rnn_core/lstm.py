@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import Gradients, RecurrentModel, read_only, views_of
+from .base import Gradients, RecurrentModel, oldest_step, read_only, views_of
 
 GATES = ("i", "f", "g", "o")
 FORGET_BIAS = 1.0
@@ -246,7 +246,7 @@ def _backward(
     p = model._views
     grad_of = views_of(flat, model.param_shapes)
     block = model.flat[: K * 4 * H].reshape(K, 4 * H)  # [w_x; w_h; b]
-    oldest = 0 if truncate is None else max(0, T - int(truncate))
+    oldest = oldest_step(T, truncate)
     dgates[:oldest] = 0.0
     dstack[:oldest] = 0.0
     with np.errstate(over="ignore", invalid="ignore"):

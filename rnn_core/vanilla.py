@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import Activation, activation_named
-from .base import Gradients, RecurrentModel, read_only, views_of
+from .base import Gradients, RecurrentModel, oldest_step, read_only, views_of
 from .losses import loss_and_dy
 
 # The lesson's weights ("the StatLand weights"): they reproduce the four rules.
@@ -129,11 +129,6 @@ class VanillaRNN(RecurrentModel):
         return value, unrolled.backward(dy, truncate)
 
 
-def _oldest_step(T: int, truncate: int | None) -> int:
-    """The first step the error reaches: 0 for full BPTT, T - k when truncated to k steps."""
-    return 0 if truncate is None else max(0, T - int(truncate))
-
-
 # ------------------------------------------------------------------------------ the array form
 class _Unrolled:
     """One pass of the array kernel: every step's numbers, time first (each step's slice is
@@ -214,7 +209,7 @@ def _backward(run: _Unrolled, dy: np.ndarray, truncate: int | None) -> Gradients
     model = run.model
     p, act = model._views, model.act
     T, B, H = run.pre.shape
-    oldest = _oldest_step(T, truncate)
+    oldest = oldest_step(T, truncate)
     grad = np.empty_like(model.flat)
     g = views_of(grad, model.param_shapes)
     one_unit = H == 1
@@ -321,7 +316,7 @@ def _backward_one_unit(run: _UnrolledOneUnit, dy: np.ndarray, truncate: int | No
     model = run.model
     w1, w2, _, w3, _ = model.flat.tolist()
     T = len(run.rows[0])
-    oldest = _oldest_step(T, truncate)
+    oldest = oldest_step(T, truncate)
     g_w1 = g_w2 = g_b1 = g_w3 = g_b2 = 0.0
     dzs = []
     for row, hidden, slopes, d_y in zip(run.rows, run.hidden, run.slopes, dy.ravel().tolist(), strict=True):
