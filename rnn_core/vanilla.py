@@ -129,6 +129,26 @@ class VanillaRNN(RecurrentModel):
         return value, unrolled.backward(dy, truncate)
 
 
+def _trace(run, squeezed: bool, input_term, recurrent_term, pre, hidden) -> VanillaTrace:
+    """A pass's trace from its arrays in (B, T, H) order; every array read-only."""
+    p = run.model._views
+    with np.errstate(over="ignore", invalid="ignore"):
+        outputs = hidden @ p["w3"] + p["b2"]
+    return VanillaTrace(
+        xs=read_only(run.squeezed_xs),
+        input_term=read_only(input_term),
+        recurrent_term=read_only(recurrent_term),
+        bias=read_only(p["b1"].copy()),
+        pre_activation=read_only(pre),
+        hidden=read_only(hidden),
+        outputs=read_only(outputs),
+        y=read_only(run.y),
+        activation=run.model.activation,
+        squeezed=squeezed,
+        unrolled=run,
+    )
+
+
 # ------------------------------------------------------------------------------ the array form
 class _Unrolled:
     """One pass of the array kernel: every step's numbers, time first (each step's slice is
@@ -149,26 +169,11 @@ class _Unrolled:
         return self.input_term, self.recurrent_term, self.pre, self.hidden, self.dz
 
     def trace(self, squeezed: bool) -> VanillaTrace:
-        p = self.model._views
-
         def batch_major(a):
-            return read_only(a.transpose(1, 0, 2))
+            return a.transpose(1, 0, 2)
 
-        hidden = batch_major(self.hidden[1:])
-        with np.errstate(over="ignore", invalid="ignore"):
-            outputs = hidden @ p["w3"] + p["b2"]
-        return VanillaTrace(
-            xs=read_only(self.squeezed_xs),
-            input_term=batch_major(self.input_term),
-            recurrent_term=batch_major(self.recurrent_term),
-            bias=read_only(p["b1"].copy()),
-            pre_activation=batch_major(self.pre),
-            hidden=hidden,
-            outputs=read_only(outputs),
-            y=read_only(self.y),
-            activation=self.model.activation,
-            squeezed=squeezed,
-            unrolled=self,
+        return _trace(
+            self, squeezed, *(batch_major(a) for a in (self.input_term, self.recurrent_term, self.pre, self.hidden[1:]))
         )
 
     def backward(self, dy: np.ndarray, truncate: int | None) -> Gradients:
@@ -258,30 +263,15 @@ class _UnrolledOneUnit:
         self.y: np.ndarray | None = None
 
     def trace(self, squeezed: bool) -> VanillaTrace:
-        p = self.model._views
         w1, w2 = self.model.flat.tolist()[:2]
-
-        def as_array(rows):
-            return read_only(np.array(rows, dtype=float).reshape(len(rows), -1, 1))
-
-        hidden = as_array([row[1:] for row in self.hidden])
-        with np.errstate(over="ignore", invalid="ignore"):
-            outputs = hidden @ p["w3"] + p["b2"]
         # The two terms as the forward loop formed them (the same products, so the same floats).
         input_term = [[x * w1 for x in row] for row in self.rows]
         recurrent_term = [[h * w2 for h in hidden_row[:-1]] for hidden_row in self.hidden]
-        return VanillaTrace(
-            xs=read_only(self.squeezed_xs),
-            input_term=as_array(input_term),
-            recurrent_term=as_array(recurrent_term),
-            bias=read_only(p["b1"].copy()),
-            pre_activation=as_array(self.pre),
-            hidden=hidden,
-            outputs=read_only(outputs),
-            y=read_only(self.y),
-            activation=self.model.activation,
-            squeezed=squeezed,
-            unrolled=self,
+        hidden = [row[1:] for row in self.hidden]
+        return _trace(
+            self,
+            squeezed,
+            *(np.array(rows, dtype=float)[:, :, None] for rows in (input_term, recurrent_term, self.pre, hidden)),
         )
 
     def backward(self, dy: np.ndarray, truncate: int | None) -> Gradients:
