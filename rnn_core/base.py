@@ -134,6 +134,17 @@ def _unused(work) -> bool:
     return True
 
 
+def fresh_buffer(work, name: str, make) -> np.ndarray:
+    """``work.<name>`` to write a backward pass into, unless an earlier result still uses it
+    (a Gradients from a first backward over the same trace), in which case a new array from
+    ``make()`` takes its place; the earlier result keeps the old one."""
+    array = getattr(work, name)
+    if array is None or sys.getrefcount(array) > 3:  # the attribute, this variable, the argument
+        array = make()
+        setattr(work, name, array)
+    return array
+
+
 class RecurrentModel:
     """Base class: subclasses define ``param_shapes``, ``_init_params``, ``forward``, ``backward``.
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import Gradients, RecurrentModel, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
 
 GATES = ("r", "z", "n")
 
@@ -137,11 +137,9 @@ class GRU(RecurrentModel):
         B, T = work.shape
         H, n_in = self.n_hidden, self.n_in
         flat = np.zeros_like(self.flat)
-        if work.dpre is None:
-            work.dpre = np.empty((T, 4 * H, B))
-            work.dstack = np.empty((T, n_in + H + 1, B))
-            work.block = np.empty((n_in + H + 1, 4 * H))
-        dpre, dstack, block = work.dpre, work.dstack, work.block
+        dpre = fresh_buffer(work, "dpre", lambda: np.empty((T, 4 * H, B)))
+        dstack = fresh_buffer(work, "dstack", lambda: np.empty((T, n_in + H + 1, B)))
+        block = fresh_buffer(work, "block", lambda: np.empty((n_in + H + 1, 4 * H)))
         oldest = _backward(self, work, np.asarray(dy, dtype=float), truncate, dpre, dstack, block, flat)
 
         def per_step():

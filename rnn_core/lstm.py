@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import Gradients, RecurrentModel, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
 
 GATES = ("i", "f", "g", "o")
 FORGET_BIAS = 1.0
@@ -146,10 +146,8 @@ class LSTM(RecurrentModel):
         work = trace.work
         B, T = work.shape
         flat = np.zeros_like(self.flat)
-        if work.dgates is None:
-            work.dgates = np.empty((T, 4 * self.n_hidden, B))
-            work.dstack = np.empty((T, work.stack.shape[1], B))
-        dgates, dstack = work.dgates, work.dstack
+        dgates = fresh_buffer(work, "dgates", lambda: np.empty((T, 4 * self.n_hidden, B)))
+        dstack = fresh_buffer(work, "dstack", lambda: np.empty((T, work.stack.shape[1], B)))
         oldest = _backward(self, work, np.asarray(dy, dtype=float), truncate, dgates, dstack, flat)
         H, n_in = self.n_hidden, self.n_in
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import Activation, activation_named
-from .base import Gradients, RecurrentModel, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
 from .losses import loss_and_dy
 
 # The lesson's weights ("the StatLand weights"): they reproduce the four rules.
@@ -226,7 +226,8 @@ def _backward(run: _Unrolled, dy: np.ndarray, truncate: int | None) -> Gradients
     with np.errstate(over="ignore", invalid="ignore"):
         np.matmul(run.hidden[-1].T, dy, out=g["w3"])
         np.sum(dy, axis=0, out=g["b2"])
-        dz = act.slope(run.pre, run.hidden[1:], run.dz)  # each step's slope, times dh below
+        dz = act.slope(run.pre, run.hidden[1:], fresh_buffer(run, "dz", lambda: np.empty_like(run.pre)))
+        # dz holds each step's slope, times dh below
         dz[:oldest] = 0.0
         dh = dy @ p["w3"].T  # d loss / d h_T
         for t in reversed(range(oldest, T)):

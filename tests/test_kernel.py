@@ -146,3 +146,14 @@ def test_a_training_loop_reuses_its_arrays_but_never_those_of_a_result_still_hel
         loss, grads = model.loss_and_grads(other_xs, ys)
         seen.update(id(work) for work in model._pool)
     assert len(model._pool) == 2 and len(seen) <= 3
+
+
+@pytest.mark.parametrize("model", [rc.VanillaRNN(3, activation="tanh", seed=2), rc.LSTM(3, seed=2), rc.GRU(3, seed=2)])
+def test_two_backward_passes_over_one_trace_keep_their_own_pieces(model):
+    xs = np.random.default_rng(8).uniform(0, 1, (30, 5))
+    trace = model.forward(xs)
+    first = model.backward(trace, np.ones((30, 1)))
+    second = model.backward(trace, -2.0 * np.ones((30, 1)))
+    for name, pieces in first.per_step.items():  # read after the second pass
+        np.testing.assert_allclose(second.per_step[name], -2.0 * pieces, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(second.inputs, -2.0 * first.inputs, rtol=1e-12, atol=1e-15)
