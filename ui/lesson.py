@@ -1,0 +1,459 @@
+"""The guided lesson's steps and challenges, checked by ``rnn_core`` against the learner's state.
+
+Each step of the StatQuest lesson ("Recurrent Neural Networks (RNNs), Clearly Explained!!!")
+has a short text, the live view it shows and one challenge. A challenge never stores its
+answer: it computes it from the step's current state (the days, weights, w2 and length the
+learner has on screen), so a different starting state has a different correct answer.
+Three kinds: predict a number (checked with a stated tolerance), reach a goal by changing
+the live network, or choose an explanation (each choice says why it is right or wrong).
+No Streamlit here: the Lesson page draws these.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import rnn_core as rc
+from rnn_core import analysis as an
+from rnn_core.data import LEVELS, decode, encode
+from ui.format import from_log10, number
+
+VIDEO_TITLE = "Recurrent Neural Networks (RNNs), Clearly Explained!!!"
+WORDS = tuple(LEVELS)
+FOUR_RULES = (
+    (("low", "low"), "low"),
+    (("low", "medium"), "high"),
+    (("high", "medium"), "low"),
+    (("high", "high"), "high"),
+)
+TRIES_BEFORE_REVEAL = 2
+
+State = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one try: whether it passed, and what to tell the learner."""
+
+    passed: bool
+    message: str
+
+
+# -- the learner's network ----------------------------------------------------------------
+def network(weights: Mapping[str, float], activation: str = "relu") -> rc.VanillaRNN:
+    """The one-unit RNN with the given w1, w2, b1, w3, b2."""
+    model = rc.VanillaRNN(1, activation=activation, seed=0)
+    for name in rc.STATQUEST_WEIGHTS:
+        model.params[name] = float(weights[name])
+    return model
+
+
+def prediction(weights: Mapping[str, float], days) -> float:
+    """y_T for the days (words, oldest first) on the network with ``weights``."""
+    return float(network(weights).predict(encode(list(days))[None])[0, 0])
+
+
+def lab_first_input_log10(w2: float, length: int, activation: str = "relu") -> float:
+    """log10 |d y_T / d x_1| on the lab's network (the StatLand weights but w2) and its input
+    (``length`` high days)."""
+    fixed = rc.STATQUEST_WEIGHTS
+    logs = an.log10_input_gradients(
+        an.input_pattern("constant", int(length)), fixed["w1"], float(w2), fixed["b1"], fixed["w3"], activation
+    )
+    return float(logs[0])
+
+
+# -- the three kinds of challenge ------------------------------------------------------------
+@dataclass(frozen=True)
+class Predict:
+    """Predict a number before the view shows it; right within ``tolerance`` (absolute, or
+    relative when ``relative``)."""
+
+    prompt: Callable[[State], str]
+    answer: Callable[[State], float]
+    hint: str
+    why: Callable[[State], str]
+    tolerance: float = 0.01
+    relative: bool = False
+    kind: str = "predict"
+
+    def check(self, state: State, guess) -> Verdict:
+        try:
+            guess = float(guess)
+        except (TypeError, ValueError):
+            return Verdict(False, "Type a number, such as 0.5.")
+        if not math.isfinite(guess):
+            return Verdict(False, "Type an ordinary number, such as 0.5.")
+        answer = self.answer(state)
+        room = self.tolerance * abs(answer) if self.relative else self.tolerance
+        if abs(guess - answer) <= room:
+            return Verdict(True, f"Right: {number(answer)}. {self.why(state)}")
+        return Verdict(False, self.hint)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """Reach a state by changing the live network; checked on every change."""
+
+    prompt: Callable[[State], str]
+    met: Callable[[State], bool]
+    hint: str
+    why: Callable[[State], str]
+    kind: str = "goal"
+
+    def check(self, state: State) -> Verdict:
+        if self.met(state):
+            return Verdict(True, f"Done. {self.why(state)}")
+        return Verdict(False, self.hint)
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: Callable[[State], bool]
+    why: Callable[[State], str]
+
+
+@dataclass(frozen=True)
+class Choose:
+    """Choose an explanation; every option says why it is right or wrong."""
+
+    prompt: Callable[[State], str]
+    options: tuple[Option, ...]
+    kind: str = "choose"
+
+    def texts(self, state: State) -> list[str]:
+        return [option.text.format(**state) for option in self.options]
+
+    def check(self, state: State, choice: int) -> Verdict:
+        if not isinstance(choice, int) or not 0 <= choice < len(self.options):
+            return Verdict(False, "Pick one of the answers.")
+        option = self.options[choice]
+        return Verdict(option.correct(state), option.why(state))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the lesson: ``text`` (what you see, what to notice), the ``view`` it shows
+    (``statland``, ``training`` or ``lab:<view>``), its starting state and its challenge."""
+
+    title: str
+    text: str
+    view: str
+    start: Callable[[int], dict]
+    challenge: Predict | Goal | Choose
+    explore: str = field(default="")  # the page where the idea can be explored further
+
+
+def _pick(seed: int, choices):
+    return choices[int(seed) % len(choices)]
+
+
+def _weights(**changes) -> dict:
+    return {**rc.STATQUEST_WEIGHTS, **changes}
+
+
+def _days_text(days) -> str:
+    return " → ".join(days)
+
+
+def _four_rules_met(state: State) -> bool:
+    weights = state["weights"]
+    if any(weights[name] != state["start_weights"][name] for name in ("w1", "b1", "w3", "b2")):
+        return False
+    return all(decode(prediction(weights, days)) == word for days, word in FOUR_RULES)
+
+
+def _four_rules_why(state: State) -> str:
+    w2 = state["weights"]["w2"]
+    return (
+        f"With w2 = {number(w2)} the first day's share, w2 · h1, cancels the medium day on high → medium "
+        "while high → high stays high."
+    )
+
+
+def _bptt_w2(state: State) -> float:
+    model = network(state["weights"])
+    xs, ys = encode(list(state["days"]))[None], [[LEVELS[state["target"]]]]
+    return float(model.loss_and_grads(xs, ys, loss="ssr")[1]["w2"][0, 0])
+
+
+def _first_day_scale(state: State) -> float:
+    return 10.0 ** lab_first_input_log10(state["w2"], state["length"], "identity") / (
+        rc.STATQUEST_WEIGHTS["w1"] * rc.STATQUEST_WEIGHTS["w3"]
+    )
+
+
+def _fades(state: State) -> bool:
+    return lab_first_input_log10(state["w2"], state["length"], "identity") < 0
+
+
+GRU_UPDATE_BIAS = 4.0  # sigmoid(4) = 0.98: the update gate mostly keeps the old state
+
+
+def _remedies(state: State) -> dict[str, float]:
+    """For each remedy the last step offers, log10 of how much the first of ``length`` high
+    days counts at the end compared with the last day: |d y_T / d x_1| / |d y_T / d x_T|."""
+    length = int(state["length"])
+    days = an.input_pattern("constant", length)
+    gru = rc.GRU(4, seed=0)
+    bias = gru.params["b_x"].copy()
+    bias[4:8] = GRU_UPDATE_BIAS  # the update gate's block (gates r, z, n)
+    gru.params["b_x"] = bias
+    gated = an.log10_gated_input_gradients(gru, days)
+    fixed = rc.STATQUEST_WEIGHTS
+
+    def vanilla(w2: float) -> np.ndarray:
+        return an.log10_input_gradients(days, fixed["w1"], w2, fixed["b1"], fixed["w3"], "identity")
+
+    lesson, steady = vanilla(fixed["w2"]), vanilla(0.9)
+    # Clipping rescales the whole gradient: the first day's share of it does not change.
+    return {
+        "gru": float(gated[0] - gated[-1]),
+        "clipped": float(lesson[0] - lesson[-1]),
+        "w2 0.9": float(steady[0] - steady[-1]),
+    }
+
+
+def _remedy_best(state: State) -> str:
+    found = _remedies(state)
+    return max(found, key=found.get)
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "Prices become numbers",
+        "A network only reads numbers, so StatLand's prices are scaled: each day is low, medium "
+        "or high, evenly spaced from 0 to 1.",
+        "statland",
+        lambda seed: {"day": _pick(seed, ("medium", "high", "low"))},
+        Predict(
+            lambda s: f"Which number does a **{s['day']}** day enter the network as?",
+            lambda s: float(encode(s["day"])),
+            "Look at the scale: low and high are the two ends, 0 and 1; medium sits halfway.",
+            lambda s: "Low is 0, medium 0.5 and high 1.",
+            tolerance=0.001,
+        ),
+        explore="statland",
+    ),
+    Step(
+        "One unit and a loop",
+        "The network is one unit: it adds w1·x, w2·h and b1, and ReLU keeps the sum if it is "
+        "positive. Its output h loops back into the next day's sum. The first day has no earlier "
+        "h: h0 = 0.",
+        "statland",
+        lambda seed: {"day": _pick(seed, ("high", "medium")), "weights": _weights()},
+        Predict(
+            lambda s: f"For the single day **{s['day']}**, what is h1?",
+            lambda s: float(network(s["weights"]).forward(encode([s["day"]])[None]).hidden[0, 0, 0]),
+            "h1 = ReLU(w1·x + w2·h0 + b1), with h0 = 0: only w1·x and b1 count.",
+            lambda s: "With h0 = 0 the loop adds nothing on the first day.",
+        ),
+        explore="statland",
+    ),
+    Step(
+        "Unrolling",
+        "Unrolled, the loop becomes one copy of the unit per day, fed oldest day first. Every "
+        "copy passes its h to the next; only the last copy's output is the prediction.",
+        "statland",
+        lambda seed: {
+            "days": _pick(seed, (("high", "high", "high"), ("low", "high", "medium"))),
+            "weights": _weights(),
+        },
+        Predict(
+            lambda s: f"What will the network output for **{_days_text(s['days'])}**?",
+            lambda s: prediction(s["weights"], s["days"]),
+            "Work left to right: h1 from the first day, then h2 = ReLU(w1·x2 + w2·h1 + b1), and so on; "
+            "the output is w3·h for the last day.",
+            lambda s: "The diagram now shows every copy's numbers.",
+        ),
+        explore="statland",
+    ),
+    Step(
+        "The four rules",
+        "The StatLand weights turn low → low and high → medium into low, low → medium and "
+        "high → high into high. Here w2 has been moved.",
+        "statland",
+        lambda seed: (lambda w: {"weights": w, "start_weights": dict(w)})(
+            _weights(w1=_pick(seed, (1.8, 1.6, 2.0)), w2=_pick(seed // 3, (0.5, 0.2, -0.9)))
+        ),
+        Goal(
+            lambda s: "Change **only w2** until all four rules are predicted right.",
+            _four_rules_met,
+            "Watch high → medium: the medium day's w1·x must be cancelled by w2 times the first day's h, "
+            "without pulling high → high down.",
+            _four_rules_why,
+        ),
+        explore="statland",
+    ),
+    Step(
+        "Weight sharing",
+        "Every copy uses the same w1, w2, b1, w3 and b2. Add days and the unrolled network "
+        "grows, but training still adjusts the same numbers.",
+        "statland",
+        lambda seed: {"n_days": _pick(seed, (3, 7, 10))},
+        Choose(
+            lambda s: f"Unrolled over **{s['n_days']} days**, how many parameters does training adjust?",
+            (
+                Option(
+                    "5",
+                    lambda s: network(_weights()).n_params == 5,
+                    lambda s: "Right: five, whatever the number of days. The copies share them.",
+                ),
+                Option(
+                    "{n_days}",
+                    lambda s: network(_weights()).n_params == s["n_days"],
+                    lambda s: f"{s['n_days']} is the number of copies, not of parameters.",
+                ),
+                Option(
+                    "5 × {n_days}",
+                    lambda s: network(_weights()).n_params == 5 * s["n_days"],
+                    lambda s: "That would be true if each copy had weights of its own; they share one set.",
+                ),
+            ),
+        ),
+        explore="statland",
+    ),
+    Step(
+        "Backpropagation through time",
+        "To train, the error flows back through the copies. Each day adds its own piece to "
+        "dL/dw2; the gradient is their sum.",
+        "training",
+        lambda seed: {
+            "days": _pick(seed, (("high", "medium"), ("medium", "high", "medium"))),
+            "target": "low",
+            "weights": _weights(w2=_pick(seed, (-0.2, 0.3))),
+        },
+        Predict(
+            lambda s: f"The pieces of dL/dw2 for **{_days_text(s['days'])}** are on the diagram. What is their sum?",
+            _bptt_w2,
+            "Add the pieces from every day, signs included.",
+            lambda s: "That sum is exactly the dL/dw2 the next training step uses.",
+            tolerance=0.02,
+            relative=True,
+        ),
+        explore="training",
+    ),
+    Step(
+        "Exploding gradients",
+        "Seen from the last day, an input n days back is scaled by w2 n times. With |w2| > 1 "
+        "that grows like 2ⁿ for w2 = 2.",
+        "lab:inputs",
+        lambda seed: {"w2": _pick(seed, (1.0, 0.5)), "length": _pick(seed, (10, 5))},
+        Goal(
+            lambda s: "Make the first day's gradient exceed 10⁶ with **at most 20 days**.",
+            lambda s: int(s["length"]) <= 20 and lab_first_input_log10(s["w2"], s["length"]) > 6,
+            "Raise w2 above 1 first, then add days: each extra day multiplies the first day's gradient by w2.",
+            lambda s: f"The first day's gradient is {from_log10(lab_first_input_log10(s['w2'], s['length']))}.",
+        ),
+        explore="lab",
+    ),
+    Step(
+        "Vanishing gradients",
+        "With |w2| < 1 the same product shrinks: for w2 = 0.5 an input n days back is scaled "
+        "by 0.5ⁿ, and old days stop counting.",
+        "lab:inputs",
+        lambda seed: {"w2": 0.5, "length": _pick(seed, (10, 20, 30))},
+        Predict(
+            lambda s: (
+                f"With w2 = 0.5 and **{s['length']} days**, by what factor does w2 alone scale the first day "
+                "(w2 to the power of the days after it)?"
+            ),
+            _first_day_scale,
+            "The first of T days has T − 1 days after it, so the factor is 0.5^(T − 1).",
+            lambda s: "So small that training cannot learn from the first day.",
+            tolerance=0.01,
+            relative=True,
+        ),
+        explore="lab",
+    ),
+    Step(
+        "The trade-off",
+        "Keeping |w2| < 1 stops the explosion but brings vanishing; above 1 it explodes. A "
+        "vanilla RNN has no setting that keeps an old day's influence steady.",
+        "lab:heatmap",
+        lambda seed: {"w2": _pick(seed, (0.9, 1.1)), "length": 100},
+        Choose(
+            lambda s: f"With w2 = {s['w2']} over {s['length']} days, what happens to the first day's gradient?",
+            (
+                Option(
+                    "It fades towards 0",
+                    _fades,
+                    lambda s: "Right: |w2| < 1 multiplied in 99 times." if _fades(s) else "Not here: |w2| > 1 grows.",
+                ),
+                Option(
+                    "It explodes",
+                    lambda s: not _fades(s),
+                    lambda s: (
+                        "Right: |w2| > 1 multiplied in 99 times." if not _fades(s) else "Not here: |w2| < 1 shrinks."
+                    ),
+                ),
+                Option(
+                    "It stays about the same",
+                    lambda s: abs(lab_first_input_log10(s["w2"], s["length"], "identity")) < 1,
+                    lambda s: "Only w2 = ±1 exactly would keep it; any other value drifts away exponentially.",
+                ),
+            ),
+        ),
+        explore="lab",
+    ),
+    Step(
+        "The remedies",
+        "Clipping caps a gradient's size, which tames explosion. LSTMs and GRUs add a memory "
+        "path that is not multiplied by w2 at every step, so old days keep counting.",
+        "lab:gates",
+        lambda seed: {"length": _pick(seed, (100, 200))},
+        Choose(
+            lambda s: f"Over {s['length']} days, which network still feels the first day?",
+            (
+                Option(
+                    "A GRU",
+                    lambda s: _remedy_best(s) == "gru",
+                    lambda s: (
+                        "Right: its update gate passes the old state on without multiplying it by w2 at "
+                        f"every step, so the first day still counts {from_log10(_remedies(s)['gru'])} as much as "
+                        "the last."
+                    ),
+                ),
+                Option(
+                    "A vanilla RNN with clipping",
+                    lambda s: _remedy_best(s) == "clipped",
+                    lambda s: (
+                        "Clipping only shrinks a gradient that is too large, all of it at once: the first "
+                        f"day's share stays {from_log10(_remedies(s)['clipped'])} of the last day's."
+                    ),
+                ),
+                Option(
+                    "A vanilla RNN with w2 = 0.9",
+                    lambda s: _remedy_best(s) == "w2 0.9",
+                    lambda s: (
+                        f"0.9 multiplied in {s['length'] - 1} times leaves the first day "
+                        f"{from_log10(_remedies(s)['w2 0.9'])} of the last day's influence."
+                    ),
+                ),
+            ),
+        ),
+        explore="lab",
+    ),
+)
+
+
+def step_number(raw, total: int = len(STEPS)) -> tuple[int, str | None]:
+    """The step a link asks for (1-based) and a note when the value was not a valid step."""
+    try:
+        number_ = int(str(raw))
+    except (TypeError, ValueError):
+        return 1, f"There is no step {raw!r}; the lesson opens at step 1."
+    if not 1 <= number_ <= total:
+        return 1, f"There is no step {number_}; the lesson has steps 1 to {total}."
+    return number_, None
+
+
+def words_of(step: Step, state: State) -> int:
+    """How many words a learner reads on the step: its text and its challenge's prompt."""
+    prompt = step.challenge.prompt(state)
+    return len(step.text.split()) + len(prompt.replace("**", "").split())
