@@ -40,16 +40,20 @@ def collect_console_errors(page: Page) -> list[str]:
     errors: list[str] = []
     page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and not any(s in message.text for s in IGNORED_CONSOLE)
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not any(s in message.text for s in IGNORED_CONSOLE)
+            else None
+        ),
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "response",
-        lambda response: errors.append(f"HTTP {response.status} for {response.url}")
-        if response.status >= 400 and not EXPECTED_404.search(response.url.split("?")[0])
-        else None,
+        lambda response: (
+            errors.append(f"HTTP {response.status} for {response.url}")
+            if response.status >= 400 and not EXPECTED_404.search(response.url.split("?")[0])
+            else None
+        ),
     )
     return errors
 
@@ -111,5 +115,5 @@ def expect_charts_drawn(page: Page, at_least: int = 1) -> None:
             expect(chart.locator(marks).first).to_be_attached()
 
 
-def screenshot(page: Page, folder: Path, name: str) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+def screenshot(page: Page, folder: Path, name: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)

@@ -361,7 +361,7 @@ def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale
     at = {"x": alt.X(f"{x}:Q", scale=x_scale), "y": alt.Y(f"{y}:Q", scale=y_scale)}
     title = "descent path"
     colour = alt.Color(
-        "path:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(title=title, orient="right")
+        "path:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(title=title, orient="bottom")
     )
     dash = alt.StrokeDash(
         "path:N",
@@ -370,7 +370,7 @@ def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale
     )
     shape = alt.Shape(
         "path:N",
-        legend=alt.Legend(title=title, orient="right"),
+        legend=alt.Legend(title=title, orient="bottom"),
         scale=alt.Scale(domain=domain, range=[PATH_SHAPES[min(i, 1)] for i in range(len(domain))]),
     )
     lines = alt.Chart(shown).encode(**at, order=alt.Order("order:Q"), detail=alt.Detail("segment:N"))
