@@ -34,7 +34,7 @@ TOO_WIDE = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   return [...main.querySelectorAll('*')]
     .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > width + 1 || r.left < -1); })
-    .filter(e => !e.closest('.katex-display'))
+    .filter(e => !e.closest('.katex-mathml'))
     .map(e => (e.getAttribute('data-testid') || e.tagName) + ' ' + Math.round(e.getBoundingClientRect().right));
 }"""
 
@@ -120,7 +120,7 @@ def test_presets_and_views_keep_the_shared_values(page: Page, base_url, screensh
     rerun_after(page, lambda: page.locator(".st-key-lab_preset0 button").click())
     expect(metric).to_have_text("1,014")  # 1.1 × 1.8 × 2⁹
     assert "lab_w2=2" in page.url
-    rerun_after(page, lambda: page.get_by_role("button", name="Heatmap").click())
+    rerun_after(page, lambda: page.locator(".st-key-lab_view button", has_text="Heatmap").click())
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("1,014")
     assert "lab_w2=2" in page.url and "lab_view=Heatmap" in page.url
     screenshot(page, screenshots, "lab", full_page=False)

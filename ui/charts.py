@@ -212,6 +212,7 @@ def log_magnitude_lines(
     y_domain: tuple[float, float] | None = None,
     dashes: dict[str, list[int]] | None = None,
     exponent_axis: bool = False,
+    legend_columns: int | None = None,
 ) -> alt.Chart:
     """Lines of log10 magnitudes per step (long form: 'step', 'series', 'log10'), one dash per series.
 
@@ -219,14 +220,22 @@ def log_magnitude_lines(
     (default: only for short lines) puts a dot on every step. ``dataset`` names the data, so a
     cached spec can be given new rows with ``with_datasets``. ``y_domain`` fixes the y range (so a
     nearly flat line is drawn flat, not zoomed into a jump); ``dashes`` gives each series its dash
-    (default: dashed for an analytic line); ``exponent_axis`` labels the ticks 10ⁿ.
+    (default: dashed for an analytic line); ``exponent_axis`` labels the ticks 10ⁿ; ``legend_columns=1``
+    stacks the legend's entries (so long names fit a phone).
     """
     frame = _named(finite_rows(frame, ["step", "log10"]), dataset)
     domain = list(palette)
     dashes = [(dashes or {}).get(name, [6, 4] if "analytic" in name or "|w2|" in name else [1, 0]) for name in domain]
     y_scale = alt.Scale(domain=list(y_domain), nice=False) if y_domain else alt.Scale(zero=False)
     y_axis = alt.Axis(labelExpr=EXPONENT_AXIS_LABELS) if exponent_axis else alt.Undefined
-    legend = alt.Legend(orient="bottom", labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
+    legend = alt.Legend(
+        orient="bottom",
+        labelLimit=400,
+        symbolType="stroke",
+        symbolStrokeWidth=2.5,
+        symbolSize=400,
+        columns=legend_columns or alt.Undefined,
+    )
     return (
         alt.Chart(frame)
         .mark_line(point=len(frame) <= 120 if points is None else points)
@@ -285,6 +294,7 @@ def log_heatmap(
     height: int = 420,
     x_values: list[float] | None = None,
     exponent_legend: bool = False,
+    path_legend: bool = True,
 ) -> alt.LayerChart:
     """A heatmap of a log10 ``value`` over two numeric axes, with optional overlays.
 
@@ -294,7 +304,8 @@ def log_heatmap(
     ``path_layers``). In the drawn spec the marks' data is named "marks", the paths'
     "paths" and "exits" (see ``with_datasets``). Cells whose value is not finite are
     dropped; values are clipped to +-``LOG_COLOUR_LIMIT`` for the colour scale. ``x_values``: the
-    x axis's ticks (such as one at w2 = 0); ``exponent_legend`` labels the colour legend 10ⁿ.
+    x axis's ticks (such as one at w2 = 0); ``exponent_legend`` labels the colour legend 10ⁿ;
+    ``path_legend=False`` leaves the paths out of the legend (when the text beside says which is which).
     """
     # An exact zero (log10 = -inf) takes the lowest colour; nan cells are dropped.
     cells = frame.assign(**{value: frame[value].clip(-LOG_COLOUR_LIMIT, LOG_COLOUR_LIMIT)})
@@ -305,6 +316,12 @@ def log_heatmap(
     y_domain = [float(frame[y].min()), float(frame[y].max())]
     x_scale, y_scale = alt.Scale(domain=x_domain, nice=False), alt.Scale(domain=y_domain, nice=False)
     colour_scale = alt.Scale(scheme=scheme, domainMid=mid) if mid is not None else alt.Scale(scheme=scheme)
+    if exponent_legend:  # whole powers of ten at the legend's ends, so they get a label
+        colour_scale = (
+            alt.Scale(scheme=scheme, domainMid=mid, nice=True)
+            if mid is not None
+            else alt.Scale(scheme=scheme, nice=True)
+        )
     x_axis = alt.Axis(values=list(x_values)) if x_values else alt.Undefined
     fill_legend = alt.Legend(labelExpr=EXPONENT_AXIS_LABELS) if exponent_legend else alt.Undefined
     # The cells use the fill channel and the paths the colour channel: two scales, two legends.
@@ -329,7 +346,7 @@ def log_heatmap(
         layers.append(rules.mark_rule(color=HALO, strokeWidth=3.5, opacity=0.8))
         layers.append(rules.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5))
     if paths is not None:
-        layers += path_layers(paths, x, y, x_scale, y_scale, path_palette or {})
+        layers += path_layers(paths, x, y, x_scale, y_scale, path_palette or {}, legend=path_legend)
     if marks is not None and len(marks):
         marks = marks.copy()
         marks.attrs["dataset"] = "marks"
@@ -345,7 +362,9 @@ def log_heatmap(
     return alt.layer(*layers).properties(title=title, height=height)
 
 
-def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale: alt.Scale, palette: dict) -> list:
+def path_layers(
+    paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale: alt.Scale, palette: dict, legend: bool = True
+) -> list:
     """Layers that draw descent paths (see ``log_heatmap``) from the datasets "paths" and "exits".
 
     The first path in ``palette`` is drawn last, dashed with squares, so a path that
@@ -361,7 +380,9 @@ def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale
     at = {"x": alt.X(f"{x}:Q", scale=x_scale), "y": alt.Y(f"{y}:Q", scale=y_scale)}
     title = "descent path"
     colour = alt.Color(
-        "path:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(title=title, orient="bottom")
+        "path:N",
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(title=title, orient="bottom") if legend else None,
     )
     dash = alt.StrokeDash(
         "path:N",
@@ -370,7 +391,7 @@ def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale
     )
     shape = alt.Shape(
         "path:N",
-        legend=alt.Legend(title=title, orient="bottom"),
+        legend=alt.Legend(title=title, orient="bottom") if legend else None,
         scale=alt.Scale(domain=domain, range=[PATH_SHAPES[min(i, 1)] for i in range(len(domain))]),
     )
     lines = alt.Chart(shown).encode(**at, order=alt.Order("order:Q"), detail=alt.Detail("segment:N"))

@@ -71,17 +71,14 @@ def first_input_formula(w1: float, w2: float, w3: float, length: int, log10_slop
 
 
 W2_GRADIENT_FORMULA = (
-    r"\frac{\partial L}{\partial w_2} = \sum_{t=2}^{T} \frac{\partial L}{\partial z_t}\, h_{t-1},"
-    r" \quad \frac{\partial L}{\partial z_t} = 2\,(y_T - 1)\, w_3\, s_t \textstyle\prod_{k>t} w_2 s_k"
+    r"\begin{gathered} \frac{\partial L}{\partial w_2} = \sum_{t=2}^{T} \frac{\partial L}{\partial z_t}\, h_{t-1}"
+    r" \\ \frac{\partial L}{\partial z_t} = 2\,(y_T - 1)\, w_3\, s_t \textstyle\prod_{k>t} w_2 s_k \end{gathered}"
 )
 
 
 def clip_formula(log10_norm: float, lr: float, threshold: float) -> str:
     """The clipped step's length with the numbers plugged in: eta * min(|g|, tau)."""
-    return (
-        rf"\begin{{gathered}} \lVert\Delta w\rVert = \eta \min(\lVert g\rVert, \tau) \\ = {lr:g} \times"
-        rf" \min({latex_number(log10_norm)}, {threshold:g}) \end{{gathered}}"
-    )
+    return rf"\eta \min(\lVert g\rVert, \tau) = {lr:g} \times \min({latex_number(log10_norm)}, {threshold:g})"
 
 
 def change_words(log10_ratio: float, plural: bool = False) -> str:

@@ -145,6 +145,7 @@ def lines_spec(title: str, palette: tuple, points: bool, y_domain: tuple, dashes
         y_domain=y_domain,
         dashes=dict(dashes) or None,
         exponent_axis=True,
+        legend_columns=1,
     )
     return charts.vega_spec(chart)
 
@@ -247,7 +248,8 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
         mid=None,
         paths=paths,
         path_palette=PATH_COLOURS,
-        height=FIGURE_HEIGHT + 40,  # the paths' legend sits below
+        height=FIGURE_HEIGHT,
+        path_legend=False,  # the text beside names the paths
         exponent_legend=True,
     )
     plain, clipped = rows["plain gradient descent"], rows["clipped by norm"]
@@ -265,7 +267,7 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
 
 
 # ----------------------------------------------------------------------------- the RNN's own surface
-SURFACE_GRID = np.linspace(-W2_RANGE, W2_RANGE, 61)
+SURFACE_GRID = np.linspace(-W2_RANGE, W2_RANGE, 41)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -290,7 +292,8 @@ def rnn_surface(length: int, activation: str) -> dict:
         marks=pd.DataFrame({"w2": [0.0], "w1": [0.0], "label": [""]}),
         paths=pd.DataFrame({"w2": [0.0], "w1": [0.0], "path": ["plain gradient descent"], "order": [0]}),
         path_palette=PATH_COLOURS,
-        height=FIGURE_HEIGHT + 40,  # the paths' legend sits below
+        height=FIGURE_HEIGHT,
+        path_legend=False,  # the text beside names the paths
         x_values=[float(v) for v in range(-3, 4)],
         exponent_legend=True,
     )
@@ -433,7 +436,7 @@ def view_selector(key_prefix: str = "lab_", default: str = "inputs") -> str:
 
 def _columns():
     """A view's figure (left) and its controls and text (right); stacked on a phone."""
-    return st.columns([3, 2], gap="medium")
+    return st.columns([5, 4], gap="medium")
 
 
 def _prose(key: str, see: str, notice: str, try_this: str) -> None:
@@ -574,13 +577,13 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
     """What an exploding gradient does to a training step, and how clipping helps."""
     figure, side = _columns()
     with side:
-        with st.container(horizontal=True, gap="medium"):
-            lr = st.select_slider(
-                "Learning rate η", LR_CHOICES, value=0.05, key=f"{key_prefix}step_lr", bind="query-params"
-            )
-            threshold = st.select_slider(
-                "Clip at τ", CLIP_CHOICES, value=1.0, key=f"{key_prefix}step_clip", bind="query-params"
-            )
+        left, right = st.columns(2)  # side by side on a laptop, stacked on a phone
+        lr = left.select_slider(
+            "Learning rate η", LR_CHOICES, value=0.05, key=f"{key_prefix}step_lr", bind="query-params"
+        )
+        threshold = right.select_slider(
+            "Clip at τ", CLIP_CHOICES, value=1.0, key=f"{key_prefix}step_clip", bind="query-params"
+        )
     path_data, ends = rnn_descent_paths(settings.length, settings.w2, settings.activation, lr, threshold)
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
     log_norm, log_step = first_step(plain, lr, None)
@@ -599,7 +602,7 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
         st.latex(text.clip_formula(log_norm, lr, threshold))
         _prose(
             f"{key_prefix}step_text",
-            f"{SURFACE_STEPS} descent steps from the diamond: plain (dashed) and clipped.",
+            f"{SURFACE_STEPS} descent steps from the diamond: plain (orange, dashed) and clipped (blue).",
             text.step_notice(log_step, log_clipped, settings.w2),
             "w2 = 2 and T = 50.",
         )
@@ -618,12 +621,12 @@ def cliff_view(*, key_prefix: str = "lab_") -> dict:
     """Pascanu et al.'s classic cliff, with its own unit and its own controls."""
     figure, side = _columns()
     with side:
-        with st.container(horizontal=True, gap="medium"):
-            choices = [0.1, 0.25, 0.5, 1.0, 2.0]
-            lr = st.select_slider("Learning rate", choices, value=0.5, key=f"{key_prefix}cliff_lr", bind="query-params")
-            threshold = st.select_slider(
-                "Clip at", choices, value=0.5, key=f"{key_prefix}cliff_threshold", bind="query-params"
-            )
+        choices = [0.1, 0.25, 0.5, 1.0, 2.0]
+        left, right = st.columns(2)
+        lr = left.select_slider("Learning rate", choices, value=0.5, key=f"{key_prefix}cliff_lr", bind="query-params")
+        threshold = right.select_slider(
+            "Clip at", choices, value=0.5, key=f"{key_prefix}cliff_threshold", bind="query-params"
+        )
         start_w = st.slider(
             "Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, key=f"{key_prefix}cliff_start", bind="query-params"
         )
@@ -639,8 +642,8 @@ def cliff_view(*, key_prefix: str = "lab_") -> dict:
             f"{key_prefix}cliff_text",
             "a classic unit of its own (Pascanu et al., 2013), $x_t = w\\,\\sigma(x_{t-1}) + b$; "
             "the controls above do not apply.",
-            f"the thin wall: plain descent's longest step is {significant(found['longest_jump'])}; "
-            f"a clipped step is at most {significant(lr * threshold)}.",
+            f"the thin wall: the plain path (orange) jumps up to {significant(found['longest_jump'])}; "
+            f"a clipped step (blue) is at most {significant(lr * threshold)}.",
             "start at w = 4.5.",
         )
         with st.expander("Why?"):
