@@ -181,8 +181,8 @@ def heatmap_spec(activation: str, longest: int) -> dict:
     boundary is on the chart too."""
     bound = 1.0 / rc.MAX_SLOPE[activation]
     reach = max(W2_RANGE, bound + 1.0)
-    w2s = np.round(np.linspace(-reach, reach, 121), 6)
-    lengths = np.unique(np.linspace(1, longest, min(longest, 80)).round().astype(int))
+    w2s = np.round(np.linspace(-reach, reach, 101), 6)  # every 0.06 (0.1 for sigmoid), 0 among them
+    lengths = np.unique(np.linspace(1, longest, min(longest, 60)).round().astype(int))
     grid = an.log10_first_input_gradient_grid(
         w2s, lengths, xs=sequence(longest), w1=FIXED["w1"], b1=FIXED["b1"], w3=FIXED["w3"], activation=activation
     )
