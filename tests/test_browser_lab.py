@@ -157,3 +157,18 @@ def test_length_1000_reruns_and_repaints_quickly(page: Page, base_url, screensho
     # The goal is 0.5 s on an idle machine; this shared one is often loaded several times over, so the
     # test only guards against a regression by an order of magnitude and prints what it measured.
     assert times[2] < 5.0, times
+
+
+def test_back_from_the_lab_lands_on_clean_urls(page: Page, base_url):
+    """Widgets rewrite the URL in place (no history entry each), so Back goes to the lab as it was
+    opened and then to Home, never to a page carrying the lab's settings."""
+    open_app_page(page, base_url, "/")
+    rerun_after(page, lambda: page.get_by_test_id("stSidebarNavLink").filter(has_text="Gradient lab").click())
+    expect(page.get_by_role("heading", name="Gradient lab")).to_be_visible()
+    rerun_after(page, lambda: page.locator(".st-key-lab_preset0 button").click())
+    rerun_after(page, lambda: page.locator(".st-key-lab_view button", has_text="Heatmap").click())
+    expect(page).to_have_url(f"{base_url}/lab?lab_view=Heatmap&lab_w2=2")
+    page.go_back()
+    expect(page).to_have_url(f"{base_url}/lab")
+    page.go_back()
+    expect(page).to_have_url(f"{base_url}/")
