@@ -76,11 +76,6 @@ W2_GRADIENT_FORMULA = (
 )
 
 
-def clip_formula(log10_norm: float, lr: float, threshold: float) -> str:
-    """The clipped step's length with the numbers plugged in: eta * min(|g|, tau)."""
-    return rf"\eta \min(\lVert g\rVert, \tau) = {lr:g} \times \min({latex_number(log10_norm)}, {threshold:g})"
-
-
 def change_words(log10_ratio: float, plural: bool = False) -> str:
     """How much something changes from the newest input to the oldest, in words ("shrinks by ...")."""
     verbs = ("grow", "shrink", "stay") if plural else ("grows", "shrinks", "stays")
@@ -145,10 +140,7 @@ def step_notice(log10_step: float, log10_clipped: float, w2: float) -> str:
         return "The gradient is exactly 0 here: neither step moves."
     size = math.log10(max(abs(w2), 1e-12))
     if log10_step > size + 1:
-        return (
-            f"One plain step moves the weights {from_log10(log10_step)}, far more than w2's own size: "
-            f"it is thrown off. Clipped, it moves {from_log10(log10_clipped)}."
-        )
+        return f"The plain step is thrown off the chart; the clipped one moves {from_log10(log10_clipped)}."
     if log10_clipped < log10_step:
         return f"The plain step is {from_log10(log10_step)} long; clipping shortens it to {from_log10(log10_clipped)}."
     return f"The plain step is {from_log10(log10_step)} long: clipping changes nothing here."

@@ -597,12 +597,12 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
         )
     with side:
         with st.container(horizontal=True, gap="medium"):
-            st.metric("Plain first step", from_log10(log_step), width="content")
-            st.metric("Clipped first step", from_log10(log_clipped), width="content")
-        st.latex(text.clip_formula(log_norm, lr, threshold))
+            st.metric("Plain step η‖g‖", from_log10(log_step), width="content")
+            st.metric("Clipped step η·min(‖g‖, τ)", from_log10(log_clipped), width="content")
         _prose(
             f"{key_prefix}step_text",
-            f"{SURFACE_STEPS} descent steps from the diamond: plain (orange, dashed) and clipped (blue).",
+            f"{SURFACE_STEPS} descent steps from the diamond, where ‖g‖ = {from_log10(log_norm)}: "
+            "plain (orange, dashed) and clipped (blue).",
             text.step_notice(log_step, log_clipped, settings.w2),
             "w2 = 2 and T = 50.",
         )
