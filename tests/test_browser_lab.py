@@ -55,11 +55,12 @@ def view_text_words(page: Page, view: str) -> int:
     return word_count(page.locator(f".st-key-lab_{view}_text").inner_text())
 
 
+@pytest.mark.parametrize("extreme", [False, True], ids=["defaults", "w2=2,T=1000"])
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_each_view_fits_one_laptop_screen(page: Page, base_url, screenshots, view):
+def test_each_view_fits_one_laptop_screen(page: Page, base_url, screenshots, view, extreme):
     errors = collect_console_errors(page)
     page.set_viewport_size({"width": 1280, "height": 800})
-    open_view(page, base_url, view)
+    open_view(page, base_url, view, "lab_w2=2&lab_length=1000" if extreme else "")
     assert_healthy(page)
     assert charts(page).count() == 1, "only the chosen view is drawn"
     # The shared controls at the top and the view's figure, text and own controls all inside 800 px.
@@ -67,7 +68,7 @@ def test_each_view_fits_one_laptop_screen(page: Page, base_url, screenshots, vie
     parts = [box(page, '[data-testid="stVegaLiteChart"]'), box(page, f".st-key-lab_{view}_text")]
     parts += [box(page, f".st-key-lab_{key}") for key in OWN_CONTROLS[view]]
     bottom = max(p["y"] + p["height"] for p in parts)
-    screenshot(page, screenshots, f"lab_{view}_1280", full_page=False)
+    screenshot(page, screenshots, f"lab_{view}_1280{'_extreme' if extreme else ''}", full_page=False)
     words = view_text_words(page, view)
     print(f"{view}: controls and figure from {top:.0f} to {bottom:.0f} px, {words} words")
     assert top >= 0 and bottom <= 800, f"{view}: from {top:.0f} to {bottom:.0f} px"

@@ -90,3 +90,8 @@ def test_every_activation_has_a_note():
 def test_log_domain_is_at_least_four_decades():
     assert views.log_domain(np.array([601.7, 602.1])) == (600.0, 604.0)
     assert views.log_domain(np.array([-np.inf])) == (-2.0, 2.0)
+
+
+def test_short_magnitudes_for_metrics():
+    assert text.short_magnitude(604.2) == "≈ 10⁶⁰⁴"
+    assert text.short_magnitude(math.log10(0.05)) == "0.05"

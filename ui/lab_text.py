@@ -30,6 +30,11 @@ def word_count(text: str) -> int:
     return len([w for w in text.split() if any(c.isalnum() for c in w)])
 
 
+def short_magnitude(log10_value: float) -> str:
+    """A magnitude as ``from_log10`` writes it, with 'about 10⁶⁰⁴' shortened to '≈ 10⁶⁰⁴' (for a metric)."""
+    return from_log10(log10_value).replace("about ", "≈ ")
+
+
 def latex_number(log10_value: float, negative: bool = False) -> str:
     """A magnitude given as log10, for LaTeX: '0.003867', '5.01 \\times 10^{476}', '0' for an exact zero."""
     if log10_value == -math.inf:

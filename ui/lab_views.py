@@ -596,9 +596,9 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
             alt_text="Heatmap of the loss over w2 and w1 with a plain and a clipped descent path from the diamond.",
         )
     with side:
-        with st.container(horizontal=True, gap="medium"):
-            st.metric("Plain step η‖g‖", from_log10(log_step), width="content")
-            st.metric("Clipped step η·min(‖g‖, τ)", from_log10(log_clipped), width="content")
+        plain_column, clipped_column = st.columns(2)  # side by side even at 10^604
+        plain_column.metric("Plain step η‖g‖", text.short_magnitude(log_step))
+        clipped_column.metric("Clipped step η·min(‖g‖, τ)", text.short_magnitude(log_clipped))
         _prose(
             f"{key_prefix}step_text",
             f"{SURFACE_STEPS} descent steps from the diamond, where ‖g‖ = {from_log10(log_norm)}: "
