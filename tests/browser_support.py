@@ -115,5 +115,5 @@ def expect_charts_drawn(page: Page, at_least: int = 1) -> None:
             expect(chart.locator(marks).first).to_be_attached()
 
 
-def screenshot(page: Page, folder: Path, name: str) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+def screenshot(page: Page, folder: Path, name: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)

@@ -162,26 +162,34 @@ _ASSUMED_ASPECT = 2.4
 _ASSUMED_PLOT_WIDTH = 620
 
 
+def _power_text_expr(exponent: str) -> str:
+    """A Vega expression writing 10 to the whole-number ``exponent`` (an expression) as '10⁻⁷', '10⁴⁷⁷'."""
+    digits = "[" + ",".join(f"'{d}'" for d in SUPERSCRIPT_DIGITS) + "]"
+    size = f"abs({exponent})"
+    return (
+        f"'10' + ({exponent} < 0 ? '⁻' : '')"
+        f" + ({size} >= 1000 ? {digits}[floor({size} / 1000) % 10] : '')"
+        f" + ({size} >= 100 ? {digits}[floor({size} / 100) % 10] : '')"
+        f" + ({size} >= 10 ? {digits}[floor({size} / 10) % 10] : '')"
+        f" + {digits}[{size} % 10]"
+    )
+
+
 def _power_label_expr() -> str:
     """A Vega expression labelling log-axis ticks as the page writes numbers.
 
     Ticks between 10^-3 and 10^3 keep Vega's own label (0.001, 1, 100); exact powers of ten
     beyond read '10⁻⁷', '10⁵' (not '1e-7'); other ticks there keep Vega's label.
     """
-    digits = "[" + ",".join(f"'{d}'" for d in SUPERSCRIPT_DIGITS) + "]"
     exponent = "round(log(datum.value) / LN10)"
-    size = f"abs({exponent})"
-    power = (
-        f"'10' + ({exponent} < 0 ? '⁻' : '')"
-        f" + ({size} >= 100 ? {digits}[floor({size} / 100) % 10] : '')"
-        f" + ({size} >= 10 ? {digits}[floor({size} / 10) % 10] : '')"
-        f" + {digits}[{size} % 10]"
-    )
     is_power = f"abs(log(datum.value) / LN10 - {exponent}) < 1e-6"
-    return f"{size} > 3 && {is_power} ? {power} : datum.label"
+    return f"abs({exponent}) > 3 && {is_power} ? {_power_text_expr(exponent)} : datum.label"
 
 
 LOG_AXIS_LABELS = _power_label_expr()
+# For an axis (or legend) whose values are already log10 magnitudes (the lab's 10^477, which no
+# float holds): a whole-number tick n reads '10ⁿ'; other ticks are left unlabelled.
+EXPONENT_AXIS_LABELS = f"abs(datum.value - round(datum.value)) < 1e-6 ? {_power_text_expr('round(datum.value)')} : ''"
 
 
 def _named(frame: pd.DataFrame, dataset: str | None) -> pd.DataFrame:
@@ -201,23 +209,39 @@ def log_magnitude_lines(
     height: int = 300,
     points: bool | None = None,
     dataset: str | None = None,
+    y_domain: tuple[float, float] | None = None,
+    dashes: dict[str, list[int]] | None = None,
+    exponent_axis: bool = False,
+    legend_columns: int | None = None,
 ) -> alt.Chart:
     """Lines of log10 magnitudes per step (long form: 'step', 'series', 'log10'), one dash per series.
 
     The y axis is the exponent itself, so 10^477 and 10^-300 fit on one chart. ``points``
     (default: only for short lines) puts a dot on every step. ``dataset`` names the data, so a
-    cached spec can be given new rows with ``with_datasets``.
+    cached spec can be given new rows with ``with_datasets``. ``y_domain`` fixes the y range (so a
+    nearly flat line is drawn flat, not zoomed into a jump); ``dashes`` gives each series its dash
+    (default: dashed for an analytic line); ``exponent_axis`` labels the ticks 10ⁿ; ``legend_columns=1``
+    stacks the legend's entries (so long names fit a phone).
     """
     frame = _named(finite_rows(frame, ["step", "log10"]), dataset)
     domain = list(palette)
-    dashes = [[6, 4] if "analytic" in name or "|w2|" in name else [1, 0] for name in domain]
-    legend = alt.Legend(orient="bottom", labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
+    dashes = [(dashes or {}).get(name, [6, 4] if "analytic" in name or "|w2|" in name else [1, 0]) for name in domain]
+    y_scale = alt.Scale(domain=list(y_domain), nice=False) if y_domain else alt.Scale(zero=False)
+    y_axis = alt.Axis(labelExpr=EXPONENT_AXIS_LABELS) if exponent_axis else alt.Undefined
+    legend = alt.Legend(
+        orient="bottom",
+        labelLimit=400,
+        symbolType="stroke",
+        symbolStrokeWidth=2.5,
+        symbolSize=400,
+        columns=legend_columns or alt.Undefined,
+    )
     return (
         alt.Chart(frame)
         .mark_line(point=len(frame) <= 120 if points is None else points)
         .encode(
             x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
-            y=alt.Y("log10:Q", title=y_title, scale=alt.Scale(zero=False)),
+            y=alt.Y("log10:Q", title=y_title, scale=y_scale, axis=y_axis),
             color=alt.Color(
                 "series:N", title="", scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]), legend=legend
             ),
@@ -268,6 +292,9 @@ def log_heatmap(
     paths: pd.DataFrame | None = None,
     path_palette: dict[str, str] | None = None,
     height: int = 420,
+    x_values: list[float] | None = None,
+    exponent_legend: bool = False,
+    path_legend: bool = True,
 ) -> alt.LayerChart:
     """A heatmap of a log10 ``value`` over two numeric axes, with optional overlays.
 
@@ -276,7 +303,9 @@ def log_heatmap(
     paths, cut at the chart's edge with an arrow and a label where one leaves it (see
     ``path_layers``). In the drawn spec the marks' data is named "marks", the paths'
     "paths" and "exits" (see ``with_datasets``). Cells whose value is not finite are
-    dropped; values are clipped to +-``LOG_COLOUR_LIMIT`` for the colour scale.
+    dropped; values are clipped to +-``LOG_COLOUR_LIMIT`` for the colour scale. ``x_values``: the
+    x axis's ticks (such as one at w2 = 0); ``exponent_legend`` labels the colour legend 10ⁿ;
+    ``path_legend=False`` leaves the paths out of the legend (when the text beside says which is which).
     """
     # An exact zero (log10 = -inf) takes the lowest colour; nan cells are dropped.
     cells = frame.assign(**{value: frame[value].clip(-LOG_COLOUR_LIMIT, LOG_COLOUR_LIMIT)})
@@ -287,16 +316,24 @@ def log_heatmap(
     y_domain = [float(frame[y].min()), float(frame[y].max())]
     x_scale, y_scale = alt.Scale(domain=x_domain, nice=False), alt.Scale(domain=y_domain, nice=False)
     colour_scale = alt.Scale(scheme=scheme, domainMid=mid) if mid is not None else alt.Scale(scheme=scheme)
+    if exponent_legend:  # whole powers of ten at the legend's ends, so they get a label
+        colour_scale = (
+            alt.Scale(scheme=scheme, domainMid=mid, nice=True)
+            if mid is not None
+            else alt.Scale(scheme=scheme, nice=True)
+        )
+    x_axis = alt.Axis(values=list(x_values)) if x_values else alt.Undefined
+    fill_legend = alt.Legend(labelExpr=EXPONENT_AXIS_LABELS) if exponent_legend else alt.Undefined
     # The cells use the fill channel and the paths the colour channel: two scales, two legends.
     layers = [
         alt.Chart(cells)
         .mark_rect(clip=True)
         .encode(
-            x=alt.X(f"{x}_lo:Q", title=x_title, scale=x_scale),
+            x=alt.X(f"{x}_lo:Q", title=x_title, scale=x_scale, axis=x_axis),
             x2=alt.X2(f"{x}_hi"),
             y=alt.Y(f"{y}_lo:Q", title=y_title, scale=y_scale),
             y2=alt.Y2(f"{y}_hi"),
-            fill=alt.Fill(f"{value}:Q", title=value_title, scale=colour_scale),
+            fill=alt.Fill(f"{value}:Q", title=value_title, scale=colour_scale, legend=fill_legend),
             tooltip=[
                 alt.Tooltip(f"{x}:Q", title=x_title, format=".3g"),
                 alt.Tooltip(f"{y}:Q", title=y_title, format=".3g"),
@@ -309,7 +346,7 @@ def log_heatmap(
         layers.append(rules.mark_rule(color=HALO, strokeWidth=3.5, opacity=0.8))
         layers.append(rules.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5))
     if paths is not None:
-        layers += path_layers(paths, x, y, x_scale, y_scale, path_palette or {})
+        layers += path_layers(paths, x, y, x_scale, y_scale, path_palette or {}, legend=path_legend)
     if marks is not None and len(marks):
         marks = marks.copy()
         marks.attrs["dataset"] = "marks"
@@ -325,7 +362,9 @@ def log_heatmap(
     return alt.layer(*layers).properties(title=title, height=height)
 
 
-def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale: alt.Scale, palette: dict) -> list:
+def path_layers(
+    paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale: alt.Scale, palette: dict, legend: bool = True
+) -> list:
     """Layers that draw descent paths (see ``log_heatmap``) from the datasets "paths" and "exits".
 
     The first path in ``palette`` is drawn last, dashed with squares, so a path that
@@ -341,7 +380,9 @@ def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale
     at = {"x": alt.X(f"{x}:Q", scale=x_scale), "y": alt.Y(f"{y}:Q", scale=y_scale)}
     title = "descent path"
     colour = alt.Color(
-        "path:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(title=title, orient="right")
+        "path:N",
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(title=title, orient="bottom") if legend else None,
     )
     dash = alt.StrokeDash(
         "path:N",
@@ -350,7 +391,7 @@ def path_layers(paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale
     )
     shape = alt.Shape(
         "path:N",
-        legend=alt.Legend(title=title, orient="right"),
+        legend=alt.Legend(title=title, orient="bottom") if legend else None,
         scale=alt.Scale(domain=domain, range=[PATH_SHAPES[min(i, 1)] for i in range(len(domain))]),
     )
     lines = alt.Chart(shown).encode(**at, order=alt.Order("order:Q"), detail=alt.Detail("segment:N"))
@@ -481,18 +522,32 @@ def with_datasets(spec: dict, **frames: pd.DataFrame) -> dict:
 
 
 def signed_log_points(
-    frame: pd.DataFrame, *, title: str, x_title: str, y_title: str, height: int = 340, dataset: str | None = None
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    height: int = 340,
+    dataset: str | None = None,
+    directions: tuple[str, ...] | None = None,
+    y_domain: tuple[float, float] | None = None,
+    exponent_axis: bool = False,
 ):
     """log10 |piece| per step (columns 'step', 'log10', 'direction'), a dot per step coloured by its sign.
 
     Keep ``y_title`` shorter than the plot is tall: a longer one pushes the chart's title
-    out of its frame, where it is cut off.
+    out of its frame, where it is cut off. ``directions``: the legend's entries (give only those
+    with data); ``y_domain`` and ``exponent_axis`` as in ``log_magnitude_lines``.
     """
     frame = _named(finite_rows(frame, ["step", "log10"]), dataset)
     palette = {"pushes w2 up": "#0072B2", "pushes w2 down": "#D55E00"}
+    if directions is not None:
+        palette = {name: colour for name, colour in palette.items() if name in directions}
+    y_scale = alt.Scale(domain=list(y_domain), nice=False) if y_domain else alt.Scale(zero=False)
+    y_axis = alt.Axis(labelExpr=EXPONENT_AXIS_LABELS) if exponent_axis else alt.Undefined
     base = alt.Chart(frame).encode(
         x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
-        y=alt.Y("log10:Q", title=y_title, scale=alt.Scale(zero=False)),
+        y=alt.Y("log10:Q", title=y_title, scale=y_scale, axis=y_axis),
     )
     line = base.mark_line(color="#8C8C8C", strokeWidth=1)
     dots = base.mark_circle(size=30, opacity=0.9).encode(

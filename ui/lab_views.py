@@ -1,16 +1,22 @@
-"""The Gradient lab's computations and chart specs, cached with ``st.cache_data``.
+"""The Gradient lab's views: one idea each, each a function of its settings and a key prefix.
 
-They live in a module, not in the page script, because a page script runs from the top
-on every rerun and ``st.cache_data`` reads each decorated function's source whenever it
-is applied: about 2 ms a function, every rerun. Here the decorators run once, at import.
-Everything is pure: the arguments are the page's settings (a sequence is named by its
-pattern and length, which hash faster than its values), the results numbers or chart
-specs. Specs are kept with ``st.cache_resource``, one shared copy that is never changed
-(``charts.with_datasets`` makes a new dict to swap rows in), with their fixed datasets
-already Arrow bytes (``charts.frozen``); numbers with ``st.cache_data``.
+A page (the lab, or a guided lesson) calls ``shared_controls`` once and then one view, e.g.
+``each_input_view(settings, key_prefix="lab_")``; only the view on screen computes. Every
+view uses the lesson's one-unit ReLU RNN (w1 = 1.8, b1 = 0, w3 = 1.1, b2 = 0; w2 is the knob)
+on one sequence, T days of high prices (x_t = 1) with the target high (1), so one setting
+gives one loss everywhere; the cliff keeps its own classic unit and says so.
+
+Computations are cached here, not in the page script: ``st.cache_data`` reads each decorated
+function's source when it is applied, so decorating in a module costs nothing per rerun.
+Specs are kept with ``st.cache_resource`` (one shared copy that is never changed;
+``charts.with_datasets`` makes a new dict to swap rows in), numbers with ``st.cache_data``.
+Sentences and formulas come from ``ui.lab_text``.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,54 +24,156 @@ import streamlit as st
 
 import rnn_core as rc
 from rnn_core import analysis as an
-from rnn_core.data import simulate_statland
 
 from . import charts
+from . import lab_text as text
 from .format import from_log10, significant
 
 W2_RANGE = 3.0
-FIXED = {"b1": 0.0, "w3": 1.0, "b2": 0.0}  # the lab varies w1 and w2; these stay put
-TARGET = 1.0  # the loss is (y_T - 1)^2: tomorrow should be "high"
-LR = 0.05  # one learning rate for section 4's step and runs and the RNN surface's paths
-RUN_STEPS = 50  # the clipped run settles within about 30; the unclipped one diverges within a few
+MAX_LENGTH = 1000
+FIXED = {name: value for name, value in rc.STATQUEST_WEIGHTS.items() if name != "w2"}  # w1 1.8, b1 0, w3 1.1, b2 0
+LESSON_W2 = rc.STATQUEST_WEIGHTS["w2"]
+TARGET = 1.0  # the loss is (y_T - 1)^2: after T high days, tomorrow should be high too
+PRESETS = {"2": 2.0, "1": 1.0, "0.5": 0.5, "−0.5 (lesson)": LESSON_W2}
+DEFAULTS = {"w2": LESSON_W2, "length": 10, "activation": "relu"}
+LENGTH_BINS = (50, 100, 200, 500, MAX_LENGTH)  # heatmap heights: a few cached charts cover every T
+LR_CHOICES = [0.01, 0.05, 0.1, 0.5]
+CLIP_CHOICES = [0.1, 0.5, 1.0, 5.0]
 SURFACE_STEPS = 40
 CLIFF_STEPS = 80
 GATED_UNITS = 4
+FIGURE_HEIGHT = 300
 # Okabe-Ito colours that read in light and dark themes; the charts give them a white halo.
 PATH_COLOURS = {"plain gradient descent": "#D55E00", "clipped by norm": "#0072B2"}
-RUN_COLOURS = {"without clipping": "#D55E00", "with clipping (norm 1)": "#0072B2"}
-SERIES = {
-    "vanilla RNN (computed)": "#0072B2",
-    "|w1 w3| |w2|^(T - t) (analytic)": "#E69F00",
-    "LSTM": "#009E73",
-    "GRU": "#CC79A7",
+COMPUTED = "vanilla RNN (computed)"
+ANALYTIC = "|w1 w3| |w2|^(T−t), slopes left out"
+SERIES = {COMPUTED: "#0072B2", ANALYTIC: "#E69F00", "LSTM": "#009E73", "GRU": "#CC79A7"}
+GATE_DASHES = {COMPUTED: [1, 0], "LSTM": [8, 4], "GRU": [2, 3]}
+# Each view's id and its button; the URL carries the button's text (``?lab_view=Heatmap``), as
+# Streamlit binds a segmented control by its shown option.
+VIEWS = {
+    "inputs": "Each input",
+    "heatmap": "Heatmap",
+    "pieces": "Pieces of dL/dw2",
+    "step": "Training step",
+    "cliff": "The cliff",
+    "gates": "Gates",
 }
 
 
-# ----------------------------------------------------------------------------- the vanilla RNN
+@dataclass(frozen=True)
+class LabSettings:
+    """The controls every view shares: the recurrent weight, the sequence length, the activation."""
+
+    w2: float = LESSON_W2
+    length: int = 10
+    activation: str = "relu"
+
+
+def sequence(length: int) -> np.ndarray:
+    """The lab's one input: ``length`` days of high prices (x_t = 1)."""
+    return an.input_pattern("constant", length)
+
+
+# ----------------------------------------------------------------------------- shared numbers
+@dataclass(frozen=True)
+class Facts:
+    """What the lab computes once per setting: input gradients, dL/dw2's pieces, the loss."""
+
+    logs: np.ndarray  # log10 |d y_T / d x_t|, t = 1 .. T
+    pieces: an.LogW2Gradient
+    log10_slopes: float  # log10 of the product of all T slopes (-inf if one is 0)
+    log10_y: float  # log10 |y_T| (b2 = 0)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def vanilla_gradients(
-    pattern: str, length: int, w1: float, w2: float, activation: str
-) -> tuple[np.ndarray, an.LogW2Gradient]:
-    """log10 |d y_T / d x_t| for every input, and the per-step pieces of d L / d w2."""
-    sequence = an.input_pattern(pattern, length)
-    trace = an.scaled_forward(sequence, w1, w2, FIXED["b1"], activation)  # one forward pass for both
-    logs = an.log10_input_gradients(sequence, w1, w2, FIXED["b1"], FIXED["w3"], activation, trace=trace)
-    pieces = an.log10_w2_gradient(sequence, w1, w2, target=TARGET, activation=activation, trace=trace, **FIXED)
-    return logs, pieces
+def facts(w2: float, length: int, activation: str) -> Facts:
+    """The setting's numbers in log10 form, from one forward pass (finite at any size)."""
+    xs = sequence(length)
+    w1, b1, w3, b2 = (FIXED[k] for k in ("w1", "b1", "w3", "b2"))
+    trace = an.scaled_forward(xs, w1, w2, b1, activation)
+    logs = an.log10_input_gradients(xs, w1, w2, b1, w3, activation, trace=trace)
+    pieces = an.log10_w2_gradient(xs, w1, w2, b1, w3, b2, target=TARGET, activation=activation, trace=trace)
+    slopes = float(np.sum(trace.log10_slope))
+    log_y = float(trace.log10_abs_hidden[-1]) + math.log10(abs(w3))
+    return Facts(logs, pieces, slopes, log_y)
 
 
-def analytic_line(length: int, w1: float, w2: float) -> np.ndarray:
-    """log10 of |w1 w3| |w2|^(T - t) for t = 1 .. T (w2^0 = 1, even for w2 = 0)."""
+def loss_text(settings: LabSettings) -> str:
+    """The loss (y_T - 1)^2 at this setting, as every view shows it."""
+    return from_log10(facts(settings.w2, settings.length, settings.activation).pieces.log10_loss)
+
+
+def analytic_line(length: int, w2: float) -> np.ndarray:
+    """log10 of |w1 w3| |w2|^(T - t) for t = 1 .. T (w2^0 = 1, even for w2 = 0): the slopes left out."""
     steps = np.arange(1, length + 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_w2 = np.log10(abs(w2))
-        log_w1w3 = np.log10(abs(w1 * FIXED["w3"]))
+        log_w1w3 = np.log10(abs(FIXED["w1"] * FIXED["w3"]))
         return np.where(steps == length, 0.0, (length - steps) * log_w2) + log_w1w3
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def heatmap_spec(pattern: str, w1: float, activation: str, longest: int) -> dict:
+def log_domain(*series: np.ndarray, min_span: float = 4.0) -> tuple[float, float]:
+    """A y range in whole powers of ten around the finite values, at least ``min_span`` decades tall,
+    so a nearly flat series is drawn flat instead of zoomed into a jump."""
+    values = np.concatenate([np.asarray(s, dtype=float).ravel() for s in series])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return (-2.0, 2.0)
+    lo, hi = math.floor(values.min()), math.ceil(values.max())
+    if hi - lo < min_span:
+        middle = (lo + hi) / 2.0
+        lo, hi = math.floor(middle - min_span / 2.0), math.ceil(middle + min_span / 2.0)
+    return (float(lo), float(hi))
+
+
+# ----------------------------------------------------------------------------- chart specs
+@st.cache_resource(max_entries=64, show_spinner=False)
+def lines_spec(title: str, palette: tuple, points: bool, y_domain: tuple, dashes: tuple = ()) -> dict:
+    """A per-input log-magnitude line chart (rows swapped in per rerun as the dataset "lines")."""
+    palette = dict(palette)
+    placeholder = pd.DataFrame({"step": [1], "series": [next(iter(palette))], "log10": [0.0]})
+    chart = charts.log_magnitude_lines(
+        placeholder,
+        title=title,
+        x_title="input step t (1 = oldest)",
+        y_title="|∂y_T/∂x_t|",
+        palette=palette,
+        points=points,
+        dataset="lines",
+        height=FIGURE_HEIGHT,
+        y_domain=y_domain,
+        dashes=dict(dashes) or None,
+        exponent_axis=True,
+        legend_columns=1,
+    )
+    return charts.vega_spec(chart)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def pieces_spec(directions: tuple, y_domain: tuple) -> dict:
+    placeholder = pd.DataFrame({"step": [1], "log10": [0.0], "direction": [directions[0] if directions else ""]})
+    chart = charts.signed_log_points(
+        placeholder,
+        title="Each step's piece of dL/dw2 (BPTT adds them up)",
+        x_title="step t",
+        y_title="|piece|",
+        dataset="pieces",
+        height=FIGURE_HEIGHT,
+        directions=directions,
+        y_domain=y_domain,
+        exponent_axis=True,
+    )
+    return charts.vega_spec(chart)
+
+
+def heatmap_rows(length: int) -> int:
+    """The heatmap's tallest length for a setting of T: the smallest bin that holds it."""
+    return next(b for b in LENGTH_BINS if b >= length)
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def heatmap_spec(activation: str, longest: int) -> dict:
     """log10 |d y_T / d x_1| over w2 x length as a chart spec. It does not depend on w2, so
     it is cached and the page swaps in the current setting's marker.
 
@@ -73,11 +181,10 @@ def heatmap_spec(pattern: str, w1: float, activation: str, longest: int) -> dict
     boundary is on the chart too."""
     bound = 1.0 / rc.MAX_SLOPE[activation]
     reach = max(W2_RANGE, bound + 1.0)
-    w2s = np.round(np.linspace(-reach, reach, 121), 6)
-    lengths = np.unique(np.linspace(1, longest, min(longest, 80)).round().astype(int))
-    xs = an.input_pattern(pattern, longest)
+    w2s = np.round(np.linspace(-reach, reach, 101), 6)  # every 0.06 (0.1 for sigmoid), 0 among them
+    lengths = np.unique(np.linspace(1, longest, min(longest, 60)).round().astype(int))
     grid = an.log10_first_input_gradient_grid(
-        w2s, lengths, xs=xs, w1=w1, b1=FIXED["b1"], w3=FIXED["w3"], activation=activation
+        w2s, lengths, xs=sequence(longest), w1=FIXED["w1"], b1=FIXED["b1"], w3=FIXED["w3"], activation=activation
     )
     w2_column, length_column = np.meshgrid(w2s, lengths, indexing="ij")
     heat = pd.DataFrame({"w2": w2_column.ravel(), "T": length_column.ravel(), "log10": grid.ravel()})
@@ -86,92 +193,22 @@ def heatmap_spec(pattern: str, w1: float, activation: str, longest: int) -> dict
         "w2",
         "T",
         "log10",
-        title="log10 |d y_T / d x_1| over w2 and the sequence length",
+        title=f"|∂y_T/∂x_1| over w2 and T ({activation})",
         x_title="recurrent weight w2",
         y_title="sequence length T",
-        value_title="log10 |dy/dx1|",
+        value_title="|∂y_T/∂x_1|",
         marks=pd.DataFrame({"w2": [0.0], "T": [1], "label": [""]}),
         rules_x=sorted({-1.0, 1.0, -bound, bound}),
+        height=FIGURE_HEIGHT,
+        x_values=[float(v) for v in range(-int(reach), int(reach) + 1)],
+        exponent_legend=True,
     )
     return charts.frozen(charts.vega_spec(chart), keep=("marks",))
 
 
-# ----------------------------------------------------------------------------- chart templates
-# Charts whose rows change on every rerun: Altair builds each spec once (per title), the page
-# swaps in the rows as an Arrow table.
-@st.cache_resource(max_entries=64, show_spinner=False)
-def lines_spec(title: str, x_title: str, y_title: str, palette: dict, points: bool) -> dict:
-    placeholder = pd.DataFrame({"step": [1], "series": [next(iter(palette))], "log10": [0.0]})
-    chart = charts.log_magnitude_lines(
-        placeholder, title=title, x_title=x_title, y_title=y_title, palette=palette, points=points, dataset="lines"
-    )
-    return charts.vega_spec(chart)
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def pieces_spec() -> dict:
-    placeholder = pd.DataFrame({"step": [1], "log10": [0.0], "direction": ["pushes w2 up"]})
-    chart = charts.signed_log_points(
-        placeholder,
-        title="Per-step pieces of dL/dw2 (BPTT adds them up)",
-        x_title="step t",
-        y_title="log10 |piece|",
-        dataset="pieces",
-    )
-    return charts.vega_spec(chart)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def runs_spec(title: str) -> dict:
-    placeholder = pd.DataFrame({"step": [1], "loss": [1.0], "run": ["without clipping"]})
-    chart = charts.curve(
-        placeholder,
-        "step",
-        "loss",
-        title=title,
-        x_title="training step",
-        y_title="loss (MSE, log scale)",
-        log_y=True,
-        color="run",
-        color_title="",
-        palette=RUN_COLOURS,
-        x_format="d",
-        dataset="runs",
-    )
-    return charts.vega_spec(chart)
-
-
-# ----------------------------------------------------------------------------- training runs
-@st.cache_data(max_entries=32, show_spinner=False)
-def short_runs(w1: float, w2: float, activation: str, length: int) -> dict[str, dict]:
-    """Train the lab's network from the current weights on StatLand sequences, with and without clipping."""
-    xs, ys = simulate_statland(64, length, seed=0)
-    runs = {}
-    for label, clip in (("without clipping", "none"), ("with clipping (norm 1)", "norm")):
-        model = rc.VanillaRNN(n_hidden=1, activation=activation)
-        for name, value in {"w1": w1, "w2": w2, **FIXED}.items():
-            model.params[name] = value
-        trainer = rc.Trainer(model, xs, ys, optimizer="sgd", lr=LR, clip=clip, clip_threshold=1.0)
-        records = list(trainer.run(RUN_STEPS))
-        trace = model.forward(xs)
-        with np.errstate(over="ignore", invalid="ignore"):
-            final = float(np.mean((trace.y - ys) ** 2))  # at the weights the run ended with
-        runs[label] = {
-            "steps": np.array([r.step for r in records]),
-            "loss": np.array([r.loss for r in records]),  # each measured before its step's update
-            "divergence": trainer.divergence.message if trainer.divergence else None,
-            "final": final if np.isfinite(final) else (records[-1].loss if records else float("nan")),
-            "w2": float(model.params["w2"][0, 0]),
-            "b2": float(model.params["b2"][0]),
-            # A ReLU that is off for every sequence outputs 0 whatever the input: it is dead.
-            "dead": activation == "relu" and not np.any(trace.hidden[:, -1]),
-        }
-    return runs
-
-
 # ----------------------------------------------------------------------------- the cliff
 @st.cache_resource(max_entries=16, show_spinner=False)
-def cliff_view(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
+def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
     """The cliff's surface with both descent paths as a chart spec, and facts for the caption."""
     ws, bs = np.linspace(1.0, 9.0, 81), np.linspace(-5.0, 0.0, 51)
     w_grid, b_grid = np.meshgrid(ws, bs, indexing="ij")
@@ -184,7 +221,16 @@ def cliff_view(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
     }
     paths = pd.concat(
         [
-            pd.DataFrame({"w": r[:, 0], "b": r[:, 1], "error": r[:, 2], "path": label, "order": np.arange(len(r))})
+            pd.DataFrame(
+                {
+                    "w": r[:, 0],
+                    "b": r[:, 1],
+                    "error": r[:, 2],
+                    "path": label,
+                    "order": np.arange(len(r)),
+                    "label": [f"thrown off at step {k}" for k in range(len(r))],
+                }
+            )
             for label, r in rows.items()
         ],
         ignore_index=True,
@@ -194,14 +240,17 @@ def cliff_view(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
         "w",
         "b",
         "log10",
-        title="log10 error of the single-unit network over (w, b)",
+        title="Error of the classic one-unit network over (w, b)",
         x_title="w",
         y_title="b",
-        value_title="log10 error",
+        value_title="error",
         scheme="viridis",
         mid=None,
         paths=paths,
         path_palette=PATH_COLOURS,
+        height=FIGURE_HEIGHT,
+        path_legend=False,  # the text beside names the paths
+        exponent_legend=True,
     )
     plain, clipped = rows["plain gradient descent"], rows["clipped by norm"]
     n = min(len(plain), len(clipped))
@@ -218,16 +267,15 @@ def cliff_view(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
 
 
 # ----------------------------------------------------------------------------- the RNN's own surface
-SURFACE_GRID = np.linspace(-W2_RANGE, W2_RANGE, 61)
+SURFACE_GRID = np.linspace(-W2_RANGE, W2_RANGE, 41)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def rnn_surface(pattern: str, length: int, activation: str) -> tuple[dict, dict]:
-    """The loss surface over (w2, w1) for this sequence (the page swaps in the marker and paths),
-    and the largest log10 loss within |w2| <= 1 and beyond it, for the caption."""
-    sequence = an.input_pattern(pattern, length)
+def rnn_surface(length: int, activation: str) -> dict:
+    """The loss surface over (w2, w1) for the lab's sequence (the page swaps in the marker and paths)."""
     grid = SURFACE_GRID
-    surface = an.log10_loss_surface(sequence, grid, grid, target=TARGET, activation=activation, **FIXED)
+    weights = {k: FIXED[k] for k in ("b1", "w3", "b2")}
+    surface = an.log10_loss_surface(sequence(length), grid, grid, target=TARGET, activation=activation, **weights)
     w2_grid, w1_grid = np.meshgrid(grid, grid, indexing="ij")
     frame = pd.DataFrame({"w2": w2_grid.ravel(), "w1": w1_grid.ravel(), "log10": surface.ravel()})
     chart = charts.log_heatmap(
@@ -235,73 +283,57 @@ def rnn_surface(pattern: str, length: int, activation: str) -> tuple[dict, dict]
         "w2",
         "w1",
         "log10",
-        title=f"log10 loss (y_T − 1)² over w2 and w1, T = {len(sequence)}, {activation}",
+        title=f"Loss (y_T − 1)² over w2 and w1, T = {length}",
         x_title="w2",
         y_title="w1",
-        value_title="log10 loss",
+        value_title="loss",
         scheme="viridis",
         mid=None,
         marks=pd.DataFrame({"w2": [0.0], "w1": [0.0], "label": [""]}),
         paths=pd.DataFrame({"w2": [0.0], "w1": [0.0], "path": ["plain gradient descent"], "order": [0]}),
         path_palette=PATH_COLOURS,
+        height=FIGURE_HEIGHT,
+        path_legend=False,  # the text beside names the paths
+        x_values=[float(v) for v in range(-3, 4)],
+        exponent_legend=True,
     )
-    inside = np.abs(w2_grid) <= 1.0
-    finite = np.isfinite(surface)
-    stats = {"inside": float(surface[inside & finite].max()), "beyond": float(surface[~inside & finite].max())}
-    return charts.frozen(charts.vega_spec(chart), keep=("marks", "paths", "exits")), stats
+    return charts.frozen(charts.vega_spec(chart), keep=("marks", "paths", "exits"))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def rnn_descent_paths(pattern: str, length: int, w1: float, w2: float, activation: str) -> tuple[dict, dict]:
-    """Gradient descent on the surface above from the current (w2, w1), with and without clipping.
+def rnn_descent_paths(
+    length: int, w2: float, activation: str, lr: float, threshold: float
+) -> tuple[dict, dict[str, an.DescentPath]]:
+    """Gradient descent on (w2, w1) from the current weights, with and without norm clipping.
 
-    Returns the chart's "paths" and "exits" datasets (as Arrow bytes) and, per path, its
-    visited rows and how it ended. A step too long for a float is drawn towards a far point
-    in its direction, so the chart shows it leaving at the edge."""
-    sequence = an.input_pattern(pattern, length)
-    weights = {"target": TARGET, "activation": activation, **FIXED}
+    Returns the chart's "paths" and "exits" datasets (as Arrow bytes) and each path. A step
+    too long for a float is drawn towards a far point in its direction, so the chart shows it
+    leaving at the edge."""
+    weights = {"target": TARGET, "activation": activation, **{k: FIXED[k] for k in ("b1", "w3", "b2")}}
     paths, ends, memo = {}, {}, {}  # the two paths share every point until clipping first acts
-    for label, clip in (("plain gradient descent", None), ("clipped by norm", 1.0)):
-        path = an.one_unit_descent(sequence, (w2, w1), LR, SURFACE_STEPS, clip_threshold=clip, memo=memo, **weights)
+    for label, clip in (("plain gradient descent", None), ("clipped by norm", threshold)):
+        path = an.one_unit_descent(
+            sequence(length), (w2, FIXED["w1"]), lr, SURFACE_STEPS, clip_threshold=clip, memo=memo, **weights
+        )
         points, labels = path.rows[:, :2], [None] * len(path.rows)
         if path.throw is not None:
             d_w2, d_w1, log_length = path.throw
-            # descent steps against the gradient's direction (d_w2, d_w1)
             points = np.vstack([points, points[-1] - 20.0 * W2_RANGE * np.array([d_w2, d_w1])])
-            labels.append(f"thrown off the chart: step {len(path.rows)} is {from_log10(log_length)} long")
+            labels.append(f"thrown off: step {len(path.rows)} is {from_log10(log_length)} long")
         paths[label] = (points, labels)
-        ends[label] = {"rows": path.rows, "throw": path.throw}
+        ends[label] = path
     domain = (-W2_RANGE, W2_RANGE)
     shown, exits = charts.path_segments(paths, "w2", "w1", domain, domain)
     datasets = {"paths": charts.arrow_table(shown), "exits": charts.arrow_table(exits)}
     return charts.frozen({"datasets": datasets})["datasets"], ends
 
 
-def path_summary(name: str, rows: np.ndarray, throw) -> str:
-    """One sentence on how a descent path on the RNN surface went."""
-    start_norm = from_log10(rows[0, 3])
-    if rows[0, 3] == -np.inf:
-        return f"{name} does not move: the gradient is exactly 0 at the start."
-    if throw is not None and len(rows) == 1:
-        return (
-            f"{name} is thrown off the chart by its first step: the gradient is {start_norm}, "
-            f"so the step is {from_log10(throw[2])} long."
-        )
-    inside = (np.abs(rows[:, :2]) <= W2_RANGE).all(axis=1)
-    if throw is not None or not inside.all():
-        k = int(np.argmin(inside)) if not inside.all() else len(rows)
-        if k < len(rows):
-            jump = float(np.hypot(*(rows[k, :2] - rows[k - 1, :2])))
-            if jump >= W2_RANGE:
-                return (
-                    f"{name} starts with a gradient of {start_norm} and is thrown off the chart by step {k}, "
-                    f"a step {significant(jump)} long."
-                )
-        return f"{name} starts with a gradient of {start_norm} and leaves the chart at step {k}."
-    return (
-        f"{name} starts with a gradient of {start_norm} and ends after {len(rows) - 1} steps at "
-        f"w2 = {significant(rows[-1, 0])}, w1 = {significant(rows[-1, 1])}, loss {from_log10(rows[-1, 2])}."
-    )
+def first_step(path: an.DescentPath, lr: float, threshold: float | None) -> tuple[float, float]:
+    """log10 |gradient| at the start and log10 of the first step's length (clipped if ``threshold``)."""
+    log_norm = float(path.rows[0, 3])
+    if threshold is not None and log_norm > math.log10(threshold):
+        return log_norm, math.log10(lr * threshold)
+    return log_norm, math.log10(lr) + log_norm
 
 
 # ----------------------------------------------------------------------------- gated models
@@ -312,7 +344,7 @@ def gated_model(kind: str, gate_bias: float):
     stays within +-1 (as a GRU's state does); a cell that only adds grows without bound and
     saturates its tanh, which shuts the gradient off. GRU: update gate bias b.
     """
-    model = rc.MODEL_KINDS[kind](n_hidden=GATED_UNITS, seed=0)
+    model = rc.MODEL_KINDS[kind](GATED_UNITS, seed=0)
     H = GATED_UNITS
     name = "b" if kind == "lstm" else "b_x"
     bias = model.params[name].copy()
@@ -324,17 +356,383 @@ def gated_model(kind: str, gate_bias: float):
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def gated_input_gradients(pattern: str, length: int, kind: str, gate_bias: float) -> np.ndarray:
-    """log10 |d y_T / d x_t| of the gated model, exact at any size (no underflow to 0)."""
-    return an.log10_gated_input_gradients(gated_model(kind, gate_bias), an.input_pattern(pattern, length))
+def gated_input_gradients(length: int, kind: str, gate_bias: float) -> np.ndarray:
+    """log10 |d y_T / d x_t| of the gated model on the lab's sequence, exact at any size."""
+    return an.log10_gated_input_gradients(gated_model(kind, gate_bias), sequence(length))
 
 
-def share_of_last_steps(log10_steps: np.ndarray, fraction: float = 0.1) -> float:
-    """How much of the pieces' total magnitude comes from the last ``fraction`` of the steps."""
-    finite = np.isfinite(log10_steps)
-    if not finite.any():
-        return 0.0
-    weights = np.zeros_like(log10_steps)
-    weights[finite] = 10.0 ** (log10_steps[finite] - log10_steps[finite].max())
-    last = max(1, int(round(len(log10_steps) * fraction)))
-    return float(weights[-last:].sum() / weights.sum())
+# ----------------------------------------------------------------------------- controls every view shares
+def _set(values: dict) -> None:
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def shared_controls(key_prefix: str = "lab_", defaults: LabSettings = LabSettings()) -> LabSettings:
+    """w2 (with the presets), T and the activation, bound to the URL as ``<prefix>w2`` and so on."""
+    w2_column, length_column, activation_column = st.columns([5, 3, 2], gap="medium")
+    with w2_column:
+        w2 = st.slider(
+            "Recurrent weight w2",
+            -W2_RANGE,
+            W2_RANGE,
+            defaults.w2,
+            step=0.01,
+            key=f"{key_prefix}w2",
+            bind="query-params",
+            help="Multiplies the previous step's hidden value in every step.",
+        )
+        with st.container(horizontal=True, gap="small"):
+            for i, (label, value) in enumerate(PRESETS.items()):
+                st.button(
+                    f"w2 = {label}",
+                    key=f"{key_prefix}preset{i}",
+                    on_click=_set,
+                    args=({f"{key_prefix}w2": value},),
+                    type="secondary",
+                )
+    length = length_column.slider(
+        "Sequence length T", 1, MAX_LENGTH, defaults.length, key=f"{key_prefix}length", bind="query-params"
+    )
+    with activation_column:
+        activation = st.selectbox(
+            "Activation",
+            rc.ACTIVATIONS,
+            index=rc.ACTIVATIONS.index(defaults.activation),
+            key=f"{key_prefix}activation",
+            bind="query-params",
+        )
+        st.caption(text.ACTIVATION_NOTES[activation])
+    return LabSettings(float(w2), int(length), str(activation))
+
+
+def compact_top() -> None:
+    """Less empty space above the title, so a view's controls and figure fit one laptop screen."""
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }</style>")
+
+
+def network_line(settings: LabSettings) -> None:
+    """The one network and the one loss of the whole lab, stated once, with the loss at this setting."""
+    act = text.LATEX_ACTIVATION[settings.activation]
+    st.markdown(
+        f"The lesson's network $h_t = {act}({FIXED['w1']:g}\\,x_t + w_2\\,h_{{t-1}})$, "
+        f"$y_T = {FIXED['w3']:g}\\,h_T$ reads $T$ high days ($x_t = 1$), target 1. "
+        f"Loss $(y_T - 1)^2$ = **{loss_text(settings)}**."
+    )
+
+
+def view_selector(key_prefix: str = "lab_", default: str = "inputs") -> str:
+    """Which view is on screen, bound to the URL as ``<prefix>view``: only that view's code runs."""
+    label = st.segmented_control(
+        "View",
+        list(VIEWS.values()),
+        default=VIEWS[default],
+        required=True,
+        key=f"{key_prefix}view",
+        bind="query-params",
+        label_visibility="collapsed",
+    )
+    return next(view for view, shown in VIEWS.items() if shown == label)
+
+
+def _columns():
+    """A view's figure (left) and its controls and text (right); stacked on a phone."""
+    return st.columns([5, 4], gap="medium")
+
+
+def _prose(key: str, see: str, notice: str, try_this: str) -> None:
+    """The view's few lines, in the order what you see / what to notice / try this."""
+    with st.container(key=key):
+        st.markdown(f"**You see** {see}  \n**Notice** {notice}  \n**Try** {try_this}")
+
+
+# ----------------------------------------------------------------------------- 1. each input
+def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """How much each input still counts at the end: |d y_T / d x_t| against the closed form."""
+    f = facts(settings.w2, settings.length, settings.activation)
+    T = settings.length
+    steps = np.arange(1, T + 1)
+    analytic = analytic_line(T, settings.w2)
+    series = {COMPUTED: f.logs, ANALYTIC: analytic}
+    series = {name: values for name, values in series.items() if np.isfinite(values).any()}  # no empty legend entry
+    figure, side = _columns()
+    rows = charts.arrow_table(
+        {
+            "step": np.tile(steps, len(series)),
+            "series": [name for name in series for _ in range(T)],
+            "log10": np.concatenate(list(series.values())),
+        },
+        finite=("log10",),
+    )
+    spec = lines_spec(
+        "How much each input still moves y_T",
+        tuple((name, SERIES[name]) for name in series),
+        len(series) * T <= 120,
+        log_domain(*series.values()),
+    )
+    with figure:
+        charts.draw(
+            charts.with_datasets(spec, lines=rows),
+            key=f"{key_prefix}chart_inputs",
+            alt_text=f"Line chart of each input's gradient on a log scale, T = {T}; the numbers are beside it.",
+        )
+    with side:
+        symbolic, plugged, _ = text.first_input_formula(FIXED["w1"], settings.w2, FIXED["w3"], T, f.log10_slopes)
+        st.metric("First input's |∂y_T/∂x_1|", from_log10(float(f.logs[0])))
+        st.latex(rf"\begin{{gathered}} {symbolic} \\ {plugged} \end{{gathered}}")
+        _prose(
+            f"{key_prefix}inputs_text",
+            "how much each day's input still moves the prediction; $s_k$ are the slopes.",
+            text.each_input_notice(f.logs, settings.w2, settings.activation),
+            "w2 = 2, then T = 1000.",
+        )
+        with st.expander("Why?"):
+            st.markdown(
+                "By the chain rule, $\\partial y_T/\\partial x_t = w_3\\, w_1\\, s_t \\prod_{k=t+1}^{T} w_2 s_k$: "
+                "one factor $w_2 s_k$ for every step between input $t$ and the end. An input $n$ steps before "
+                "the last is scaled by $w_2^n$ (times slopes), so the first of $T$ inputs by $w_2^{T-1}$. "
+                "ReLU's slope is 1 where the unit is on and 0 where it is off; the dashed line leaves the "
+                "slopes out, so it lies on the computed one whenever the unit stays on."
+            )
+    return {}
+
+
+# ----------------------------------------------------------------------------- 2. the heatmap
+def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """Where gradients explode and vanish: the first input's gradient over w2 and T."""
+    f = facts(settings.w2, settings.length, settings.activation)
+    bound = 1.0 / rc.MAX_SLOPE[settings.activation]
+    marker = charts.arrow_table(
+        {"w2": [settings.w2], "T": [settings.length], "label": [f"you: w2 = {settings.w2:g}, T = {settings.length}"]}
+    )
+    figure, side = _columns()
+    with figure:
+        charts.draw(
+            charts.with_datasets(heatmap_spec(settings.activation, heatmap_rows(settings.length)), marks=marker),
+            key=f"{key_prefix}chart_heatmap",
+            alt_text="Heatmap of the first input's gradient over w2 and T; the diamond is the current setting.",
+        )
+    with side:
+        st.metric("First input's |∂y_T/∂x_1| at the diamond", from_log10(float(f.logs[0])))
+        _prose(
+            f"{key_prefix}heatmap_text",
+            "the first input's gradient for every w2 and T: orange explodes, blue vanishes; "
+            "the diamond is your setting.",
+            text.heatmap_notice(settings.activation, bound),
+            "move w2 across 1, then across −1.",
+        )
+        with st.expander("Why?"):
+            st.markdown(
+                "Each row is one length $T$, each column one $w_2$. The colour is "
+                "$|\\partial y_T/\\partial x_1| = |w_3 w_1|\\,|w_2|^{T-1}\\prod s_k$ as a power of ten (colours stop "
+                f"at $10^{{\\pm{charts.LOG_COLOUR_LIMIT:g}}}$). With slopes of 1, $|w_2| > 1$ grows without "
+                "bound and $|w_2| < 1$ fades to nothing: keeping $|w_2| < 1$ only trades explosion for "
+                "vanishing. Negative $w_2$ can switch a ReLU off, which makes the gradient exactly 0."
+            )
+    return {}
+
+
+# ----------------------------------------------------------------------------- 3. the pieces of dL/dw2
+def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """Which steps make up dL/dw2: BPTT's per-step pieces, and their sum."""
+    f = facts(settings.w2, settings.length, settings.activation)
+    pieces = f.pieces
+    steps = np.arange(1, settings.length + 1)
+    directions = np.where(pieces.signs < 0, "pushes w2 up", "pushes w2 down")  # descent moves against the sign
+    shown = np.isfinite(pieces.log10_steps)
+    present = tuple(name for name in ("pushes w2 up", "pushes w2 down") if (directions[shown] == name).any())
+    rows = charts.arrow_table({"step": steps, "log10": pieces.log10_steps, "direction": directions}, finite=("log10",))
+    figure, side = _columns()
+    with figure:
+        charts.draw(
+            charts.with_datasets(pieces_spec(present, log_domain(pieces.log10_steps)), pieces=rows),
+            key=f"{key_prefix}chart_pieces",
+            alt_text="Dots: the size of each step's piece of dL/dw2 on a log scale, coloured by its sign.",
+        )
+    with side:
+        with st.container(horizontal=True, gap="medium"):
+            st.metric(
+                "dL/dw2 (the sum)", from_log10(pieces.log10_total, negative=pieces.total_sign < 0), width="content"
+            )
+            st.metric("Loss (y_T − 1)²", from_log10(pieces.log10_loss), width="content")
+        st.latex(text.W2_GRADIENT_FORMULA)
+        _prose(
+            f"{key_prefix}pieces_text",
+            "each step's piece of the gradient of w2; BPTT adds them up.",
+            text.pieces_notice(pieces.log10_steps),
+            "T = 100 with w2 = 0.5, then w2 = 2.",
+        )
+        with st.expander("Why?"):
+            st.markdown(
+                "$w_2$ is used at every step, so its gradient is a sum over steps. Step $t$ adds "
+                "$\\partial L/\\partial z_t \\cdot h_{t-1}$: the error carried back from the end (it picks up "
+                "$w_2 s_k$ once per step, as on view 1) times what the unit held before. Step 1 adds 0 because "
+                "$h_0 = 0$. When the carried error vanishes, early steps add nothing, so the network cannot "
+                "learn from what happened long ago."
+            )
+    return {}
+
+
+# ----------------------------------------------------------------------------- 4. one training step
+def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """What an exploding gradient does to a training step, and how clipping helps."""
+    figure, side = _columns()
+    with side:
+        left, right = st.columns(2)  # side by side on a laptop, stacked on a phone
+        lr = left.select_slider(
+            "Learning rate η", LR_CHOICES, value=0.05, key=f"{key_prefix}step_lr", bind="query-params"
+        )
+        threshold = right.select_slider(
+            "Clip at τ", CLIP_CHOICES, value=1.0, key=f"{key_prefix}step_clip", bind="query-params"
+        )
+    path_data, ends = rnn_descent_paths(settings.length, settings.w2, settings.activation, lr, threshold)
+    plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
+    log_norm, log_step = first_step(plain, lr, None)
+    _, log_clipped = first_step(clipped, lr, threshold)
+    marker = charts.arrow_table({"w2": [settings.w2], "w1": [FIXED["w1"]], "label": ["the current weights"]})
+    with figure:
+        charts.draw(
+            charts.with_datasets(rnn_surface(settings.length, settings.activation), marks=marker, **path_data),
+            key=f"{key_prefix}chart_step",
+            alt_text="Heatmap of the loss over w2 and w1 with a plain and a clipped descent path from the diamond.",
+        )
+    with side:
+        plain_column, clipped_column = st.columns(2)  # side by side even at 10^604
+        plain_column.metric("Plain step η‖g‖", text.short_magnitude(log_step))
+        clipped_column.metric("Clipped step η·min(‖g‖, τ)", text.short_magnitude(log_clipped))
+        _prose(
+            f"{key_prefix}step_text",
+            f"{SURFACE_STEPS} descent steps from the diamond, where ‖g‖ = {from_log10(log_norm)}: "
+            "plain (orange, dashed) and clipped (blue).",
+            text.step_notice(log_step, log_clipped, settings.w2),
+            "w2 = 2 and T = 50.",
+        )
+        with st.expander("Why?"):
+            st.markdown(
+                "$g$ is the gradient of the loss with respect to $(w_2, w_1)$; $b_1$, $w_3$ and $b_2$ stay at the "
+                "lesson's values. Where gradients explode, one plain step $-\\eta g$ is far longer than the "
+                "weights themselves and throws them off the chart. Clipping by norm keeps the step's "
+                "direction but caps its length at $\\eta\\tau$, so the same start walks downhill."
+            )
+    return {f"{key_prefix}step_lr": lr, f"{key_prefix}step_clip": threshold}
+
+
+# ----------------------------------------------------------------------------- 5. the cliff
+def cliff_view(*, key_prefix: str = "lab_") -> dict:
+    """Pascanu et al.'s classic cliff, with its own unit and its own controls."""
+    figure, side = _columns()
+    with side:
+        choices = [0.1, 0.25, 0.5, 1.0, 2.0]
+        left, right = st.columns(2)
+        lr = left.select_slider("Learning rate", choices, value=0.5, key=f"{key_prefix}cliff_lr", bind="query-params")
+        threshold = right.select_slider(
+            "Clip at", choices, value=0.5, key=f"{key_prefix}cliff_threshold", bind="query-params"
+        )
+        start_w = st.slider(
+            "Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, key=f"{key_prefix}cliff_start", bind="query-params"
+        )
+    chart, found = cliff_chart(lr, threshold, (start_w, -2.0))
+    with figure:
+        charts.draw(
+            chart,
+            key=f"{key_prefix}chart_cliff",
+            alt_text="Heatmap of the classic unit's error over w and b with a plain and a clipped descent path.",
+        )
+    with side:
+        _prose(
+            f"{key_prefix}cliff_text",
+            "a classic unit of its own (Pascanu et al., 2013), $x_t = w\\,\\sigma(x_{t-1}) + b$; "
+            "the controls above do not apply.",
+            f"the thin wall: the plain path (orange) jumps up to {significant(found['longest_jump'])}; "
+            f"a clipped step (blue) is at most {significant(lr * threshold)}.",
+            "start at w = 4.5.",
+        )
+        with st.expander("Why?"):
+            st.markdown(
+                "Pascanu, Mikolov and Bengio (*On the difficulty of training recurrent neural networks*, 2013) "
+                "trained one sigmoid unit so that $\\sigma(x_{50}) = 0.7$, from $x_0 = 0.5$. Its error surface has "
+                "a cliff: a narrow wall where the error drops and the gradient is enormous. A gradient step on "
+                f"the wall is thrown far away; clipped, a step is at most {significant(lr * threshold)} long."
+            )
+    return {f"{key_prefix}cliff_lr": lr, f"{key_prefix}cliff_threshold": threshold, f"{key_prefix}cliff_start": start_w}
+
+
+# ----------------------------------------------------------------------------- 6. gates
+def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """What gates change: the vanilla RNN's input gradients beside an LSTM's and a GRU's."""
+    figure, side = _columns()
+    with side:
+        gate_bias = st.slider(
+            "Memory-gate bias b",
+            0.0,
+            8.0,
+            4.0,
+            step=0.5,
+            key=f"{key_prefix}gate_bias",
+            bind="query-params",
+            help="The LSTM's forget gate (its input gate gets −b) and the GRU's update gate.",
+        )
+        st.button(
+            "Vanishing case: w2 = 0.5, T = 1000",
+            key=f"{key_prefix}show_vanishing",
+            on_click=_set,
+            args=({f"{key_prefix}w2": 0.5, f"{key_prefix}length": MAX_LENGTH},),
+            icon=":material/trending_down:",
+        )
+    f = facts(settings.w2, settings.length, settings.activation)
+    T = settings.length
+    gated = {kind.upper(): gated_input_gradients(T, kind, gate_bias) for kind in ("lstm", "gru")}
+    series = {COMPUTED: f.logs, **gated}
+    series = {name: values for name, values in series.items() if np.isfinite(values).any()}
+    rows = charts.arrow_table(
+        {
+            "step": np.tile(np.arange(1, T + 1), len(series)),
+            "series": [name for name in series for _ in range(T)],
+            "log10": np.concatenate(list(series.values())),
+        },
+        finite=("log10",),
+    )
+    spec = lines_spec(
+        "Each input's gradient: vanilla RNN, LSTM, GRU",
+        tuple((name, SERIES[name]) for name in series),
+        len(series) * T <= 180,
+        log_domain(*series.values()),
+        tuple((name, tuple(GATE_DASHES[name])) for name in series),
+    )
+    with figure:
+        charts.draw(
+            charts.with_datasets(spec, lines=rows),
+            key=f"{key_prefix}chart_gates",
+            alt_text="Lines: each input's gradient for the vanilla RNN, an LSTM and a GRU, on a log scale.",
+        )
+    keep = 1.0 / (1.0 + math.exp(-gate_bias))
+    with side:
+        _prose(
+            f"{key_prefix}gates_text",
+            f"each input's gradient for our RNN and untrained {GATED_UNITS}-unit LSTM and GRU "
+            f"(each step back keeps σ(b) = {keep:.3g}).",
+            text.gates_notice(f.logs, gated),
+            "the vanishing case, then b = 0.",
+        )
+        with st.expander("Why?"):
+            st.markdown(
+                "An LSTM keeps its memory in a cell, $c_t = f_t c_{t-1} + i_t g_t$, and a GRU in its state, "
+                "$h_t = z_t h_{t-1} + (1 - z_t) n_t$: the old value passes through a gate ($f_t$, $z_t$) rather "
+                "than through $w_2$ and an activation. One step back, the gradient on that path is multiplied by "
+                "the gate's value, between 0 and 1: it cannot explode, and it fades only as fast as the gate "
+                "lets it. The bias $b$ holds the gate near $\\sigma(b)$. Both models are seeded (seed 0), untrained."
+            )
+    return {f"{key_prefix}gate_bias": gate_bias}
+
+
+def show_view(view: str, settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """Draw one view by its name in ``VIEWS``; returns the view's own widget values (for link checks)."""
+    if view == "cliff":
+        return cliff_view(key_prefix=key_prefix)
+    runs = {
+        "inputs": each_input_view,
+        "heatmap": heatmap_view,
+        "pieces": pieces_view,
+        "step": training_step_view,
+        "gates": gates_view,
+    }
+    return runs[view](settings, key_prefix=key_prefix)
