@@ -14,6 +14,7 @@ colour in the browser: a switch between light and dark themes redraws it at once
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from html import escape
 
@@ -22,9 +23,9 @@ import numpy as np
 from .format import number
 
 FONT = 13  # CSS px at the drawing's natural size
-LINE = 17  # line height inside nodes
+LINE = 19  # line height inside nodes: more than a text box's height (about 1.36 em)
 MIN_TEXT_PX = 11  # the drawing never shrinks its text below this; it scrolls sideways instead
-CHAR_WIDTH = 0.56  # an average glyph width in em, a little over the page font's, so estimated boxes hold the text
+CHAR_WIDTH = 0.5  # an average glyph width in em, over the page font's (about 0.45), so estimated boxes hold the text
 PAD = 8
 # Okabe-Ito hues in a middle shade, readable on a white and on a near-black page alike.
 COLOURS = {"input": "#2E86C1", "recurrent": "#D55E00", "output": "#00896A"}
@@ -48,7 +49,7 @@ class Drawing:
         """One line of text whose baseline is at y; its estimated box is recorded."""
         w = text_width(text)
         x0 = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
-        self.labels.append((x0, y - FONT * 0.8, x0 + w, y + FONT * 0.25))
+        self.labels.append((x0, y - FONT * 1.02, x0 + w, y + FONT * 0.38))
         weight = ' font-weight="600"' if bold else ""
         self.parts.append(
             f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" font-size="{FONT}" fill="{colour}" '
@@ -82,12 +83,12 @@ class Drawing:
             f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
             for name, colour in [("plain", "currentColor"), *COLOURS.items()]
         )
-        smallest = self.width * MIN_TEXT_PX / FONT
+        smallest = math.ceil(self.width * MIN_TEXT_PX / FONT)
         return (
             f'<div class="sl-diagram" style="overflow-x:auto; overflow-y:hidden; max-width:100%">'
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(description)}" '
             f'viewBox="0 0 {self.width:.0f} {self.height:.0f}" width="100%" '
-            f'style="display:block; max-width:{self.width:.0f}px; min-width:{smallest:.0f}px; height:auto; '
+            f'style="display:block; max-width:{self.width:.0f}px; min-width:{smallest}px; height:auto; '
             f'font-family:inherit; color:inherit">'
             f"<title>{escape(description)}</title><defs>{markers}</defs>" + "".join(self.parts) + "</svg></div>"
         )
