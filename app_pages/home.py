@@ -67,8 +67,8 @@ for column, (path, label, icon, text) in zip(columns, steps, strict=True):
 st.markdown("#### The one-unit network of the lesson")
 # One equation per line, so the formula fits a phone's width as well as a laptop's.
 st.latex(
-    r"\begin{aligned} h_t &= \mathrm{ReLU}(w_1 x_t + w_2 h_{t-1} + b_1), \quad h_0 = 0 \\ "
-    r"\hat y &= w_3 h_T + b_2 \end{aligned}"
+    r"\begin{aligned} h_t &= \mathrm{ReLU}(w_1 x_t + w_2 h_{t-1} + b_1) \\ "
+    r"h_0 &= 0, \qquad \hat y = w_3 h_T + b_2 \end{aligned}"
 )
 st.markdown(
     """

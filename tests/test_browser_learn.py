@@ -107,7 +107,10 @@ def test_on_a_phone_nothing_is_cut_and_no_text_is_below_11_px(page: Page, base_u
     smallest = page.evaluate(_SMALLEST_TEXT)
     assert smallest["px"] >= 11, smallest
     assert_healthy(page)
-    screenshot(page, screenshots, f"{'home' if path == '/' else 'statland'}_390x844")
+    name = f"{'home' if path == '/' else 'statland'}_390x844"
+    screenshot(page, screenshots, name)
+    page.locator(".katex-display" if path == "/" else DIAGRAM).first.scroll_into_view_if_needed()
+    screenshot(page, screenshots, f"{name}_scrolled")
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (1024, 700)])
@@ -176,6 +179,14 @@ def test_statland_rules_and_weights_change_the_prediction_and_reset_clears_a_bad
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     expect(prediction(page)).to_have_text("low")
     assert_healthy(page)
+    screenshot(page, screenshots, "statland_1280x800_after_reset")
+    # The whole page on the lesson's case, for the README.
+    rerun_after(page, lambda: page.locator(".st-key-sl_rule3 button").first.click())
+    page.mouse.move(5, 700)  # no tooltip over the picture
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.wait_for_timeout(600)
+    page.set_viewport_size({"width": 1400, "height": 1250})
+    expect(page.locator(DIAGRAM)).to_contain_text("Day 1: high")
     screenshot(page, screenshots, "statland")
     assert errors == []
 

@@ -22,8 +22,8 @@ import numpy as np
 
 from .format import number
 
-FONT = 13  # CSS px at the drawing's natural size
-LINE = 19  # line height inside nodes: more than a text box's height (about 1.36 em)
+FONT = 14  # CSS px at the drawing's natural size
+LINE = 20  # line height inside nodes: more than a text box's height (about 1.36 em)
 MIN_TEXT_PX = 11  # the drawing never shrinks its text below this; it scrolls sideways instead
 CHAR_WIDTH = 0.5  # an average glyph width in em, over the page font's (about 0.45), so estimated boxes hold the text
 PAD = 8
