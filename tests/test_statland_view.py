@@ -96,3 +96,16 @@ def test_the_network_section_can_be_shown_by_another_page_with_its_own_keys():
     model = view.network_for({"w1": 1.0, "w2": 0.5, "b1": 0, "w3": 1, "b2": 0})
     y = float(model.predict(encode(["low", "high", "high"])[None, :])[0, 0])
     assert next(m.value for m in at.metric if m.label == "Output value") == number(y)
+
+
+@pytest.mark.parametrize("words", [["high", "medium"], ["high"] + ["medium"] * 9, ["low", "low"]])
+def test_the_first_screen_reads_in_about_sixty_words_and_the_rest_waits_behind_why(words):
+    def count(text):
+        return len(text.replace("**", "").split())
+
+    model = rc.statquest_rnn()
+    trace = model.forward(encode(words)[None, :])
+    shown = view.GUIDE + " " + view.notice_sentence(trace, "low") + f" {len(words)} days, still 5 parameters."
+    assert count(shown) <= 60, count(shown)
+    assert "Try this first" in view.GUIDE and "Notice" in view.GUIDE
+    assert count(view.WHY) > 100, "the longer explanation is behind the Why? expander"
