@@ -26,6 +26,7 @@ def test_a_weight_out_of_range_or_not_finite_keeps_the_last_good_value_and_is_na
     assert len(problems) == 3
     assert problems[0].startswith("w2 = 60 is outside") and f"{WEIGHT_LIMIT:g}" in problems[0]
     assert all("nan" not in p.lower() for p in problems)
+    assert problems[2].startswith("w3 is empty")
     ok, none = view.checked_weights({**last, "w2": WEIGHT_LIMIT}, last)
     assert ok["w2"] == WEIGHT_LIMIT and none == []
 

@@ -48,10 +48,14 @@ def checked_weights(
         value = raw.get(name)
         if value is None or not math.isfinite(float(value)) or abs(float(value)) > WEIGHT_LIMIT:
             used[name] = float(last_good[name])
-            shown = "empty" if value is None else f"= {number(float(value))}"
+            what = (
+                "is empty"
+                if value is None
+                else f"= {number(float(value))} is outside −{WEIGHT_LIMIT:g} … {WEIGHT_LIMIT:g}"
+            )
             problems.append(
-                f"{name} {shown} is outside −{WEIGHT_LIMIT:g} … {WEIGHT_LIMIT:g}: the network keeps "
-                f"{name} = {number(used[name])}. Type a smaller number, or press Reset."
+                f"{name} {what}: the network keeps {name} = {number(used[name])}. "
+                f"Type a number between −{WEIGHT_LIMIT:g} and {WEIGHT_LIMIT:g}, or press Reset."
             )
         else:
             used[name] = float(value)
