@@ -22,7 +22,7 @@ from .format import number
 from .state import PARAM_NAMES, WEIGHT_LIMIT
 
 ARROW = " → "
-GUIDE = "**Try this first:** set w2 to 0, then back to −0.5. **Notice** day 2's sum: w2 carries day 1 into it."
+GUIDE = "**Try this first:** set w2 to 0, then back to −0.5. **Notice** day 2's sum change."
 
 
 def sequence_text(words: Sequence[str]) -> str:
