@@ -82,21 +82,26 @@ def control_strip() -> None:
 
 
 def day_inputs() -> list[str]:
-    """The number of days and each day's price, oldest first."""
+    """The number of days and each day's price, oldest first.
+
+    The days stay in one row whatever their number, scrolling sideways like the diagram below
+    them, so the weights and the diagram keep their place on the screen.
+    """
     with st.container(horizontal=True, gap="small", key="sl_days_row"):
         n_days = st.slider("Number of days", 2, MAX_DAYS, 2, key="sl_days", bind="query-params", width=130)
-        return [
-            st.segmented_control(
-                f"Day {day}",
-                WORDS,
-                default=DEFAULT_DAYS[day - 1],
-                required=True,
-                key=f"sl_day{day}",
-                bind="query-params",
-                width="content",
-            )
-            for day in range(1, n_days + 1)
-        ]
+        with st.container(horizontal=True, wrap=False, gap="small", key="sl_day_choices"):
+            return [
+                st.segmented_control(
+                    f"Day {day}",
+                    WORDS,
+                    default=DEFAULT_DAYS[day - 1],
+                    required=True,
+                    key=f"sl_day{day}",
+                    bind="query-params",
+                    width="content",
+                )
+                for day in range(1, n_days + 1)
+            ]
 
 
 def weight_inputs(row) -> tuple[dict[str, float], list[str]]:
