@@ -87,6 +87,8 @@ def day_inputs() -> list[str]:
     The days stay in one row whatever their number, scrolling sideways like the diagram below
     them, so the weights and the diagram keep their place on the screen.
     """
+    # On a phone the row wraps instead: a narrow screen would hide day 2 with no hint that it is there.
+    st.html("<style>@media (max-width: 640px) { .st-key-sl_day_choices { flex-wrap: wrap !important; } }</style>")
     with st.container(horizontal=True, gap="small", key="sl_days_row"):
         n_days = st.slider("Number of days", 2, MAX_DAYS, 2, key="sl_days", bind="query-params", width=130)
         with st.container(horizontal=True, wrap=False, gap="small", key="sl_day_choices"):
