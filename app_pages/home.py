@@ -6,6 +6,10 @@ import streamlit as st
 
 st.title("Unrolled")
 st.subheader("Recurrent neural networks, one turn of the knob at a time")
+st.markdown(
+    "**Start here:** open StatLand, where the page shows the days high → medium. **Notice** how the "
+    "recurrent weight w2 carries the first day into the second."
+)
 
 st.markdown(
     """
@@ -61,7 +65,11 @@ for column, (path, label, icon, text) in zip(columns, steps, strict=True):
             st.caption("Coming soon.")
 
 st.markdown("#### The one-unit network of the lesson")
-st.latex(r"h_t = \mathrm{ReLU}(w_1 x_t + w_2 h_{t-1} + b_1), \quad h_0 = 0, \qquad \hat y = w_3 h_T + b_2")
+# One equation per line, so the formula fits a phone's width as well as a laptop's.
+st.latex(
+    r"\begin{aligned} h_t &= \mathrm{ReLU}(w_1 x_t + w_2 h_{t-1} + b_1) \\ "
+    r"h_0 &= 0, \qquad \hat y = w_3 h_T + b_2 \end{aligned}"
+)
 st.markdown(
     """
 StatLand prices are scaled to **low = 0**, **medium = 0.5** and **high = 1**, fed

@@ -1,15 +1,39 @@
-"""AppTest tests of the Home and StatLand pages: what a learner sees when they click."""
+"""AppTest tests of the Home and StatLand pages: what a learner sees when they click.
+
+Expected numbers come from the engine (``rnn_core``) in each test, never typed in.
+"""
 
 import re
 
+import numpy as np
 import pytest
 from apptest_support import all_text, assert_clean, open_page, table_with
 
+import rnn_core as rc
+from rnn_core.data import RULES, decode, encode
+from ui.format import number
+from ui.statland_view import sequence_text
+
 STATLAND = "app_pages/statland.py"
+NAMES = ("w1", "w2", "b1", "w3", "b2")
 
 
 def metric(at, label):
     return next(m for m in at.metric if m.label == label).value
+
+
+def diagram(at) -> str:
+    """The unrolled network's SVG as sent to the browser."""
+    return next(m.value for m in at.markdown if "<svg" in m.value)
+
+
+def expected(words, **weights):
+    """(word, output text) the engine gives for these days and weights."""
+    model = rc.statquest_rnn()
+    for name, value in weights.items():
+        model.params[name] = np.full_like(model.params[name], value)
+    y = float(model.predict(encode(words)[None, :])[0, 0])
+    return decode(y), number(y)
 
 
 def test_home_renders_with_a_path_through_the_lesson():
@@ -21,51 +45,66 @@ def test_home_renders_with_a_path_through_the_lesson():
         assert page in text
 
 
-def test_statland_default_render_is_clean_and_predicts_high_for_low_medium():
+def test_statland_opens_on_high_medium_where_w2_matters_and_says_what_to_try():
     at = open_page(STATLAND)
     assert_clean(at)
-    assert metric(at, "Prediction for tomorrow") == "high"
-    assert metric(at, "Output value") == "0.99"
-    assert metric(at, "Parameters") == "5"
-    assert at.get("graphviz_chart"), "the unrolled network is drawn"
+    assert [at.segmented_control(key=f"sl_day{d}").value for d in (1, 2)] == ["high", "medium"]
+    word, value = expected(["high", "medium"])
+    assert (metric(at, "Prediction for tomorrow"), metric(at, "Output value")) == (word, value)
+    # With w2 = 0 the same days predict something else: the default shows what w2 does.
+    assert expected(["high", "medium"], w2=0.0) != (word, value)
+    text = all_text(at)
+    assert "Try this first" in text and "Notice" in text
+    assert f"still {rc.statquest_rnn().n_params} parameters" in text
+    assert "<svg" in diagram(at)
 
 
-@pytest.mark.parametrize(
-    ("rule", "word", "value"),
-    [(1, "low", "0"), (2, "high", "0.99"), (3, "low", "0"), (4, "high", "0.99")],
-)
-def test_each_rule_preset_shows_the_right_word_with_the_statland_weights(rule, word, value):
+@pytest.mark.parametrize("rule", [1, 2, 3, 4])
+def test_each_rule_preset_loads_its_days_and_shows_the_engines_prediction(rule):
+    days, next_day = RULES[rule - 1]
     at = open_page(STATLAND)
+    at.slider(key="sl_days").set_value(5).run()
+    assert at.button(key=f"sl_rule{rule}").label == sequence_text(days)
     at.button(key=f"sl_rule{rule}").click().run()
     assert_clean(at)
-    assert metric(at, "Prediction for tomorrow") == word
-    assert metric(at, "Output value") == value
+    assert at.slider(key="sl_days").value == 2
+    assert [at.segmented_control(key=f"sl_day{d}").value for d in (1, 2)] == list(days)
+    word, value = expected(list(days))
+    assert word == next_day
+    assert (metric(at, "Prediction for tomorrow"), metric(at, "Output value")) == (word, value)
 
 
-def test_all_four_rules_are_ticked_with_the_statland_weights():
+def test_all_four_rules_are_ticked_with_the_statland_weights_in_arrow_wording():
     at = open_page(STATLAND)
     rules = table_with(at, "match")
     assert list(rules["match"]) == ["✓"] * 4
-    assert list(rules["predicted"]) == ["low", "high", "low", "high"]
+    assert list(rules["predicted"]) == [next_day for _, next_day in RULES]
+    assert list(rules["days"]) == [" → ".join(days) for days, _ in RULES]
 
 
-def test_changing_a_days_price_changes_the_numbers():
+def test_changing_a_days_price_changes_the_numbers_and_the_diagram():
     at = open_page(STATLAND)
-    before = at.get("graphviz_chart")[0].proto.spec
-    at.segmented_control(key="sl_day1").set_value("high").run()
+    before = diagram(at)
+    at.segmented_control(key="sl_day1").set_value("low").run()
     assert_clean(at)
-    # (high, medium) lands exactly on ReLU's kink: 1.8 * 0.5 - 0.5 * 1.8 = 0.
-    assert metric(at, "Prediction for tomorrow") == "low"
-    assert at.get("graphviz_chart")[0].proto.spec != before
+    assert metric(at, "Prediction for tomorrow") == expected(["low", "medium"])[0]
+    assert diagram(at) != before and "Day 1: low" in diagram(at)
 
 
-def test_changing_w2_changes_the_prediction_and_breaks_a_rule():
+@pytest.mark.parametrize("name", NAMES)
+def test_each_weight_changes_the_output_as_the_engine_says(name):
+    value = 0.7
     at = open_page(STATLAND)
-    at.button(key="sl_rule3").click().run()  # high -> medium: 0 with w2 = -0.5
+    at.number_input(key=f"sl_{name}").set_value(value).run()
+    assert_clean(at)
+    assert metric(at, "Output value") == expected(["high", "medium"], **{name: value})[1]
+
+
+def test_changing_w2_breaks_a_rule_and_the_page_says_so():
+    at = open_page(STATLAND)
     at.number_input(key="sl_w2").set_value(0.5).run()
     assert_clean(at)
-    # h1 = 1.8, h2 = relu(0.9 + 0.9) = 1.8, y = 1.98
-    assert metric(at, "Output value") == "1.98"
+    assert metric(at, "Output value") == expected(["high", "medium"], w2=0.5)[1]
     rules = table_with(at, "match")
     assert "✗" in list(rules["match"])
     assert "of the four rules" in all_text(at)
@@ -76,19 +115,35 @@ def test_reset_restores_the_statland_weights():
     for name, value in {"w1": 0.3, "w2": 2.0, "b1": -1.0, "w3": 4.0, "b2": 0.5}.items():
         at.number_input(key=f"sl_{name}").set_value(value).run()
     at.button(key="sl_reset").click().run()
-    values = {name: at.number_input(key=f"sl_{name}").value for name in ("w1", "w2", "b1", "w3", "b2")}
-    assert values == {"w1": 1.8, "w2": -0.5, "b1": 0.0, "w3": 1.1, "b2": 0.0}
-    assert metric(at, "Output value") == "0.99"
+    values = {name: at.number_input(key=f"sl_{name}").value for name in NAMES}
+    assert values == rc.STATQUEST_WEIGHTS
+    assert metric(at, "Output value") == expected(["high", "medium"])[1]
 
 
-def test_ten_days_still_use_five_parameters():
+def test_an_out_of_range_weight_is_named_the_network_keeps_the_last_good_one_and_reset_clears_it():
+    at = open_page(STATLAND)
+    at.number_input(key="sl_w2").set_value(0.25).run()
+    at.number_input(key="sl_w2").set_value(60).run()
+    assert_clean(at)
+    assert any("w2 = 60" in e.value and "outside" in e.value for e in at.error)
+    assert metric(at, "Output value") == expected(["high", "medium"], w2=0.25)[1], "the last good w2 stays"
+    at.button(key="sl_reset").click().run()
+    assert_clean(at)
+    assert at.number_input(key="sl_w2").value == rc.STATQUEST_WEIGHTS["w2"]
+    assert not [e.value for e in at.error], "the reset clears the field's error"
+    assert metric(at, "Output value") == expected(["high", "medium"])[1]
+
+
+def test_ten_days_still_use_five_parameters_and_draw_ten_columns():
     at = open_page(STATLAND)
     at.slider(key="sl_days").set_value(10).run()
     assert_clean(at)
-    assert metric(at, "Parameters") == "5"
-    spec = at.get("graphviz_chart")[0].proto.spec
-    assert "Day 10" in spec and "Day 11" not in spec
+    assert "10 days, still 5 parameters" in all_text(at)
+    svg = diagram(at)
+    assert "Day 10" in svg and "Day 11" not in svg
     assert len(table_with(at, "h = ReLU(sum)")) == 10
+    words = ["high"] + ["medium"] * 9
+    assert metric(at, "Output value") == expected(words)[1]
 
 
 def test_query_params_open_the_page_with_shared_settings():
@@ -145,7 +200,7 @@ def test_a_huge_prediction_is_read_as_high_and_shown_as_a_power_of_ten():
     at = open_page(STATLAND, query={"sl_days": "10", "sl_w1": "50", "sl_w2": "50", "sl_day1": "high"})
     assert_clean(at)
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Prediction for tomorrow"] == "high"
+    assert shown["Prediction for tomorrow"] == expected(["high"] + ["medium"] * 9, w1=50, w2=50)[0]
     assert re.fullmatch(r"\d\.\d\d × 10[⁰¹²³⁴⁵⁶⁷⁸⁹]+", shown["Output value"]), shown["Output value"]
 
 

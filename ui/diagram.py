@@ -1,123 +1,226 @@
-"""The StatLand page's picture of the unrolled network, as a Graphviz DOT string.
+"""The StatLand page's picture of the unrolled network, as an inline SVG laid out here.
 
-One column per day, oldest on the left: the day's price enters at the bottom, is
-multiplied by w1, summed with the previous day's hidden value times w2 and the
-bias b1, goes through the activation, and feeds the next day. Only the last day's
-hidden value is turned into the prediction (w3 and b2). Every wire and node shows
-its live number from the engine's trace; nothing is recomputed here.
+One column per day, oldest on the left, for every day count: the day's price enters at the
+bottom, is multiplied by w1, summed with the previous day's hidden value times w2 and the bias
+b1, goes through ReLU, and the hidden value feeds the next day's sum. The last day's hidden
+value is turned into the prediction (w3 and b2). Every number comes from the engine's trace.
+
+The layout is computed here rather than by Graphviz so that each wire's label has a place of
+its own (the w2 label above the wire's horizontal run, the w1 and ReLU labels to the right of
+the vertical wires), whatever the number of days. Text and neutral lines are drawn in
+``currentColor`` and the node fills are translucent, so the picture takes the page's text
+colour in the browser: a switch between light and dark themes redraws it at once, with no rerun.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from html import escape
 
 import numpy as np
 
 from .format import number
 
-# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies, in a
-# shade for each theme: w1 wires (input to sum), w2 wires (hidden value to the next
-# day's sum), w3 wire (last hidden value to the prediction). Nodes keep light fills and
-# dark text in both themes; on a dark page the background is left transparent.
-PALETTES = {
-    "light": {
-        "background": "white",
-        "line": "#555555",
-        "text": "#111111",
-        "input": "#0072B2",
-        "recurrent": "#D55E00",
-        "output": "#009E73",
-    },
-    "dark": {
-        "background": "transparent",
-        "line": "#B0B0B0",
-        "text": "#EEEEEE",
-        "input": "#56B4E9",
-        "recurrent": "#E69F00",
-        "output": "#3CC59A",
-    },
-}
+FONT = 14  # CSS px at the drawing's natural size
+LINE = 20  # line height inside nodes: more than a text box's height (about 1.36 em)
+MIN_TEXT_PX = 11  # the drawing never shrinks its text below this; it scrolls sideways instead
+CHAR_WIDTH = 0.5  # an average glyph width in em, over the page font's (about 0.45), so estimated boxes hold the text
+PAD = 8
+# Okabe-Ito hues in a middle shade, readable on a white and on a near-black page alike.
+COLOURS = {"input": "#2E86C1", "recurrent": "#D55E00", "output": "#00896A"}
 
 
-def _quote(text: str) -> str:
-    """A DOT string literal: quotes and backslashes escaped, newlines as DOT line breaks."""
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+def text_width(text: str, size: float = FONT) -> float:
+    return len(text) * size * CHAR_WIDTH
 
 
-def _term(value: float) -> str:
-    """A number as one term of a sum: negatives in brackets, so '1.8 + (-0.45)' reads right."""
-    text = number(value)
-    return f"({text})" if text.startswith("-") else text
+@dataclass
+class Drawing:
+    """An SVG under construction, with the boxes of its labels and wire segments kept for checks."""
+
+    width: float = 0.0
+    height: float = 0.0
+    parts: list[str] = field(default_factory=list)
+    labels: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, y0, x1, y1
+    segments: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+    def text(self, x, y, text, *, colour="currentColor", anchor="start", bold=False, cls="label"):
+        """One line of text whose baseline is at y; its estimated box is recorded."""
+        w = text_width(text)
+        x0 = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+        self.labels.append((x0, y - FONT * 1.02, x0 + w, y + FONT * 0.38))
+        weight = ' font-weight="600"' if bold else ""
+        self.parts.append(
+            f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" font-size="{FONT}" fill="{colour}" '
+            f'text-anchor="{anchor}"{weight}>{escape(text)}</text>'
+        )
+
+    def wire(self, points, *, colour="currentColor", name="", kind=""):
+        """A wire through ``points`` drawn as straight segments, the last one with an arrowhead."""
+        marker = kind or "plain"
+        for i, ((x0, y0), (x1, y1)) in enumerate(zip(points, points[1:], strict=False)):
+            last = i == len(points) - 2
+            self.segments.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+            arrow = f' marker-end="url(#sl-arrow-{marker})"' if last else ""
+            opacity = "" if kind else ' stroke-opacity="0.65"'
+            self.parts.append(
+                f'<line class="wire {kind}" data-wire="{name}" x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" '
+                f'y2="{y1:.1f}" stroke="{colour}" stroke-width="1.8"{opacity}{arrow}/>'
+            )
+
+    def box(self, cx, cy, w, h, *, tint=None, dashed=False, rounded=6, cls="node"):
+        fill = f'fill="{tint}" fill-opacity="0.16"' if tint else 'fill="currentColor" fill-opacity="0.05"'
+        dash = ' stroke-dasharray="4 3"' if dashed else ""
+        self.parts.append(
+            f'<rect class="{cls}" x="{cx - w / 2:.1f}" y="{cy - h / 2:.1f}" width="{w:.1f}" height="{h:.1f}" '
+            f'rx="{rounded}" {fill} stroke="currentColor" stroke-opacity="0.5"{dash}/>'
+        )
+
+    def svg(self, description: str) -> str:
+        markers = "".join(
+            f'<marker id="sl-arrow-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+            f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+            for name, colour in [("plain", "currentColor"), *COLOURS.items()]
+        )
+        smallest = math.ceil(self.width * MIN_TEXT_PX / FONT)
+        return (
+            f'<div class="sl-diagram" style="overflow-x:auto; overflow-y:hidden; max-width:100%">'
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(description)}" '
+            f'viewBox="0 0 {self.width:.0f} {self.height:.0f}" width="100%" '
+            f'style="display:block; max-width:{self.width:.0f}px; min-width:{smallest}px; height:auto; '
+            f'font-family:inherit; color:inherit">'
+            f"<title>{escape(description)}</title><defs>{markers}</defs>" + "".join(self.parts) + "</svg></div>"
+        )
 
 
-# Up to this many days the copies stand side by side, as in the lesson's picture; longer
-# sequences stack the days top to bottom so the text keeps its size on a laptop screen.
-MAX_DAYS_SIDE_BY_SIDE = 4
+def _weight(params: dict, name: str) -> float:
+    return float(np.ravel(params[name])[0])
 
 
-def unrolled_dot(trace, day_words: list[str], params: dict, prediction_word: str, theme: str = "light") -> str:
-    """DOT for the unrolled one-unit network of one sequence (the first of the trace's batch).
+def layout(trace, day_words: list[str], params: dict, prediction_word: str) -> Drawing:
+    """Lay out the unrolled network of the trace's first sequence (a 1-unit model).
 
-    ``trace`` is a ``VanillaTrace`` of a 1-unit model; ``day_words`` the price words
-    shown at the inputs; ``params`` the current w1, w2, b1, w3, b2; ``theme`` 'light'
-    or 'dark', the page's theme. The starting hidden value h0 = 0 is drawn too, so
-    every day's copy has the same three wires into its sum.
+    ``day_words`` are the price words shown at the inputs; ``params`` the current w1, w2, b1,
+    w3, b2. The starting hidden value h0 = 0 feeds day 1's sum through the same w2 wire as
+    every later day.
     """
-    colours = PALETTES["dark" if theme == "dark" else "light"]
-    w1, w2, b1 = (float(np.ravel(params[k])[0]) for k in ("w1", "w2", "b1"))
-    w3, b2 = float(np.ravel(params["w3"])[0]), float(np.ravel(params["b2"])[0])
+    w1, w2, b1, w3, b2 = (_weight(params, k) for k in ("w1", "w2", "b1", "w3", "b2"))
     xs = trace.xs[0, :, 0]
     input_term = trace.input_term[0, :, 0]
     recurrent = trace.recurrent_term[0, :, 0]
     pre = trace.pre_activation[0, :, 0]
     hidden = trace.hidden[0, :, 0]
     y = float(trace.y[0, 0])
-    act = "ReLU" if trace.activation == "relu" else trace.activation
+    act = "ReLU" if trace.activation == "relu" else str(trace.activation)
     T = len(xs)
-    side_by_side = T <= MAX_DAYS_SIDE_BY_SIDE
-    # Stacked, the label goes beside the wire's tail, turned off the line so it does not cover it.
-    w2_label_at = "xlabel" if side_by_side else "labelangle=40, labeldistance=4, taillabel"
 
-    lines = [
-        "digraph unrolled {",
-        f'  rankdir={"BT" if side_by_side else "LR"}; bgcolor="{colours["background"]}"; '
-        "nodesep=0.35; ranksep=0.45; newrank=true;",
-        '  node [fontname="Helvetica", fontsize=11, style="filled,rounded", shape=box, '
-        f'color="{colours["line"]}", fontcolor="#111111", fillcolor="#F4F4F4"];',
-        f'  edge [fontname="Helvetica", fontsize=10, color="{colours["line"]}", fontcolor="{colours["text"]}"];',
-        f'  h0 [label="h0 = 0", shape=plaintext, style="", fontcolor="{colours["text"]}"];',
-    ]
+    d = Drawing()
+    # Rows, top to bottom: the w2 labels, the hidden values, ReLU, the sums, w1, the inputs.
+    y_h = 36
+    h_height = 28
+    sum_top = y_h + h_height / 2 + 30
+    sum_height = 4 * LINE + 12
+    sum_mid = sum_top + sum_height / 2
+    x_top = sum_top + sum_height + 30
+    x_height = 2 * LINE + 10
+    d.height = x_top + x_height + PAD
+    gap = 16  # space between a wire's turn and the box it enters
+
+    w2_label = f"× w2 ({number(w2)})"
+    # h0, drawn as a dashed box at the head of the first recurrent wire.
+    h0_text = "h0 = 0"
+    h0_w = text_width(h0_text) + 16
+    h0_cx = PAD + h0_w / 2
+    d.box(h0_cx, y_h, h0_w, h_height, dashed=True)
+    d.text(h0_cx, y_h + 4.5, h0_text, anchor="middle")
+    previous_right_extent = h0_cx + h0_w / 2
+    previous_h_right = h0_cx + h0_w / 2
+
     for t in range(T):
         day = t + 1
-        x_label = f"Day {day}: {day_words[t]}\nx = {number(xs[t])}"
-        sum_label = f"sum, day {day}\n{_term(input_term[t])} + {_term(recurrent[t])} + {_term(b1)}\n= {number(pre[t])}"
-        h_label = f"{act}\nh{day} = {number(hidden[t])}"
-        w1_label = f"× w1 ({number(w1)})\n= {number(input_term[t])}"
-        w2_label = f"× w2 ({number(w2)})\n= {number(recurrent[t])}"
-        lines += [
-            f'  x{day} [label={_quote(x_label)}, fillcolor="#E3F0FA"];',
-            f"  s{day} [label={_quote(sum_label)}];",
-            f'  h{day} [label={_quote(h_label)}, shape=ellipse, fillcolor="#FFF1E0"];',
-            f'  x{day} -> s{day} [label={_quote(w1_label)}, color="{colours["input"]}", '
-            f'fontcolor="{colours["input"]}", penwidth=1.6];',
-            f"  s{day} -> h{day} [penwidth=1.2];",
-            # Side by side, these wires do not constrain the layout, and a plain label on such a
-            # wire is placed as if it did, next to the wrong day: an xlabel sits by its own wire.
-            f"  h{day - 1} -> s{day} [{w2_label_at}={_quote(w2_label)}, "
-            f'color="{colours["recurrent"]}", fontcolor="{colours["recurrent"]}", penwidth=1.6, constraint=false];',
+        rows = [
+            ("w1·x", number(input_term[t]), COLOURS["input"]),
+            ("w2·h", number(recurrent[t]), COLOURS["recurrent"]),
+            ("b1", number(b1), "currentColor"),
         ]
-    out_label = f"prediction\ny = {number(y)}\n→ {prediction_word}"
-    w3_label = f"× w3 ({number(w3)}) + b2 ({number(b2)})\n= {number(y)}"
-    lines += [
-        f'  y [label={_quote(out_label)}, fillcolor="#E2F4EE", penwidth=2];',
-        f'  h{T} -> y [label={_quote(w3_label)}, color="{colours["output"]}", '
-        f'fontcolor="{colours["output"]}", penwidth=1.6];',
-    ]
-    # Keep each stage in one row (one column when stacked) and the days in order.
-    for prefix, first in (("x", 1), ("s", 1), ("h", 0)):
-        nodes = [f"{prefix}{d}" for d in range(first, T + 1)]
-        lines.append(f"  {{ rank=same; {'; '.join(nodes)}; }}")
-        lines.append(f"  {' -> '.join(nodes)} [style=invis];")
-    lines.append("}")
-    return "\n".join(lines)
+        total = ("sum", number(pre[t]))
+        sum_w = max(text_width(f"{a}   {b}") for a, b, _ in [*rows, (*total, "")]) + 20
+        h_text = f"h{day} = {number(hidden[t])}"
+        h_w = text_width(h_text) + 20
+        x_lines = [f"Day {day}: {day_words[t]}", f"x = {number(xs[t])}"]
+        x_w = max(text_width(s) for s in x_lines) + 20
+        w1_label = f"× w1 ({number(w1)})"
+        half = max(sum_w, h_w, x_w) / 2
+        right = max(half, 7 + text_width(w1_label), 7 + text_width(act))
+        # The centre: clear of the previous column, with room for the w2 label on the wire's run.
+        cx = max(
+            previous_right_extent + 2 * gap + half,
+            previous_h_right + text_width(w2_label) + 2 * 8 + gap + half,
+        )
+        turn_x = cx - half - gap
+
+        # The w2 wire from the previous hidden value: right, down beside this sum, into it.
+        d.wire(
+            [(previous_h_right, y_h), (turn_x, y_h), (turn_x, sum_mid), (cx - sum_w / 2, sum_mid)],
+            colour=COLOURS["recurrent"],
+            name=f"h{day - 1}->s{day}",
+            kind="recurrent",
+        )
+        d.text((previous_h_right + turn_x) / 2, y_h - 9, w2_label, colour=COLOURS["recurrent"], anchor="middle")
+
+        # The input, its w1 wire up into the sum, the sum, ReLU up into the hidden value.
+        x_mid = x_top + x_height / 2
+        d.box(cx, x_mid, x_w, x_height, tint=COLOURS["input"])
+        d.text(cx, x_top + 5 + LINE * 0.8, x_lines[0], anchor="middle", bold=True)
+        d.text(cx, x_top + 5 + LINE * 1.8, x_lines[1], anchor="middle")
+        d.wire([(cx, x_top), (cx, sum_top + sum_height)], colour=COLOURS["input"], name=f"x{day}->s{day}", kind="input")
+        d.text(cx + 7, (x_top + sum_top + sum_height) / 2 + 4.5, w1_label, colour=COLOURS["input"])
+
+        d.box(cx, sum_mid, sum_w, sum_height)
+        left, value_x = cx - sum_w / 2 + 10, cx + sum_w / 2 - 10
+        for i, (name, value, colour) in enumerate(rows):
+            baseline = sum_top + 6 + LINE * (i + 0.8)
+            d.text(left, baseline, name, colour=colour)
+            d.text(value_x, baseline, value, colour=colour, anchor="end")
+        rule_y = sum_top + 6 + LINE * 3 + 1
+        d.parts.append(
+            f'<line class="rule" x1="{left:.1f}" y1="{rule_y:.1f}" x2="{value_x:.1f}" y2="{rule_y:.1f}" '
+            'stroke="currentColor" stroke-opacity="0.5"/>'
+        )
+        baseline = sum_top + 6 + LINE * 3.8 + 2
+        d.text(left, baseline, total[0], bold=True)
+        d.text(value_x, baseline, total[1], anchor="end", bold=True)
+
+        d.wire([(cx, sum_top), (cx, y_h + h_height / 2)], name=f"s{day}->h{day}")
+        d.text(cx + 7, (sum_top + y_h + h_height / 2) / 2 + 4.5, act)
+        d.box(cx, y_h, h_w, h_height, tint=COLOURS["recurrent"], rounded=14)
+        d.text(cx, y_h + 4.5, h_text, anchor="middle", bold=True)
+
+        previous_right_extent = cx + right
+        previous_h_right = cx + h_w / 2
+
+    # The output: the last hidden value times w3, plus b2, is the prediction.
+    out_label = f"× w3 ({number(w3)}) + b2 ({number(b2)})"
+    out_lines = [f"y = {number(y)}", f"→ {prediction_word}"]
+    out_w = max(text_width(s) for s in out_lines) + 24
+    out_h = 2 * LINE + 12
+    out_left = max(previous_h_right + text_width(out_label) + 16, previous_right_extent + 2 * gap)
+    d.wire([(previous_h_right, y_h), (out_left, y_h)], colour=COLOURS["output"], name=f"h{T}->y", kind="output")
+    d.text((previous_h_right + out_left) / 2, y_h - 9, out_label, colour=COLOURS["output"], anchor="middle")
+    out_cx = out_left + out_w / 2
+    out_top = y_h - out_h / 2
+    d.box(out_cx, y_h, out_w, out_h, tint=COLOURS["output"])
+    d.text(out_cx, out_top + 6 + LINE * 0.8, out_lines[0], anchor="middle", bold=True)
+    d.text(out_cx, out_top + 6 + LINE * 1.8, out_lines[1], anchor="middle", bold=True)
+    d.width = out_left + out_w + PAD
+    return d
+
+
+def unrolled_svg(trace, day_words: list[str], params: dict, prediction_word: str) -> str:
+    """The unrolled network as HTML (an SVG in a box that scrolls sideways when it must)."""
+    drawing = layout(trace, day_words, params, prediction_word)
+    return drawing.svg(describe(trace, day_words, prediction_word))
 
 
 def describe(trace, day_words: list[str], prediction_word: str) -> str:
