@@ -20,6 +20,7 @@ from ui.training import (
     read_start_weights,
     start_run,
 )
+from ui.training_view import first_step_line, show_backward
 from ui.widgets import weights_download_button
 
 RUN = "tr_run"
@@ -351,6 +352,7 @@ def live_view() -> None:
         help="The mean squared error on the whole training set at the current weights.",
     )
     metrics[2].metric("Gradient norm", number(history["last gradient norm"], 4) if history["step"] else "–")
+    first_step_line(live)
 
     if not history["step"]:
         st.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
@@ -430,6 +432,8 @@ def live_view() -> None:
 live_view()
 
 # ----------------------------------------------------------------------------- results
+if not run.running and not run.diverged:
+    show_backward(run, key_prefix="tr", theme=st.context.theme.type or "light")
 if not run.running:
     st.subheader("Predictions" if run.step else "Predictions of the starting weights")
     datasets.show_predictions(run)

@@ -546,3 +546,65 @@ def test_a_statland_weights_file_starts_the_1_unit_model_from_those_weights():
     assert at.segmented_control(key="tr_start").value == "file"
     assert weights(at) == {"w1": "1.8", "w2": "-0.5", "b1": "0", "w3": "1.1", "b2": "0"}
     assert list(table_with(at, "match")["match"]) == ["✓"] * 4
+
+
+# ----------------------------------------------------------------------------- BPTT on screen
+def bptt_table(at):
+    return next(frame.value for frame in at.dataframe if "dL/dw1" in frame.value.columns)
+
+
+def test_the_backward_pass_shows_each_days_share_and_sums_equal_to_the_next_steps_gradient():
+    at = open_page(TRAINING)
+    for _ in range(3):  # at the start and after each Step, the table is the next step's gradient
+        run = live_run(at)
+        model = run.model.copy()
+        _, grads = model.gradients(run.trainer.xs, run.trainer.ys, loss=run.trainer.loss)
+        table = bptt_table(at)
+        assert list(table.index) == ["day 1", "day 2", "sum"]
+        for name in ("w1", "w2", "b1"):
+            shares = grads.per_step[name].reshape(-1)
+            for day, share in enumerate(shares):
+                assert as_number(table[f"dL/d{name}"].iloc[day]) == pytest.approx(share, rel=1e-3, abs=1e-4)
+            assert as_number(table[f"dL/d{name}"].iloc[-1]) == pytest.approx(shares.sum(), rel=1e-3, abs=1e-4)
+        diagram = at.get("graphviz_chart")[-1].proto.spec
+        assert "sums = gradient" in diagram and "day 2" in diagram
+        # The step the trainer takes next uses exactly these sums (SGD: the move is lr × gradient).
+        before = model.flat.copy()
+        step(at)
+        moved = live_run(at).model
+        if type(live_run(at).trainer.optimizer).__name__ == "SGD":
+            np.testing.assert_allclose(before - moved.flat, 0.03 * grads.flat)
+    assert_clean(at)
+
+
+def test_with_sgd_the_step_moves_each_weight_by_the_learning_rate_times_the_summed_shares():
+    at = open_page(TRAINING)
+    at.segmented_control(key="tr_optimizer").set_value("sgd").run()
+    run = live_run(at)
+    assert type(run.trainer.optimizer).__name__ == "SGD"
+    _, grads = run.model.copy().gradients(run.trainer.xs, run.trainer.ys, loss=run.trainer.loss)
+    before = run.model.flat.copy()
+    step(at)
+    after = live_run(at).model.flat
+    lr = live_run(at).trainer.lr
+    shapes = list(run.model.param_shapes)
+    for name in ("w1", "w2", "b1"):
+        i = shapes.index(name)
+        assert before[i] - after[i] == pytest.approx(lr * grads.per_step[name].sum(), rel=1e-9)
+
+
+def test_a_wider_model_shows_the_days_shares_as_a_chart():
+    at = open_page(TRAINING, {"tr_model": "GRU", "tr_data": "Longer StatLand sequences"})
+    assert_clean(at)
+    assert "Each day's share" in all_text(at) or any("Each day's share" in str(c.proto.spec) for c in vega_charts(at))
+    assert "so each gradient is the sum of the days' shares" in all_text(at)
+
+
+def test_the_rising_first_adam_step_is_explained_where_it_happens():
+    at = open_page(TRAINING)
+    step(at)
+    run = live_run(at)
+    if run.first_step_losses()[1] > run.initial_loss:
+        assert "Adam's first step moves every weight by the full learning rate" in all_text(at)
+    step(at)
+    assert "first step raised" in all_text(at).lower() or run.first_step_losses()[1] <= run.initial_loss

@@ -138,10 +138,10 @@ def build_model(
     if start == "file" and start_weights is not None and start_weights.fits(kind, n_hidden, activation):
         return start_weights.model.copy()
     if kind == "statquest":
-        return rc.statquest_rnn() if start == "statland" else rc.VanillaRNN(1, "relu", seed=seed)
+        return rc.statquest_rnn() if start == "statland" else rc.VanillaRNN(1, activation="relu", seed=seed)
     if kind == "vanilla":
-        return rc.VanillaRNN(n_hidden, activation, seed=seed)
-    return rc.MODEL_KINDS[kind](n_hidden=n_hidden, seed=seed)
+        return rc.VanillaRNN(n_hidden, activation=activation, seed=seed)
+    return rc.MODEL_KINDS[kind](n_hidden, seed=seed)
 
 
 def is_statland_network(model: rc.RecurrentModel) -> bool:
@@ -252,6 +252,14 @@ class LiveRun:
                 "full loss": [self.full_loss[i] for i in measured],
             }
 
+    def first_step_losses(self) -> tuple[float, float] | None:
+        """The whole set's loss before and after step 1 (full batch only: a mini-batch's loss is its own)."""
+        with self.lock:
+            if self.step < 1 or self.mini_batches:
+                return None
+            after = self.history.loss[1] if len(self.history) > 1 else self.current_loss()
+            return self.initial_loss, after
+
     def current_loss(self) -> float:
         """The loss on the whole training set at the current weights.
 
@@ -300,3 +308,25 @@ def start_run(
     run = LiveRun(signature, dataset, model, trainer, History.for_model(model), target_steps)
     run.initial_loss = run.current_loss()
     return run
+
+
+def first_step_note(optimizer: str, loss_before: float, loss_after: float, lr: float) -> str | None:
+    """Why the very first step raised the loss, or None if it did not.
+
+    With Adam the cause is its first update: it divides each gradient by its own size,
+    so every weight moves by the full learning rate whatever its gradient (one at 0.0004
+    as far as one at 0.2), and together those equal moves can overshoot. Plain SGD and
+    momentum move each weight in proportion to its gradient.
+    """
+    if not (np.isfinite(loss_before) and np.isfinite(loss_after)) or loss_after <= loss_before:
+        return None
+    if optimizer == "adam":
+        return (
+            f"The first step raised the loss ({loss_before:.5f} → {loss_after:.5f}): Adam's first step moves "
+            f"every weight by the full learning rate ({lr:g}), even those with a tiny gradient, and together "
+            "they overshoot. Its later steps scale with the gradients, and the loss falls."
+        )
+    return (
+        f"The first step raised the loss ({loss_before:.5f} → {loss_after:.5f}): the learning rate ({lr:g}) "
+        "carries the weights past the low point. A smaller one would not."
+    )
