@@ -17,7 +17,7 @@ import streamlit as st
 from rnn_core import data
 from ui import charts
 from ui.format import number
-from ui.training import Dataset
+from ui.training import Dataset, shown_value
 
 TICKERS = list(data.TICKERS)
 CSV_PRICES = "tr_csv_prices"
@@ -197,7 +197,7 @@ def _rules_table(run) -> None:
         {
             "sequence": [_words(row) for row in dataset.train_xs],
             "target": [data.decode(v) for v in dataset.train_ys[:, 0]],
-            "output": [number(v) for v in outputs],
+            "output": [shown_value(v) for v in outputs],
             "predicted": [data.decode(v) for v in outputs],
         }
     )
@@ -231,7 +231,7 @@ def _statland_held_out(run) -> None:
                 ("… → " if xs.shape[1] > last_days else "") + _words(r[-last_days:]) for r in xs[:shown]
             ],
             "target": wanted[:shown],
-            "output": [number(v) for v in outputs[:shown]],
+            "output": [shown_value(v) for v in outputs[:shown]],
             "predicted": predicted[:shown],
             "match": np.where(predicted[:shown] == wanted[:shown], "✓", "✗"),
         }
@@ -291,3 +291,13 @@ def _prices_held_out(run) -> None:
             "the naive baseline is a strong opponent.",
             icon=":material/info:",
         )
+
+
+def batch_note(batch_size, n_samples: int) -> str | None:
+    """A line when the chosen batch size holds every training sample (so it is the full set)."""
+    if batch_size != "full" and int(batch_size) >= n_samples:
+        return (
+            f"This data set has {n_samples} training samples, so batches of {batch_size} hold all of them: "
+            "every step uses the full set."
+        )
+    return None
