@@ -318,6 +318,27 @@ def test_longer_statland_histories_compare_the_network_with_the_naive_guess():
     assert "last 6 days" in table_with(at, "target").columns[0]
 
 
+def test_the_market_that_remembers_shows_the_naive_guess_beside_the_model():
+    from rnn_core import data
+    from ui.datasets import MEMORY_SEQUENCES, TRAIN_FRACTION
+
+    at = open_page(TRAINING, query={"tr_data": "A market that remembers", "tr_length": "12", "tr_model": "GRU"})
+    assert "repeats day 1" in all_text(at)
+    step(at, 2)
+    assert_clean(at)
+    xs, ys = data.simulate_memory_market(MEMORY_SEQUENCES, 12, seed=4)
+    split = int(TRAIN_FRACTION * len(xs))
+    naive = sum(data.decode(a) == data.decode(b) for a, b in zip(xs[split:, -1], ys[split:, 0], strict=True))
+    assert metric(at, "Naive guess 'tomorrow = today' right") == f"{naive} of {len(xs) - split}"
+    run = live_run(at)
+    model_right = sum(
+        data.decode(a) == data.decode(b)
+        for a, b in zip(run.model.predict(xs[split:])[:, 0], ys[split:, 0], strict=True)
+    )
+    assert metric(at, "Held-out histories predicted right") == f"{model_right} of {len(xs) - split}"
+    assert "today is right only by chance" in str(next(m for m in at.metric if m.label.startswith("Naive")).proto.help)
+
+
 def test_stocks_show_held_out_prices_with_the_naive_baseline_beside_the_test_error():
     at = open_page(TRAINING, query={"tr_data": "Stock prices", "tr_ticker": "IBM", "tr_window": "6"})
     step(at, 5)

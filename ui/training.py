@@ -31,6 +31,7 @@ MODEL_LABELS = {
 DATA_LABELS = {
     "rules": "StatLand rules",
     "statland": "Longer StatLand sequences",
+    "memory": "A market that remembers",
     "stocks": "Stock prices",
     "csv": "Your CSV",
 }
