@@ -215,9 +215,8 @@ def settings_panel(csv_series, start_weights) -> Settings:
 
 st.title("Training")
 st.markdown(
-    "BPTT runs the unrolled network forward, sends the error back through every day's copy, and adds up "
-    "each shared weight's contributions. **Try first:** press **Step** a few times and watch each day's "
-    "share below; then **Play** and notice the loss fall until it converges."
+    "BPTT sends the error back through every day's copy and adds up each shared weight's shares. "
+    "**Try first:** press **Step** and watch each day's share below; then **Play** until it converges."
 )
 if toast := st.session_state.pop(WEIGHTS_TOAST, None):
     st.toast(toast, icon=":material/upload_file:")

@@ -99,11 +99,12 @@ def _quote(text: str) -> str:
 
 
 def one_unit_dot(back: Backward, theme: str = "light") -> str:
-    """DOT for the backward pass on the unrolled one-unit network (days left to right).
+    """DOT for the backward pass on the unrolled one-unit network, day 1 at the top.
 
-    Each day's copy shows its three contributions; red wires carry the error back from
-    the prediction through every copy (times w2 and the ReLU's slope at each step);
-    the three sums sit at the right, beside the prediction the error started from.
+    Each day's copy shows its three contributions; red wires carry the error back up from
+    the loss through every copy (times w2 and the ReLU's slope at each step); the three
+    sums sit under the loss the error started from. One box wide, so its text keeps its
+    size on a phone.
     """
     text = "#EEEEEE" if theme == "dark" else "#111111"
     back_colour = "#F0A0A0" if theme == "dark" else "#C0392B"
@@ -111,24 +112,23 @@ def one_unit_dot(back: Backward, theme: str = "light") -> str:
     T = back.n_days
     lines = [
         "digraph bptt {",
-        f'  rankdir=LR; bgcolor="{background}"; nodesep=0.3; ranksep=0.35;',
-        '  node [fontname="Helvetica", fontsize=12, shape=box, style="filled,rounded", '
+        f'  rankdir=TB; bgcolor="{background}"; nodesep=0.4; ranksep=0.3;',
+        '  node [fontname="Helvetica", fontsize=13, shape=box, style="filled,rounded", '
         'fillcolor="#F4F4F4", fontcolor="#111111", color="#777777"];',
-        f'  edge [fontname="Helvetica", fontsize=11, color="{back_colour}", fontcolor="{text}", penwidth=1.6];',
+        f'  edge [fontname="Helvetica", fontsize=12, color="{back_colour}", fontcolor="{text}", penwidth=1.6];',
     ]
     for t in range(T):
         w1, w2, b1 = (float(back.per_day[name].reshape(T)[t]) for name in SHARED)
-        label = f"day {t + 1}\nw1: {number(w1, 4)}\nw2: {number(w2, 4)}\nb1: {number(b1, 4)}"
+        label = f"day {t + 1}: w1 {number(w1, 4)}\nw2 {number(w2, 4)}, b1 {number(b1, 4)}"
         lines.append(f'  d{t + 1} [label={_quote(label)}, fillcolor="#FFF1E0"];')
     sums = back.sums()
-    sum_label = "sums = gradient\n" + "\n".join(f"dL/d{name} = {number(sums[name], 4)}" for name in SHARED)
+    sum_label = "sums = the gradient\n" + "\n".join(f"dL/d{name} = {number(sums[name], 4)}" for name in SHARED)
     lines.append(f'  total [label={_quote(sum_label)}, fillcolor="#E2F4EE", penwidth=2];')
     lines.append(f'  loss [label={_quote("loss " + number(back.loss, 4))}, fillcolor="#E3F0FA"];')
-    lines.append(f'  loss -> d{T} [dir=back, label="error"];')
+    lines.append(f'  d{T} -> loss [dir=back, label=" error"];')
     for t in range(T, 1, -1):
-        lines.append(f'  d{t - 1} -> d{t} [dir=back, label="× w2"];')
-    lines.append("  { rank=same; loss; total; }")
-    lines.append(f"  d{T} -> total [style=invis];")
+        lines.append(f'  d{t - 1} -> d{t} [dir=back, label=" × w2"];')
+    lines.append("  loss -> total [style=invis];")  # one column: two boxes side by side would shrink on a phone
     lines.append("}")
     return "\n".join(lines)
 

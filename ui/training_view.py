@@ -158,6 +158,11 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
     elif line := status_line(live):
         st.caption(line)
 
+    # The charts come straight under the buttons, so a click and its effect share one screen.
+    if not history["step"]:
+        st.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
+    else:
+        loss_and_norm_charts(history, live.mini_batches, log_loss, key_prefix)
     metrics = st.columns(3)
     metrics[0].metric("Step", done)
     metrics[1].metric(
@@ -167,11 +172,8 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
     )
     metrics[2].metric("Gradient norm", number(history["last gradient norm"], 4) if history["step"] else "–")
     first_step_line(live)
-
-    if not history["step"]:
-        st.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
-    else:
-        loss_and_norm_charts(history, live.mini_batches, log_loss, key_prefix)
+    if history["params"]:
+        weights_chart(history, key_prefix)
     if just_stopped:
         st.rerun(scope="app")  # turn the timer off, relabel Play, show the results
 
@@ -224,27 +226,30 @@ def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_
         key=f"{key_prefix}_grad_chart",
         where=right,
     )
-    if history["params"]:
-        weights = charts.long_history(
-            {"step": history["step"], **history["params"]}, "step", list(history["params"]), "value", "parameter"
-        )
-        charts.draw(
-            charts.curve(
-                weights,
-                "step",
-                "value",
-                title="The five weights as they train",
-                x_title="step",
-                x_format="d",
-                points=points,
-                y_title="value",
-                color="parameter",
-                color_title="parameter",
-                palette=charts.PARAM_COLOURS,
-                height=220,
-            ),
-            key=f"{key_prefix}_weights_chart",
-        )
+
+
+def weights_chart(history: dict, key_prefix: str) -> None:
+    """The one-unit network's five weights over the steps."""
+    weights = charts.long_history(
+        {"step": history["step"], **history["params"]}, "step", list(history["params"]), "value", "parameter"
+    )
+    charts.draw(
+        charts.curve(
+            weights,
+            "step",
+            "value",
+            title="The five weights as they train",
+            x_title="step",
+            x_format="d",
+            points=len(history["step"]) <= POINTS_UP_TO,
+            y_title="value",
+            color="parameter",
+            color_title="parameter",
+            palette=charts.PARAM_COLOURS,
+            height=220,
+        ),
+        key=f"{key_prefix}_weights_chart",
+    )
 
 
 def first_step_line(run: LiveRun) -> None:
@@ -381,9 +386,9 @@ def show_run(
     """A whole run view: buttons, live charts, then (paused) the backward pass, comparison and results."""
     run = current_run(settings, dataset, start_weights, key_prefix=key_prefix)
     run_buttons(run, key_prefix=key_prefix)
-    st.caption(f"{dataset.description} · {MODEL_LABELS[settings.model_kind]} with {run.model.n_params} parameters.")
     interval = SPEEDS[settings.speed].seconds if run.running else None
     st.fragment(live_view, run_every=interval)(f"{key_prefix}_run", key_prefix, settings.log_loss)
+    st.caption(f"{dataset.description} · {MODEL_LABELS[settings.model_kind]} with {run.model.n_params} parameters.")
     if not run.running:
         if not run.diverged:
             show_backward(run, key_prefix=key_prefix, theme=theme)
