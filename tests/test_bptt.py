@@ -92,3 +92,9 @@ def test_wider_models_get_a_per_day_chart_of_their_shares(kind):
         np.testing.assert_allclose(values.sum(axis=0), back.total[name], atol=1e-12)
     assert bptt.per_day_chart(back).to_dict()["mark"]["type"] == "line"
     assert "6 days" in bptt.per_day_caption(back)
+
+
+def test_day_one_adds_nothing_to_dl_dw2_because_h0_is_zero():
+    back = bptt.backward_for_next_step(statland_trainer(length=5))
+    assert float(back.per_day["w2"].reshape(-1)[0]) == 0.0
+    assert "h0 = 0" in bptt.one_unit_notice(back)

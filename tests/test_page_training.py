@@ -610,7 +610,7 @@ def test_the_backward_pass_shows_each_days_share_and_sums_equal_to_the_next_step
                 assert as_number(table[f"dL/d{name}"].iloc[day]) == pytest.approx(share, rel=1e-3, abs=1e-4)
             assert as_number(table[f"dL/d{name}"].iloc[-1]) == pytest.approx(shares.sum(), rel=1e-3, abs=1e-4)
         diagram = at.get("graphviz_chart")[-1].proto.spec
-        assert "sums = gradient" in diagram and "day 2" in diagram
+        assert "sums = the gradient" in diagram and "day 2" in diagram
         # The step the trainer takes next uses exactly these sums (SGD: the move is lr × gradient).
         before = model.flat.copy()
         step(at)

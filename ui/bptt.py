@@ -173,3 +173,12 @@ def per_day_caption(back: Backward) -> str:
         f"The same weights are used on all {back.n_days} days, so each gradient is the sum of the days' shares; "
         f"here {ratio}."
     )
+
+
+def one_unit_notice(back: Backward) -> str:
+    """What to notice in the one-unit picture: the error flows back, and day 1's w2 share is 0 (h0 = 0)."""
+    return (
+        "The error starts at the loss and flows back up through every day's copy, multiplied by w2 (and the "
+        "ReLU's slope) at each step. Day 1's share of dL/dw2 is 0: h0 = 0, so w2 multiplies 0 on the first day. "
+        "Press **Step**: the numbers change and the next step uses the new sums."
+    )

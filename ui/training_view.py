@@ -215,11 +215,11 @@ def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_
             frame,
             "step",
             "gradient norm",
-            title="Gradient norm (before clipping)",
+            title="Gradient norm",
             x_title="step",
             x_format="d",
             points=points,
-            y_title="‖gradient‖ (log scale)",
+            y_title="‖gradient‖, unclipped (log)",
             log_y=True,
             height=230,
         ),
@@ -269,6 +269,7 @@ def show_backward(run: LiveRun, *, key_prefix: str = "tr", theme: str = "light")
     if is_statland_network(run.model):
         if back.n_days <= bptt.MAX_DRAWN_DAYS:
             st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
+            st.caption(bptt.one_unit_notice(back))
         else:
             charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}_bptt_chart")
         table = bptt.one_unit_table(back).map(lambda v: number(v, 4))
