@@ -136,6 +136,29 @@ def simulate_statland(
     return values[:, :length], values[:, length:]
 
 
+def simulate_memory_market(n_sequences: int, length: int, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A StatLand market with a long memory: the day after each history returns to its first day.
+
+    The opening day sets the tone (a low, medium or high week); every day after it is a
+    random level, and the day after the history repeats the opening day's level. Today
+    says nothing about tomorrow, so the naive "tomorrow = today" guess is right only by
+    chance (about 1 time in 3), while a network must carry day 1 through every later
+    day. Seen from the last day, day 1's input is scaled by w2 (and the activation's
+    slopes) once per day in between: over long histories a vanilla RNN's gradient for
+    it vanishes, and the gated LSTM and GRU keep it.
+
+    Returns xs (n_sequences, length) with values in {0, 0.5, 1} and ys (n_sequences, 1).
+    """
+    n_sequences, length = int(n_sequences), int(length)
+    if n_sequences < 1:
+        raise ValueError("n_sequences must be at least 1")
+    if length < 2:
+        raise ValueError("a history needs at least 2 days (the opening day and one after it)")
+    rng = np.random.default_rng(seed)
+    values = np.array(list(LEVELS.values()))[rng.integers(0, 3, size=(n_sequences, length))]
+    return values, values[:, :1].copy()
+
+
 @dataclass
 class PriceSeries:
     """A price history in time order, with dates when known and notes about how it was read."""

@@ -159,3 +159,27 @@ def test_a_good_file_in_descending_date_order_trains_on_ascending_data():
     assert max(when for when, _ in pairs) == "2021-12-01"
     assert sorted(pairs) == sorted(price_of_month.items())[-len(pairs) :]
     assert {m.label for m in at.metric} >= {"Model's test error (RMSE)", "Naive baseline: tomorrow = today"}
+
+
+def test_the_prediction_charts_date_ticks_differ_over_short_and_long_spans():
+    import pandas as pd
+
+    from ui.datasets import date_format
+
+    for dates in (pd.date_range("2020-02-01", periods=2, freq="MS"), pd.date_range("2020-02-01", periods=6, freq="D")):
+        fmt = date_format(dates)
+        ticks = pd.date_range(dates.min(), dates.max(), periods=6)
+        assert len({t.strftime(fmt) for t in ticks}) == 6, fmt
+    assert date_format(pd.date_range("2000-01-01", periods=120, freq="MS")) == "%Y"
+
+
+def test_flat_predictions_are_explained_in_a_line():
+    import numpy as np
+
+    import rnn_core as rc
+    from ui.datasets import flat_note
+
+    one_unit = rc.VanillaRNN(1, activation="relu")
+    assert "single ReLU unit" in flat_note(np.full(6, 0.3), np.linspace(0, 1, 6), one_unit)
+    assert "average price" in flat_note(np.full(6, 0.3), np.linspace(0, 1, 6), rc.GRU(4))
+    assert flat_note(np.linspace(0, 1, 6), np.linspace(0, 1, 6), one_unit) is None

@@ -86,26 +86,49 @@ def test_stepping_lowers_the_loss_on_the_four_rules_and_draws_every_step():
     assert set(trajectory["parameter"]) == set(PARAMS), "the 1-unit model's five weights are charted"
 
 
-def test_a_full_short_run_finishes_and_shows_the_rules_learned():
+def converged_step_in_the_engine(lr: float = 0.03, seed: int = 4) -> int | None:
+    """The default run (four rules, 1-unit RNN, Adam) trained without the page: the step whose
+    loss (measured before it, at the previous step's weights) first falls below the page's tolerance."""
+    from rnn_core.data import four_rules
+    from ui.training import CONVERGED_LOSS
+
+    xs, ys = four_rules()
+    trainer = rc.Trainer(rc.VanillaRNN(1, activation="relu", seed=seed), xs, ys, optimizer="adam", lr=lr, seed=seed)
+    for record in trainer.run(1000):
+        if record.loss < CONVERGED_LOSS:
+            return record.step
+    return None
+
+
+def test_the_default_run_stops_itself_when_converged_and_shows_the_rules_learned():
     at = open_page(TRAINING)
     at.select_slider(key="tr_steps").set_value(500).run()
     play_until_done(at)
     assert_clean(at)
-    assert step_count(at) == 500
-    assert at.button(key="tr_play").disabled, "a finished run cannot play on until Steps is raised"
-    assert "100% of 500 steps" in at.get("progress")[0].proto.text
+    expected = converged_step_in_the_engine()
+    assert expected is not None and expected < 500
+    assert step_count(at) == expected, "the run stops at the step its loss fell below the tolerance"
+    assert f"Converged at step {expected:,}" in all_text(at)
+    from ui.format import number
+    from ui.training import CONVERGED_LOSS
+
+    assert f"the loss is below {number(CONVERGED_LOSS)}" in all_text(at)
+    assert at.button(key="tr_play").disabled, "a converged run cannot play on"
+    assert f"Step {expected:,} of 500" in at.get("progress")[0].proto.text
     rules = table_with(at, "match")
     assert list(rules["predicted"]) == ["low", "high", "low", "high"]
     table = table_with(at, "weights")
     assert list(table.columns) == ["weights", *PARAMS]
     assert list(table["weights"]) == ["this run", "the StatLand weights"]
     assert at.get("download_button"), "trained weights can be downloaded"
+    assert min(chart_data(at, 0)[0]["loss"]) > 1e-7, "no rounding noise is charted"
 
 
 def test_the_default_run_plays_over_many_refreshes_so_the_curves_move():
     # The engine trains the four rules' 1000 steps in a few milliseconds: without a bound,
     # the first refresh would finish the run and nothing would be seen moving.
     at = open_page(TRAINING)
+    at.select_slider(key="tr_lr").set_value(0.0003).run()  # slow enough not to converge in 1000 steps
     at.button(key="tr_play").click().run()
     counts = [step_count(at)]
     for _ in range(100):
@@ -123,7 +146,6 @@ def test_the_default_run_plays_over_many_refreshes_so_the_curves_move():
     for index, column, recorded in ((0, "loss", history.loss), (1, "gradient norm", history.grad_norm)):
         drawn = chart_data(at, index)[0]
         assert drawn[column].tolist() == [recorded[step - 1] for step in drawn["step"]], column
-    assert chart_data(at, 0)[0]["loss"].min() < 1e-20
 
 
 def test_a_learning_rate_of_100_is_reported_as_divergence_and_reset_recovers():
@@ -296,6 +318,27 @@ def test_longer_statland_histories_compare_the_network_with_the_naive_guess():
     assert "last 6 days" in table_with(at, "target").columns[0]
 
 
+def test_the_market_that_remembers_shows_the_naive_guess_beside_the_model():
+    from rnn_core import data
+    from ui.datasets import MEMORY_SEQUENCES, TRAIN_FRACTION
+
+    at = open_page(TRAINING, query={"tr_data": "A market that remembers", "tr_length": "12", "tr_model": "GRU"})
+    assert "repeats day 1" in all_text(at)
+    step(at, 2)
+    assert_clean(at)
+    xs, ys = data.simulate_memory_market(MEMORY_SEQUENCES, 12, seed=4)
+    split = int(TRAIN_FRACTION * len(xs))
+    naive = sum(data.decode(a) == data.decode(b) for a, b in zip(xs[split:, -1], ys[split:, 0], strict=True))
+    assert metric(at, "Naive guess 'tomorrow = today' right") == f"{naive} of {len(xs) - split}"
+    run = live_run(at)
+    model_right = sum(
+        data.decode(a) == data.decode(b)
+        for a, b in zip(run.model.predict(xs[split:])[:, 0], ys[split:, 0], strict=True)
+    )
+    assert metric(at, "Held-out histories predicted right") == f"{model_right} of {len(xs) - split}"
+    assert "today is right only by chance" in str(next(m for m in at.metric if m.label.startswith("Naive")).proto.help)
+
+
 def test_stocks_show_held_out_prices_with_the_naive_baseline_beside_the_test_error():
     at = open_page(TRAINING, query={"tr_data": "Stock prices", "tr_ticker": "IBM", "tr_window": "6"})
     step(at, 5)
@@ -349,7 +392,7 @@ def test_a_new_csv_of_the_same_length_starts_a_new_run_on_its_own_prices(change)
     assert held_out_targets(at) == prices[-4:]
     at.file_uploader(key="tr_csv_file").upload("prices.csv", prices_csv([change(p) for p in prices]), "text/csv").run()
     assert_clean(at)
-    assert any("Loaded 24 prices from prices.csv" in s.value for s in at.sidebar.success)
+    assert any("Loaded 24 prices from prices.csv" in s.value for s in at.success)
     assert step_count(at) == 0, "new prices start a new run"
     assert held_out_targets(at) == pytest.approx([change(p) for p in prices[-4:]])
 
@@ -467,7 +510,7 @@ def test_a_doctored_weights_file_is_refused_with_a_clear_message(name, expected)
     raw = (CORPUS / name).read_bytes()
     at.file_uploader(key="tr_weights_file").upload("mine.json", raw, "application/json").run()
     assert_clean(at)
-    errors = [e.value for e in at.sidebar.error]
+    errors = [e.value for e in at.error]
     assert any(e.startswith("mine.json was not loaded") and expected in e for e in errors), errors
     assert at.selectbox(key="tr_model").value == "statquest"
     assert step_count(at) == 2, "the run in progress is kept"
@@ -479,7 +522,7 @@ def test_every_doctored_weights_file_is_refused_without_a_non_finite_word_on_scr
     raw = (CORPUS / name).read_bytes()
     at.file_uploader(key="tr_weights_file").upload("mine.json", raw, "application/json").run()
     assert_clean(at)
-    assert any(e.value.startswith("mine.json was not loaded: ") for e in at.sidebar.error)
+    assert any(e.value.startswith("mine.json was not loaded: ") for e in at.error)
 
 
 def test_an_uploaded_weights_file_selects_its_model_and_training_starts_from_it():
@@ -493,12 +536,12 @@ def test_an_uploaded_weights_file_selects_its_model_and_training_starts_from_it(
     # The confirmation stays in sight: not inside the weights expander, which the model switch
     # redraws closed in a browser; and a toast says it once.
     confirmation = "Loaded a GRU with 3 hidden units from mine.json"
-    assert any(confirmation in s.value for s in at.sidebar.success)
+    assert any(confirmation in s.value for s in at.success)
     assert not any(confirmation in s.value for e in at.sidebar.expander for s in e.success)
     assert any("Loaded a GRU with 3 hidden units" in t.value for t in at.toast)
     at.run()
     assert not at.toast, "the toast is shown once"
-    assert any(confirmation in s.value for s in at.sidebar.success)
+    assert any(confirmation in s.value for s in at.success)
     table = table_with(at, "shape")
     assert table.set_index("parameter").loc["w3", "shape"] == "3 × 1"
     expected_loss = rc.Trainer(model, *rc_rules()).evaluate()
@@ -546,3 +589,65 @@ def test_a_statland_weights_file_starts_the_1_unit_model_from_those_weights():
     assert at.segmented_control(key="tr_start").value == "file"
     assert weights(at) == {"w1": "1.8", "w2": "-0.5", "b1": "0", "w3": "1.1", "b2": "0"}
     assert list(table_with(at, "match")["match"]) == ["✓"] * 4
+
+
+# ----------------------------------------------------------------------------- BPTT on screen
+def bptt_table(at):
+    return next(frame.value for frame in at.dataframe if "dL/dw1" in frame.value.columns)
+
+
+def test_the_backward_pass_shows_each_days_share_and_sums_equal_to_the_next_steps_gradient():
+    at = open_page(TRAINING)
+    for _ in range(3):  # at the start and after each Step, the table is the next step's gradient
+        run = live_run(at)
+        model = run.model.copy()
+        _, grads = model.gradients(run.trainer.xs, run.trainer.ys, loss=run.trainer.loss)
+        table = bptt_table(at)
+        assert list(table.index) == ["day 1", "day 2", "sum"]
+        for name in ("w1", "w2", "b1"):
+            shares = grads.per_step[name].reshape(-1)
+            for day, share in enumerate(shares):
+                assert as_number(table[f"dL/d{name}"].iloc[day]) == pytest.approx(share, rel=1e-3, abs=1e-4)
+            assert as_number(table[f"dL/d{name}"].iloc[-1]) == pytest.approx(shares.sum(), rel=1e-3, abs=1e-4)
+        diagram = at.get("graphviz_chart")[-1].proto.spec
+        assert "sums = the gradient" in diagram and "day 2" in diagram
+        # The step the trainer takes next uses exactly these sums (SGD: the move is lr × gradient).
+        before = model.flat.copy()
+        step(at)
+        moved = live_run(at).model
+        if type(live_run(at).trainer.optimizer).__name__ == "SGD":
+            np.testing.assert_allclose(before - moved.flat, 0.03 * grads.flat)
+    assert_clean(at)
+
+
+def test_with_sgd_the_step_moves_each_weight_by_the_learning_rate_times_the_summed_shares():
+    at = open_page(TRAINING)
+    at.segmented_control(key="tr_optimizer").set_value("sgd").run()
+    run = live_run(at)
+    assert type(run.trainer.optimizer).__name__ == "SGD"
+    _, grads = run.model.copy().gradients(run.trainer.xs, run.trainer.ys, loss=run.trainer.loss)
+    before = run.model.flat.copy()
+    step(at)
+    after = live_run(at).model.flat
+    lr = live_run(at).trainer.lr
+    shapes = list(run.model.param_shapes)
+    for name in ("w1", "w2", "b1"):
+        i = shapes.index(name)
+        assert before[i] - after[i] == pytest.approx(lr * grads.per_step[name].sum(), rel=1e-9)
+
+
+def test_a_wider_model_shows_the_days_shares_as_a_chart():
+    at = open_page(TRAINING, {"tr_model": "GRU", "tr_data": "Longer StatLand sequences"})
+    assert_clean(at)
+    assert "Each day's share" in all_text(at) or any("Each day's share" in str(c.proto.spec) for c in vega_charts(at))
+    assert "so each gradient is the sum of the days' shares" in all_text(at)
+
+
+def test_the_rising_first_adam_step_is_explained_where_it_happens():
+    at = open_page(TRAINING)
+    step(at)
+    run = live_run(at)
+    if run.first_step_losses()[1] > run.initial_loss:
+        assert "Adam's first step moves every weight by the full learning rate" in all_text(at)
+    step(at)
+    assert "first step raised" in all_text(at).lower() or run.first_step_losses()[1] <= run.initial_loss

@@ -17,20 +17,32 @@ import streamlit as st
 from rnn_core import data
 from ui import charts
 from ui.format import number
-from ui.training import Dataset
+from ui.training import Dataset, shown_value
 
 TICKERS = list(data.TICKERS)
 CSV_PRICES = "tr_csv_prices"
 CSV_MESSAGE = "tr_csv_message"
 CSV_NAME = "tr_csv_name"
 STATLAND_SEQUENCES = 256
+MEMORY_SEQUENCES = 320
 TRAIN_FRACTION = 0.8
 SHOWN_SEQUENCES = 8
+NAIVE_HELP = {
+    "statland": "Repeating the last day is right whenever the last day decides the next on its own; "
+    "after a medium day the day before matters too, and only a network that remembers gets it.",
+    "memory": "Here tomorrow repeats the history's first day, so today is right only by chance (about 1 in 3). "
+    "A network must carry day 1 through every later day: the longer the history, the harder for a vanilla RNN.",
+}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _statland(length: int, seed: int):
     return data.simulate_statland(STATLAND_SEQUENCES, length, seed=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _memory(length: int, seed: int):
+    return data.simulate_memory_market(MEMORY_SEQUENCES, length, seed=seed)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -96,6 +108,18 @@ def build(
             xs[split:],
             ys[split:],
             description=f"{STATLAND_SEQUENCES} simulated StatLand histories of {length} days "
+            f"({split} to train on, {len(xs) - split} held out)",
+        ), None
+    if kind == "memory":
+        xs, ys = _memory(length, seed)
+        split = int(TRAIN_FRACTION * len(xs))
+        return Dataset(
+            "memory",
+            xs[:split],
+            ys[:split],
+            xs[split:],
+            ys[split:],
+            description=f"{MEMORY_SEQUENCES} histories of {length} days where the next day repeats day 1 "
             f"({split} to train on, {len(xs) - split} held out)",
         ), None
     if kind == "stocks":
@@ -197,7 +221,7 @@ def _rules_table(run) -> None:
         {
             "sequence": [_words(row) for row in dataset.train_xs],
             "target": [data.decode(v) for v in dataset.train_ys[:, 0]],
-            "output": [number(v) for v in outputs],
+            "output": [shown_value(v) for v in outputs],
             "predicted": [data.decode(v) for v in outputs],
         }
     )
@@ -220,8 +244,7 @@ def _statland_held_out(run) -> None:
     right.metric(
         "Naive guess 'tomorrow = today' right",
         f"{int((naive == wanted).sum())} of {n}",
-        help="Repeating the last day is right whenever the last day decides the next on its own; "
-        "after a medium day the day before matters too, and only a network that remembers gets it.",
+        help=NAIVE_HELP[dataset.name],
     )
     shown = min(SHOWN_SEQUENCES, n)
     last_days = min(xs.shape[1], 6)
@@ -231,7 +254,7 @@ def _statland_held_out(run) -> None:
                 ("… → " if xs.shape[1] > last_days else "") + _words(r[-last_days:]) for r in xs[:shown]
             ],
             "target": wanted[:shown],
-            "output": [number(v) for v in outputs[:shown]],
+            "output": [shown_value(v) for v in outputs[:shown]],
             "predicted": predicted[:shown],
             "match": np.where(predicted[:shown] == wanted[:shown], "✓", "✗"),
         }
@@ -250,7 +273,8 @@ def _prices_held_out(run) -> None:
     naive_error = float(np.sqrt(np.mean((naive - actual) ** 2)))
 
     if dataset.test_dates is not None:
-        x, x_title, x_type, x_format = pd.to_datetime(dataset.test_dates), "date", "T", "%b %Y"
+        x, x_title, x_type = pd.to_datetime(dataset.test_dates), "date", "T"
+        x_format = date_format(x)
     else:
         x, x_title, x_type, x_format = np.arange(1, len(actual) + 1), "held-out row (in time order)", "Q", "d"
     frame = pd.concat(
@@ -272,6 +296,8 @@ def _prices_held_out(run) -> None:
         ),
         key="tr_test_chart",
     )
+    if note := flat_note(scaled_predictions, dataset.test_ys[:, 0], model):
+        st.caption(f":material/info: {note}")
     left, right = st.columns(2)
     left.metric(
         "Model's test error (RMSE)",
@@ -291,3 +317,45 @@ def _prices_held_out(run) -> None:
             "the naive baseline is a strong opponent.",
             icon=":material/info:",
         )
+
+
+def batch_note(batch_size, n_samples: int) -> str | None:
+    """A line when the chosen batch size holds every training sample (so it is the full set)."""
+    if batch_size != "full" and int(batch_size) >= n_samples:
+        return (
+            f"This data set has {n_samples} training samples, so batches of {batch_size} hold all of them: "
+            "every step uses the full set."
+        )
+    return None
+
+
+def date_format(dates) -> str:
+    """A d3 time format whose tick labels differ over this span: days for under a year, months
+    for a few years, years beyond (a short CSV's ticks all read 'Feb 2020' with months)."""
+    dates = pd.to_datetime(pd.Series(dates))
+    span = (dates.max() - dates.min()).days if len(dates) else 0
+    if span < 365:
+        return "%d %b %Y"
+    if span < 5 * 365:
+        return "%b %Y"
+    return "%Y"
+
+
+def flat_note(predictions, targets, model) -> str | None:
+    """One line when the held-out predictions barely move while the targets do, saying why."""
+    predictions, targets = np.asarray(predictions, dtype=float), np.asarray(targets, dtype=float)
+    if len(targets) < 2 or not np.all(np.isfinite(predictions)):
+        return None
+    spread, wanted = float(np.ptp(predictions)), float(np.ptp(targets))
+    if wanted <= 0 or spread >= 0.2 * wanted:
+        return None
+    if model.kind == "vanilla" and getattr(model, "activation", "") == "relu" and model.n_hidden == 1:
+        return (
+            "The predictions sit almost flat: the single ReLU unit barely responds to these prices "
+            "(at 0 it is switched off and the output is just b2), so the network predicts about the same price "
+            "every month. Try more steps, another seed, or a wider model."
+        )
+    return (
+        "The predictions sit almost flat: the network has learned little more than an average price, "
+        "which the later, held-out prices have left behind. Try more steps or more hidden units."
+    )

@@ -20,6 +20,7 @@ import rnn_core as rc
 from rnn_core.train import History, Trainer
 from rnn_core.weights_io import model_from_json
 from ui.charts import MAX_POINTS, thin_indices
+from ui.format import number
 
 MODEL_LABELS = {
     "statquest": "1-unit StatQuest RNN",
@@ -30,6 +31,7 @@ MODEL_LABELS = {
 DATA_LABELS = {
     "rules": "StatLand rules",
     "statland": "Longer StatLand sequences",
+    "memory": "A market that remembers",
     "stocks": "Stock prices",
     "csv": "Your CSV",
 }
@@ -38,6 +40,37 @@ MAX_HIDDEN = 32
 # A run takes at least this many live refreshes, so even a run the engine finishes in a few
 # milliseconds is watched as it learns (each refresh trains at most 1/20 of the steps).
 MIN_REFRESHES = 20
+# A run stops itself once the whole training set's loss is below this: the predictions are
+# then within about 0.001 of the targets, and further steps would only chart rounding noise.
+CONVERGED_LOSS = 1e-6
+# Shown values smaller than this read 0 (a prediction of -1.4e-17 is a rounding error of 0).
+ZERO_BELOW = 1e-9
+
+
+@dataclass(frozen=True)
+class Speed:
+    """How fast Play trains: ``steps`` per refresh (None: as many as fit in the time box) every ``seconds``."""
+
+    label: str
+    steps: int | None
+    seconds: float
+
+
+SPEEDS = {
+    "1 step/s": Speed("1 step a second", 1, 1.0),
+    "slow": Speed("about 5 steps a second", 1, 0.2),
+    "medium": Speed("10 steps a refresh", 10, 0.1),
+    "fast": Speed("100 steps a refresh", 100, 0.1),
+    "fastest": Speed("as many as fit in 0.2 s a refresh", None, 0.1),
+}
+DEFAULT_SPEED = "fastest"
+RUNS_KEPT = 4  # earlier runs whose loss curves stay on the comparison chart
+
+
+def shown_value(value: float, digits: int = 3) -> str:
+    """``number`` for the page's tables, with magnitudes below ``ZERO_BELOW`` read as 0."""
+    value = float(value)
+    return "0" if math.isfinite(value) and abs(value) < ZERO_BELOW else number(value, digits)
 
 
 @dataclass
@@ -141,7 +174,7 @@ def build_model(
         return rc.statquest_rnn() if start == "statland" else rc.VanillaRNN(1, activation="relu", seed=seed)
     if kind == "vanilla":
         return rc.VanillaRNN(n_hidden, activation=activation, seed=seed)
-    return rc.MODEL_KINDS[kind](n_hidden=n_hidden, seed=seed)
+    return rc.MODEL_KINDS[kind](n_hidden, seed=seed)
 
 
 def is_statland_network(model: rc.RecurrentModel) -> bool:
@@ -161,6 +194,9 @@ class LiveRun:
     target_steps: int
     initial_loss: float = float("nan")
     running: bool = False
+    converged_at: int | None = None  # the step at which the loss fell below CONVERGED_LOSS
+    speed: str = DEFAULT_SPEED
+    label: str = ""  # the settings in words (Settings.run_label), for the comparison chart
     # The whole training set's loss at the weights of these steps, measured once per refresh
     # (a step's own loss is its mini-batch's, before its update).
     full_loss_steps: list[int] = field(default_factory=list)
@@ -184,25 +220,42 @@ class LiveRun:
         return self.trainer.divergence is not None
 
     @property
+    def converged(self) -> bool:
+        return self.converged_at is not None
+
+    @property
     def finished(self) -> bool:
-        return self.diverged or self.trainer.step >= self.target_steps
+        return self.diverged or self.converged or self.trainer.step >= self.target_steps
 
     def advance(self, max_steps: int, seconds: float | None = None) -> int:
-        """Train up to ``max_steps`` more steps (within ``seconds`` if given); return how many ran."""
+        """Train up to ``max_steps`` more steps (within ``seconds`` if given); return how many ran.
+
+        With full batches each step's loss is the whole set's at the weights before it, so
+        the run stops at the first step whose loss is below ``CONVERGED_LOSS``; with
+        mini-batches the whole set's loss is checked at the end of the chunk.
+        """
         with self.lock:
             max_steps = min(max_steps, self.target_steps - self.trainer.step)
             before = len(self.history)
-            if max_steps > 0:
+            if max_steps > 0 and not self.converged:
                 run = self.trainer.run(max_steps) if seconds is None else self.trainer.run_for(seconds, max_steps)
                 for record in run:
                     self.history.add(record)
+                    if not self.mini_batches and record.loss < CONVERGED_LOSS:
+                        self.converged_at = record.step  # the step the weights are now at
+                        break
+                if self.mini_batches and self.current_loss() < CONVERGED_LOSS:
+                    self.converged_at = self.step
             if self.finished:
                 self.running = False
             return len(self.history) - before
 
     @property
     def steps_per_tick(self) -> int:
-        """The most steps one refresh takes: a run lasts at least ``MIN_REFRESHES`` refreshes."""
+        """The most steps one refresh takes at this speed; the fastest still lasts ``MIN_REFRESHES`` refreshes."""
+        steps = SPEEDS[self.speed].steps
+        if steps is not None:
+            return steps
         return max(1, math.ceil(self.target_steps / MIN_REFRESHES))
 
     def tick(self, seconds: float) -> bool:
@@ -227,6 +280,7 @@ class LiveRun:
         with self.lock:
             self.running = False
             self.target_steps = max(self.target_steps, self.step + 1)
+            self.converged_at = None  # a Step asked for by hand is taken; its loss is checked again
             self.advance(1)
 
     def snapshot(self, max_points: int = MAX_POINTS) -> dict:
@@ -251,6 +305,14 @@ class LiveRun:
                 "full loss step": [self.full_loss_steps[i] for i in measured],
                 "full loss": [self.full_loss[i] for i in measured],
             }
+
+    def first_step_losses(self) -> tuple[float, float] | None:
+        """The whole set's loss before and after step 1 (full batch only: a mini-batch's loss is its own)."""
+        with self.lock:
+            if self.step < 1 or self.mini_batches:
+                return None
+            after = self.history.loss[1] if len(self.history) > 1 else self.current_loss()
+            return self.initial_loss, after
 
     def current_loss(self) -> float:
         """The loss on the whole training set at the current weights.
@@ -300,3 +362,128 @@ def start_run(
     run = LiveRun(signature, dataset, model, trainer, History.for_model(model), target_steps)
     run.initial_loss = run.current_loss()
     return run
+
+
+def first_step_note(optimizer: str, loss_before: float, loss_after: float, lr: float) -> str | None:
+    """Why the very first step raised the loss, or None if it did not.
+
+    With Adam the cause is its first update: it divides each gradient by its own size,
+    so every weight moves by the full learning rate whatever its gradient (one at 0.0004
+    as far as one at 0.2), and together those equal moves can overshoot. Plain SGD and
+    momentum move each weight in proportion to its gradient.
+    """
+    if not (np.isfinite(loss_before) and np.isfinite(loss_after)) or loss_after <= loss_before:
+        return None
+    if optimizer == "adam":
+        return (
+            f"The first step raised the loss ({loss_before:.5f} → {loss_after:.5f}): Adam's first step moves "
+            f"every weight by the full learning rate ({lr:g}), even those with a tiny gradient, and together "
+            "they overshoot. Its later steps scale with the gradients, and the loss falls."
+        )
+    return (
+        f"The first step raised the loss ({loss_before:.5f} → {loss_after:.5f}): the learning rate ({lr:g}) "
+        "carries the weights past the low point. A smaller one would not."
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the Training page's widgets chose; a run is built from these alone."""
+
+    data_kind: str = "rules"
+    length: int = 6
+    window: int = 4
+    ticker: str = "MSFT"
+    model_kind: str = "statquest"
+    n_hidden: int = 1
+    activation: str = "relu"
+    start: str = "random"
+    seed: int = 4
+    optimizer: str = "adam"
+    lr: float = 0.03
+    clip: str = "none"
+    clip_threshold: float = 1.0
+    batch_size: int | str = "full"
+    target_steps: int = 1000
+    speed: str = DEFAULT_SPEED
+    log_loss: bool = True
+
+    def run_label(self) -> str:
+        """A run's settings in a few words, for the comparison chart's legend."""
+        model = MODEL_LABELS[self.model_kind].replace(" StatQuest", "")
+        if self.model_kind != "statquest":
+            model += f" ({self.n_hidden})"
+        clip = "clip off" if self.clip == "none" else f"clip {self.clip} {self.clip_threshold:g}"
+        return f"{model} · {self.optimizer} lr {self.lr:g} · {clip} · seed {self.seed}"
+
+
+@dataclass(frozen=True)
+class RunCurve:
+    """An earlier run's loss curve (thinned), kept for comparison."""
+
+    label: str
+    step: tuple[int, ...]
+    loss: tuple[float, ...]
+
+
+def curve_of(run: LiveRun, label: str) -> RunCurve | None:
+    """A run's whole-set loss curve for the comparison chart, or None if it took no steps."""
+    history = run.snapshot()
+    if not history["step"]:
+        return None
+    if run.mini_batches:
+        return RunCurve(label, tuple(history["full loss step"]), tuple(history["full loss"]))
+    return RunCurve(label, tuple(history["step"]), tuple(history["loss"]))  # as the live loss chart draws it
+
+
+def keep_curve(kept: list[RunCurve], curve: RunCurve | None, limit: int = RUNS_KEPT) -> list[RunCurve]:
+    """The last ``limit`` runs, newest last; the same label twice keeps the newer one with a number."""
+    if curve is None:
+        return list(kept)
+    labels = {c.label for c in kept}
+    label, n = curve.label, 2
+    while label in labels:
+        label, n = f"{curve.label} ({n})", n + 1
+    return [*kept, RunCurve(label, curve.step, curve.loss)][-limit:]
+
+
+def status_line(run: LiveRun) -> str:
+    """Where the run stands, in one line: converged, finished, or how far it got."""
+    if run.converged:
+        return (
+            f"Converged at step {run.converged_at:,}: the loss is below {number(CONVERGED_LOSS)} "
+            "(every prediction within about 0.001 of its target), so the run stopped."
+        )
+    if run.step >= run.target_steps:
+        return "Finished. Raise **Steps** to train longer, or press **Step**."
+    return ""
+
+
+def shown_settings(settings: Settings) -> dict[str, object]:
+    """Each link parameter's key and the value its widget shows, for ``note_unused_link_values``."""
+    from_labels = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
+    clip_labels = {"none": "off", "norm": "by norm", "value": "by value"}
+    shown = {
+        "tr_data": DATA_LABELS[settings.data_kind],
+        "tr_model": MODEL_LABELS[settings.model_kind],
+        "tr_seed": settings.seed,
+        "tr_optimizer": from_labels[settings.optimizer],
+        "tr_lr": f"{settings.lr:g}",
+        "tr_clip": clip_labels[settings.clip],
+        "tr_batch": settings.batch_size,
+        "tr_steps": settings.target_steps,
+        "tr_speed": settings.speed,
+    }
+    if settings.data_kind in ("statland", "memory"):
+        shown["tr_length"] = settings.length
+    if settings.data_kind == "stocks":
+        shown["tr_ticker"] = settings.ticker
+    if settings.data_kind in ("stocks", "csv"):
+        shown["tr_window"] = settings.window
+    if settings.model_kind != "statquest":
+        shown["tr_hidden"] = settings.n_hidden
+    if settings.model_kind == "vanilla":
+        shown["tr_activation"] = settings.activation
+    if settings.clip != "none":
+        shown["tr_clip_threshold"] = settings.clip_threshold
+    return shown

@@ -1,0 +1,398 @@
+"""The Training page's sections as functions of their inputs, so another page can show a run too.
+
+``show_run(settings, dataset, key_prefix=...)`` draws a run's controls, live charts, the
+backward pass and the results; every piece of state it keeps is under ``key_prefix``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import rnn_core as rc
+from ui import bptt, charts, datasets
+from ui.format import number
+from ui.state import send_weights_to_statland
+from ui.training import (
+    MODEL_LABELS,
+    SPEEDS,
+    Dataset,
+    LiveRun,
+    RunCurve,
+    Settings,
+    StartWeights,
+    build_model,
+    curve_of,
+    first_step_note,
+    is_statland_network,
+    keep_curve,
+    shown_value,
+    start_run,
+    status_line,
+)
+from ui.widgets import weights_download_button
+
+# Training time per refresh at the fastest speed. Drawing takes about 0.05 s more; the rest
+# of the tick leaves the server free for clicks and for other learners.
+CHUNK_SECONDS = 0.2
+POINTS_UP_TO = 40  # a short history is drawn with a dot per step, so one step is visible
+MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines when batches are used
+LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
+
+
+def run_signature(settings: Settings, dataset: Dataset, start_weights: StartWeights | None) -> tuple:
+    """What starts a new run when it changes: the model, its data and its start. Learning rate,
+    clipping, speed and the number of steps act on the running model."""
+    return (
+        settings.data_kind,
+        dataset.fingerprint(),
+        settings.model_kind,
+        settings.n_hidden,
+        settings.activation,
+        settings.start,
+        start_weights.token if settings.start == "file" and start_weights is not None else None,
+        settings.seed,
+        settings.optimizer,
+        settings.batch_size,
+    )
+
+
+def current_run(
+    settings: Settings, dataset: Dataset, start_weights: StartWeights | None, *, key_prefix: str
+) -> LiveRun:
+    """The session's run for these settings: kept if they still describe it, else a new one
+    (the old one's loss curve is kept for comparison)."""
+    key = f"{key_prefix}_run"
+    signature = run_signature(settings, dataset, start_weights)
+    run: LiveRun | None = st.session_state.get(key)
+    if run is None or run.signature != signature:
+        if run is not None:
+            retire(run, key_prefix)
+        run = st.session_state[key] = start_run(
+            signature,
+            dataset,
+            build_model(
+                settings.model_kind,
+                settings.n_hidden,
+                settings.activation,
+                settings.seed,
+                settings.start,
+                start_weights,
+            ),
+            optimizer=settings.optimizer,
+            lr=settings.lr,
+            clip=settings.clip,
+            clip_threshold=settings.clip_threshold,
+            batch_size=None if settings.batch_size == "full" else int(settings.batch_size),
+            seed=settings.seed,
+            target_steps=settings.target_steps,
+        )
+    with run.lock:
+        run.trainer.lr = settings.lr
+        run.trainer.clip, run.trainer.clip_threshold = settings.clip, settings.clip_threshold
+        run.target_steps = max(settings.target_steps, run.step)
+        run.speed = settings.speed
+        run.label = settings.run_label()
+        if run.finished:
+            run.running = False
+    return run
+
+
+def retire(run: LiveRun, key_prefix: str) -> None:
+    """Keep a run's loss curve (if it took steps) among the last few for the comparison chart."""
+    kept_key = f"{key_prefix}_kept_runs"
+    st.session_state[kept_key] = keep_curve(
+        st.session_state.get(kept_key, []), curve_of(run, getattr(run, "label", "an earlier run"))
+    )
+
+
+def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
+    """Play/Pause, Step and Reset in one row."""
+    key = f"{key_prefix}_run"
+
+    def play_pause() -> None:
+        st.session_state[key].toggle_play()
+
+    def step_once() -> None:
+        st.session_state[key].step_once()
+
+    def reset() -> None:
+        old = st.session_state.pop(key, None)
+        if old is not None:
+            retire(old, key_prefix)
+
+    buttons = st.columns(3, vertical_alignment="center")
+    buttons[0].button(
+        "Pause" if run.running else "Play",
+        key=f"{key_prefix}_play",
+        on_click=play_pause,
+        type="primary",
+        icon=":material/pause:" if run.running else ":material/play_arrow:",
+        disabled=run.finished,
+        width="stretch",
+    )
+    buttons[1].button(
+        "Step",
+        key=f"{key_prefix}_step",
+        on_click=step_once,
+        icon=":material/skip_next:",
+        disabled=run.diverged,
+        width="stretch",
+    )
+    buttons[2].button(
+        "Reset", key=f"{key_prefix}_reset", on_click=reset, icon=":material/restart_alt:", width="stretch"
+    )
+
+
+def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
+    """Progress, loss and gradient norm (and the five weights for one unit); trains a chunk per tick."""
+    live: LiveRun = st.session_state[run_key]
+    just_stopped = live.tick(CHUNK_SECONDS)
+    history = live.snapshot()
+    done, target = history["done"], history["target"]
+    share = min(1.0, done / max(target, 1))
+    st.progress(share, text=f"Step {done:,} of {target:,}")
+    if live.diverged:
+        st.error(f"{live.trainer.divergence.message} Press **Reset** to start again.", icon=":material/error:")
+    elif line := status_line(live):
+        st.caption(line)
+
+    # The charts come straight under the buttons, so a click and its effect share one screen.
+    if not history["step"]:
+        st.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
+    else:
+        loss_and_norm_charts(history, live.mini_batches, log_loss, key_prefix)
+    metrics = st.columns(3)
+    metrics[0].metric("Step", done)
+    metrics[1].metric(
+        "Training loss (MSE)",
+        number(history["loss now"], 5),
+        help="The mean squared error on the whole training set at the current weights.",
+    )
+    metrics[2].metric("Gradient norm", number(history["last gradient norm"], 4) if history["step"] else "–")
+    first_step_line(live)
+    if history["params"]:
+        weights_chart(history, key_prefix)
+    if just_stopped:
+        st.rerun(scope="app")  # turn the timer off, relabel Play, show the results
+
+
+def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str) -> None:
+    frame = pd.DataFrame({key: history[key] for key in ("step", "loss", "gradient norm")})
+    points = len(frame) <= POINTS_UP_TO
+    left, right = st.columns(2)
+    loss_frame, by_batch = frame, {}
+    if mini_batches:
+        # A step's loss is its own mini-batch's: noisy. The whole set's, measured at each
+        # refresh, is the one that should fall.
+        loss_frame = pd.concat(
+            [
+                pd.DataFrame({"step": history["step"], "loss": history["loss"], "loss on": MINI_BATCH}),
+                pd.DataFrame({"step": history["full loss step"], "loss": history["full loss"], "loss on": WHOLE_SET}),
+            ],
+            ignore_index=True,
+        )
+        # The chart's title says what the colours are: no legend title, a narrow legend.
+        by_batch = {"color": "loss on", "color_title": "loss on", "legend_title": False, "palette": LOSS_COLOURS}
+    loss_chart = charts.curve(
+        loss_frame,
+        "step",
+        "loss",
+        title="Training loss (MSE): mini-batches and whole set" if mini_batches else "Training loss (MSE)",
+        x_title="step",  # a fixed spec lets the browser swap the data in, not redraw the chart
+        x_format="d",
+        points=points,
+        # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
+        y_title="MSE (log scale)" if log_loss else "MSE",
+        log_y=log_loss,
+        height=230,
+        **by_batch,
+    )
+    charts.draw(loss_chart, key=f"{key_prefix}_loss_chart", where=left)
+    charts.draw(
+        charts.curve(
+            frame,
+            "step",
+            "gradient norm",
+            title="Gradient norm",
+            x_title="step",
+            x_format="d",
+            points=points,
+            y_title="‖gradient‖, unclipped (log)",
+            log_y=True,
+            height=230,
+        ),
+        key=f"{key_prefix}_grad_chart",
+        where=right,
+    )
+
+
+def weights_chart(history: dict, key_prefix: str) -> None:
+    """The one-unit network's five weights over the steps."""
+    weights = charts.long_history(
+        {"step": history["step"], **history["params"]}, "step", list(history["params"]), "value", "parameter"
+    )
+    charts.draw(
+        charts.curve(
+            weights,
+            "step",
+            "value",
+            title="The five weights as they train",
+            x_title="step",
+            x_format="d",
+            points=len(history["step"]) <= POINTS_UP_TO,
+            y_title="value",
+            color="parameter",
+            color_title="parameter",
+            palette=charts.PARAM_COLOURS,
+            height=220,
+        ),
+        key=f"{key_prefix}_weights_chart",
+    )
+
+
+def first_step_line(run: LiveRun) -> None:
+    """One line, right under the step counter, when the first step raised the loss."""
+    losses = run.first_step_losses()
+    optimizer = type(run.trainer.optimizer).__name__.lower()
+    if losses and (note := first_step_note(optimizer, *losses, run.trainer.lr)):
+        st.caption(f":material/info: {note}")
+
+
+def show_backward(run: LiveRun, *, key_prefix: str = "tr", theme: str = "light") -> None:
+    """BPTT at the current weights: each day's share of the gradient the next Step uses, and their sums."""
+    st.subheader("Backpropagation through time: the next step's gradient, day by day")
+    back = bptt.backward_for_next_step(run.trainer)
+    if run.mini_batches:
+        st.caption(f"For the next mini-batch ({back.n_sequences} sequences), the one the next **Step** uses.")
+    if is_statland_network(run.model):
+        if back.n_days <= bptt.MAX_DRAWN_DAYS:
+            st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
+            st.caption(bptt.one_unit_notice(back))
+        else:
+            charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}_bptt_chart")
+        table = bptt.one_unit_table(back).map(lambda v: number(v, 4))
+        st.dataframe(table, key=f"{key_prefix}_bptt_table")
+        st.markdown(bptt.one_unit_sentence(back))
+    else:
+        charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}_bptt_chart")
+        st.caption(bptt.per_day_caption(back))
+    if run.trainer.clip != "none":
+        st.caption("Clipping is on: the step uses these sums after clipping shrinks them (if they are too large).")
+
+
+def comparison_chart(run: LiveRun, kept: list[RunCurve], *, key_prefix: str) -> None:
+    """The current run's loss beside the last few runs', each labelled with its settings."""
+    if not kept:
+        return
+    curves = [*kept]
+    if (now := curve_of(run, f"now: {getattr(run, 'label', 'this run')}")) is not None:
+        curves.append(now)
+    frame = pd.concat(
+        [pd.DataFrame({"step": c.step, "loss": c.loss, "run": c.label}) for c in curves], ignore_index=True
+    )
+    palette = dict(zip([c.label for c in curves], charts.OKABE_ITO, strict=False))
+    st.subheader("This run beside the last ones")
+    charts.draw(
+        charts.curve(
+            frame,
+            "step",
+            "loss",
+            title="Training loss of recent runs (whole set)",
+            x_title="step",
+            x_format="d",
+            y_title="MSE (log scale)",
+            log_y=True,
+            color="run",
+            color_title="run",
+            palette=palette,
+            height=240,
+        ),
+        key=f"{key_prefix}_compare_chart",
+    )
+    st.caption(
+        "Change one setting (model, clipping, learning rate) and train again: the last runs stay here to compare."
+    )
+
+
+def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
+    """Predictions and weights of a paused or finished run, the download and the StatLand hand-over."""
+    st.subheader("Predictions" if run.step else "Predictions of the starting weights")
+    datasets.show_predictions(run)
+    loss_now = run.current_loss()
+    if run.step and not run.diverged and np.isfinite(run.initial_loss) and loss_now > run.initial_loss:
+        st.warning(
+            f"The loss went up, from {number(run.initial_loss, 4)} to {number(loss_now, 4)}: the learning rate "
+            "is probably too large for this model. Reset and try a smaller one.",
+            icon=":material/trending_up:",
+        )
+
+    if run.diverged:
+        st.subheader("Weights kept from the last finite step")
+    else:
+        st.subheader("Learned weights" if run.step else "Starting weights")
+    if is_statland_network(run.model):
+        rows = [{"weights": "this run", **{k: shown_value(float(np.ravel(v)[0])) for k, v in run.model.params.items()}}]
+        on_statland = data_kind in ("rules", "statland")  # the StatLand weights were made for these data only
+        if on_statland:
+            rows.append({"weights": "the StatLand weights", **{k: number(v) for k, v in rc.STATQUEST_WEIGHTS.items()}})
+        st.dataframe(
+            pd.DataFrame(rows, columns=["weights", *run.model.params]),
+            hide_index=True,
+            key=f"{key_prefix}_weights_table",
+        )
+        if on_statland:
+            st.caption(
+                "Different weights can make the same predictions: compare the predictions above, not only the numbers."
+            )
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "parameter": list(run.model.params),
+                    "shape": [" × ".join(map(str, v.shape)) for v in run.model.params.values()],
+                    "values": [
+                        np.array2string(v.ravel(), precision=3, threshold=8, edgeitems=3, max_line_width=200)
+                        for v in run.model.params.values()
+                    ],
+                }
+            ),
+            hide_index=True,
+            key=f"{key_prefix}_weights_table",
+        )
+    weights_download_button(
+        run.model, f"unrolled_{run.model.kind}_{run.model.n_hidden}_weights.json", key=f"{key_prefix}_download"
+    )
+    if is_statland_network(run.model):
+        if st.button("Use these weights on StatLand", key=f"{key_prefix}_to_statland", icon=":material/send:"):
+            problem = send_weights_to_statland(run.model.params)
+            if problem:
+                st.error(f"These weights cannot go to the StatLand page: {problem}.")
+            else:
+                # st.switch_page would clear the URL's query parameters, which Streamlit refuses
+                # while widgets are bound to them (and AppTest reports): offer a link instead.
+                st.success("The weights are waiting on the StatLand page.")
+                st.page_link("app_pages/statland.py", label="Open StatLand", icon=":material/account_tree:")
+
+
+def show_run(
+    settings: Settings,
+    dataset: Dataset,
+    *,
+    key_prefix: str = "tr",
+    start_weights: StartWeights | None = None,
+    theme: str = "light",
+) -> LiveRun:
+    """A whole run view: buttons, live charts, then (paused) the backward pass, comparison and results."""
+    run = current_run(settings, dataset, start_weights, key_prefix=key_prefix)
+    run_buttons(run, key_prefix=key_prefix)
+    interval = SPEEDS[settings.speed].seconds if run.running else None
+    st.fragment(live_view, run_every=interval)(f"{key_prefix}_run", key_prefix, settings.log_loss)
+    st.caption(f"{dataset.description} · {MODEL_LABELS[settings.model_kind]} with {run.model.n_params} parameters.")
+    if not run.running:
+        if not run.diverged:
+            show_backward(run, key_prefix=key_prefix, theme=theme)
+        comparison_chart(run, st.session_state.get(f"{key_prefix}_kept_runs", []), key_prefix=key_prefix)
+        show_results(run, settings.data_kind, key_prefix=key_prefix)
+    return run
