@@ -13,18 +13,18 @@ def captured_next_gradient(trainer: Trainer) -> np.ndarray:
     """Take one real step and return the flat gradient the trainer used for it."""
     model = trainer.model
     seen = []
-    original = model.loss_and_flat_grad
+    original = model.loss_and_grads
 
-    def spy(xs, ys, loss="mse", truncate=None):
-        value, grad = original(xs, ys, loss, truncate)
-        seen.append(np.array(grad, copy=True))
-        return value, grad
+    def spy(xs, ys, *, loss="mse", truncate=None):
+        value, grads = original(xs, ys, loss=loss, truncate=truncate)
+        seen.append(np.array(grads.flat, copy=True))
+        return value, grads
 
-    model.loss_and_flat_grad = spy
+    model.loss_and_grads = spy
     try:
         list(trainer.run(1))
     finally:
-        del model.loss_and_flat_grad
+        del model.loss_and_grads
     return seen[0]
 
 
@@ -51,7 +51,7 @@ def test_per_day_shares_sum_to_the_gradient_the_next_step_uses(loss, batch_size)
 def test_per_day_shares_are_the_engines_per_step_gradients():
     trainer = statland_trainer()
     xs, ys = data.four_rules()
-    _, grads = trainer.model.gradients(xs, ys, loss="mse")
+    _, grads = trainer.model.loss_and_grads(xs, ys, loss="mse")
     back = bptt.backward_for_next_step(trainer)
     table = bptt.one_unit_table(back)
     for name in bptt.SHARED:

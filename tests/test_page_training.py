@@ -601,7 +601,7 @@ def test_the_backward_pass_shows_each_days_share_and_sums_equal_to_the_next_step
     for _ in range(3):  # at the start and after each Step, the table is the next step's gradient
         run = live_run(at)
         model = run.model.copy()
-        _, grads = model.gradients(run.trainer.xs, run.trainer.ys, loss=run.trainer.loss)
+        _, grads = model.loss_and_grads(run.trainer.xs, run.trainer.ys, loss=run.trainer.loss)
         table = bptt_table(at)
         assert list(table.index) == ["day 1", "day 2", "sum"]
         for name in ("w1", "w2", "b1"):
@@ -625,7 +625,7 @@ def test_with_sgd_the_step_moves_each_weight_by_the_learning_rate_times_the_summ
     at.segmented_control(key="tr_optimizer").set_value("sgd").run()
     run = live_run(at)
     assert type(run.trainer.optimizer).__name__ == "SGD"
-    _, grads = run.model.copy().gradients(run.trainer.xs, run.trainer.ys, loss=run.trainer.loss)
+    _, grads = run.model.copy().loss_and_grads(run.trainer.xs, run.trainer.ys, loss=run.trainer.loss)
     before = run.model.flat.copy()
     step(at)
     after = live_run(at).model.flat
