@@ -220,7 +220,7 @@ def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_
             x_title="step",
             x_format="d",
             points=points,
-            y_title="‖gradient‖, unclipped (log)",
+            y_title="‖gradient‖ (log)",
             log_y=True,
             height=230,
         ),
