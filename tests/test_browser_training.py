@@ -73,6 +73,7 @@ def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: P
     expect_charts_drawn(page, 2)  # loss and gradient norm (the weights chart is for the 1-unit network)
 
     # Still responsive while playing: a toggle answers and training goes on.
+    page.get_by_text("More settings: optimiser, clipping").click()  # the log toggle and the uploads are in it
     loss_axis = charts(page).first.locator("svg .role-axis-title")
     expect(loss_axis.filter(has_text="log scale")).to_have_count(1)
     page.locator(".st-key-tr_log label").click()
@@ -103,7 +104,6 @@ def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: P
     expect_charts_drawn(page, 2)
 
     # A bad CSV: a message saying what is wrong; the selected data stays.
-    page.get_by_text("More settings: optimiser, clipping").click()
     uploader = page.locator(".st-key-tr_csv_file input[type=file]")
     rerun_after(page, lambda: uploader.set_input_files(str(CORPUS / "not_a_number_cell.csv")))
     refusal = re.compile("not_a_number_cell.csv was not loaded: row 4 of column 'Close'")

@@ -120,7 +120,7 @@ def test_a_bad_upload_shows_its_message_and_the_selected_data_stays():
         "bad_cell.csv", (CORPUS / "not_a_number_cell.csv").read_bytes(), "text/csv"
     ).run()
     assert_clean(at)
-    assert any("bad_cell.csv was not loaded" in e.value and "not a finite number" in e.value for e in at.sidebar.error)
+    assert any("bad_cell.csv was not loaded" in e.value and "not a finite number" in e.value for e in at.error)
     assert at.selectbox(key="tr_data").value == "stocks"
     assert "Your CSV" not in at.selectbox(key="tr_data").options
     assert at.metric[0].value == "1", "the run on the stock prices went on untouched"
@@ -133,7 +133,7 @@ def test_a_bad_upload_after_a_good_one_keeps_the_good_prices():
     assert "Your prices (24 rows)" in all_text(at)
     at.file_uploader(key="tr_csv_file").upload("bin.csv", (CORPUS / "binary.csv").read_bytes(), "text/csv").run()
     assert_clean(at)
-    assert any("bin.csv was not loaded: this is not a text file" in e.value for e in at.sidebar.error)
+    assert any("bin.csv was not loaded: this is not a text file" in e.value for e in at.error)
     assert at.selectbox(key="tr_data").value == "csv"
     assert "Your prices (24 rows)" in all_text(at)
 
@@ -141,7 +141,7 @@ def test_a_bad_upload_after_a_good_one_keeps_the_good_prices():
 def test_a_good_file_in_descending_date_order_trains_on_ascending_data():
     at = open_page(TRAINING)
     at.file_uploader(key="tr_csv_file").upload("prices.csv", rising_prices_newest_first(), "text/csv").run()
-    assert any("Sorted the rows by date" in s.value for s in at.sidebar.success)
+    assert any("Sorted the rows by date" in s.value for s in at.success)
     at.select_slider(key="tr_steps").set_value(100).run()
     at.button(key="tr_play").click().run()
     for _ in range(20):

@@ -651,3 +651,38 @@ def test_the_rising_first_adam_step_is_explained_where_it_happens():
         assert "Adam's first step moves every weight by the full learning rate" in all_text(at)
     step(at)
     assert "first step raised" in all_text(at).lower() or run.first_step_losses()[1] <= run.initial_loss
+
+
+@pytest.mark.parametrize("speed", ["1 step/s", "medium", "fast"])
+def test_the_speed_control_sets_the_steps_each_refresh_takes(speed):
+    from ui.training import SPEEDS
+
+    at = open_page(TRAINING)
+    at.select_slider(key="tr_lr").set_value(0.0003).run()  # no convergence in these few refreshes
+    at.select_slider(key="tr_speed").set_value(speed).run()
+    at.button(key="tr_play").click().run()
+    counts = [step_count(at)]
+    for _ in range(3):
+        at.run()
+        counts.append(step_count(at))
+    assert_clean(at)
+    assert {b - a for a, b in zip(counts, counts[1:], strict=False)} == {SPEEDS[speed].steps}, counts
+
+
+def test_runs_are_kept_for_comparison_each_labelled_with_its_settings():
+    at = open_page(TRAINING)
+    step(at, 5)
+    at.select_slider(key="tr_lr").set_value(0.1).run()
+    at.button(key="tr_reset").click().run()  # the learning rate acts on a running model: Reset starts a new run
+    step(at, 5)
+    at.selectbox(key="tr_model").set_value("gru").run()  # another model starts a new run by itself
+    step(at, 5)
+    assert_clean(at)
+    assert "This run beside the last ones" in [s.value for s in at.subheader]
+    compared = next(c for c in vega_charts(at) if "recent runs" in str(c.proto.spec))
+    assert compared is not None
+    labels = set(chart_data(at, vega_charts(at).index(compared))[0]["run"])
+    # The first run trained at 0.03, then its learning rate changed: marked, not relabelled.
+    assert "1-unit RNN · adam lr 0.03 · clip off · seed 4 · then changed" in labels
+    assert "1-unit RNN · adam lr 0.1 · clip off · seed 4" in labels
+    assert "now: GRU (4) · adam lr 0.1 · clip off · seed 4" in labels

@@ -95,3 +95,12 @@ def test_adams_first_step_really_moves_every_weight_by_the_learning_rate():
     run.step_once()
     np.testing.assert_allclose(np.abs(run.model.flat - before), 0.03, rtol=1e-3)
     assert run.first_step_losses()[1] > run.initial_loss  # this seed's first step rises, as the page says
+
+
+def test_a_setting_changed_mid_run_is_marked_on_the_runs_label():
+    assert training.next_label("", "a", 0) == "a"
+    assert training.next_label("a", "b", 0) == "b", "before any step the run simply has the new settings"
+    assert training.next_label("a", "a", 10) == "a"
+    changed = training.next_label("a", "b", 10)
+    assert changed == "a" + training.CHANGED_MID_RUN
+    assert training.next_label(changed, "c", 20) == changed

@@ -436,6 +436,18 @@ def curve_of(run: LiveRun, label: str) -> RunCurve | None:
     return RunCurve(label, tuple(history["step"]), tuple(history["loss"]))  # as the live loss chart draws it
 
 
+CHANGED_MID_RUN = " · then changed"
+
+
+def next_label(current: str, settings_label: str, step: int) -> str:
+    """A run's label for its comparison curve: its settings when it started; once it has taken
+    steps, a later change of learning rate or clipping is marked, never silently relabelled."""
+    if step == 0 or not current:
+        return settings_label
+    base = current.removesuffix(CHANGED_MID_RUN)
+    return current if base == settings_label else base + CHANGED_MID_RUN
+
+
 def keep_curve(kept: list[RunCurve], curve: RunCurve | None, limit: int = RUNS_KEPT) -> list[RunCurve]:
     """The last ``limit`` runs, newest last; the same label twice keeps the newer one with a number."""
     if curve is None:

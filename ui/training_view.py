@@ -27,6 +27,7 @@ from ui.training import (
     first_step_note,
     is_statland_network,
     keep_curve,
+    next_label,
     shown_value,
     start_run,
     status_line,
@@ -93,7 +94,7 @@ def current_run(
         run.trainer.clip, run.trainer.clip_threshold = settings.clip, settings.clip_threshold
         run.target_steps = max(settings.target_steps, run.step)
         run.speed = settings.speed
-        run.label = settings.run_label()
+        run.label = next_label(run.label, settings.run_label(), run.step)
         if run.finished:
             run.running = False
     return run
@@ -219,7 +220,7 @@ def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_
             x_title="step",
             x_format="d",
             points=points,
-            y_title="‖gradient‖, unclipped (log)",
+            y_title="‖gradient‖ (log)",
             log_y=True,
             height=230,
         ),
