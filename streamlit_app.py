@@ -21,6 +21,7 @@ HERE = Path(__file__).parent
 PAGES = {
     "Learn": [
         ("app_pages/home.py", "Home", ":material/home:", True),
+        ("app_pages/lesson.py", "Lesson", ":material/school:", False),
         ("app_pages/statland.py", "StatLand", ":material/account_tree:", False),
     ],
     "Experiment": [

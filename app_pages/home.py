@@ -7,9 +7,10 @@ import streamlit as st
 st.title("Unrolled")
 st.subheader("Recurrent neural networks, one turn of the knob at a time")
 st.markdown(
-    "**Start here:** open StatLand, where the page shows the days high → medium. **Notice** how the "
-    "recurrent weight w2 carries the first day into the second."
+    "**Start here:** the guided lesson walks the StatQuest video in ten short steps, each with a "
+    "question the app checks on your own network."
 )
+st.page_link("app_pages/lesson.py", label="Start the lesson", icon=":material/school:")
 
 st.markdown(
     """

@@ -138,7 +138,8 @@ def show_network(
         st.metric("Output value", number(prediction), help="y = w3 × h (last day) + b2", width="content")
     with st.container(key=f"{key_prefix}_network"):
         st.markdown(diagram.unrolled_svg(trace, day_words, model.params, word), unsafe_allow_html=True)
-        st.markdown(notice_sentence(trace, word) + f" {len(day_words)} days, still {model.n_params} parameters.")
+        days = f"{len(day_words)} day" + ("s" if len(day_words) != 1 else "")
+        st.markdown(notice_sentence(trace, word) + f" {days}, still {model.n_params} parameters.")
     return model, trace
 
 

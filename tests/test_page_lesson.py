@@ -1,0 +1,248 @@
+"""The Lesson page (AppTest): every step's challenge driven both ways, answers computed from rnn_core.
+
+A wrong answer or an unmet goal is not accepted and gets the step's hint; the right answer
+for the step's state is accepted; "Try other numbers" gives another state with another
+accepted answer; progress survives a page switch and comes back from a link.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from apptest_support import assert_clean, open_page
+
+import rnn_core as rc
+from rnn_core.data import decode, encode
+
+LESSON = "app_pages/lesson.py"
+
+
+def at_step(n: int, query: dict | None = None):
+    at = open_page(LESSON)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.query_params["step"] = str(n)
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def passed_text(at) -> str:
+    return at.get("progress")[0].proto.text
+
+
+def statquest(**changes) -> rc.VanillaRNN:
+    model = rc.statquest_rnn()
+    for name, value in changes.items():
+        model.params[name] = value
+    return model
+
+
+def asked_day(at) -> str:
+    prompt = next(m.value for m in at.markdown if m.value.startswith("**Your turn:**"))
+    return next(word for word in ("low", "medium", "high") if f"**{word}**" in prompt)
+
+
+def asked_days(at) -> list[str]:
+    prompt = next(m.value for m in at.markdown if m.value.startswith("**Your turn:**"))
+    inside = prompt.split("**")[-2]
+    return inside.split(" → ")
+
+
+def guess(at, n: int, value: float):
+    at.number_input(key=f"ls{n}_guess").set_value(value)
+    at.button(key=f"ls{n}_check").click().run()
+    assert_clean(at)
+    return at
+
+
+def assert_rejected_then_accepted(at, n: int, right: float, wrong: float) -> None:
+    guess(at, n, wrong)
+    assert at.warning and not at.success, "a wrong answer is not accepted"
+    assert "0 passed" in passed_text(at)
+    guess(at, n, right)
+    assert at.success and not at.warning
+    assert "1 passed" in passed_text(at)
+
+
+# -- predict a number ---------------------------------------------------------------------
+def test_step_1_accepts_the_engines_price_for_the_asked_day_and_another_day_after_other_numbers():
+    at = at_step(1)
+    day = asked_day(at)
+    assert_rejected_then_accepted(at, 1, float(encode(day)), float(encode(day)) + 0.3)
+    at.button(key="ls_other").click().run()
+    other = asked_day(at)
+    assert other != day
+    guess(at, 1, float(encode(day)))
+    assert at.warning, "the old answer is not accepted for the new day"
+    guess(at, 1, float(encode(other)))
+    assert at.success
+
+
+def test_step_2_accepts_the_engines_h1():
+    at = at_step(2)
+    day = asked_day(at)
+    h1 = float(rc.statquest_rnn().forward([[float(encode(day))]]).hidden[0, 0, 0])
+    assert_rejected_then_accepted(at, 2, h1, h1 + 1.0)
+    assert at.get("graphviz_chart") or any("<svg" in m.value for m in at.markdown), "the diagram shows after"
+
+
+def test_step_3_accepts_the_engines_prediction_and_hides_the_diagram_until_then():
+    at = at_step(3)
+    assert not any("<svg" in m.value for m in at.markdown), "no diagram (with its output) before the answer"
+    days = asked_days(at)
+    y = float(rc.statquest_rnn().predict(encode(days)[None])[0, 0])
+    assert_rejected_then_accepted(at, 3, y, y + 1.0)
+    assert any("<svg" in m.value for m in at.markdown)
+
+
+def test_step_6_accepts_the_sum_of_the_engines_per_day_pieces():
+    at = at_step(6)
+    pieces = at.dataframe[0].value["piece of dL/dw2"].to_numpy()
+    from ui import lesson
+
+    state = lesson.STEPS[5].start(0)
+    model = statquest(w2=state["weights"]["w2"])
+    _, grads = model.loss_and_grads(encode(list(state["days"]))[None], [[float(encode(state["target"]))]], loss="ssr")
+    np.testing.assert_allclose(pieces, grads.per_step["w2"].ravel(), rtol=1e-9)
+    total = float(grads["w2"][0, 0])
+    assert_rejected_then_accepted(at, 6, total, total + 1.0)
+
+
+def test_step_8_accepts_the_factor_bptt_gives_the_first_day():
+    at = at_step(8)
+    prompt = next(m.value for m in at.markdown if m.value.startswith("**Your turn:**"))
+    length = int(next(part for part in prompt.split("**") if part.endswith(" days")).split()[0])
+    model = rc.VanillaRNN(1, activation="identity", seed=0)
+    model.params["w1"], model.params["w2"], model.params["w3"] = 1.0, 0.5, 1.0
+    factor = float(model.input_gradients(np.ones((1, length)))[0, 0])
+    assert_rejected_then_accepted(at, 8, factor, factor * 3 + 0.1)
+
+
+def test_two_wrong_tries_offer_the_answer_with_its_explanation():
+    at = at_step(1)
+    day = asked_day(at)
+    guess(at, 1, 7.0)
+    assert not at.button(key="ls1_reveal") if "ls1_reveal" in [b.key for b in at.button] else True
+    guess(at, 1, 8.0)
+    at.button(key="ls1_reveal").click().run()
+    assert any(str(encode(day)) in i.value for i in at.info)
+    assert "0 passed" in passed_text(at), "a shown answer is not a pass"
+
+
+# -- reach a goal ---------------------------------------------------------------------------
+def four_rules_right(model) -> bool:
+    xs, ys = rc.data.four_rules()
+    return [decode(v) for v in model.predict(xs)[:, 0]] == [decode(v) for v in ys[:, 0]]
+
+
+def test_step_4_is_met_by_a_w2_the_engine_gets_all_four_rules_right_with():
+    at = at_step(4)
+    assert not at.success and at.info, "the step starts with w2 moved: the goal is not met"
+    from ui import lesson
+
+    w1 = lesson.STEPS[3].start(0)["weights"]["w1"]
+    good = next(w2 for w2 in np.round(np.linspace(-1, 1, 201), 2) if four_rules_right(statquest(w1=w1, w2=w2)))
+    bad = next(w2 for w2 in (0.9, 0.3, -1.0) if not four_rules_right(statquest(w1=w1, w2=w2)))
+    at.number_input(key="ls4_w2").set_value(float(bad)).run()
+    assert not at.success
+    at.number_input(key="ls4_w2").set_value(float(good)).run()
+    assert_clean(at)
+    assert at.success and "1 passed" in passed_text(at)
+
+
+def test_step_7_is_met_once_bptt_gives_the_first_day_over_a_million_within_20_days():
+    at = at_step(7)
+    assert not at.success
+
+    def first(w2, length):
+        model = statquest(w2=w2)
+        return abs(float(model.input_gradients(np.ones((1, length)))[0, 0]))
+
+    at.slider(key="ls7_w2").set_value(2.0).run()
+    at.slider(key="ls7_length").set_value(25).run()
+    assert first(2.0, 25) > 1e6 and not at.success, "more than 20 days does not count"
+    at.slider(key="ls7_length").set_value(20).run()
+    assert_clean(at)
+    assert first(2.0, 20) > 1e6 and at.success
+
+
+# -- choose an explanation --------------------------------------------------------------------
+def choose(at, n: int, text: str):
+    at.radio(key=f"ls{n}_choice").set_value(text).run()
+    assert_clean(at)
+    return at
+
+
+def test_step_5_accepts_the_engines_parameter_count():
+    at = at_step(5)
+    options = at.radio(key="ls5_choice").options
+    right = str(rc.statquest_rnn().n_params)
+    wrong = next(o for o in options if o != right)
+    choose(at, 5, wrong)
+    assert at.warning and not at.success
+    choose(at, 5, right)
+    assert at.success
+
+
+@pytest.mark.parametrize("n", [9, 10])
+def test_the_choice_steps_accept_only_the_option_the_engine_supports(n):
+    from ui import lesson
+
+    at = at_step(n)
+    state = lesson.STEPS[n - 1].start(0)
+    options = at.radio(key=f"ls{n}_choice").options
+    if n == 9:
+        model = rc.VanillaRNN(1, activation="identity", seed=0)
+        model.params["w1"], model.params["w2"], model.params["w3"] = 1.0, state["w2"], 1.0
+        first = abs(float(model.input_gradients(np.ones((1, state["length"])))[0, 0]))
+        right = "It fades towards 0" if first < 0.1 else "It explodes" if first > 10 else "It stays about the same"
+    else:
+        gru = rc.GRU(4, seed=0)
+        bias = gru.params["b_x"].copy()
+        bias[4:8] = lesson.GRU_UPDATE_BIAS
+        gru.params["b_x"] = bias
+        grads = np.abs(gru.input_gradients(np.ones((1, state["length"])))[0])
+        vanilla = rc.VanillaRNN(1, activation="identity", seed=0)
+        for name, value in {**rc.STATQUEST_WEIGHTS, "w2": 0.9}.items():
+            vanilla.params[name] = value
+        steady = np.abs(vanilla.input_gradients(np.ones((1, state["length"])))[0])
+        right = "A GRU" if grads[0] / grads[-1] > steady[0] / steady[-1] else "A vanilla RNN with w2 = 0.9"
+    for option in options:
+        if option != right:
+            choose(at, n, option)
+            assert at.warning and not at.success, option
+    choose(at, n, right)
+    assert at.success
+
+
+# -- links and progress -----------------------------------------------------------------------
+@pytest.mark.parametrize("n", range(1, 11))
+def test_every_step_opens_from_its_link(n):
+    at = at_step(n)
+    assert at.subheader[0].value.startswith(f"{n}. ")
+
+
+@pytest.mark.parametrize("raw", ["0", "11", "seven", "-2"])
+def test_a_bad_step_in_the_link_opens_step_1_with_a_quiet_note(raw):
+    at = at_step(1, {})
+    at.query_params["step"] = raw
+    at.run()
+    assert_clean(at)
+    assert at.subheader[0].value.startswith("1. ")
+    assert any("no step" in c.value for c in at.caption)
+
+
+def test_progress_survives_a_page_switch_and_comes_back_from_a_link():
+    at = at_step(1)
+    guess(at, 1, float(encode(asked_day(at))))
+    assert "1 passed" in passed_text(at)
+    at.switch_page("app_pages/statland.py").run()
+    at.switch_page(LESSON).run()
+    at.query_params["step"] = "2"
+    at.run()
+    assert "1 passed" in passed_text(at)
+    fresh = at_step(3, {"done": "1.2.5"})
+    assert "3 passed" in passed_text(fresh)
+    bad = at_step(3, {"done": "1.x.99"})
+    assert "1 passed" in passed_text(bad)

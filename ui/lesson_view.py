@@ -1,0 +1,254 @@
+"""The Lesson page's sections: one step per screen, its challenge, and the live view it reuses.
+
+Progress (steps passed, tries, answers shown) lives in ``st.session_state["ls_progress"]``
+and in the link (``?step=N&done=1.2.4``), so a learner resumes on another device and a
+teacher can send ``/lesson?step=7``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+import rnn_core as rc
+from rnn_core.data import encode
+from ui import bptt, lab_views, lesson, statland_view
+from ui.format import number
+
+PROGRESS = "ls_progress"
+
+
+@dataclass
+class Progress:
+    """What the learner has done: steps passed, tries per step, steps whose answer was shown."""
+
+    passed: set[int] = field(default_factory=set)
+    tries: dict[int, int] = field(default_factory=dict)
+    shown: set[int] = field(default_factory=set)
+    # The starting numbers (seed) each step was last solved or shown with: its view reveals
+    # its numbers only for those, so "Try other numbers" asks again before showing.
+    solved_with: dict[int, int] = field(default_factory=dict)
+
+    def link_value(self) -> str:
+        return ".".join(str(n) for n in sorted(self.passed))
+
+
+def parse_done(raw) -> set[int]:
+    """Steps passed, from a link's ``done`` value ('1.2.4'); anything else is ignored."""
+    steps = set()
+    for part in str(raw or "").split("."):
+        if part.isdigit() and 1 <= int(part) <= len(lesson.STEPS):
+            steps.add(int(part))
+    return steps
+
+
+def progress() -> Progress:
+    """The session's progress, with any steps a link says were passed added to it."""
+    if PROGRESS not in st.session_state:
+        st.session_state[PROGRESS] = Progress()
+    found = st.session_state[PROGRESS]
+    found.passed |= parse_done(st.query_params.get("done"))
+    return found
+
+
+def current_step() -> int:
+    """The step in the link (checked), with a quiet note when the link's value was not a step."""
+    number_, note = lesson.step_number(st.query_params.get("step", "1"))
+    if note:
+        st.caption(note)
+    return number_
+
+
+def go_to(step: int) -> None:
+    st.query_params["step"] = str(step)
+    done = progress().link_value()
+    if done:
+        st.query_params["done"] = done
+
+
+def header(n: int) -> None:
+    step = lesson.STEPS[n - 1]
+    st.subheader(f"{n}. {step.title}")
+    st.markdown(step.text)
+
+
+def progress_bar(n: int, area) -> None:
+    done = len(progress().passed)
+    area.progress(done / len(lesson.STEPS), text=f"Step {n} of {len(lesson.STEPS)} · {done} passed")
+
+
+def navigation(n: int) -> None:
+    with st.container(horizontal=True, key="ls_nav"):
+        st.button("Back", key="ls_back", on_click=go_to, args=(n - 1,), disabled=n == 1, icon=":material/arrow_back:")
+        st.button("Try other numbers", key="ls_other", on_click=other_numbers, args=(n,), icon=":material/casino:")
+        st.button(
+            "Next",
+            key="ls_next",
+            on_click=go_to,
+            args=(n + 1,),
+            disabled=n == len(lesson.STEPS),
+            type="primary" if n in progress().passed else "secondary",
+            icon=":material/arrow_forward:",
+        )
+
+
+def _passed(n: int, seed: int, message: str) -> None:
+    progress().passed.add(n)
+    progress().solved_with[n] = seed
+    st.success(message, icon=":material/check_circle:")
+
+
+def challenge(n: int, state, seed: int) -> bool:
+    """The step's challenge; returns whether the step's view may show its numbers now."""
+    step = lesson.STEPS[n - 1]
+    task, done = step.challenge, progress()
+    st.markdown(f"**Your turn:** {task.prompt(state)}")
+    if isinstance(task, lesson.Goal):
+        verdict = task.check(state)
+        if verdict.passed:
+            _passed(n, seed, verdict.message)
+        else:
+            st.info(verdict.message, icon=":material/lightbulb:")
+        return True
+    if isinstance(task, lesson.Predict):
+        with st.form(key=f"ls{n}_form", border=False, enter_to_submit=True):
+            guess = st.number_input("Your answer", value=None, format="%.4f", key=f"ls{n}_guess")
+            submitted = st.form_submit_button("Check", key=f"ls{n}_check")
+        verdict = task.check(state, guess) if guess is not None else None
+    else:
+        texts = task.texts(state)
+        choice = st.radio("Choose one", texts, index=None, key=f"ls{n}_choice")
+        submitted = choice is not None
+        verdict = task.check(state, texts.index(choice)) if choice is not None else None
+    if submitted and verdict is not None:
+        done.tries[n] = done.tries.get(n, 0) + 1
+        if verdict.passed:
+            _passed(n, seed, verdict.message)
+            return True
+        st.warning(verdict.message, icon=":material/lightbulb:")
+    elif done.solved_with.get(n) == seed:
+        st.success("You answered this one.", icon=":material/check_circle:")
+        return True
+    if done.tries.get(n, 0) >= lesson.TRIES_BEFORE_REVEAL:
+        if st.button("Show the answer", key=f"ls{n}_reveal", icon=":material/visibility:"):
+            done.shown.add(n)
+            done.solved_with[n] = seed
+        if done.solved_with.get(n) == seed:
+            st.info(reveal(task, state), icon=":material/visibility:")
+            return True
+    return False
+
+
+def reveal(task, state) -> str:
+    if isinstance(task, lesson.Predict):
+        return f"The answer is {number(task.answer(state))}. {task.why(state)}"
+    right = [text for text, option in zip(task.texts(state), task.options, strict=True) if option.correct(state)]
+    return f"The answer is “{right[0]}”. " + next(o.why(state) for o in task.options if o.correct(state))
+
+
+# -- each step's live state and view ------------------------------------------------------------
+def live_state(n: int, seed: int) -> dict:
+    """The step's state: its start, changed by the step's own controls."""
+    step = lesson.STEPS[n - 1]
+    state = step.start(seed)
+    if n == 4:
+        w2 = st.number_input(
+            "w2", value=float(state["weights"]["w2"]), step=0.05, format="%.2f", key="ls4_w2", width=120
+        )
+        state["weights"] = {**state["weights"], "w2": float(w2)}
+    elif n == 5:
+        state["n_days"] = st.slider("Number of days", 2, 10, int(state["n_days"]), key="ls5_days", width=260)
+    elif n == 7:
+        settings = lab_views.shared_controls(
+            key_prefix="ls7_", defaults=lab_views.LabSettings(w2=float(state["w2"]), length=int(state["length"]))
+        )
+        state.update(w2=settings.w2, length=settings.length)
+    return state
+
+
+def live_view(n: int, state, reveal_numbers: bool) -> None:
+    step = lesson.STEPS[n - 1]
+    if not reveal_numbers:
+        st.caption("The view shows its numbers once you have answered.")
+        if n == 6:
+            bptt_pieces(state)
+        return
+    if step.view == "statland":
+        days = {1: [state.get("day")], 2: [state.get("day")], 4: ["high", "medium"]}.get(n) or list(
+            state.get("days") or ["medium"] * int(state.get("n_days", 2))
+        )
+        model, _ = statland_view.show_network(days, state.get("weights", rc.STATQUEST_WEIGHTS), key_prefix=f"ls{n}")
+        if n == 4:
+            statland_view.show_rules(model, key_prefix=f"ls{n}")
+    elif step.view == "training":
+        bptt_diagram(state)
+    else:
+        view = step.view.split(":", 1)[1]
+        defaults = {"w2": float(state.get("w2", lab_views.LESSON_W2)), "length": int(state.get("length", 10))}
+        lab_views.show_view(view, lab_views.LabSettings(**defaults), key_prefix=f"ls{n}_")
+
+
+def _step6_trainer(state) -> rc.Trainer:
+    xs = encode(list(state["days"]))[None]
+    model = lesson.network(state["weights"])
+    return rc.Trainer(model, xs, [[float(encode(state["target"]))]], optimizer="sgd", lr=0.1, loss="ssr")
+
+
+def bptt_pieces(state) -> None:
+    """Step 6 before the answer: each day's piece of dL/dw2, without their sum."""
+    back = bptt.backward_for_next_step(_step6_trainer(state))
+    pieces = back.per_day["w2"].reshape(-1)
+    st.dataframe(
+        {"day": [f"day {t}: {word}" for t, word in enumerate(state["days"], 1)], "piece of dL/dw2": pieces.tolist()},
+        hide_index=True,
+        key="ls6_pieces",
+    )
+
+
+def bptt_diagram(state) -> None:
+    back = bptt.backward_for_next_step(_step6_trainer(state))
+    st.graphviz_chart(bptt.one_unit_dot(back, st.context.theme.type or "light"), width="content")
+    st.caption(bptt.one_unit_notice(back))
+
+
+def summary() -> None:
+    """After the last step: what the learner did, and where to explore each idea."""
+    done = progress()
+    if len(done.passed) < len(lesson.STEPS):
+        return
+    st.balloons()
+    st.success(f"You passed all {len(lesson.STEPS)} steps of “{lesson.VIDEO_TITLE}”.")
+    pages = {"statland": "app_pages/statland.py", "training": "app_pages/training.py", "lab": "app_pages/lab.py"}
+    for step in lesson.STEPS:
+        if step.explore in pages:
+            st.page_link(pages[step.explore], label=f"Explore further: {step.title}", icon=":material/explore:")
+
+
+SEED = "ls_seed"
+
+
+def other_numbers(n: int) -> None:
+    """A new starting state for step ``n``: the step's own widgets go back to its new start."""
+    st.session_state[SEED] = st.session_state.get(SEED, 0) + 1
+    for key in [k for k in st.session_state if str(k).startswith(f"ls{n}_")]:
+        del st.session_state[key]
+    progress().tries.pop(n, None)
+    progress().solved_with.pop(n, None)
+
+
+def show_lesson() -> None:
+    n = current_step()
+    bar = st.empty()
+    header(n)
+    seed = st.session_state.get(SEED, 0)
+    state = live_state(n, seed)
+    shown = challenge(n, state, seed)
+    progress_bar(n, bar)
+    live_view(n, state, shown)
+    navigation(n)
+    if n == len(lesson.STEPS):
+        summary()
+    done = progress().link_value()
+    if done and st.query_params.get("done") != done:
+        st.query_params["done"] = done
