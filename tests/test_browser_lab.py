@@ -28,13 +28,14 @@ COLOUR_PIXELS = """([c, rgb]) => {
   }
   return n;
 }"""
-# Elements wider than the window (a phone must not scroll sideways to read anything).
+# Elements wider than the window (a phone must not scroll sideways to read anything). Left out: KaTeX's
+# hidden MathML copy and each slider's visually hidden range input, 129 px wide at the thumb.
 TOO_WIDE = """() => {
   const width = document.documentElement.clientWidth;
   const main = document.querySelector('[data-testid="stMain"]');
   return [...main.querySelectorAll('*')]
     .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > width + 1 || r.left < -1); })
-    .filter(e => !e.closest('.katex-mathml'))
+    .filter(e => !e.closest('.katex-mathml') && !(e.tagName === 'INPUT' && e.type === 'range'))
     .map(e => (e.getAttribute('data-testid') || e.tagName) + ' ' + Math.round(e.getBoundingClientRect().right));
 }"""
 

@@ -103,7 +103,71 @@ def batch_loss_curve():
     )
 
 
+def lab_lines():
+    """log_magnitude_lines with the lab's options: a fixed y range, dashes per series, 10ⁿ ticks, a stacked legend."""
+    frame = pd.DataFrame({"step": [1, 2, 1, 2], "series": ["a", "a", "b", "b"], "log10": [601.7, 602.1, 0.0, 1.0]})
+    return charts.log_magnitude_lines(
+        frame,
+        title="T",
+        x_title="step",
+        y_title="|x|",
+        palette={"a": "#000", "b": "#111"},
+        y_domain=(0.0, 604.0),
+        dashes={"b": [2, 3]},
+        exponent_axis=True,
+        legend_columns=1,
+    )
+
+
+def lab_heatmap():
+    """log_heatmap with a tick at 0, a 10ⁿ legend and the paths left out of the legend."""
+    w2, T = np.meshgrid(np.linspace(-3, 3, 7), np.arange(1, 6), indexing="ij")
+    frame = pd.DataFrame({"w2": w2.ravel(), "T": T.ravel(), "log10": (w2 * T).ravel()})
+    return charts.log_heatmap(
+        frame,
+        "w2",
+        "T",
+        "log10",
+        title="H",
+        x_title="w2",
+        y_title="T",
+        value_title="|x|",
+        paths=pd.DataFrame({"w2": [0.0, 0.5], "T": [1, 2], "path": "p", "order": [0, 1]}),
+        x_values=[-3.0, 0.0, 3.0],
+        exponent_legend=True,
+        path_legend=False,
+    )
+
+
+def lab_points():
+    """signed_log_points with only the directions that have data in the legend."""
+    frame = pd.DataFrame({"step": [1, 2], "log10": [1.0, 2.0], "direction": ["pushes w2 down"] * 2})
+    return charts.signed_log_points(
+        frame,
+        title="P",
+        x_title="step",
+        y_title="|x|",
+        directions=("pushes w2 down",),
+        y_domain=(0, 4),
+        exponent_axis=True,
+    )
+
+
 BUILDERS = [log_lines, heatmap, points, loss_curve, predictions, weights_curve, batch_loss_curve]
+BUILDERS += [lab_lines, lab_heatmap, lab_points]
+
+
+def test_lab_options_reach_the_spec():
+    lines = charts.vega_spec(lab_lines())["encoding"]
+    assert (
+        lines["y"]["scale"]["domain"] == [0.0, 604.0] and lines["y"]["axis"]["labelExpr"] == charts.EXPONENT_AXIS_LABELS
+    )
+    assert lines["strokeDash"]["scale"]["range"] == [[1, 0], [2, 3]]
+    heat = charts.vega_spec(lab_heatmap())
+    assert heat["layer"][0]["encoding"]["x"]["axis"]["values"] == [-3.0, 0.0, 3.0]
+    assert "descent path" not in str(heat)
+    dots = charts.vega_spec(lab_points())["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert dots == ["pushes w2 down"]
 
 
 @pytest.mark.parametrize("build", BUILDERS)

@@ -14,7 +14,7 @@ from apptest_support import all_text, assert_clean, chart_data, open_page, vega_
 import rnn_core as rc
 from rnn_core import analysis as an
 from ui.format import from_log10
-from ui.lab_text import short_magnitude, word_count
+from ui.lab_text import word_count
 from ui.lab_views import PRESETS, VIEWS
 
 LAB = "app_pages/lab.py"
@@ -73,7 +73,8 @@ def engine_numbers(w2: float, length: int, activation: str) -> dict:
 
 # ----------------------------------------------------------------------------- reading the page
 def metric(at, label):
-    return next(m for m in at.metric if m.label.startswith(label)).value
+    """A metric's value, in from_log10's words ('≈ 10⁶⁰⁴' in a narrow metric reads 'about 10⁶⁰⁴')."""
+    return next(m for m in at.metric if m.label.startswith(label)).value.replace("≈ ", "about ")
 
 
 def datasets(at, index=0) -> dict[str, pd.DataFrame]:
@@ -166,8 +167,8 @@ def test_every_closed_form_on_screen_equals_the_engines_number(w2, length, activ
     at = lab("step", w2=w2, length=length, activation=activation)
     assert f"‖g‖ = {from_log10(expected['log10 |g|'])}" in view_prose(at)
     plain, clipped = metric(at, "Plain step η‖g‖"), metric(at, "Clipped step η·min(‖g‖, τ)")
-    assert plain == short_magnitude(np.log10(0.05) + expected["log10 |g|"])
-    assert clipped == short_magnitude(np.log10(0.05) + min(expected["log10 |g|"], 0.0))  # τ = 1
+    assert plain == from_log10(np.log10(0.05) + expected["log10 |g|"])
+    assert clipped == from_log10(np.log10(0.05) + min(expected["log10 |g|"], 0.0))  # τ = 1
 
 
 # ----------------------------------------------------------------------------- presets and activations

@@ -30,9 +30,9 @@ def word_count(text: str) -> int:
     return len([w for w in text.split() if any(c.isalnum() for c in w)])
 
 
-def short_magnitude(log10_value: float) -> str:
+def short_magnitude(log10_value: float, negative: bool = False) -> str:
     """A magnitude as ``from_log10`` writes it, with 'about 10⁶⁰⁴' shortened to '≈ 10⁶⁰⁴' (for a metric)."""
-    return from_log10(log10_value).replace("about ", "≈ ")
+    return from_log10(log10_value, negative=negative).replace("about ", "≈ ")
 
 
 def latex_number(log10_value: float, negative: bool = False) -> str:

@@ -549,11 +549,9 @@ def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
             alt_text="Dots: the size of each step's piece of dL/dw2 on a log scale, coloured by its sign.",
         )
     with side:
-        with st.container(horizontal=True, gap="medium"):
-            st.metric(
-                "dL/dw2 (the sum)", from_log10(pieces.log10_total, negative=pieces.total_sign < 0), width="content"
-            )
-            st.metric("Loss (y_T − 1)²", from_log10(pieces.log10_loss), width="content")
+        sum_column, loss_column = st.columns(2)  # side by side even at 10^606
+        sum_column.metric("dL/dw2 (the sum)", text.short_magnitude(pieces.log10_total, negative=pieces.total_sign < 0))
+        loss_column.metric("Loss (y_T − 1)²", text.short_magnitude(pieces.log10_loss))
         st.latex(text.W2_GRADIENT_FORMULA)
         _prose(
             f"{key_prefix}pieces_text",
