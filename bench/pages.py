@@ -34,6 +34,9 @@ frame["y"] = frame["x"] * value
 st.altair_chart(alt.Chart(frame).mark_line().encode(x="x", y="y"), width="stretch")
 """
 LIVE_STEPS = 20000  # the largest step budget the Training page offers
+# A learning rate at which the four rules do not converge within LIVE_STEPS: at the page's
+# default 0.03 a run stops itself, converged, after about a hundred steps.
+LIVE_LR = 0.0003
 TIMEOUT = 60
 
 
@@ -81,6 +84,10 @@ def _lab(at, i: int) -> None:
     at.slider(key="lab_w2").set_value(round(-2.9 + 0.01 * (i % 500), 2))
 
 
+def _lab_long(at, i: int) -> None:
+    at.slider(key="lab_length").set_value(1000 - i % 100)  # T near 1000: the lab's longest sequences
+
+
 def _home(at, i: int) -> None:
     pass  # Home has no widgets: a plain rerun
 
@@ -90,6 +97,7 @@ PAGES = (
     ("StatLand", "app_pages/statland.py", _statland, "w2 number input (sl_w2) to a new value"),
     ("Training", "app_pages/training.py", _training, "press Step (tr_step)"),
     ("Gradient lab", "app_pages/lab.py", _lab, "w2 slider (lab_w2) to a new value"),
+    ("Gradient lab, T near 1000", "app_pages/lab.py", _lab_long, "length slider (lab_length) to 901..1000"),
 )
 
 
@@ -150,13 +158,13 @@ def _section_pages(settings: Settings, results: dict) -> list[Table]:
 
 # ----------------------------------------------------------------------------- section 6
 def page_trainer():
-    """The Trainer the Training page builds with its defaults (StatLand rules, 1-unit RNN, Adam 0.03, seed 4)."""
+    """The Trainer the Training page builds for the live run (StatLand rules, 1-unit RNN, Adam at LIVE_LR, seed 4)."""
     import rnn_core as rc
     from rnn_core.data import four_rules
     from ui.training import build_model
 
     xs, ys = four_rules()
-    return rc.Trainer(build_model("statquest", 1, "relu", 4, "random"), xs, ys, optimizer="adam", lr=0.03)
+    return rc.Trainer(build_model("statquest", 1, "relu", 4, "random"), xs, ys, optimizer="adam", lr=LIVE_LR)
 
 
 def bare_page_rate(settings: Settings) -> float:
@@ -176,6 +184,7 @@ def live_rate_apptest(seconds: float) -> tuple[float, str]:
     at.run()
     at.switch_page("app_pages/training.py").run()
     at.select_slider(key="tr_steps").set_value(LIVE_STEPS).run()
+    at.select_slider(key="tr_lr").set_value(LIVE_LR).run()
     at.button(key="tr_play").click().run()
     _check(at, "Training")
     live = at.session_state["tr_run"]
@@ -204,7 +213,7 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{app.url}/training?tr_steps={LIVE_STEPS}")
+            page.goto(f"{app.url}/training?tr_steps={LIVE_STEPS}&tr_lr={LIVE_LR:g}")
             page.wait_for_selector(IDLE, timeout=TIMEOUT * 1000)
             step_value = page.get_by_test_id("stMetricValue").first
             page.get_by_role("button", name="Play").click()
@@ -225,8 +234,9 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
     updates = sum(1 for a, b in zip(moving, moving[1:], strict=False) if b[1] != a[1])
     how = (
         "browser: Debian chromium via Playwright on the running app; Play pressed on the Training page "
-        f"(StatLand rules, 1-unit RNN, Adam, {LIVE_STEPS} steps) and the on-screen Step counter read every "
-        f"~50 ms; rate = steps shown / seconds between the first and last moving readings ({t1 - t0:.1f} s). "
+        f"(StatLand rules, 1-unit RNN, Adam at lr {LIVE_LR:g}, {LIVE_STEPS} steps) and the on-screen Step counter "
+        f"read every ~50 ms; rate = steps shown / seconds between the first and last moving readings "
+        f"({t1 - t0:.1f} s). "
         f"The counter changed {updates} times in that time: one training tick every "
         f"{(t1 - t0) / max(updates, 1):.2f} s on average (the page trains 0.2 s per refresh)"
     )

@@ -143,7 +143,7 @@ def targets_table(results: dict) -> Table:
     )
 
     pages = results.get("pages", {})
-    for label in ("Home", "StatLand", "Training", "Gradient lab"):
+    for label in ("Home", "StatLand", "Training", "Gradient lab", "Gradient lab, T near 1000"):
         measured = None
         if label in pages and "minimal" in pages:
             measured = _at_most(_over(pages[label], pages["minimal"]), 2.0, _times)

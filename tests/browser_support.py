@@ -40,16 +40,20 @@ def collect_console_errors(page: Page) -> list[str]:
     errors: list[str] = []
     page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and not any(s in message.text for s in IGNORED_CONSOLE)
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not any(s in message.text for s in IGNORED_CONSOLE)
+            else None
+        ),
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "response",
-        lambda response: errors.append(f"HTTP {response.status} for {response.url}")
-        if response.status >= 400 and not EXPECTED_404.search(response.url.split("?")[0])
-        else None,
+        lambda response: (
+            errors.append(f"HTTP {response.status} for {response.url}")
+            if response.status >= 400 and not EXPECTED_404.search(response.url.split("?")[0])
+            else None
+        ),
     )
     return errors
 
