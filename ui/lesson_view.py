@@ -113,7 +113,7 @@ def challenge(n: int, state, seed: int) -> bool:
         return True
     if isinstance(task, lesson.Predict):
         with st.form(key=f"ls{n}_form", border=False, enter_to_submit=True):
-            guess = st.number_input("Your answer", value=None, format="%.4f", key=f"ls{n}_guess")
+            guess = st.number_input("Your answer", value=None, format="%.4f", key=f"ls{n}_guess", width=240)
             submitted = st.form_submit_button("Check", key=f"ls{n}_check")
         verdict = task.check(state, guess) if guess is not None else None
     else:
@@ -239,14 +239,17 @@ def other_numbers(n: int) -> None:
 
 def show_lesson() -> None:
     n = current_step()
-    bar = st.empty()
+    bar, nav = st.empty(), st.container()
     header(n)
     seed = st.session_state.get(SEED, 0)
     state = live_state(n, seed)
     shown = challenge(n, state, seed)
+    # Drawn after the challenge, above it: a pass on this run already counts, and Next sits at the
+    # top of the screen where a learner who has just answered finds it without scrolling.
     progress_bar(n, bar)
+    with nav:
+        navigation(n)
     live_view(n, state, shown)
-    navigation(n)
     if n == len(lesson.STEPS):
         summary()
     done = progress().link_value()
