@@ -1,5 +1,6 @@
 """Real-browser tests of the Lesson page: every step opens from its link, answers are checked, progress moves."""
 
+import numpy as np
 import pytest
 from browser_support import assert_healthy, open_app_page, rerun_after, screenshot
 from playwright.sync_api import Page, expect
@@ -70,3 +71,59 @@ def test_the_goal_step_is_met_by_changing_w2_on_the_live_network(page: Page, bas
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_be_visible()
     assert_healthy(page)
     screenshot(page, screenshots, "lesson_step4_met_1280x800")
+
+
+def engine_answers() -> dict[int, float]:
+    """The predict steps' answers for their first starting state, computed here from rnn_core."""
+    starts = {n: lesson.STEPS[n - 1].start(0) for n in range(1, 11)}
+    model = rc.statquest_rnn()
+    step6 = starts[6]
+    six = rc.statquest_rnn()
+    six.params["w2"] = step6["weights"]["w2"]
+    _, grads = six.loss_and_grads(encode(list(step6["days"]))[None], [[float(encode(step6["target"]))]], loss="ssr")
+    identity = rc.VanillaRNN(1, activation="identity", seed=0)
+    identity.params["w1"], identity.params["w2"], identity.params["w3"] = 1.0, starts[8]["w2"], 1.0
+    return {
+        1: float(encode(starts[1]["day"])),
+        2: float(model.forward([[float(encode(starts[2]["day"]))]]).hidden[0, 0, 0]),
+        3: float(model.predict(encode(list(starts[3]["days"]))[None])[0, 0]),
+        6: float(grads.per_step["w2"].sum()),
+        8: float(identity.input_gradients(np.ones((1, starts[8]["length"])))[0, 0]),
+    }
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, base_url, screenshots, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    answers = engine_answers()
+    open_app_page(page, base_url, "/lesson", "step=1")
+    success = page.get_by_test_id("stAlertContentSuccess")
+    for n in range(1, 11):
+        expect(page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")).to_be_visible()
+        if n in answers:
+            page.get_by_label("Your answer").fill(repr(answers[n]))
+            rerun_after(page, lambda: page.get_by_role("button", name="Check").click())
+        elif n == 4:
+            field = page.get_by_label("w2", exact=True)
+            field.fill(str(rc.STATQUEST_WEIGHTS["w2"]))
+            rerun_after(page, lambda field=field: field.press("Enter"))
+        elif n == 7:
+            rerun_after(page, lambda: page.locator(".st-key-ls7_preset0 button").click())  # w2 = 2
+            slider = page.locator(".st-key-ls7_length").get_by_role("slider")
+            shown = page.locator(".st-key-ls7_length").get_by_test_id("stSliderThumbValue")
+            while int(shown.inner_text()) < 20:
+                slider.focus()
+                rerun_after(page, lambda: page.keyboard.press("ArrowRight"))
+        else:
+            right = {5: "5", 9: "It fades towards 0", 10: "A GRU"}[n]
+            radio = page.get_by_test_id("stRadio")
+            rerun_after(page, lambda radio=radio, right=right: radio.get_by_text(right, exact=True).click())
+        expect(success.first).to_be_visible()
+        expect(page.get_by_text(f"{n} passed")).to_be_visible()
+        assert_healthy(page)
+        screenshot(page, screenshots, f"lesson_walk_step{n}_{width}x{height}", full_page=False)
+        if n < 10:
+            rerun_after(page, lambda: page.get_by_role("button", name="Next").click())
+    expect(page.get_by_text("You passed all 10 steps")).to_be_visible()
+    expect(page.get_by_role("link", name="Explore further: Unrolling")).to_be_visible()
+    assert "done=1.2.3.4.5.6.7.8.9.10" in page.url, page.url

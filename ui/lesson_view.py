@@ -113,7 +113,7 @@ def challenge(n: int, state, seed: int) -> bool:
         return True
     if isinstance(task, lesson.Predict):
         with st.form(key=f"ls{n}_form", border=False, enter_to_submit=True):
-            guess = st.number_input("Your answer", value=None, format="%.4f", key=f"ls{n}_guess", width=240)
+            guess = st.number_input("Your answer", value=None, format="%g", key=f"ls{n}_guess", width=240)
             submitted = st.form_submit_button("Check", key=f"ls{n}_check")
         verdict = task.check(state, guess) if guess is not None else None
     else:
