@@ -329,8 +329,9 @@ STEPS: tuple[Step, ...] = (
             "weights": _weights(w2=_pick(seed, (-0.2, 0.3))),
         },
         Predict(
-            lambda s: f"The pieces of dL/dw2 for **{_days_text(s['days'])}** are in the table below. "
-            "What is their sum?",
+            lambda s: (
+                f"The pieces of dL/dw2 for **{_days_text(s['days'])}** are in the table below. What is their sum?"
+            ),
             _bptt_w2,
             "Add the pieces from every day, signs included.",
             lambda s: "That sum is exactly the dL/dw2 the next training step uses.",
