@@ -14,6 +14,7 @@ import streamlit as st
 import rnn_core as rc
 from rnn_core.data import encode
 from ui import bptt, lab_views, lesson, statland_view
+from ui.classroom import keep_in_link, lockable
 from ui.format import number
 
 PROGRESS = "ls_progress"
@@ -154,11 +155,11 @@ def live_state(n: int, seed: int) -> dict:
     state = step.start(seed)
     if n == 4:
         w2 = st.number_input(
-            "w2", value=float(state["weights"]["w2"]), step=0.05, format="%.2f", key="ls4_w2", width=120
+            "w2", value=float(state["weights"]["w2"]), step=0.05, format="%.2f", width=120, **lockable("ls4_w2")
         )
         state["weights"] = {**state["weights"], "w2": float(w2)}
     elif n == 5:
-        state["n_days"] = st.slider("Number of days", 2, 10, int(state["n_days"]), key="ls5_days", width=260)
+        state["n_days"] = st.slider("Number of days", 2, 10, int(state["n_days"]), width=260, **lockable("ls5_days"))
     elif n == 7:
         settings = lab_views.shared_controls(
             key_prefix="ls7_", defaults=lab_views.LabSettings(w2=float(state["w2"]), length=int(state["length"]))
@@ -255,3 +256,4 @@ def show_lesson() -> None:
     done = progress().link_value()
     if done and st.query_params.get("done") != done:
         st.query_params["done"] = done
+    keep_in_link(step=str(n), **({"done": done} if done else {}))
