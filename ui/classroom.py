@@ -135,29 +135,33 @@ def drawn_controls() -> list[Control]:
 @st.dialog("Share this view", width="large", icon=":material/share:")
 def share_dialog(page_url: str, controls: list[Control], extra: dict[str, str]) -> None:
     """Pick which controls the class may not change, then copy the link."""
-    st.caption("The link opens this page with these values. Tick a control to lock it (shown, fixed) or hide it.")
-    table = st.data_editor(
-        {
-            "control": [c.key for c in controls],
-            "value": [c.link_text if c.link_text is not None else "(the step's start)" for c in controls],
-            "lock": [locked(c.key) and not hidden(c.key) for c in controls],
-            "hide": [hidden(c.key) for c in controls],
-        },
-        disabled=["control", "value"],
-        hide_index=True,
-        key="share_controls",
-        column_config={
-            "lock": st.column_config.CheckboxColumn("lock", help="shown, but nobody can change it"),
-            "hide": st.column_config.CheckboxColumn("hide", help="not shown; its value still applies"),
-        },
-    )
+    labels = {c.key: f"{c.key} = {c.link_text}" if c.link_text is not None else c.key for c in controls}
+    if controls:
+        st.caption("The link opens this page with these values. Choose what the class may not change.")
+        lock = st.pills(
+            "Lock (shown, fixed)",
+            list(labels),
+            selection_mode="multi",
+            default=[c.key for c in controls if locked(c.key) and not hidden(c.key)],
+            format_func=labels.get,
+            key="share_lock",
+        )
+        hide = st.pills(
+            "Hide (not shown, its value still applies)",
+            list(labels),
+            selection_mode="multi",
+            default=[c.key for c in controls if hidden(c.key)],
+            format_func=labels.get,
+            key="share_hide",
+        )
+    else:
+        lock, hide = [], []
     present = st.toggle("Open in presentation mode", value=presenting(), key="share_present")
-    rows = list(zip(table["control"], table["lock"], table["hide"], strict=True))
     link = share_link(
         page_url,
         {c.key: c.link_text for c in controls if c.link_text is not None},
-        lock=[key for key, lock, _ in rows if lock],
-        hide=[key for key, _, hide in rows if hide],
+        lock=lock,
+        hide=hide,
         extra=extra,
         present=present,
     )
@@ -190,7 +194,7 @@ html { font-size: 19px; }
 [data-testid="stMain"] h1 { font-size: 1.9rem; padding: 0 0 0.2rem 0; }
 [data-testid="stMetricValue"] { font-size: 2.2rem; }
 .st-key-classroom_leave { position: fixed; top: 0.3rem; right: 1rem; z-index: 1000; width: auto; }
-.sl-diagram { zoom: 1.3; }
+.sl-diagram { zoom: 1.25; }
 </style>
 """
 
