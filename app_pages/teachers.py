@@ -10,12 +10,16 @@ st.markdown(
     "Make your own with **Share this view** in the sidebar, or add `present=1` for a projector."
 )
 origin = classroom.page_url("").rstrip("/")
-columns = st.columns(2, gap="medium")
-for i, scenario in enumerate(scenarios.SCENARIOS):
-    with columns[i % 2].container(border=True, key=f"teach_scenario{i}"):
-        st.page_link(scenario.page, label=scenario.title, icon=":material/link:", query_params=scenario.params)
-        st.markdown(f"**Ask:** {scenario.ask}")
-        st.code(scenario.link(origin), language=None, wrap_lines=True)
+# Two per row, row by row: on a phone the columns stack and the scenarios keep their order.
+for row in range(0, len(scenarios.SCENARIOS), 2):
+    pair = scenarios.SCENARIOS[row : row + 2]
+    for i, (column, scenario) in enumerate(zip(st.columns(2, gap="medium"), pair, strict=False), start=row):
+        with column.container(border=True, key=f"teach_scenario{i}"):
+            st.page_link(
+                scenario.page, label=f"**{scenario.title}**", icon=":material/link:", query_params=scenario.params
+            )
+            st.markdown(f"**Ask:** {scenario.ask}")
+            st.code(scenario.link(origin), language=None, wrap_lines=True)
 
 st.subheader("Links, step by step")
 st.markdown(
