@@ -152,5 +152,11 @@ def test_the_teachers_page_is_whole_on_every_screen(page: Page, base_url, screen
     open_app_page(page, base_url, "/teachers")
     assert_healthy(page)
     assert page.evaluate(TOO_WIDE) == []
-    expect(page.get_by_test_id("stPageLink")).to_have_count(len(scenarios.SCENARIOS))
+    links = page.get_by_test_id("stPageLink")
+    expect(links).to_have_count(len(scenarios.SCENARIOS))
+    # Read in reading order (top to bottom, then left to right), the scenarios keep the list's order.
+    boxes = [
+        (round(b["y"]), b["x"], text) for b, text in ((link.bounding_box(), link.inner_text().split("\n")[-1]) for link in links.all())
+    ]
+    assert [text for _, _, text in sorted(boxes)] == [s.title for s in scenarios.SCENARIOS]
     screenshot(page, screenshots, f"teachers_{width}")
