@@ -155,8 +155,9 @@ def test_the_teachers_page_is_whole_on_every_screen(page: Page, base_url, screen
     links = page.get_by_test_id("stPageLink")
     expect(links).to_have_count(len(scenarios.SCENARIOS))
     # Read in reading order (top to bottom, then left to right), the scenarios keep the list's order.
-    boxes = [
-        (round(b["y"]), b["x"], text) for b, text in ((link.bounding_box(), link.inner_text().split("\n")[-1]) for link in links.all())
-    ]
+    boxes = []
+    for link in links.all():
+        found = link.bounding_box()
+        boxes.append((round(found["y"]), found["x"], link.inner_text().split("\n")[-1]))
     assert [text for _, _, text in sorted(boxes)] == [s.title for s in scenarios.SCENARIOS]
     screenshot(page, screenshots, f"teachers_{width}")

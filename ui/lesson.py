@@ -275,8 +275,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "The four rules",
-        "The StatLand weights turn low → low and high → medium into low, low → medium and "
-        "high → high into high. Here w2 has been moved.",
+        "The StatLand weights get all four rules in the table right. Here w2 has been moved.",
         "statland",
         lambda seed: (lambda w: {"weights": w, "start_weights": dict(w)})(
             _weights(w1=_pick(seed, (1.8, 1.6, 2.0)), w2=_pick(seed // 3, (0.5, 0.2, -0.9)))
@@ -292,8 +291,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "Weight sharing",
-        "Every copy uses the same w1, w2, b1, w3 and b2. Add days and the unrolled network "
-        "grows, but training still adjusts the same numbers.",
+        "Every copy uses the same w1, w2, b1, w3 and b2: more days make the network longer, not bigger.",
         "statland",
         lambda seed: {"n_days": _pick(seed, (3, 7, 10))},
         Choose(
