@@ -339,21 +339,8 @@ def first_step(path: an.DescentPath, lr: float, threshold: float | None) -> tupl
 
 # ----------------------------------------------------------------------------- gated models
 def gated_model(kind: str, gate_bias: float):
-    """A seeded 4-unit LSTM or GRU whose memory gate is held open by ``gate_bias``.
-
-    LSTM: forget gate bias b and input gate bias -b, so the cell takes in what it forgets and
-    stays within +-1 (as a GRU's state does); a cell that only adds grows without bound and
-    saturates its tanh, which shuts the gradient off. GRU: update gate bias b.
-    """
-    model = rc.MODEL_KINDS[kind](GATED_UNITS, seed=0)
-    H = GATED_UNITS
-    name = "b" if kind == "lstm" else "b_x"
-    bias = model.params[name].copy()
-    bias[H : 2 * H] = gate_bias  # LSTM blocks i, f, g, o; GRU blocks r, z, n: block 1 is the memory gate
-    if kind == "lstm":
-        bias[:H] = -gate_bias
-    model.params[name] = bias
-    return model
+    """The lab's seeded 4-unit LSTM or GRU with its memory gate held open by ``gate_bias``."""
+    return an.memory_gate_model(kind, GATED_UNITS, gate_bias)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -200,11 +200,7 @@ def _remedies(state: State) -> dict[str, float]:
     days counts at the end compared with the last day: |d y_T / d x_1| / |d y_T / d x_T|."""
     length = int(state["length"])
     days = an.input_pattern("constant", length)
-    gru = rc.GRU(4, seed=0)
-    bias = gru.params["b_x"].copy()
-    bias[4:8] = GRU_UPDATE_BIAS  # the update gate's block (gates r, z, n)
-    gru.params["b_x"] = bias
-    gated = an.log10_gated_input_gradients(gru, days)
+    gated = an.log10_gated_input_gradients(an.memory_gate_model("gru", 4, GRU_UPDATE_BIAS), days)
     fixed = rc.STATQUEST_WEIGHTS
 
     def vanilla(w2: float) -> np.ndarray:
