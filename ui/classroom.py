@@ -199,6 +199,23 @@ html { font-size: 19px; }
 """
 
 
+# Turning presentation mode on (the sidebar's button) and off (pinned to the page's top corner).
+PRESENTATION_BUTTONS = {
+    True: dict(
+        label="Present to a class",
+        key="classroom_present",
+        icon=":material/co_present:",
+        help="Larger type for a projector, no sidebar; leave it with the button at the top",
+        width="stretch",
+    ),
+    False: dict(label="Leave presentation", key="classroom_leave", icon=":material/close_fullscreen:", type="tertiary"),
+}
+
+
+def presentation_button(where, *, on: bool) -> None:
+    where.button(on_click=set_presenting, args=(on,), **PRESENTATION_BUTTONS[on])
+
+
 def hiding_style(keys: Iterable[str]) -> str:
     """A style rule that takes the widgets of these keys (and their labels) off the screen."""
     selectors = ", ".join(f".st-key-{key}" for key in keys if KEY_PATTERN.match(key))
@@ -216,14 +233,7 @@ def before_page() -> None:
         st.query_params[PRESENT] = "1"  # kept in the link across page switches
     if presenting():
         st.html(PRESENTATION_STYLE)
-        st.button(
-            "Leave presentation",
-            key="classroom_leave",
-            on_click=set_presenting,
-            args=(False,),
-            icon=":material/close_fullscreen:",
-            type="tertiary",
-        )
+        presentation_button(st, on=False)
     if style := hiding_style(link_keys(HIDE)):
         st.html(style)
 
@@ -252,12 +262,4 @@ def after_page(area, page_url: str) -> None:
     ):
         share_dialog(page_url, controls, extra)
     if not presenting():
-        area.button(
-            "Present to a class",
-            key="classroom_present",
-            on_click=set_presenting,
-            args=(True,),
-            icon=":material/co_present:",
-            help="Larger type for a projector, no sidebar; leave it with the button at the top",
-            width="stretch",
-        )
+        presentation_button(area, on=True)
