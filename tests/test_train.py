@@ -347,7 +347,7 @@ def test_peek_batch_is_the_batch_the_next_step_takes_and_changes_nothing():
     trainer._next_batch = lambda: taken.append(take()) or taken[-1]
     for _ in range(6):  # 7 samples in batches of 3: the peeks cross two epoch boundaries
         first, again = trainer.peek_batch(), trainer.peek_batch()
-        trainer.step()
+        list(trainer.run(1))
         for peeked in (first, again):
             np.testing.assert_array_equal(peeked[0], taken[-1][0])
             np.testing.assert_array_equal(peeked[1], taken[-1][1])
