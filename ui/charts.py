@@ -295,6 +295,7 @@ def log_heatmap(
     x_values: list[float] | None = None,
     exponent_legend: bool = False,
     path_legend: bool = True,
+    drag: tuple[float, float, float] | None = None,
 ) -> alt.LayerChart:
     """A heatmap of a log10 ``value`` over two numeric axes, with optional overlays.
 
@@ -350,15 +351,24 @@ def log_heatmap(
     if marks is not None and len(marks):
         marks = marks.copy()
         marks.attrs["dataset"] = "marks"
+        diamond = alt.Chart(marks)
+        if drag is not None:  # one mark per w2 on the in-chart slider's grid: draw the one under it
+            pick = w2_drag_selection(*drag)
+            diamond = diamond.transform_filter(pick)
         layers.append(
-            alt.Chart(marks)
-            .mark_point(shape="diamond", size=180, filled=True, color=INK, stroke=HALO, strokeWidth=1.5, opacity=1)
-            .encode(
+            diamond.mark_point(
+                shape="diamond", size=180, filled=True, color=INK, stroke=HALO, strokeWidth=1.5, opacity=1
+            ).encode(
                 x=alt.X(f"{x}:Q", scale=x_scale),
                 y=alt.Y(f"{y}:Q", scale=y_scale),
                 tooltip=[alt.Tooltip("label:N", title="")],
             )
         )
+        if drag is not None:
+            readout = readout_layers(pick, "marks", halo=True)
+            readout[0] = readout[0].add_params(pick)
+            layers += readout
+            title = alt.Title(title, offset=READOUT_ROOM)
     return alt.layer(*layers).properties(title=title, height=height)
 
 
@@ -634,3 +644,109 @@ def draw(chart: alt.TopLevelMixin | dict, *, key: str, where=None, alt_text: str
 
     spec = chart if isinstance(chart, dict) else vega_spec(chart)
     (where or st).vega_lite_chart(spec=spec, width="stretch", key=key, alt=alt_text)
+
+
+# ----------------------------------------------------------------------------- figures that follow a drag
+# The in-chart w2 slider: a point selection on the field "w2" bound to a range input. Its clicks
+# are switched off ("click[false]" never fires), so only the slider moves it.
+DRAG_PARAM = "w2_drag"
+READOUT_ROOM = 26  # pixels between a drag chart's title and its plot, for the read-out line
+
+
+def w2_drag_selection(value: float, limit: float, step: float, label: str = "drag w2 ") -> alt.Parameter:
+    return alt.selection_point(
+        name=DRAG_PARAM,
+        fields=["w2"],
+        value=value,
+        bind=alt.binding_range(min=-limit, max=limit, step=step, name=label),
+        on="click[false]",
+        clear=False,
+    )
+
+
+def readout_layers(pick, data: str, halo: bool = False) -> list:
+    """The read-out above the plot: the row of ``data`` (columns w2, label) under the in-chart slider."""
+    base = alt.Chart(alt.NamedData(name=data)).transform_filter(pick)
+    # Just above the plot, in the room the title leaves (READOUT_ROOM), so no curve runs under it.
+    at = {"x": alt.value(0), "y": alt.value(-6), "text": alt.Text("label:N")}
+    style = {"align": "left", "baseline": "bottom", "fontSize": 12, "fontWeight": "bold", "limit": 0}
+    layers = []
+    if halo:
+        layers.append(base.mark_text(**style, stroke=HALO, strokeWidth=4, strokeJoin="round").encode(**at))
+        layers.append(base.mark_text(**style, color=INK).encode(**at))
+    else:
+        layers.append(base.mark_text(**style).encode(**at))
+    return layers
+
+
+def drag_lines_spec(
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    palette: dict[str, str],
+    dashes: dict[str, list[int]],
+    y_domain: tuple[float, float],
+    points: bool,
+    value: float,
+    limit: float,
+    step: float,
+    height: int = 300,
+) -> dict:
+    """``log_magnitude_lines`` for every w2 at once: rows of the dataset "drag_lines" (w2c, step,
+    series, log10) are tied to their w2 through "drag_w2" (w2c, w2, label) and only the w2 under
+    the in-chart slider is drawn, with its read-out. Data is supplied by the caller (named datasets)."""
+    pick = w2_drag_selection(value, limit, step)
+    domain = list(palette)
+    legend = alt.Legend(
+        orient="bottom", labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400, columns=1
+    )
+    lines = (
+        alt.Chart(alt.NamedData(name="drag_lines"))
+        .transform_lookup(
+            lookup="w2c", from_=alt.LookupData(data=alt.NamedData(name="drag_w2"), key="w2c", fields=["w2"])
+        )
+        .transform_filter(pick)
+        .mark_line(point=points, clip=True)
+        .encode(
+            x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
+            y=alt.Y(
+                "log10:Q",
+                title=y_title,
+                scale=alt.Scale(domain=list(y_domain), nice=False),
+                axis=alt.Axis(labelExpr=EXPONENT_AXIS_LABELS),
+            ),
+            color=alt.Color(
+                "series:N", title="", scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]), legend=legend
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N", title="", scale=alt.Scale(domain=domain, range=[dashes[k] for k in domain]), legend=legend
+            ),
+            tooltip=[
+                alt.Tooltip("series:N", title="series"),
+                alt.Tooltip("step:Q", title=x_title),
+                alt.Tooltip("log10:Q", title=y_title, format=".2f"),
+            ],
+        )
+    )
+    readout = readout_layers(pick, "drag_w2")
+    readout[0] = readout[0].add_params(pick)
+    spec = (
+        alt.layer(lines, *readout)
+        .properties(title=alt.Title(title, offset=READOUT_ROOM), height=height)
+        .to_dict(validate=False)
+    )
+    spec.pop("config", None)
+    spec.pop("$schema", None)
+    spec["usermeta"] = {"embedOptions": {"renderer": "svg"}}
+    return spec
+
+
+def with_drag_value(spec: dict, value: float, generation: int) -> dict:
+    """A copy of a (cached) drag spec whose in-chart slider starts at ``value``.
+
+    ``generation`` goes into the spec's usermeta: a new one makes the browser build the chart
+    afresh (at ``value``) even when ``value`` equals an earlier start."""
+    params = [{**p, "value": value} if p.get("name") == DRAG_PARAM else p for p in spec["params"]]
+    usermeta = {**spec.get("usermeta", {}), "drag_start": generation}
+    return {**spec, "params": params, "usermeta": usermeta}
