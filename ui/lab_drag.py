@@ -20,7 +20,7 @@ W2_STEP = 0.01
 # The page slider's values exactly (-3.00, -2.99, ..., 3.00): the nearest float to each decimal,
 # as the browser's range input parses "1.37", so a selection tests equal.
 W2_GRID = np.round(np.arange(-300, 301) / 100.0, 2)
-MAX_POINTS = 80  # per curve; see thin_steps
+MAX_POINTS = 64  # per curve, before the few kept for its shape (see thin_mask)
 
 
 def w2_code(w2) -> np.ndarray:
@@ -46,34 +46,43 @@ def readout(w2: float, log10_first: float, length: int | None = None) -> str:
     return f"{where}: |∂y_T/∂x₁| = {from_log10(log10_first)}"
 
 
-def thin_mask(logs: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
+def thin_mask(logs: np.ndarray, max_points: int = MAX_POINTS, tolerance: float = 0.02) -> np.ndarray:
     """Which steps of each curve to send: a (T, n) boolean mask for ``logs`` of shape (T, n).
 
-    Short curves are sent whole. Longer ones keep steps log-spaced from both ends (dense near
-    the oldest and the newest input, where the slopes change; in between a ReLU or identity
-    curve is a straight line in log10, which the chart's segments draw exactly), plus per
-    curve its first and last step, its largest and smallest finite value, and both sides of
-    every place where it turns from exactly 0 (-inf) to non-zero. Non-finite steps are never
-    sent.
+    Short curves are sent whole. Longer ones keep anchor steps log-spaced from both ends (dense
+    near the oldest and the newest input, where the slopes change), the first and last finite
+    step of every run (both sides of each turn between exactly 0, -inf, and non-zero), and
+    between two anchors the largest and smallest value wherever the curve rises above or dips
+    below both anchors by more than ``tolerance`` decades: the envelope of a curve that zigzags
+    (tanh with w2 < 0) is kept, while a straight stretch (ReLU, identity) adds no point, its
+    segment being exact. Non-finite steps are never sent.
     """
     logs = np.asarray(logs, dtype=float)
     if logs.ndim == 1:
-        return thin_mask(logs[:, None], max_points)[:, 0]
+        return thin_mask(logs[:, None], max_points, tolerance)[:, 0]
     T, n = logs.shape
     finite = np.isfinite(logs)
     if T <= max_points:
         return finite
     offsets = np.unique(np.round(np.geomspace(1, T, max_points // 2)).astype(int) - 1)
+    anchors = np.union1d(offsets, T - 1 - offsets)
     keep = np.zeros((T, n), dtype=bool)
-    keep[offsets] = True
-    keep[T - 1 - offsets] = True
-    columns = np.arange(n)
-    filled = np.where(finite, logs, -np.inf)
-    keep[filled.argmax(axis=0), columns] = True
-    keep[np.where(finite, logs, np.inf).argmin(axis=0), columns] = True
+    keep[anchors] = True
     turns = finite[1:] != finite[:-1]
     keep[1:] |= turns
     keep[:-1] |= turns
+    highs, lows = np.where(finite, logs, -np.inf), np.where(finite, logs, np.inf)
+    columns = np.arange(n)
+    for a, b in zip(anchors[:-1], anchors[1:], strict=True):
+        if b - a < 2:
+            continue
+        ends_high = np.maximum(highs[a], highs[b])
+        ends_low = np.minimum(lows[a], lows[b])
+        top, bottom = a + 1 + highs[a + 1 : b].argmax(axis=0), a + 1 + lows[a + 1 : b].argmin(axis=0)
+        rise = highs[top, columns] > ends_high + tolerance
+        dip = lows[bottom, columns] < ends_low - tolerance
+        keep[top[rise], columns[rise]] = True
+        keep[bottom[dip], columns[dip]] = True
     return keep & finite
 
 
@@ -87,7 +96,8 @@ def input_gradient_grid(length: int, activation: str, weights: dict) -> np.ndarr
 def inputs_rows(length: int, activation: str, weights: dict, computed: str, analytic: str) -> dict:
     """The per-input chart for every w2: its curves, thinned, and one read-out per w2.
 
-    Returns {"lines": columns (w2c, step, series, log10), "w2": columns (w2c, w2, label),
+    Returns {"lines": columns (w2c, step, series as an index into "series", log10), "series": the
+    two names, "w2": columns (w2c, w2, label),
     "range": (lowest, highest) finite log10 over every curve, "first": log10 of the first input's
     gradient per w2}. The analytic line |w1 w3| |w2|^(T - t) is straight in log10, so it is
     sent as its two ends.
@@ -105,7 +115,7 @@ def inputs_rows(length: int, activation: str, weights: dict, computed: str, anal
     lines = {
         "w2c": np.concatenate([codes[cols], codes[a_cols]]),
         "step": np.concatenate([steps + 1, ends[a_steps]]).astype(np.int16),
-        "series": [computed] * len(steps) + [analytic] * len(a_steps),
+        "series": np.repeat(np.array([0, 1], dtype=np.int8), [len(steps), len(a_steps)]),  # index in "series"
         "log10": np.concatenate([logs[steps, cols], closed[a_steps, a_cols]]).astype(np.float32),
     }
     first = logs[0]
@@ -113,6 +123,7 @@ def inputs_rows(length: int, activation: str, weights: dict, computed: str, anal
     shown = np.concatenate([logs[np.isfinite(logs)], closed[np.isfinite(closed)]])
     return {
         "lines": lines,
+        "series": (computed, analytic),
         "w2": {"w2c": codes, "w2": W2_GRID, "label": labels},
         "range": (float(shown.min()), float(shown.max())),
         "first": first,

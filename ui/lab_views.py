@@ -483,7 +483,9 @@ def drag_data(length: int, activation: str) -> dict:
         {
             "w2c": pa.array(lines["w2c"]),
             "step": pa.array(lines["step"]),
-            "series": pa.array(lines["series"]).dictionary_encode(),
+            "series": pa.DictionaryArray.from_arrays(  # one byte a row for the series' name
+                pa.array(lines["series"], pa.int8()), pa.array(list(rows["series"]))
+            ),
             "log10": pa.array(lines["log10"]),
         }
     )
