@@ -518,15 +518,17 @@ def drag_start(view: str, w2: float, *, key_prefix: str) -> tuple[str, float, in
     return key, start, generation
 
 
-def take_drag(chart_key: str, view: str, key_prefix: str) -> None:
-    """``on_select`` of a drag chart: the released in-chart w2 becomes the page's w2."""
-    event = st.session_state.get(chart_key) or {}
+def take_drag(chart_key: str, view: str, key_prefix: str, state=None) -> None:
+    """``on_select`` of a drag chart: the released in-chart w2 becomes the page's w2 (in ``state``,
+    by default the session's), and the chart is noted as showing it, so it is not rebuilt."""
+    state = st.session_state if state is None else state
+    event = state.get(chart_key) or {}
     value = drag.selected_w2((event.get("selection") or {}).get(charts.DRAG_PARAM))
     if value is None:
         return
-    st.session_state[f"{key_prefix}w2"] = value
-    generation, start, _ = st.session_state.get(_drag_memo(key_prefix, view), (0, value, value))
-    st.session_state[_drag_memo(key_prefix, view)] = (generation, start, value)
+    state[f"{key_prefix}w2"] = value
+    generation, start, _ = state.get(_drag_memo(key_prefix, view), (0, value, value))
+    state[_drag_memo(key_prefix, view)] = (generation, start, value)
 
 
 def draw_drag(spec: dict, view: str, w2: float, *, key_prefix: str, alt_text: str) -> None:
