@@ -664,6 +664,15 @@ def w2_drag_selection(value: float, limit: float, step: float, label: str = "dra
     )
 
 
+def drag_code_param(pick) -> alt.Parameter:
+    """The selected w2 in hundredths (the ``w2c`` key of ``ui.lab_drag.w2_code``), worked out once per
+    movement, so each of the tens of thousands of rows is kept or dropped by one comparison
+    (``datum.w2c === w2_drag_code``): Streamlit's Vega interprets expressions node by node, and the
+    selection's own test per row costs several times more. ``pick.w2`` lists the picked w2 values."""
+    name = pick.name
+    return alt.param(name=f"{name}_code", expr=f"isArray({name}.w2) ? round(100 * {name}.w2[0]) : null")
+
+
 def readout_layers(pick, data: str, halo: bool = False) -> list:
     """The read-out above the plot: the row of ``data`` (columns w2, label) under the in-chart slider."""
     base = alt.Chart(alt.NamedData(name=data)).transform_filter(pick)
@@ -693,20 +702,18 @@ def drag_lines_spec(
     step: float,
     height: int = 300,
 ) -> dict:
-    """``log_magnitude_lines`` for every w2 at once: rows of the dataset "drag_lines" (w2c, step,
-    series, log10) are tied to their w2 through "drag_w2" (w2c, w2, label) and only the w2 under
-    the in-chart slider is drawn, with its read-out. Data is supplied by the caller (named datasets)."""
+    """``log_magnitude_lines`` for every w2 at once: of the dataset "drag_lines" (w2c, step, series,
+    log10) only the rows of the w2 under the in-chart slider are drawn, with its read-out from
+    "drag_w2" (w2, label). Data is supplied by the caller (named datasets)."""
     pick = w2_drag_selection(value, limit, step)
     domain = list(palette)
     legend = alt.Legend(
         orient="bottom", labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400, columns=1
     )
+    code = drag_code_param(pick)
     lines = (
         alt.Chart(alt.NamedData(name="drag_lines"))
-        .transform_lookup(
-            lookup="w2c", from_=alt.LookupData(data=alt.NamedData(name="drag_w2"), key="w2c", fields=["w2"])
-        )
-        .transform_filter(pick)
+        .transform_filter(f"datum.w2c === {code.name}")
         .mark_line(point=points, clip=True)
         .encode(
             x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
@@ -733,6 +740,7 @@ def drag_lines_spec(
     readout[0] = readout[0].add_params(pick)
     spec = (
         alt.layer(lines, *readout)
+        .add_params(code)
         .properties(title=alt.Title(title, offset=READOUT_ROOM), height=height)
         .to_dict(validate=False)
     )
