@@ -2,9 +2,12 @@
 the dark theme reads, and a T = 1000 rerun is quick. Screenshots go to artifacts/screenshots/."""
 
 import time
+from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 import pytest
 from browser_support import (
+    IDLE,
     assert_healthy,
     charts,
     collect_console_errors,
@@ -15,6 +18,10 @@ from browser_support import (
 )
 from playwright.sync_api import Page, expect
 
+import rnn_core as rc
+from bench.drag import DRAG_INPUT
+from rnn_core import analysis as an
+from ui.format import from_log10
 from ui.lab_text import word_count
 from ui.lab_views import VIEWS
 
@@ -174,3 +181,127 @@ def test_back_from_the_lab_lands_on_clean_urls(page: Page, base_url):
     expect(page).to_have_url(f"{base_url}/lab")
     page.go_back()
     expect(page).to_have_url(f"{base_url}/")
+
+
+# ----------------------------------------------------------------------------- the figures that follow the drag
+READ_DRAG = """async (selector) => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  await frame(); await frame();
+  const input = document.querySelector(selector);
+  const chart = input.closest('[data-testid="stVegaLiteChart"]');
+  const texts = [...chart.querySelectorAll('svg .mark-text text')].map(t => t.textContent);
+  return [input.value, texts.filter(t => t.startsWith('w2 = ')).pop() || ''];
+}"""
+SCRIPT_RUNS = """() => {
+  window.__scriptRuns = 0;
+  const root = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => {
+    if (root.getAttribute('data-test-script-state') === 'running') window.__scriptRuns++;
+  }).observe(root, {attributes: true});
+}"""
+
+
+def engine_first_input(w2: float, length: int, activation: str = "relu") -> str:
+    """|d y_T / d x_1| at this w2, from the engine's own model, as the page writes it."""
+    model = rc.VanillaRNN(1, activation=activation, seed=0)
+    for name, value in {**rc.STATQUEST_WEIGHTS, "w2": w2}.items():
+        model.params[name] = value
+    with np.errstate(all="ignore"):
+        first = float(model.input_gradients(np.ones((1, length)))[0, 0])
+    if first == 0:
+        return "exactly 0"
+    if np.isfinite(first):
+        return from_log10(np.log10(abs(first)))
+    return from_log10(an.log10_input_gradients(np.ones(length), 1.8, w2, 0.0, 1.1, activation)[0])
+
+
+def page_w2(page: Page):
+    return page.locator(".st-key-lab_w2").get_by_test_id("stSliderThumbValue")
+
+
+def link_w2(url: str) -> float:
+    return float(parse_qs(urlparse(url).query)["lab_w2"][0])
+
+
+@pytest.mark.parametrize("view", ["inputs", "heatmap"])
+def test_the_figure_follows_the_in_chart_slider_while_it_is_dragged(page: Page, base_url, screenshots, view):
+    errors = collect_console_errors(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    T = 30
+    open_view(page, base_url, view, f"lab_length={T}")
+    slider = page.locator(DRAG_INPUT)
+    expect(slider).to_have_value("-0.5")  # starts at the page's w2
+    page.evaluate(SCRIPT_RUNS)
+    track = slider.bounding_box()
+    y, left, right = track["y"] + track["height"] / 2, track["x"] + 4, track["x"] + track["width"] * 0.85
+    page.mouse.move(left, y)
+    page.mouse.down()
+    samples, start = [], time.perf_counter()
+    for k in range(1, 21):  # about two seconds of dragging to the right, past w2 = 1
+        page.mouse.move(left + (right - left) * k / 20, y, steps=2)
+        page.wait_for_timeout(40)
+        samples.append((time.perf_counter(), *page.evaluate(READ_DRAG, DRAG_INPUT)))
+    elapsed = time.perf_counter() - start
+    screenshot(page, screenshots, f"lab_drag_{view}", full_page=False)
+    page.mouse.up()
+    values = [float(value) for _, value, _ in samples]
+    shown = [text for _, _, text in samples]
+    changes = sum(1 for a, b in zip(shown, shown[1:], strict=False) if a != b)
+    print(f"{view}: {changes} read-out changes in {elapsed:.2f} s, w2 {values[0]} -> {values[-1]}")
+    assert changes / elapsed >= 5, (changes, elapsed)
+    assert values[-1] > 1 > values[0], "the drag crossed w2 = 1"
+    where = f"w2 = {{:g}}, T = {T}" if view == "heatmap" else "w2 = {:g}"
+    for w2, text in zip(values, shown, strict=True):
+        assert text == f"{where.format(w2)}: |∂y_T/∂x₁| = {engine_first_input(w2, T)}"
+
+    # Released: the page takes the same w2 (its slider, metric and link), the other view too.
+    final = values[-1]
+    expect(page_w2(page)).to_have_text(f"{final:.2f}", timeout=10_000)
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(engine_first_input(final, T))
+    assert page.evaluate("window.__scriptRuns") >= 1
+    expect(slider).to_have_value(str(final))
+    assert page.evaluate(READ_DRAG, DRAG_INPUT)[1] == shown[-1], "the dragged chart is kept as it is"
+    page.wait_for_function("() => new URLSearchParams(location.search).get('lab_w2') !== null", timeout=10_000)
+    assert link_w2(page.url) == final
+    other = "heatmap" if view == "inputs" else "inputs"
+    rerun_after(page, lambda: page.locator(".st-key-lab_view button", has_text=VIEWS[other]).click())
+    expect(page.locator(DRAG_INPUT)).to_have_value(str(final))
+    expect(page_w2(page)).to_have_text(f"{final:.2f}")
+    assert page.evaluate(READ_DRAG, DRAG_INPUT)[1].endswith(engine_first_input(final, T))
+    assert link_w2(page.url) == final
+
+    # The link reproduces it in a new session.
+    link = page.url
+    fresh = page.context.browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        fresh.goto(link)
+        fresh.wait_for_selector(IDLE, timeout=30_000)
+        expect(fresh.locator(DRAG_INPUT)).to_have_value(str(final), timeout=20_000)
+        expect(page_w2(fresh)).to_have_text(f"{final:.2f}")
+        expect(fresh.get_by_test_id("stMetricValue").first).to_have_text(engine_first_input(final, T))
+    finally:
+        fresh.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1024, 700), (390, 844)])
+@pytest.mark.parametrize("view", ["inputs", "heatmap"])
+def test_the_in_chart_slider_and_its_figure_share_one_screen(page: Page, base_url, screenshots, view, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_view(page, base_url, view, "lab_w2=-2.99&lab_length=1000")  # the longest read-out
+    assert_healthy(page)
+    chart = charts(page).first
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    figure = chart.locator("svg").first.bounding_box()
+    slider = page.locator(DRAG_INPUT).bounding_box()
+    label = page.locator(f"{DRAG_INPUT} + span").bounding_box()  # the slider's value beside it
+    readout = chart.locator("svg .mark-text text", has_text="w2 = ").last.bounding_box()
+    top, bottom = figure["y"], max(slider["y"] + slider["height"], figure["y"] + figure["height"])
+    print(f"{view} at {width}x{height}: figure and slider from {top:.0f} to {bottom:.0f} px")
+    assert 0 <= top and bottom <= height, "the figure and its slider on one screen"
+    for name, part in (("figure", figure), ("slider", slider), ("slider value", label), ("read-out", readout)):
+        assert part["x"] >= 0 and part["x"] + part["width"] <= width, f"{name} cut at the side"
+    assert readout["x"] + readout["width"] <= figure["x"] + figure["width"] + 1, "read-out cut off the chart"
+    assert page.evaluate(TOO_WIDE) == []
+    screenshot(page, screenshots, f"lab_drag_{view}_{width}", full_page=False)
