@@ -418,10 +418,12 @@ def compact_top() -> None:
 # The in-chart w2 slider (Vega's own range input under the figure): as wide as the figure allows,
 # with a thumb big enough for a finger.
 DRAG_SLIDER_CSS = (
-    "[data-testid='stVegaLiteChart'] .vega-bind label { display: flex; align-items: center; gap: 0.5rem; "
-    "font-weight: 600; }"
-    "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] { flex: 1; min-width: 8rem; "
+    "[data-testid='stVegaLiteChart'] .vega-bind label { display: flex; flex-wrap: nowrap; align-items: center; "
+    "gap: 0.5rem; font-weight: 600; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind-name { min-width: 0; white-space: nowrap; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] { flex: 1; min-width: 6rem; "
     "max-width: 22rem; height: 1.75rem; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] + span { min-width: 2.5rem; white-space: nowrap; }"
 )
 
 
@@ -560,6 +562,9 @@ def drag_lines_spec(points: bool, y_domain: tuple) -> dict:
     )
 
 
+DRAG_HINT = "Drag w2 under the chart: it moves at once, these numbers when you let go."
+
+
 def drag_y_domain(lowest: float, highest: float) -> tuple[float, float]:
     """One y range for every w2 of the drag, so a curve that explodes is seen to climb: whole
     powers of ten around every curve, at most 10^±LOG_COLOUR_LIMIT (as the heatmap's colours)."""
@@ -591,7 +596,7 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         st.latex(rf"\begin{{gathered}} {symbolic} \\ {plugged} \end{{gathered}}")
         _prose(
             f"{key_prefix}inputs_text",
-            "how much each day's input still moves the prediction; $s_k$ are the slopes.",
+            "how much each day's input still moves the prediction; $s_k$ are the slopes. " + DRAG_HINT,
             text.each_input_notice(f.logs, settings.w2, settings.activation),
             "w2 = 2, then T = 1000.",
         )
@@ -626,8 +631,8 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         st.metric("First input's |∂y_T/∂x_1| at the diamond", from_log10(float(f.logs[0])))
         _prose(
             f"{key_prefix}heatmap_text",
-            "the first input's gradient for every w2 and T: orange explodes, blue vanishes; "
-            "the diamond is your setting.",
+            "the first input's gradient over w2 and T: orange explodes, blue vanishes; "
+            "the diamond is your setting. " + DRAG_HINT,
             text.heatmap_notice(settings.activation, bound),
             "move w2 across 1, then across −1.",
         )
