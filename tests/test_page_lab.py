@@ -312,7 +312,7 @@ def test_releasing_the_in_chart_slider_sets_the_pages_w2():
     at = lab("inputs")
     key = vega_charts(at)[0].proto.id.split("-", 2)[-1]
     memo = "lab_drag_inputs"
-    state = {key: {"selection": {DRAG_PARAM: [{"w2": 1.3}]}}, memo: at.session_state[memo]}
+    state = {key: {"selection": {DRAG_PARAM: [{"w2": 1.3}]}}, memo: at.session_state[memo], "lab_w2": -0.5}
     views.take_drag(key, "inputs", "lab_", state)
     assert state["lab_w2"] == 1.3 and state[memo][2] == 1.3
     at.session_state["lab_w2"], at.session_state[memo] = state["lab_w2"], state[memo]
@@ -324,9 +324,13 @@ def test_releasing_the_in_chart_slider_sets_the_pages_w2():
     assert vega_charts(at)[0].proto.id.endswith(key), "the chart that was dragged is kept, not rebuilt"
     assert drag_param(at)["value"] == -0.5
     for empty in ({}, {"selection": {}}, {"selection": {DRAG_PARAM: {}}}):  # nothing picked: nothing changes
-        state = {key: empty, memo: at.session_state[memo]}
+        state = {key: empty, memo: at.session_state[memo], "lab_w2": 1.3}
         views.take_drag(key, "inputs", "lab_", state)
-        assert "lab_w2" not in state
+        assert state["lab_w2"] == 1.3 and state[memo] == at.session_state[memo]
+    # A page without the lab's w2 control (a lesson step showing a lab view): a preview, nothing set.
+    state = {key: {"selection": {DRAG_PARAM: [{"w2": 2.0}]}}, memo: at.session_state[memo]}
+    views.take_drag(key, "inputs", "lab_", state)
+    assert "lab_w2" not in state and state[memo] == at.session_state[memo]
 
 
 def test_a_nearly_flat_series_is_drawn_flat_not_zoomed():

@@ -522,15 +522,29 @@ def drag_start(view: str, w2: float, *, key_prefix: str) -> tuple[str, float, in
 
 def take_drag(chart_key: str, view: str, key_prefix: str, state=None) -> None:
     """``on_select`` of a drag chart: the released in-chart w2 becomes the page's w2 (in ``state``,
-    by default the session's), and the chart is noted as showing it, so it is not rebuilt."""
+    by default the session's), and the chart is noted as showing it, so it is not rebuilt.
+
+    Where the page has no w2 control of that prefix (a lesson step showing a lab view with its
+    own fixed w2), the in-chart slider is a preview: it stays where it was released."""
     state = st.session_state if state is None else state
     event = state.get(chart_key) or {}
     value = drag.selected_w2((event.get("selection") or {}).get(charts.DRAG_PARAM))
-    if value is None:
+    if value is None or not has_w2_control(key_prefix, state):
         return
     state[f"{key_prefix}w2"] = value
     generation, start, _ = state.get(_drag_memo(key_prefix, view), (0, value, value))
     state[_drag_memo(key_prefix, view)] = (generation, start, value)
+
+
+def has_w2_control(key_prefix: str, state=None) -> bool:
+    """Whether the page drew ``shared_controls`` with this prefix (its w2 slider)."""
+    return f"{key_prefix}w2" in (st.session_state if state is None else state)
+
+
+def drag_hint(key_prefix: str) -> str:
+    if has_w2_control(key_prefix):
+        return "Drag w2 under the chart: it moves at once, these numbers when you let go."
+    return "Drag w2 under the chart to see other values."
 
 
 def draw_drag(spec: dict, view: str, w2: float, *, key_prefix: str, alt_text: str) -> None:
@@ -560,9 +574,6 @@ def drag_lines_spec(points: bool, y_domain: tuple) -> dict:
         step=drag.W2_STEP,
         height=FIGURE_HEIGHT,
     )
-
-
-DRAG_HINT = "Drag w2 under the chart: it moves at once, these numbers when you let go."
 
 
 def drag_y_domain(lowest: float, highest: float) -> tuple[float, float]:
@@ -596,7 +607,7 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         st.latex(rf"\begin{{gathered}} {symbolic} \\ {plugged} \end{{gathered}}")
         _prose(
             f"{key_prefix}inputs_text",
-            "how much each day's input still moves the prediction; $s_k$ are the slopes. " + DRAG_HINT,
+            "how much each day's input still moves the prediction; $s_k$ are the slopes. " + drag_hint(key_prefix),
             text.each_input_notice(f.logs, settings.w2, settings.activation),
             "w2 = 2, then T = 1000.",
         )
@@ -632,7 +643,7 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         _prose(
             f"{key_prefix}heatmap_text",
             "the first input's gradient over w2 and T: orange explodes, blue vanishes; "
-            "the diamond is your setting. " + DRAG_HINT,
+            "the diamond is your setting. " + drag_hint(key_prefix),
             text.heatmap_notice(settings.activation, bound),
             "move w2 across 1, then across −1.",
         )
