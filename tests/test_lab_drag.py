@@ -114,3 +114,13 @@ def test_a_selection_is_read_onto_the_grid_and_anything_else_is_ignored():
     assert drag.selected_w2([{"w2": 1.3700000000000001}]) == 1.37
     for bad in (None, {}, [], [{"w2": None}], [{"w2": "abc"}], [{"w2": 4.5}], [{"w2": float("nan")}], "1.3"):
         assert drag.selected_w2(bad) is None, bad
+
+
+def test_the_axis_spans_the_presets_so_2_climbs_to_the_top_and_half_sinks_to_the_bottom():
+    for length in (10, 1000):
+        rows = drag.inputs_rows(length, "relu", WEIGHTS, *NAMES)
+        lowest, highest = rows["range"]
+        exploding = an.log10_input_gradients(np.ones(length), 1.8, 2.0, 0.0, 1.1, "relu")[0]
+        vanishing = an.log10_input_gradients(np.ones(length), 1.8, 0.5, 0.0, 1.1, "relu")[0]
+        assert highest == pytest.approx(max(exploding, np.log10(1.98)), abs=1e-9)
+        assert lowest == pytest.approx(vanishing, abs=1e-9)

@@ -20,6 +20,10 @@ W2_STEP = 0.01
 # The page slider's values exactly (-3.00, -2.99, ..., 3.00): the nearest float to each decimal,
 # as the browser's range input parses "1.37", so a selection tests equal.
 W2_GRID = np.round(np.arange(-300, 301) / 100.0, 2)
+# The per-input chart's y axis spans the curves of every w2 whose size is within the presets' 0.5 .. 2,
+# so dragging to 2 climbs to the top and to 0.5 sinks to the bottom; beyond, a curve leaves the chart
+# (its read-out still says where it is). One axis for the whole drag: growth is seen, not rescaled away.
+AXIS_BAND = (0.5, 2.0)
 MAX_POINTS = 64  # per curve, before the few kept for its shape (see thin_mask)
 
 
@@ -97,10 +101,9 @@ def inputs_rows(length: int, activation: str, weights: dict, computed: str, anal
     """The per-input chart for every w2: its curves, thinned, and one read-out per w2.
 
     Returns {"lines": columns (w2c, step, series as an index into "series", log10), "series": the
-    two names, "w2": columns (w2c, w2, label),
-    "range": (lowest, highest) finite log10 over every curve, "first": log10 of the first input's
-    gradient per w2}. The analytic line |w1 w3| |w2|^(T - t) is straight in log10, so it is
-    sent as its two ends.
+    two names, "w2": columns (w2c, w2, label), "range": (lowest, highest) finite log10 over the
+    curves of every w2 in ``AXIS_BAND``, "first": log10 of the first input's gradient per w2}.
+    The analytic line |w1 w3| |w2|^(T - t) is straight in log10, so it is sent as its two ends.
     """
     logs = input_gradient_grid(length, activation, weights)
     mask = thin_mask(logs)
@@ -120,7 +123,8 @@ def inputs_rows(length: int, activation: str, weights: dict, computed: str, anal
     }
     first = logs[0]
     labels = [readout(w2, f) for w2, f in zip(W2_GRID, first, strict=True)]
-    shown = np.concatenate([logs[np.isfinite(logs)], closed[np.isfinite(closed)]])
+    band = (np.abs(W2_GRID) >= AXIS_BAND[0]) & (np.abs(W2_GRID) <= AXIS_BAND[1])
+    shown = np.concatenate([logs[:, band][np.isfinite(logs[:, band])], closed[:, band][np.isfinite(closed[:, band])]])
     return {
         "lines": lines,
         "series": (computed, analytic),

@@ -577,11 +577,8 @@ def drag_lines_spec(points: bool, y_domain: tuple) -> dict:
 
 
 def drag_y_domain(lowest: float, highest: float) -> tuple[float, float]:
-    """One y range for every w2 of the drag, so a curve that explodes is seen to climb: whole
-    powers of ten around every curve, at most 10^±LOG_COLOUR_LIMIT (as the heatmap's colours)."""
-    limit = charts.LOG_COLOUR_LIMIT
-    lo, hi = log_domain(np.array([max(lowest, -limit), min(highest, limit)]))
-    return (max(lo, -limit), min(hi, limit))
+    """One y range for the whole drag (see ``lab_drag.AXIS_BAND``), in whole powers of ten."""
+    return log_domain(np.array([lowest, highest]))
 
 
 # ----------------------------------------------------------------------------- 1. each input
