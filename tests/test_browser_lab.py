@@ -115,6 +115,10 @@ def test_dark_theme_draws_every_view(browser, base_url, screenshots):
                 "() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
             )
             assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
+            if view in ("inputs", "heatmap"):  # the drag read-out is light text on the dark page
+                fill = charts(page).first.locator("svg .mark-text text", has_text="w2 = ").last.get_attribute("fill")
+                red, green, blue = (int(fill.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+                assert 0.2126 * red + 0.7152 * green + 0.0722 * blue > 200, fill
             screenshot(page, screenshots, f"lab_{view}_dark", full_page=False)
     finally:
         context.close()

@@ -365,7 +365,7 @@ def log_heatmap(
             )
         )
         if drag is not None:
-            readout = readout_layers(pick, "marks", halo=True)
+            readout = readout_layers(pick, "marks")
             readout[0] = readout[0].add_params(pick)
             layers += readout
             title = alt.Title(title, offset=READOUT_ROOM)
@@ -651,6 +651,8 @@ def draw(chart: alt.TopLevelMixin | dict, *, key: str, where=None, alt_text: str
 # are switched off ("click[false]" never fires), so only the slider moves it.
 DRAG_PARAM = "w2_drag"
 READOUT_ROOM = 26  # pixels between a drag chart's title and its plot, for the read-out line
+READOUT_Y = -6  # the read-out's baseline, in pixels above the plot (also how with_drag_value finds it)
+READOUT_INK = {"light": "#31333F", "dark": "#FAFAFA"}  # Streamlit's body text in each theme
 
 
 def w2_drag_selection(value: float, limit: float, step: float, label: str = "drag w2 ") -> alt.Parameter:
@@ -673,19 +675,16 @@ def drag_code_param(pick) -> alt.Parameter:
     return alt.param(name=f"{name}_code", expr=f"isArray({name}.w2) ? round(100 * {name}.w2[0]) : null")
 
 
-def readout_layers(pick, data: str, halo: bool = False) -> list:
-    """The read-out above the plot: the row of ``data`` (columns w2, label) under the in-chart slider."""
+def readout_layers(pick, data: str) -> list:
+    """The read-out above the plot: the row of ``data`` (columns w2, label) under the in-chart slider.
+
+    Its colour is set per theme by ``with_drag_value`` (Streamlit's chart theme colours titles and
+    axes, not text marks)."""
     base = alt.Chart(alt.NamedData(name=data)).transform_filter(pick)
     # Just above the plot, in the room the title leaves (READOUT_ROOM), so no curve runs under it.
-    at = {"x": alt.value(0), "y": alt.value(-6), "text": alt.Text("label:N")}
+    at = {"x": alt.value(0), "y": alt.value(READOUT_Y), "text": alt.Text("label:N")}
     style = {"align": "left", "baseline": "bottom", "fontSize": 12, "fontWeight": "bold", "limit": 0}
-    layers = []
-    if halo:
-        layers.append(base.mark_text(**style, stroke=HALO, strokeWidth=4, strokeJoin="round").encode(**at))
-        layers.append(base.mark_text(**style, color=INK).encode(**at))
-    else:
-        layers.append(base.mark_text(**style).encode(**at))
-    return layers
+    return [base.mark_text(**style, color=READOUT_INK["light"]).encode(**at)]
 
 
 def drag_lines_spec(
@@ -750,11 +749,22 @@ def drag_lines_spec(
     return spec
 
 
-def with_drag_value(spec: dict, value: float, generation: int) -> dict:
-    """A copy of a (cached) drag spec whose in-chart slider starts at ``value``.
+def with_drag_value(spec: dict, value: float, generation: int, theme: str | None = None) -> dict:
+    """A copy of a (cached) drag spec whose in-chart slider starts at ``value``, its read-out in the
+    theme's text colour (``theme``: "light" or "dark"; light when unknown).
 
     ``generation`` goes into the spec's usermeta: a new one makes the browser build the chart
     afresh (at ``value``) even when ``value`` equals an earlier start."""
     params = [{**p, "value": value} if p.get("name") == DRAG_PARAM else p for p in spec["params"]]
     usermeta = {**spec.get("usermeta", {}), "drag_start": generation}
-    return {**spec, "params": params, "usermeta": usermeta}
+    ink = READOUT_INK.get(theme or "light", READOUT_INK["light"])
+    layers = [
+        {**layer, "mark": {**layer["mark"], "color": ink}} if _is_readout(layer) else layer for layer in spec["layer"]
+    ]
+    return {**spec, "params": params, "usermeta": usermeta, "layer": layers}
+
+
+def _is_readout(layer: dict) -> bool:
+    mark = layer.get("mark")
+    at = layer.get("encoding", {}).get("y")
+    return isinstance(mark, dict) and mark.get("type") == "text" and at == {"value": READOUT_Y}

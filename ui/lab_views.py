@@ -550,7 +550,7 @@ def drag_hint(key_prefix: str) -> str:
 def draw_drag(spec: dict, view: str, w2: float, *, key_prefix: str, alt_text: str) -> None:
     key, start, generation = drag_start(view, w2, key_prefix=key_prefix)
     st.vega_lite_chart(
-        spec=charts.with_drag_value(spec, start, generation),
+        spec=charts.with_drag_value(spec, start, generation, st.context.theme.type),
         width="stretch",
         key=key,
         alt=alt_text,
