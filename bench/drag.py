@@ -25,6 +25,7 @@ if __package__ in (None, ""):
 from bench.common import ROOT, Table
 
 LAB = "app_pages/lab.py"
+DRAG_DATASETS = ("drag_lines", "drag_w2", "marks")  # every w2's rows; the rest (heatmap cells) as before
 DRAG_INPUT = '[data-testid="stVegaLiteChart"] .vega-bindings input[type=range]'
 # Sets the in-chart slider to each value in turn, as a drag does, and times each repaint (ms).
 REPAINT_TIMES = r"""async ([selector, values]) => {
@@ -65,8 +66,8 @@ def drag_values(count: int = 20) -> list[str]:
     return [f"{-0.5 + 0.13 * k:.2f}" for k in range(count)]
 
 
-def bytes_per_view() -> list[tuple[str, int, int, int]]:
-    """(view, Arrow bytes of the datasets, spec bytes, rows) from AppTest, for each view in VIEW_QUERIES."""
+def bytes_per_view() -> list[tuple[str, int, int, int, int]]:
+    """(view, Arrow bytes of all datasets, of the drag's own, spec bytes, rows) from AppTest, per view."""
     import io
 
     import pyarrow as pa
@@ -82,9 +83,41 @@ def bytes_per_view() -> list[tuple[str, int, int, int]]:
         at.switch_page(LAB).run()
         chart = (list(at.get("arrow_vega_lite_chart")) or list(at.get("vega_lite_chart")))[0]
         data = sum(len(d.data.data) for d in chart.proto.datasets)
+        drag = sum(len(d.data.data) for d in chart.proto.datasets if d.name in DRAG_DATASETS)
         rows = sum(pa.ipc.open_stream(io.BytesIO(d.data.data)).read_all().num_rows for d in chart.proto.datasets)
-        out.append((label, data, len(chart.proto.spec.encode()), rows))
+        out.append((label, data, drag, len(chart.proto.spec.encode()), rows))
     return out
+
+
+def switch_and_rerun_seconds(repeats: int = 7) -> dict[str, float]:
+    """Medians (AppTest, caches warm) of: switching from Home to the lab, and the lab's rerun after its
+    w2 changes (what a released drag costs the server), at T = 10 and T = 1000."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench.pages import compiled_once
+
+    found = {}
+    with compiled_once():
+        for length in (10, 1000):
+            at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+            at.query_params["lab_length"] = str(length)
+            at.run()
+            at.switch_page(LAB).run()  # warm: the drag data for this T is computed once, then cached
+            switches, reruns = [], []
+            for i in range(repeats):
+                at.switch_page("app_pages/home.py").run()
+                start = time.perf_counter()
+                at.switch_page(LAB).run()
+                switches.append(time.perf_counter() - start)
+                at.slider(key="lab_w2").set_value(round(0.5 + 0.01 * i, 2))
+                start = time.perf_counter()
+                at.run()
+                reruns.append(time.perf_counter() - start)
+                if at.exception:
+                    raise RuntimeError(at.exception[0].message)
+            found[f"Home -> lab, T = {length}"] = statistics.median(switches)
+            found[f"lab rerun after w2 changes, T = {length}"] = statistics.median(reruns)
+    return found
 
 
 def rss_kib(pid: int) -> int:
@@ -134,15 +167,25 @@ def section_drag() -> list[Table]:
     sizes = bytes_per_view()
     table = Table(
         "7a. Data sent for the figures that follow the w2 drag (once per view and setting)",
-        ["view", "datasets (Arrow)", "spec (JSON)", "rows"],
+        ["view", "datasets (Arrow)", "of which every w2's rows", "spec (JSON)", "rows"],
         notes=[
             "Every w2 on the slider's 0.01 grid (601 values) is sent once; curves longer than 64 steps are "
-            "thinned (log-spaced anchors from both ends, the extremes, the 0/non-0 turns, a zigzag's envelope)."
+            "thinned (log-spaced anchors from both ends, the extremes, the 0/non-0 turns, a zigzag's envelope).",
+            "The server caches these per (T, activation), at most 32 entries of at most about 440 KiB (T = 64, "
+            "tanh: the longest curves sent whole), so at most about 14 MiB for every session together.",
         ],
     )
-    for label, data, spec, rows in sizes:
-        table.add(label, f"{data / 1024:.0f} KiB", f"{spec / 1024:.1f} KiB", rows)
+    for label, data, drag, spec, rows in sizes:
+        table.add(label, f"{data / 1024:.0f} KiB", f"{drag / 1024:.0f} KiB", f"{spec / 1024:.1f} KiB", rows)
     tables = [table]
+    speed = Table(
+        "7d. Page switch and rerun with the drag figures (AppTest, median of 7, caches warm)",
+        ["what", "median"],
+        notes=["First visit at a new T or activation also computes the drag data once (cached, max 32 entries)."],
+    )
+    for what, seconds in switch_and_rerun_seconds().items():
+        speed.add(what, f"{seconds * 1000:.0f} ms")
+    tables.append(speed)
     missing = browser_missing()
     if missing:
         tables.append(Table("7b. Drag-to-repaint and memory", ["note"], rows=[[f"not taken: {missing}"]]))

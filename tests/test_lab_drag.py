@@ -124,3 +124,14 @@ def test_the_axis_spans_the_presets_so_2_climbs_to_the_top_and_half_sinks_to_the
         vanishing = an.log10_input_gradients(np.ones(length), 1.8, 0.5, 0.0, 1.1, "relu")[0]
         assert highest == pytest.approx(max(exploding, np.log10(1.98)), abs=1e-9)
         assert lowest == pytest.approx(vanishing, abs=1e-9)
+
+
+@pytest.mark.parametrize(("length", "activation"), [(64, "tanh"), (1000, "tanh"), (1000, "relu"), (10, "sigmoid")])
+def test_every_w2_fits_in_what_a_phone_downloads_for_one_picture(length, activation):
+    """The drag data of one view (all 601 w2) stays under half a megabyte, as Arrow bytes sent."""
+    from ui.lab_views import drag_data
+
+    data = drag_data(length, activation)
+    sent = len(data["drag_lines"]) + len(data["drag_w2"])
+    assert sent < 512 * 1024, sent
+    assert len(data["marks"]) < 64 * 1024
