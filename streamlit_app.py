@@ -16,6 +16,8 @@ import numpy  # noqa: E402, F401  (loaded first, so that its BLAS library is the
 import streamlit as st  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
+from ui import classroom  # noqa: E402
+
 HERE = Path(__file__).parent
 
 PAGES = {
@@ -27,6 +29,9 @@ PAGES = {
     "Experiment": [
         ("app_pages/training.py", "Training", ":material/model_training:", False),
         ("app_pages/lab.py", "Gradient lab", ":material/science:", False),
+    ],
+    "Teach": [
+        ("app_pages/teachers.py", "For teachers", ":material/groups:", False),
     ],
 }
 
@@ -45,7 +50,13 @@ def one_blas_thread() -> object:
 
 
 one_blas_thread()
-st.set_page_config(page_title="Unrolled", page_icon=":material/replay:", layout="wide")
+presenting = st.query_params.get(classroom.PRESENT) == "1" or classroom.presenting()
+st.set_page_config(
+    page_title="Unrolled",
+    page_icon=":material/replay:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenting else "auto",
+)
 
 navigation = {
     section: [
@@ -55,4 +66,10 @@ navigation = {
     ]
     for section, entries in PAGES.items()
 }
-st.navigation({section: pages for section, pages in navigation.items() if pages}).run()
+page = st.navigation({section: pages for section, pages in navigation.items() if pages})
+classroom.before_page()
+try:
+    page.run()
+finally:
+    # Also after a page's st.stop(): the note and the Share button are still drawn.
+    classroom.after_page(st.sidebar, classroom.page_url(page.url_path))

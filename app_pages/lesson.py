@@ -4,10 +4,8 @@ One step per screen (``/lesson?step=N``); the views are the StatLand, Training a
 lab sections, shown with the step's settings.
 """
 
-import streamlit as st
+from ui import lab_views, lesson_view
 
-from ui import lesson_view
-
-st.title("Lesson")
-st.caption("The StatQuest video “Recurrent Neural Networks (RNNs), Clearly Explained!!!”, step by step.")
+# No page title: the progress line names the lesson, and each step's own heading leads.
+lab_views.compact_top()
 lesson_view.show_lesson()

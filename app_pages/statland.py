@@ -5,6 +5,7 @@ import streamlit as st
 import rnn_core as rc
 from rnn_core.data import LEVELS
 from ui import statland_view as view
+from ui.classroom import bound, locked
 from ui.links import link_snapshot, note_unused_link_values
 from ui.state import PARAM_NAMES, STATLAND_PENDING, send_weights_to_statland
 from ui.widgets import weights_download_button
@@ -70,6 +71,7 @@ def control_strip() -> None:
                 on_click=apply_preset,
                 args=(words,),
                 width="content",
+                disabled=any(locked(key) for key in ["sl_days", *(f"sl_day{d}" for d in range(1, MAX_DAYS + 1))]),
                 help=f"Load the rule {view.sequence_text(words)}: tomorrow is {next_word}.",
             )
         st.button(
@@ -78,6 +80,7 @@ def control_strip() -> None:
             on_click=reset_weights,
             icon=":material/restart_alt:",
             width="content",
+            disabled=any(locked(f"sl_{name}") for name in PARAM_NAMES),
         )
 
 
@@ -90,7 +93,7 @@ def day_inputs() -> list[str]:
     # On a phone the row wraps instead: a narrow screen would hide day 2 with no hint that it is there.
     st.html("<style>@media (max-width: 640px) { .st-key-sl_day_choices { flex-wrap: wrap !important; } }</style>")
     with st.container(horizontal=True, gap="small", key="sl_days_row"):
-        n_days = st.slider("Number of days", 2, MAX_DAYS, 2, key="sl_days", bind="query-params", width=130)
+        n_days = st.slider("Number of days", 2, MAX_DAYS, 2, **bound("sl_days"), width=130)
         with st.container(horizontal=True, wrap=False, gap="small", key="sl_day_choices"):
             return [
                 st.segmented_control(
@@ -98,8 +101,7 @@ def day_inputs() -> list[str]:
                     WORDS,
                     default=DEFAULT_DAYS[day - 1],
                     required=True,
-                    key=f"sl_day{day}",
-                    bind="query-params",
+                    **bound(f"sl_day{day}"),
                     width="content",
                 )
                 for day in range(1, n_days + 1)
@@ -116,9 +118,8 @@ def weight_inputs(row) -> tuple[dict[str, float], list[str]]:
                 value=rc.STATQUEST_WEIGHTS[name],
                 step=0.1,
                 format="%.3f",
-                key=f"sl_{name}",
                 help=f"{WEIGHT_HELP[name]}. The same number on every day.",
-                bind="query-params",
+                **bound(f"sl_{name}"),
                 width=88,
             )
     weights, problems = view.checked_weights(raw, st.session_state.get(LAST_GOOD, rc.STATQUEST_WEIGHTS))

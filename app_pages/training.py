@@ -8,6 +8,7 @@ import streamlit as st
 
 import rnn_core as rc
 from ui import datasets
+from ui.classroom import bound
 from ui.links import link_snapshot, note_unused_link_values
 from ui.training import (
     DATA_LABELS,
@@ -31,6 +32,10 @@ BATCH_SIZES = ["full", 8, 16, 32, 64, 128]
 STEP_CHOICES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000]
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 CLIP_LABELS = {"none": "off", "norm": "by norm", "value": "by value"}
+
+
+def lr_text(lr: float) -> str:
+    return f"{lr:g}"
 
 
 def load_weights_file() -> None:
@@ -66,51 +71,48 @@ def show_message(key: str) -> None:
 def settings_panel(csv_series, start_weights) -> Settings:
     """The settings, on the page (not in the sidebar, which covers the charts on a phone)."""
     data_options = [k for k in DATA_LABELS if k != "csv" or csv_series is not None]
-    data_kind = st.selectbox("Train on", data_options, format_func=DATA_LABELS.get, key="tr_data", bind="query-params")
+    data_kind = st.selectbox("Train on", data_options, format_func=DATA_LABELS.get, **bound("tr_data", DATA_LABELS.get))
     length, window, ticker = 6, 4, datasets.TICKERS[0]
     if data_kind in ("statland", "memory"):
-        length = st.slider("Days per history", 3, 30, 6, key="tr_length", bind="query-params")
+        length = st.slider("Days per history", 3, 30, 6, **bound("tr_length"))
     elif data_kind in ("stocks", "csv"):
         if data_kind == "stocks":
-            ticker = st.selectbox("Company", datasets.TICKERS, key="tr_ticker", bind="query-params")
+            ticker = st.selectbox("Company", datasets.TICKERS, **bound("tr_ticker"))
         window = st.slider(
             "Window: prices in, the next one out",
             2,
             12,
             4,
-            key="tr_window",
-            bind="query-params",
+            **bound("tr_window"),
             help="Each sample is this many consecutive prices; the target is the price after them. "
             "The first 80 % of the samples (in time order) train the network; the rest test it.",
         )
     model_kind = st.selectbox(
-        "Model", list(MODEL_LABELS), format_func=MODEL_LABELS.get, key="tr_model", bind="query-params"
+        "Model", list(MODEL_LABELS), format_func=MODEL_LABELS.get, **bound("tr_model", MODEL_LABELS.get)
     )
     n_hidden, activation = 1, "relu"
     if model_kind != "statquest":
-        n_hidden = st.slider("Hidden units", 1, MAX_HIDDEN, 4, key="tr_hidden", bind="query-params")
+        n_hidden = st.slider("Hidden units", 1, MAX_HIDDEN, 4, **bound("tr_hidden"))
         if model_kind == "vanilla":
-            activation = st.selectbox("Activation", rc.ACTIVATIONS, index=1, key="tr_activation", bind="query-params")
+            activation = st.selectbox("Activation", rc.ACTIVATIONS, index=1, **bound("tr_activation"))
     lr = st.select_slider(
         "Learning rate",
         LEARNING_RATES,
         value=0.03,
-        format_func=lambda v: f"{v:g}",
-        key="tr_lr",
-        bind="query-params",
+        format_func=lr_text,
+        **bound("tr_lr", lr_text),
         help="A log scale: each notch multiplies the step size by about 3. It can change while training runs.",
     )
     speed = st.select_slider(
         "Speed",
         list(SPEEDS),
         value=DEFAULT_SPEED,
-        key="tr_speed",
-        bind="query-params",
+        **bound("tr_speed"),
         help="How many steps each refresh of the charts takes: "
         + "; ".join(f"{name}: {speed.label}" for name, speed in SPEEDS.items())
         + ". It can change while training runs.",
     )
-    target_steps = st.select_slider("Steps", STEP_CHOICES, value=1000, key="tr_steps", bind="query-params")
+    target_steps = st.select_slider("Steps", STEP_CHOICES, value=1000, **bound("tr_steps"))
     with st.expander("More settings: optimiser, clipping, batches, seed, files"):
         optimizer = st.segmented_control(
             "Optimiser",
@@ -118,8 +120,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
             default="adam",
             required=True,
             format_func=OPTIMIZER_LABELS.get,
-            key="tr_optimizer",
-            bind="query-params",
+            **bound("tr_optimizer", OPTIMIZER_LABELS.get),
         )
         clip = st.segmented_control(
             "Gradient clipping",
@@ -127,22 +128,20 @@ def settings_panel(csv_series, start_weights) -> Settings:
             default="none",
             required=True,
             format_func=CLIP_LABELS.get,
-            key="tr_clip",
-            bind="query-params",
+            **bound("tr_clip", CLIP_LABELS.get),
             help="By norm: shrink the whole gradient when its length exceeds the threshold. "
             "By value: cut each component to ± the threshold.",
         )
         clip_threshold = 1.0
         if clip != "none":
             clip_threshold = st.select_slider(
-                "Clipping threshold", CLIP_THRESHOLDS, value=1.0, key="tr_clip_threshold", bind="query-params"
+                "Clipping threshold", CLIP_THRESHOLDS, value=1.0, **bound("tr_clip_threshold", str)
             )
         batch_size = st.select_slider(
             "Batch size",
             BATCH_SIZES,
             value="full",
-            key="tr_batch",
-            bind="query-params",
+            **bound("tr_batch"),
             help="How many samples each step averages over; 'full' uses them all, and so does any size "
             "at least the number of training samples.",
         )
@@ -159,8 +158,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
                 default="random",
                 required=True,
                 format_func=START_LABELS.get,
-                key="tr_start",
-                bind="query-params",
+                **bound("tr_start", START_LABELS.get),
             )
         seed = int(
             st.number_input(
@@ -169,8 +167,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
                 10_000,
                 4,
                 step=1,
-                key="tr_seed",
-                bind="query-params",
+                **bound("tr_seed"),
                 help="The same seed gives the same random starting weights, the same mini-batches and, for "
                 "simulated StatLand histories, the same histories.",
             )

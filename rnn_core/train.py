@@ -10,6 +10,7 @@ with a typed reason in ``trainer.divergence`` and the model keeps its last finit
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import time
@@ -142,12 +143,26 @@ class Trainer:
             raise ValueError(f"clip_threshold must be a finite number above 0, not {value!r}")
         self._clip_threshold = float(value)
 
+    def peek_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """The batch the next step will use, without taking it: the trainer is left as it was.
+
+        Full batch: all samples. Mini-batches: the next slice of this epoch's order or, at an
+        epoch boundary, of the permutation the trainer's generator will draw next.
+        """
+        return self._batch(take=False)
+
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._batch(take=True)
+
+    def _batch(self, take: bool) -> tuple[np.ndarray, np.ndarray]:
         if self.batch_size is None:
             return self.xs, self.ys
-        if self._order.size == 0:
-            self._order = self._rng.permutation(len(self.xs))
-        idx, self._order = self._order[: self.batch_size], self._order[self.batch_size :]
+        order = self._order
+        if order.size == 0:  # a new epoch: a peek draws from a copy of the generator
+            order = (self._rng if take else copy.deepcopy(self._rng)).permutation(len(self.xs))
+        idx = order[: self.batch_size]
+        if take:
+            self._order = order[self.batch_size :]
         return self.xs[idx], self.ys[idx]
 
     def _stop(self, cause: str) -> None:

@@ -117,3 +117,22 @@ def expect_charts_drawn(page: Page, at_least: int = 1) -> None:
 
 def screenshot(page: Page, folder: Path, name: str, full_page: bool = True) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+
+
+# Elements wider than the window (a phone must not scroll sideways to read anything). Left out: KaTeX's
+# hidden MathML copy and each slider's visually hidden range input, 129 px wide at the thumb.
+TOO_WIDE = """() => {
+  const width = document.documentElement.clientWidth;
+  const main = document.querySelector('[data-testid="stMain"]');
+  return [...main.querySelectorAll('*')]
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > width + 1 || r.left < -1); })
+    .filter(e => !e.closest('.katex-mathml') && !(e.tagName === 'INPUT' && e.type === 'range'))
+    .map(e => (e.getAttribute('data-testid') || e.tagName) + ' ' + Math.round(e.getBoundingClientRect().right));
+}"""
+
+
+def box(page: Page, selector: str) -> dict:
+    """The bounding box of the first element matching ``selector`` (it must be drawn)."""
+    found = page.locator(selector).first.bounding_box()
+    assert found is not None, selector
+    return found

@@ -370,3 +370,18 @@ def test_gated_log_gradients_keep_their_size_where_floats_underflow(kind, bias):
 def test_gated_log_gradients_refuse_other_models():
     with pytest.raises(ValueError, match="LSTM or a GRU"):
         an.log10_gated_input_gradients(rc.VanillaRNN(n_hidden=1), np.ones(3))
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_a_memory_gate_held_open_keeps_old_inputs_counting(kind):
+    """memory_gate_model sets the memory gate's bias block (LSTM: forget b, input -b; GRU: update b),
+    and the larger b, the more the first of 200 days still counts at the end."""
+    model = an.memory_gate_model(kind, 3, 4.0, seed=1)
+    bias = model.params["b" if kind == "lstm" else "b_x"]
+    assert np.all(bias[3:6] == 4.0)
+    if kind == "lstm":
+        assert np.all(bias[:3] == -4.0)
+    days = np.ones(200)
+    held = an.log10_gated_input_gradients(model, days)[0]
+    loose = an.log10_gated_input_gradients(an.memory_gate_model(kind, 3, 0.0, seed=1), days)[0]
+    assert held > loose + 10

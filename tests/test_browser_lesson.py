@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from browser_support import assert_healthy, open_app_page, rerun_after, screenshot
+from browser_support import IDLE, assert_healthy, open_app_page, rerun_after, screenshot
 from playwright.sync_api import Page, expect
 
 import rnn_core as rc
@@ -10,6 +10,11 @@ from rnn_core.data import encode
 from ui import lesson
 
 pytestmark = pytest.mark.browser
+# What a step's live view draws: the StatLand diagram, a chart, the BPTT graph or a table.
+FIGURES = (
+    '.sl-diagram svg, [data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"], '
+    '[data-testid="stMain"] [data-testid="stDataFrame"]'
+)
 
 
 @pytest.mark.parametrize("n", range(1, len(lesson.STEPS) + 1))
@@ -20,6 +25,14 @@ def test_every_step_opens_from_its_link_in_a_fresh_session(page: Page, base_url,
     expect(page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")).to_be_visible()
     expect(page.get_by_test_id("stProgress")).to_be_visible()
     screenshot(page, screenshots, f"lesson_step{n}_1280x800", full_page=False)
+    # One step, one screen: the way on, the step's heading, its challenge and the figure of its live
+    # view (when the view shows before the answer) all end inside 800 px.
+    parts = [page.locator(".st-key-ls_nav"), page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")]
+    parts.append(page.get_by_text("Your turn:", exact=False).first)
+    parts += page.locator(FIGURES).all()
+    bottoms = [b["y"] + b["height"] for b in (p.bounding_box() for p in parts)]
+    print(f"step {n}: ends at {max(bottoms):.0f} px")
+    assert max(bottoms) <= 800, f"step {n}: {bottoms}"
 
 
 def test_a_link_to_a_step_that_does_not_exist_opens_step_1_with_a_note(page: Page, base_url):
@@ -96,7 +109,11 @@ def engine_answers() -> dict[int, float]:
 def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, base_url, screenshots, width, height):
     page.set_viewport_size({"width": width, "height": height})
     answers = engine_answers()
-    open_app_page(page, base_url, "/lesson", "step=1")
+    # A learner starts on Home and follows its "Start the lesson" link.
+    open_app_page(page, base_url, "/")
+    page.get_by_role("link", name="Start the lesson").click()
+    page.wait_for_url("**/lesson**")
+    page.wait_for_selector(IDLE, timeout=30_000)
     success = page.get_by_test_id("stAlertContentSuccess")
     for n in range(1, 11):
         expect(page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")).to_be_visible()
@@ -122,6 +139,10 @@ def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, 
         expect(page.get_by_text(f"{n} passed")).to_be_visible()
         assert_healthy(page)
         screenshot(page, screenshots, f"lesson_walk_step{n}_{width}x{height}", full_page=False)
+        if width == 1280:  # answered, the step still fits: its view (now with its numbers) ends on screen
+            figures = [b["y"] + b["height"] for b in (f.bounding_box() for f in page.locator(FIGURES).all())]
+            print(f"step {n} answered: its view ends at {max(figures, default=0):.0f} px")
+            assert figures and max(figures) <= height, f"step {n}: {figures}"
         if n < 10:
             rerun_after(page, lambda: page.get_by_role("button", name="Next").click())
     expect(page.get_by_text("You passed all 10 steps")).to_be_visible()

@@ -336,3 +336,18 @@ def test_history_keeps_the_five_weights_of_the_one_unit_model_only():
         history.add(record)
     assert len(history) == 5 and set(history.params) == {"w1", "w2", "b1", "w3", "b2"}
     assert rc.History.for_model(rc.VanillaRNN(4, activation="tanh")).params == {}
+
+
+def test_peek_batch_is_the_batch_the_next_step_takes_and_changes_nothing():
+    xs = np.random.default_rng(0).normal(size=(7, 4))
+    ys = xs[:, -1:]
+    trainer = rc.Trainer(rc.VanillaRNN(2, seed=0), xs, ys, batch_size=3, seed=5)
+    taken = []
+    take = trainer._next_batch
+    trainer._next_batch = lambda: taken.append(take()) or taken[-1]
+    for _ in range(6):  # 7 samples in batches of 3: the peeks cross two epoch boundaries
+        first, again = trainer.peek_batch(), trainer.peek_batch()
+        list(trainer.run(1))
+        for peeked in (first, again):
+            np.testing.assert_array_equal(peeked[0], taken[-1][0])
+            np.testing.assert_array_equal(peeked[1], taken[-1][1])

@@ -9,7 +9,6 @@ one-unit RNN) and a small per-day chart (wider models). Nothing here imports Str
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import altair as alt
@@ -23,22 +22,6 @@ SHARED = ("w1", "w2", "b1")  # the one-unit network's parameters used on every d
 # Up to this many days the one-unit network's backward pass is drawn copy by copy;
 # longer histories show the per-day chart only (30 copies would not fit a laptop screen).
 MAX_DRAWN_DAYS = 6
-
-
-def next_batch(trainer: Trainer) -> tuple[np.ndarray, np.ndarray]:
-    """The batch the trainer's next step will use, without taking it.
-
-    Full batch: all samples. Mini-batches: the next slice of the current epoch's order,
-    or, at an epoch boundary, of the permutation the trainer's generator will draw next
-    (drawn here from a copy, so the trainer is untouched).
-    """
-    if trainer.batch_size is None:
-        return trainer.xs, trainer.ys
-    order = trainer._order
-    if order.size == 0:
-        order = copy.deepcopy(trainer._rng).permutation(len(trainer.xs))
-    idx = order[: trainer.batch_size]
-    return trainer.xs[idx], trainer.ys[idx]
 
 
 @dataclass(frozen=True)
@@ -58,7 +41,7 @@ class Backward:
 
 def backward_for_next_step(trainer: Trainer) -> Backward:
     """BPTT at the current weights on the next step's batch, with the trainer's loss."""
-    xs, ys = next_batch(trainer)
+    xs, ys = trainer.peek_batch()
     with np.errstate(all="ignore"):
         loss, grads = trainer.model.loss_and_grads(xs, ys, loss=trainer.loss)
         per_day = {name: np.asarray(value, dtype=float) for name, value in grads.per_step.items()}

@@ -29,6 +29,7 @@ from rnn_core import analysis as an
 from . import charts
 from . import lab_drag as drag
 from . import lab_text as text
+from .classroom import bound, hidden, locked
 from .format import from_log10, significant
 
 W2_RANGE = 3.0
@@ -343,21 +344,8 @@ def first_step(path: an.DescentPath, lr: float, threshold: float | None) -> tupl
 
 # ----------------------------------------------------------------------------- gated models
 def gated_model(kind: str, gate_bias: float):
-    """A seeded 4-unit LSTM or GRU whose memory gate is held open by ``gate_bias``.
-
-    LSTM: forget gate bias b and input gate bias -b, so the cell takes in what it forgets and
-    stays within +-1 (as a GRU's state does); a cell that only adds grows without bound and
-    saturates its tanh, which shuts the gradient off. GRU: update gate bias b.
-    """
-    model = rc.MODEL_KINDS[kind](GATED_UNITS, seed=0)
-    H = GATED_UNITS
-    name = "b" if kind == "lstm" else "b_x"
-    bias = model.params[name].copy()
-    bias[H : 2 * H] = gate_bias  # LSTM blocks i, f, g, o; GRU blocks r, z, n: block 1 is the memory gate
-    if kind == "lstm":
-        bias[:H] = -gate_bias
-    model.params[name] = bias
-    return model
+    """The lab's seeded 4-unit LSTM or GRU with its memory gate held open by ``gate_bias``."""
+    return an.memory_gate_model(kind, GATED_UNITS, gate_bias)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -382,31 +370,31 @@ def shared_controls(key_prefix: str = "lab_", defaults: LabSettings = LabSetting
             W2_RANGE,
             defaults.w2,
             step=0.01,
-            key=f"{key_prefix}w2",
-            bind="query-params",
+            **bound(f"{key_prefix}w2"),
             help="Multiplies the previous step's hidden value in every step.",
         )
-        with st.container(horizontal=True, gap="small"):
-            for i, (label, value) in enumerate(PRESETS.items()):
-                st.button(
-                    f"w2 = {label}",
-                    key=f"{key_prefix}preset{i}",
-                    on_click=_set,
-                    args=({f"{key_prefix}w2": value},),
-                    type="secondary",
-                )
-    length = length_column.slider(
-        "Sequence length T", 1, MAX_LENGTH, defaults.length, key=f"{key_prefix}length", bind="query-params"
-    )
+        # A link that locks w2 locks its presets too; one that hides w2 hides them.
+        if not hidden(f"{key_prefix}w2"):
+            with st.container(horizontal=True, gap="small"):
+                for i, (label, value) in enumerate(PRESETS.items()):
+                    st.button(
+                        f"w2 = {label}",
+                        key=f"{key_prefix}preset{i}",
+                        on_click=_set,
+                        args=({f"{key_prefix}w2": value},),
+                        type="secondary",
+                        disabled=locked(f"{key_prefix}w2"),
+                    )
+    length = length_column.slider("Sequence length T", 1, MAX_LENGTH, defaults.length, **bound(f"{key_prefix}length"))
     with activation_column:
         activation = st.selectbox(
             "Activation",
             rc.ACTIVATIONS,
             index=rc.ACTIVATIONS.index(defaults.activation),
-            key=f"{key_prefix}activation",
-            bind="query-params",
+            **bound(f"{key_prefix}activation"),
         )
-        st.caption(text.ACTIVATION_NOTES[activation])
+        if not hidden(f"{key_prefix}activation"):
+            st.caption(text.ACTIVATION_NOTES[activation])
     return LabSettings(float(w2), int(length), str(activation))
 
 
@@ -444,8 +432,7 @@ def view_selector(key_prefix: str = "lab_", default: str = "inputs") -> str:
         list(VIEWS.values()),
         default=VIEWS[default],
         required=True,
-        key=f"{key_prefix}view",
-        bind="query-params",
+        **bound(f"{key_prefix}view"),
         label_visibility="collapsed",
     )
     return next(view for view, shown in VIEWS.items() if shown == label)
@@ -700,12 +687,8 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
     figure, side = _columns()
     with side:
         left, right = st.columns(2)  # side by side on a laptop, stacked on a phone
-        lr = left.select_slider(
-            "Learning rate η", LR_CHOICES, value=0.05, key=f"{key_prefix}step_lr", bind="query-params"
-        )
-        threshold = right.select_slider(
-            "Clip at τ", CLIP_CHOICES, value=1.0, key=f"{key_prefix}step_clip", bind="query-params"
-        )
+        lr = left.select_slider("Learning rate η", LR_CHOICES, value=0.05, **bound(f"{key_prefix}step_lr", str))
+        threshold = right.select_slider("Clip at τ", CLIP_CHOICES, value=1.0, **bound(f"{key_prefix}step_clip", str))
     path_data, ends = rnn_descent_paths(settings.length, settings.w2, settings.activation, lr, threshold)
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
     log_norm, log_step = first_step(plain, lr, None)
@@ -745,13 +728,9 @@ def cliff_view(*, key_prefix: str = "lab_") -> dict:
     with side:
         choices = [0.1, 0.25, 0.5, 1.0, 2.0]
         left, right = st.columns(2)
-        lr = left.select_slider("Learning rate", choices, value=0.5, key=f"{key_prefix}cliff_lr", bind="query-params")
-        threshold = right.select_slider(
-            "Clip at", choices, value=0.5, key=f"{key_prefix}cliff_threshold", bind="query-params"
-        )
-        start_w = st.slider(
-            "Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, key=f"{key_prefix}cliff_start", bind="query-params"
-        )
+        lr = left.select_slider("Learning rate", choices, value=0.5, **bound(f"{key_prefix}cliff_lr", str))
+        threshold = right.select_slider("Clip at", choices, value=0.5, **bound(f"{key_prefix}cliff_threshold", str))
+        start_w = st.slider("Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, **bound(f"{key_prefix}cliff_start"))
     chart, found = cliff_chart(lr, threshold, (start_w, -2.0))
     with figure:
         charts.draw(
@@ -789,8 +768,7 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
             8.0,
             4.0,
             step=0.5,
-            key=f"{key_prefix}gate_bias",
-            bind="query-params",
+            **bound(f"{key_prefix}gate_bias"),
             help="The LSTM's forget gate (its input gate gets −b) and the GRU's update gate.",
         )
         st.button(
@@ -799,6 +777,7 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
             on_click=_set,
             args=({f"{key_prefix}w2": 0.5, f"{key_prefix}length": MAX_LENGTH},),
             icon=":material/trending_down:",
+            disabled=locked(f"{key_prefix}w2") or locked(f"{key_prefix}length"),
         )
     f = facts(settings.w2, settings.length, settings.activation)
     T = settings.length

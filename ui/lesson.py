@@ -200,11 +200,7 @@ def _remedies(state: State) -> dict[str, float]:
     days counts at the end compared with the last day: |d y_T / d x_1| / |d y_T / d x_T|."""
     length = int(state["length"])
     days = an.input_pattern("constant", length)
-    gru = rc.GRU(4, seed=0)
-    bias = gru.params["b_x"].copy()
-    bias[4:8] = GRU_UPDATE_BIAS  # the update gate's block (gates r, z, n)
-    gru.params["b_x"] = bias
-    gated = an.log10_gated_input_gradients(gru, days)
+    gated = an.log10_gated_input_gradients(an.memory_gate_model("gru", 4, GRU_UPDATE_BIAS), days)
     fixed = rc.STATQUEST_WEIGHTS
 
     def vanilla(w2: float) -> np.ndarray:
@@ -275,8 +271,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "The four rules",
-        "The StatLand weights turn low → low and high → medium into low, low → medium and "
-        "high → high into high. Here w2 has been moved.",
+        "The StatLand weights get all four rules in the table right. Here w2 has been moved.",
         "statland",
         lambda seed: (lambda w: {"weights": w, "start_weights": dict(w)})(
             _weights(w1=_pick(seed, (1.8, 1.6, 2.0)), w2=_pick(seed // 3, (0.5, 0.2, -0.9)))
@@ -292,8 +287,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "Weight sharing",
-        "Every copy uses the same w1, w2, b1, w3 and b2. Add days and the unrolled network "
-        "grows, but training still adjusts the same numbers.",
+        "Every copy uses the same w1, w2, b1, w3 and b2: more days make the network longer, not bigger.",
         "statland",
         lambda seed: {"n_days": _pick(seed, (3, 7, 10))},
         Choose(

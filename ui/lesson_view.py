@@ -14,6 +14,7 @@ import streamlit as st
 import rnn_core as rc
 from rnn_core.data import encode
 from ui import bptt, lab_views, lesson, statland_view
+from ui.classroom import keep_in_link, lockable
 from ui.format import number
 
 PROGRESS = "ls_progress"
@@ -75,7 +76,7 @@ def header(n: int) -> None:
 
 def progress_bar(n: int, area) -> None:
     done = len(progress().passed)
-    area.progress(done / len(lesson.STEPS), text=f"Step {n} of {len(lesson.STEPS)} · {done} passed")
+    area.progress(done / len(lesson.STEPS), text=f"Lesson · step {n} of {len(lesson.STEPS)} · {done} passed")
 
 
 def navigation(n: int) -> None:
@@ -111,23 +112,29 @@ def challenge(n: int, state, seed: int) -> bool:
         else:
             st.info(verdict.message, icon=":material/lightbulb:")
         return True
+    answered = st.empty()  # an answered question gives its place on the screen to the view
     if isinstance(task, lesson.Predict):
-        with st.form(key=f"ls{n}_form", border=False, enter_to_submit=True):
+        with answered.container(), st.form(key=f"ls{n}_form", border=False, enter_to_submit=True):
             guess = st.number_input("Your answer", value=None, format="%g", key=f"ls{n}_guess", width=240)
             submitted = st.form_submit_button("Check", key=f"ls{n}_check")
         verdict = task.check(state, guess) if guess is not None else None
     else:
         texts = task.texts(state)
-        choice = st.radio("Choose one", texts, index=None, key=f"ls{n}_choice")
+        short = all(len(text) <= 12 for text in texts)  # a row of short numbers reads as one question
+        choice = st.radio("Choose one", texts, index=None, key=f"ls{n}_choice", horizontal=short)
         submitted = choice is not None
         verdict = task.check(state, texts.index(choice)) if choice is not None else None
     if submitted and verdict is not None:
         done.tries[n] = done.tries.get(n, 0) + 1
         if verdict.passed:
+            if isinstance(task, lesson.Predict):
+                answered.empty()
             _passed(n, seed, verdict.message)
             return True
         st.warning(verdict.message, icon=":material/lightbulb:")
     elif done.solved_with.get(n) == seed:
+        if isinstance(task, lesson.Predict):
+            answered.empty()
         st.success("You answered this one.", icon=":material/check_circle:")
         return True
     if done.tries.get(n, 0) >= lesson.TRIES_BEFORE_REVEAL:
@@ -154,11 +161,11 @@ def live_state(n: int, seed: int) -> dict:
     state = step.start(seed)
     if n == 4:
         w2 = st.number_input(
-            "w2", value=float(state["weights"]["w2"]), step=0.05, format="%.2f", key="ls4_w2", width=120
+            "w2", value=float(state["weights"]["w2"]), step=0.05, format="%.2f", width=120, **lockable("ls4_w2")
         )
         state["weights"] = {**state["weights"], "w2": float(w2)}
     elif n == 5:
-        state["n_days"] = st.slider("Number of days", 2, 10, int(state["n_days"]), key="ls5_days", width=260)
+        state["n_days"] = st.slider("Number of days", 2, 10, int(state["n_days"]), width=260, **lockable("ls5_days"))
     elif n == 7:
         settings = lab_views.shared_controls(
             key_prefix="ls7_", defaults=lab_views.LabSettings(w2=float(state["w2"]), length=int(state["length"]))
@@ -167,7 +174,7 @@ def live_state(n: int, seed: int) -> dict:
     return state
 
 
-def live_view(n: int, state, reveal_numbers: bool) -> None:
+def live_view(n: int, state, reveal_numbers: bool, prediction_area=None) -> None:
     step = lesson.STEPS[n - 1]
     if not reveal_numbers:
         st.caption("The view shows its numbers once you have answered.")
@@ -178,9 +185,8 @@ def live_view(n: int, state, reveal_numbers: bool) -> None:
         days = {1: [state.get("day")], 2: [state.get("day")], 4: ["high", "medium"]}.get(n) or list(
             state.get("days") or ["medium"] * int(state.get("n_days", 2))
         )
-        model, _ = statland_view.show_network(days, state.get("weights", rc.STATQUEST_WEIGHTS), key_prefix=f"ls{n}")
-        if n == 4:
-            statland_view.show_rules(model, key_prefix=f"ls{n}")
+        weights = state.get("weights", rc.STATQUEST_WEIGHTS)
+        statland_view.show_network(days, weights, key_prefix=f"ls{n}", prediction_area=prediction_area)
     elif step.view == "training":
         bptt_diagram(state)
     else:
@@ -226,6 +232,7 @@ def summary() -> None:
 
 
 SEED = "ls_seed"
+RULES_STEP = 4
 
 
 def other_numbers(n: int) -> None:
@@ -239,19 +246,33 @@ def other_numbers(n: int) -> None:
 
 def show_lesson() -> None:
     n = current_step()
-    bar, nav = st.empty(), st.container()
+    # The progress and the way on share the first row, so the step itself starts near the top.
+    bar_column, nav = st.columns([5, 4], vertical_alignment="bottom", gap="medium")
+    bar = bar_column.empty()
     header(n)
     seed = st.session_state.get(SEED, 0)
-    state = live_state(n, seed)
-    shown = challenge(n, state, seed)
+    # On the StatLand steps the prediction sits beside the question, so the diagram below it fits
+    # the screen; step 4's goal is about the four rules' table, which sits there too.
+    statland = lesson.STEPS[n - 1].view == "statland"
+    ask, side = st.columns(2, gap="medium") if statland else (st.container(), None)
+    with ask:
+        state = live_state(n, seed)
+        shown = challenge(n, state, seed)
+    prediction = None
+    if side is not None:
+        with side:
+            if n == RULES_STEP:
+                statland_view.show_rules(lesson.network(state["weights"]), key_prefix=f"ls{n}", verdict=False)
+            prediction = st.container()
     # Drawn after the challenge, above it: a pass on this run already counts, and Next sits at the
     # top of the screen where a learner who has just answered finds it without scrolling.
     progress_bar(n, bar)
     with nav:
         navigation(n)
-    live_view(n, state, shown)
+    live_view(n, state, shown, prediction_area=prediction)
     if n == len(lesson.STEPS):
         summary()
     done = progress().link_value()
     if done and st.query_params.get("done") != done:
         st.query_params["done"] = done
+    keep_in_link(step=str(n), **({"done": done} if done else {}))

@@ -143,10 +143,13 @@ def show_network(
     return model, trace
 
 
-def show_rules(model: rc.RecurrentModel, *, key_prefix: str = "sl") -> None:
-    """The four rules checked against the model's weights."""
+def show_rules(model: rc.RecurrentModel, *, key_prefix: str = "sl", verdict: bool = True) -> None:
+    """The four rules checked against the model's weights, with a verdict unless ``verdict`` is off
+    (the lesson gives its own)."""
     table = rules_table(model)
     st.dataframe(table, hide_index=True, key=f"{key_prefix}_rules")
+    if not verdict:
+        return
     matches = int((table["match"] == "✓").sum())
     if matches == 4:
         st.success(rules_verdict(matches), icon=":material/check_circle:")

@@ -42,7 +42,7 @@ from .descent import (
     descent_path,
     one_unit_descent,
 )
-from .gated import log10_gated_input_gradients
+from .gated import log10_gated_input_gradients, memory_gate_model
 from .input_gradients import log10_first_input_gradient_grid, log10_input_gradients
 from .loss_gradients import (
     PARAM_NAMES,
@@ -70,6 +70,7 @@ __all__ = [
     "input_pattern",
     "log10_first_input_gradient_grid",
     "log10_gated_input_gradients",
+    "memory_gate_model",
     "log10_input_gradients",
     "log10_loss_surface",
     "log10_loss_surface_over",

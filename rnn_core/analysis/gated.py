@@ -16,6 +16,27 @@ from ..activations import TABLE
 from .scaled import log10_abs
 
 
+def memory_gate_model(kind: str, n_hidden: int, gate_bias: float, seed: int = 0):
+    """A seeded LSTM or GRU whose memory gate is held open by ``gate_bias`` (kept near sigmoid(b)).
+
+    LSTM: forget gate bias b and input gate bias -b, so the cell takes in what it forgets and
+    stays within +-1 (as a GRU's state does); a cell that only adds grows without bound and
+    saturates its tanh, which shuts the gradient off. GRU: update gate bias b.
+    """
+    from ..gru import GRU
+    from ..lstm import LSTM
+
+    model = {"lstm": LSTM, "gru": GRU}[kind](n_hidden, seed=seed)
+    H = n_hidden
+    name = "b" if kind == "lstm" else "b_x"
+    bias = model.params[name].copy()
+    bias[H : 2 * H] = gate_bias  # LSTM blocks i, f, g, o; GRU blocks r, z, n: block 1 is the memory gate
+    if kind == "lstm":
+        bias[:H] = -gate_bias
+    model.params[name] = bias
+    return model
+
+
 def _sigmoid_slope(s: np.ndarray) -> np.ndarray:
     return TABLE["sigmoid"].slope(None, s, np.empty_like(s))
 
