@@ -443,3 +443,14 @@ def test_a_preset_after_opening_a_link_is_not_reported_as_an_unusable_link():
     assert at.slider(key="lab_w2").value == 0.5
     assert not [c.value for c in at.caption if "could not be used" in c.value]
     assert "could not be used" not in all_text(at)
+
+
+def test_a_link_that_locks_w2_draws_the_figure_without_its_own_slider():
+    for view in ("inputs", "heatmap"):
+        at = open_page(LAB, query={"lab_w2": "1.5", "lab_view": VIEWS[view], "lock": "lab_w2"})
+        assert_clean(at)
+        assert at.slider(key="lab_w2").disabled and at.slider(key="lab_w2").value == 1.5
+        param = drag_param(at)
+        assert "bind" not in param and param["value"] == 1.5, "no in-chart slider to move a locked w2"
+        assert not list(vega_charts(at)[0].proto.selection_mode), "the chart sends no selection back"
+        assert "keeps w2" in view_prose(at) and "Drag w2" not in view_prose(at)

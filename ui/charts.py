@@ -768,3 +768,9 @@ def _is_readout(layer: dict) -> bool:
     mark = layer.get("mark")
     at = layer.get("encoding", {}).get("y")
     return isinstance(mark, dict) and mark.get("type") == "text" and at == {"value": READOUT_Y}
+
+
+def without_drag_slider(spec: dict) -> dict:
+    """A drag spec whose selection stays at its start: no range input (for a w2 a link locks)."""
+    params = [{k: v for k, v in p.items() if k != "bind"} if p.get("name") == DRAG_PARAM else p for p in spec["params"]]
+    return {**spec, "params": params}

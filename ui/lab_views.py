@@ -516,7 +516,7 @@ def take_drag(chart_key: str, view: str, key_prefix: str, state=None) -> None:
     state = st.session_state if state is None else state
     event = state.get(chart_key) or {}
     value = drag.selected_w2((event.get("selection") or {}).get(charts.DRAG_PARAM))
-    if value is None or not has_w2_control(key_prefix, state):
+    if value is None or not has_w2_control(key_prefix, state) or locked(f"{key_prefix}w2"):
         return
     state[f"{key_prefix}w2"] = value
     generation, start, _ = state.get(_drag_memo(key_prefix, view), (0, value, value))
@@ -529,12 +529,20 @@ def has_w2_control(key_prefix: str, state=None) -> bool:
 
 
 def drag_hint(key_prefix: str) -> str:
+    if locked(f"{key_prefix}w2"):
+        return "This link keeps w2 where it is."
     if has_w2_control(key_prefix):
         return "Drag w2 under the chart: it moves at once, these numbers when you let go."
     return "Drag w2 under the chart to see other values."
 
 
 def draw_drag(spec: dict, view: str, w2: float, *, key_prefix: str, alt_text: str) -> None:
+    """Draw a drag chart; where a classroom link locks (or hides) w2, without its in-chart slider:
+    the figure then shows the link's w2 only, as the locked page slider does."""
+    if locked(f"{key_prefix}w2"):
+        fixed = charts.without_drag_slider(charts.with_drag_value(spec, w2, 0, st.context.theme.type))
+        st.vega_lite_chart(spec=fixed, width="stretch", key=f"{key_prefix}chart_{view}_locked", alt=alt_text)
+        return
     key, start, generation = drag_start(view, w2, key_prefix=key_prefix)
     st.vega_lite_chart(
         spec=charts.with_drag_value(spec, start, generation, st.context.theme.type),
