@@ -403,14 +403,15 @@ def compact_top() -> None:
     st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }" + DRAG_SLIDER_CSS + "</style>")
 
 
-# The in-chart w2 slider (Vega's own range input under the figure): as wide as the figure allows,
-# with a thumb big enough for a finger.
+# The in-chart w2 slider (Vega's own range input under the figure): as wide as the figure allows, on
+# one line close under the figure (so figure and slider fit a 1280x720 projector in presentation mode).
 DRAG_SLIDER_CSS = (
+    "[data-testid='stVegaLiteChart'] form.vega-bindings.vega-bindings { padding-top: 0; }"
     "[data-testid='stVegaLiteChart'] .vega-bind label { display: flex; flex-wrap: nowrap; align-items: center; "
-    "gap: 0.5rem; font-weight: 600; }"
+    "gap: 0.5rem; font-weight: 600; line-height: 1.2; }"
     "[data-testid='stVegaLiteChart'] .vega-bind-name { min-width: 0; white-space: nowrap; }"
     "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] { flex: 1; min-width: 6rem; "
-    "max-width: 22rem; height: 1.75rem; }"
+    "max-width: 22rem; height: 1.25rem; margin: 0; }"
     "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] + span { min-width: 2.5rem; white-space: nowrap; }"
 )
 
