@@ -3,6 +3,7 @@ screen equal to the engine's number (computed here from rnn_core), presets, acti
 values kept between views, and the extremes finite."""
 
 import io
+import json
 import re
 
 import numpy as np
@@ -13,6 +14,8 @@ from apptest_support import all_text, assert_clean, chart_data, open_page, vega_
 
 import rnn_core as rc
 from rnn_core import analysis as an
+from ui import lab_views as views
+from ui.charts import DRAG_PARAM
 from ui.format import from_log10
 from ui.lab_text import word_count
 from ui.lab_views import PRESETS, VIEWS
@@ -80,6 +83,25 @@ def metric(at, label):
 def datasets(at, index=0) -> dict[str, pd.DataFrame]:
     chart = vega_charts(at)[index]
     return {d.name: pa.ipc.open_stream(io.BytesIO(d.data.data)).read_all().to_pandas() for d in chart.proto.datasets}
+
+
+def drag_param(at, index=0) -> dict:
+    """The in-chart w2 slider: the spec's point selection bound to a range input."""
+    spec = json.loads(vega_charts(at)[index].proto.spec)
+    return next(p for p in spec["params"] if p["name"] == DRAG_PARAM)
+
+
+def drawn_lines(at, w2: float) -> pd.DataFrame:
+    """The rows of the per-input chart the browser draws when its slider is at ``w2``."""
+    data = datasets(at)
+    lines = data["drag_lines"].merge(data["drag_w2"][["w2c", "w2"]], on="w2c")
+    return lines[lines["w2"] == w2]
+
+
+def readout(at, w2: float, dataset: str = "drag_w2") -> str:
+    """The read-out line the chart draws above its plot when its slider is at ``w2``."""
+    frame = datasets(at)[dataset]
+    return frame.loc[frame["w2"] == w2, "label"].item()
 
 
 def header_loss(at) -> str:
@@ -241,13 +263,74 @@ def test_each_view_reads_in_about_60_words_in_the_order_see_notice_try(view):
 # ----------------------------------------------------------------------------- the charts
 def test_the_per_input_chart_draws_the_computed_line_and_the_closed_form_without_slopes():
     at = lab("inputs", w2=-1.3, length=30, activation="tanh")
-    lines = datasets(at)["lines"]
-    computed = lines[lines["series"] == "vanilla RNN (computed)"].sort_values("step")
-    analytic = lines[lines["series"].str.contains("slopes left out")].sort_values("step")
-    t = np.arange(1, 31)
-    np.testing.assert_allclose(analytic["log10"], np.log10(1.8 * 1.1) + (30 - t) * np.log10(1.3), atol=1e-12)
-    reference = np.abs(lesson_model(-1.3, "tanh").input_gradients(np.ones((1, 30)))[0])
-    np.testing.assert_allclose(computed["log10"], np.log10(reference), atol=1e-9)
+    for w2 in (-1.3, 0.5, 2.0):  # where the in-chart slider starts, and two places it can be dragged to
+        lines = drawn_lines(at, w2)
+        computed = lines[lines["series"] == "vanilla RNN (computed)"].sort_values("step")
+        analytic = lines[lines["series"].str.contains("slopes left out")].sort_values("step")
+        assert analytic["step"].tolist() == [1, 30], "a straight line in log10: its two ends"
+        closed = np.log10(1.8 * 1.1) + (30 - analytic["step"].to_numpy()) * np.log10(abs(w2))
+        np.testing.assert_allclose(analytic["log10"], closed, atol=1e-5)  # float32 on the wire
+        reference = np.abs(lesson_model(w2, "tanh").input_gradients(np.ones((1, 30)))[0])
+        assert computed["step"].tolist() == list(range(1, 31))
+        np.testing.assert_allclose(computed["log10"], np.log10(reference), atol=1e-5)
+
+
+def test_the_in_chart_slider_starts_at_the_pages_w2_and_reads_out_the_metrics_number():
+    for view, dataset in (("inputs", "drag_w2"), ("heatmap", "marks")):
+        at = lab(view, w2=1.37, length=40)
+        param = drag_param(at)
+        assert param["value"] == 1.37 == at.slider(key="lab_w2").value
+        assert param["bind"]["input"] == "range"
+        assert (param["bind"]["min"], param["bind"]["max"], param["bind"]["step"]) == (-3, 3, 0.01)
+        slider = at.slider(key="lab_w2")
+        assert (slider.min, slider.max, slider.step) == (-3, 3, 0.01), "the page slider's grid"
+        first = engine_numbers(1.37, 40, "relu")["first"]
+        assert metric(at, FIRST) == first
+        assert readout(at, 1.37, dataset).endswith(f"|∂y_T/∂x₁| = {first}")
+        for w2 in (-0.5, 2.0, 3.0):  # the read-outs the drag passes through, each the engine's number
+            assert readout(at, w2, dataset).endswith(f"|∂y_T/∂x₁| = {engine_numbers(w2, 40, 'relu')['first']}")
+
+
+def test_a_w2_set_elsewhere_starts_the_in_chart_slider_there():
+    at = lab("inputs")
+    key = vega_charts(at)[0].proto.id
+    assert drag_param(at)["value"] == -0.5
+    at.button(key="lab_preset0").click().run()  # w2 = 2
+    assert drag_param(at)["value"] == 2.0 and vega_charts(at)[0].proto.id != key, "a fresh chart at the preset"
+    at.slider(key="lab_w2").set_value(0.73).run()
+    assert drag_param(at)["value"] == 0.73
+    at.slider(key="lab_length").set_value(20).run()  # T only: the chart keeps its start and gets new rows
+    assert drag_param(at)["value"] == 0.73
+    assert readout(at, 0.73).endswith(engine_numbers(0.73, 20, "relu")["first"])
+    at.get("button_group")[0].set_value(VIEWS["heatmap"]).run()
+    assert drag_param(at)["value"] == 0.73 and datasets(at)["marks"]["T"].unique().tolist() == [20]
+
+
+def test_releasing_the_in_chart_slider_sets_the_pages_w2():
+    """What ``on_select`` does with the released slider as Streamlit reports it (the browser test
+    drags the real one), then the page's next run."""
+    at = lab("inputs")
+    key = vega_charts(at)[0].proto.id.split("-", 2)[-1]
+    memo = "lab_drag_inputs"
+    state = {key: {"selection": {DRAG_PARAM: [{"w2": 1.3}]}}, memo: at.session_state[memo], "lab_w2": -0.5}
+    views.take_drag(key, "inputs", "lab_", state)
+    assert state["lab_w2"] == 1.3 and state[memo][2] == 1.3
+    at.session_state["lab_w2"], at.session_state[memo] = state["lab_w2"], state[memo]
+    at.run()
+    assert_clean(at)
+    assert at.slider(key="lab_w2").value == 1.3
+    assert metric(at, FIRST) == engine_numbers(1.3, 10, "relu")["first"]
+    assert header_loss(at) == engine_numbers(1.3, 10, "relu")["loss"]
+    assert vega_charts(at)[0].proto.id.endswith(key), "the chart that was dragged is kept, not rebuilt"
+    assert drag_param(at)["value"] == -0.5
+    for empty in ({}, {"selection": {}}, {"selection": {DRAG_PARAM: {}}}):  # nothing picked: nothing changes
+        state = {key: empty, memo: at.session_state[memo], "lab_w2": 1.3}
+        views.take_drag(key, "inputs", "lab_", state)
+        assert state["lab_w2"] == 1.3 and state[memo] == at.session_state[memo]
+    # A page without the lab's w2 control (a lesson step showing a lab view): a preview, nothing set.
+    state = {key: {"selection": {DRAG_PARAM: [{"w2": 2.0}]}}, memo: at.session_state[memo]}
+    views.take_drag(key, "inputs", "lab_", state)
+    assert "lab_w2" not in state and state[memo] == at.session_state[memo]
 
 
 def test_a_nearly_flat_series_is_drawn_flat_not_zoomed():
@@ -264,14 +347,15 @@ def test_no_legend_entry_without_data():
     for name in ("pushes w2 up", "pushes w2 down"):
         assert (name in spec) == (name in directions), name
     at = lab("inputs", w2=-3, length=10)  # a ReLU switched off: the computed line has no point to draw
-    series = set(datasets(at)["lines"]["series"])
-    assert "vanilla RNN (computed)" not in vega_charts(at)[0].proto.spec or "vanilla RNN (computed)" in series
+    assert set(drawn_lines(at, -3.0)["series"]) == {"|w1 w3| |w2|^(T−t), slopes left out"}
+    assert readout(at, -3.0).endswith("exactly 0") and metric(at, FIRST) == "exactly 0"
 
 
 def test_the_heatmap_marks_the_setting_the_boundaries_and_a_tick_at_zero():
     at = lab("heatmap", activation="sigmoid", w2=1.5, length=30)
     data = datasets(at)
-    assert data["marks"]["w2"].tolist() == [1.5] and data["marks"]["T"].tolist() == [30]
+    assert drag_param(at)["value"] == 1.5 and 1.5 in data["marks"]["w2"].tolist()
+    assert data["marks"]["T"].unique().tolist() == [30], "one diamond per w2, at this T"
     rules = next(frame for frame in data.values() if list(frame.columns) == ["w2"])
     assert sorted(rules["w2"]) == [-4.0, -1.0, 1.0, 4.0]
     assert re.search(r'"values":\s*\[[^\]]*\b0\.0\b', vega_charts(at)[0].proto.spec), "a tick at w2 = 0"
@@ -359,3 +443,14 @@ def test_a_preset_after_opening_a_link_is_not_reported_as_an_unusable_link():
     assert at.slider(key="lab_w2").value == 0.5
     assert not [c.value for c in at.caption if "could not be used" in c.value]
     assert "could not be used" not in all_text(at)
+
+
+def test_a_link_that_locks_w2_draws_the_figure_without_its_own_slider():
+    for view in ("inputs", "heatmap"):
+        at = open_page(LAB, query={"lab_w2": "1.5", "lab_view": VIEWS[view], "lock": "lab_w2"})
+        assert_clean(at)
+        assert at.slider(key="lab_w2").disabled and at.slider(key="lab_w2").value == 1.5
+        param = drag_param(at)
+        assert "bind" not in param and param["value"] == 1.5, "no in-chart slider to move a locked w2"
+        assert not list(vega_charts(at)[0].proto.selection_mode), "the chart sends no selection back"
+        assert "keeps w2" in view_prose(at) and "Drag w2" not in view_prose(at)

@@ -15,6 +15,7 @@ Sentences and formulas come from ``ui.lab_text``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ import rnn_core as rc
 from rnn_core import analysis as an
 
 from . import charts
+from . import lab_drag as drag
 from . import lab_text as text
 from .classroom import bound, hidden, locked
 from .format import from_log10, significant
@@ -203,8 +205,11 @@ def heatmap_spec(activation: str, longest: int) -> dict:
         height=FIGURE_HEIGHT,
         x_values=[float(v) for v in range(-int(reach), int(reach) + 1)],
         exponent_legend=True,
+        drag=(LESSON_W2, W2_RANGE, drag.W2_STEP),
     )
-    return charts.frozen(charts.vega_spec(chart), keep=("marks",))
+    spec = charts.frozen(charts.vega_spec(chart), keep=("marks",))
+    spec["usermeta"] = {"embedOptions": {"renderer": "svg"}}  # its read-out is text a test can read
+    return spec
 
 
 # ----------------------------------------------------------------------------- the cliff
@@ -395,7 +400,20 @@ def shared_controls(key_prefix: str = "lab_", defaults: LabSettings = LabSetting
 
 def compact_top() -> None:
     """Less empty space above the title, so a view's controls and figure fit one laptop screen."""
-    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }</style>")
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }" + DRAG_SLIDER_CSS + "</style>")
+
+
+# The in-chart w2 slider (Vega's own range input under the figure): as wide as the figure allows, on
+# one line close under the figure (so figure and slider fit a 1280x720 projector in presentation mode).
+DRAG_SLIDER_CSS = (
+    "[data-testid='stVegaLiteChart'] form.vega-bindings.vega-bindings { padding-top: 0; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind label { display: flex; flex-wrap: nowrap; align-items: center; "
+    "gap: 0.5rem; font-weight: 600; line-height: 1.2; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind-name { min-width: 0; white-space: nowrap; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] { flex: 1; min-width: 6rem; "
+    "max-width: 22rem; height: 1.25rem; margin: 0; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] + span { min-width: 2.5rem; white-space: nowrap; }"
+)
 
 
 def network_line(settings: LabSettings) -> None:
@@ -432,35 +450,149 @@ def _prose(key: str, see: str, notice: str, try_this: str) -> None:
         st.markdown(f"**You see** {see}  \n**Notice** {notice}  \n**Try** {try_this}")
 
 
+# ----------------------------------------------------------------------------- figures that follow the drag
+# Streamlit's slider sends w2 only on release, so the views where w2 is the knob carry their own
+# in-chart slider (a Vega-Lite point selection bound to a range input): data for every w2 on the
+# page slider's grid is sent once and the browser draws the one under the hand. Streamlit 1.67
+# returns a selection parameter's value to Python (``on_select``; a plain bound variable parameter
+# it does not), about 150 ms after the last movement, so releasing the in-chart slider sets the
+# page's w2 (and its link): one w2 for the page. The chart then keeps its spec (no rebuild under
+# the hand); a w2 set anywhere else (the page slider, a preset, a link) starts the chart afresh at
+# that w2, under a new key, so the browser does not restore the old selection.
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def drag_data(length: int, activation: str) -> dict:
+    """Arrow bytes of the drag figures' datasets for every w2 on the grid, and the curves' range."""
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    rows = drag.inputs_rows(length, activation, FIXED, COMPUTED, ANALYTIC)
+    lines = rows["lines"]
+    table = pa.table(
+        {
+            "w2c": pa.array(lines["w2c"]),
+            "step": pa.array(lines["step"]),
+            "series": pa.DictionaryArray.from_arrays(  # one byte a row for the series' name
+                pa.array(lines["series"], pa.int8()), pa.array(list(rows["series"]))
+            ),
+            "log10": pa.array(lines["log10"]),
+        }
+    )
+    marks = drag.heatmap_marks(length, rows["first"])
+    as_bytes = dataframe_util.convert_anything_to_arrow_bytes
+    return {
+        "drag_lines": as_bytes(table),
+        "drag_w2": as_bytes(charts.arrow_table(rows["w2"])),
+        "marks": as_bytes(charts.arrow_table(marks)),
+        "range": rows["range"],
+    }
+
+
+def _drag_memo(key_prefix: str, view: str) -> str:
+    return f"{key_prefix}drag_{view}"
+
+
+def drag_start(view: str, w2: float, *, key_prefix: str) -> tuple[str, float, int]:
+    """The in-chart slider's chart key, its start value and generation for this run.
+
+    The chart keeps its key and start while it stays on screen showing the page's w2 (it was
+    dragged there itself); otherwise a new generation starts it at ``w2``."""
+    state = st.session_state
+    generation, start, shown = state.get(_drag_memo(key_prefix, view), (0, None, None))
+    key = f"{key_prefix}chart_{view}_{generation}"
+    if key not in state or shown != w2:
+        generation, start = generation + 1, w2
+        key = f"{key_prefix}chart_{view}_{generation}"
+    state[_drag_memo(key_prefix, view)] = (generation, start, w2)
+    return key, start, generation
+
+
+def take_drag(chart_key: str, view: str, key_prefix: str, state=None) -> None:
+    """``on_select`` of a drag chart: the released in-chart w2 becomes the page's w2 (in ``state``,
+    by default the session's), and the chart is noted as showing it, so it is not rebuilt.
+
+    Where the page has no w2 control of that prefix (a lesson step showing a lab view with its
+    own fixed w2), the in-chart slider is a preview: it stays where it was released."""
+    state = st.session_state if state is None else state
+    event = state.get(chart_key) or {}
+    value = drag.selected_w2((event.get("selection") or {}).get(charts.DRAG_PARAM))
+    if value is None or not has_w2_control(key_prefix, state) or locked(f"{key_prefix}w2"):
+        return
+    state[f"{key_prefix}w2"] = value
+    generation, start, _ = state.get(_drag_memo(key_prefix, view), (0, value, value))
+    state[_drag_memo(key_prefix, view)] = (generation, start, value)
+
+
+def has_w2_control(key_prefix: str, state=None) -> bool:
+    """Whether the page drew ``shared_controls`` with this prefix (its w2 slider)."""
+    return f"{key_prefix}w2" in (st.session_state if state is None else state)
+
+
+def drag_hint(key_prefix: str) -> str:
+    if locked(f"{key_prefix}w2"):
+        return "This link keeps w2 where it is."
+    if has_w2_control(key_prefix):
+        return "Drag w2 under the chart: it moves at once, these numbers when you let go."
+    return "Drag w2 under the chart to see other values."
+
+
+def draw_drag(spec: dict, view: str, w2: float, *, key_prefix: str, alt_text: str) -> None:
+    """Draw a drag chart; where a classroom link locks (or hides) w2, without its in-chart slider:
+    the figure then shows the link's w2 only, as the locked page slider does."""
+    if locked(f"{key_prefix}w2"):
+        fixed = charts.without_drag_slider(charts.with_drag_value(spec, w2, 0, st.context.theme.type))
+        st.vega_lite_chart(spec=fixed, width="stretch", key=f"{key_prefix}chart_{view}_locked", alt=alt_text)
+        return
+    key, start, generation = drag_start(view, w2, key_prefix=key_prefix)
+    st.vega_lite_chart(
+        spec=charts.with_drag_value(spec, start, generation, st.context.theme.type),
+        width="stretch",
+        key=key,
+        alt=alt_text,
+        on_select=functools.partial(take_drag, key, view, key_prefix),
+        selection_mode=[charts.DRAG_PARAM],
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def drag_lines_spec(points: bool, y_domain: tuple) -> dict:
+    return charts.drag_lines_spec(
+        title="How much each input still moves y_T",
+        x_title="input step t (1 = oldest)",
+        y_title="|∂y_T/∂x_t|",
+        palette={COMPUTED: SERIES[COMPUTED], ANALYTIC: SERIES[ANALYTIC]},
+        dashes={COMPUTED: [1, 0], ANALYTIC: [6, 4]},
+        y_domain=y_domain,
+        points=points,
+        value=LESSON_W2,
+        limit=W2_RANGE,
+        step=drag.W2_STEP,
+        height=FIGURE_HEIGHT,
+    )
+
+
+def drag_y_domain(lowest: float, highest: float) -> tuple[float, float]:
+    """One y range for the whole drag (see ``lab_drag.AXIS_BAND``), in whole powers of ten."""
+    return log_domain(np.array([lowest, highest]))
+
+
 # ----------------------------------------------------------------------------- 1. each input
 def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     """How much each input still counts at the end: |d y_T / d x_t| against the closed form."""
     f = facts(settings.w2, settings.length, settings.activation)
     T = settings.length
-    steps = np.arange(1, T + 1)
-    analytic = analytic_line(T, settings.w2)
-    series = {COMPUTED: f.logs, ANALYTIC: analytic}
-    series = {name: values for name, values in series.items() if np.isfinite(values).any()}  # no empty legend entry
+    data = drag_data(T, settings.activation)
+    spec = drag_lines_spec(2 * T <= 120, drag_y_domain(*data["range"]))
     figure, side = _columns()
-    rows = charts.arrow_table(
-        {
-            "step": np.tile(steps, len(series)),
-            "series": [name for name in series for _ in range(T)],
-            "log10": np.concatenate(list(series.values())),
-        },
-        finite=("log10",),
-    )
-    spec = lines_spec(
-        "How much each input still moves y_T",
-        tuple((name, SERIES[name]) for name in series),
-        len(series) * T <= 120,
-        log_domain(*series.values()),
-    )
     with figure:
-        charts.draw(
-            charts.with_datasets(spec, lines=rows),
-            key=f"{key_prefix}chart_inputs",
-            alt_text=f"Line chart of each input's gradient on a log scale, T = {T}; the numbers are beside it.",
+        draw_drag(
+            {**spec, "datasets": {"drag_lines": data["drag_lines"], "drag_w2": data["drag_w2"]}},
+            "inputs",
+            settings.w2,
+            key_prefix=key_prefix,
+            alt_text=f"Line chart of each input's gradient on a log scale, T = {T}, with its own w2 slider; "
+            "the numbers are beside it.",
         )
     with side:
         symbolic, plugged, _ = text.first_input_formula(FIXED["w1"], settings.w2, FIXED["w3"], T, f.log10_slopes)
@@ -468,7 +600,7 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         st.latex(rf"\begin{{gathered}} {symbolic} \\ {plugged} \end{{gathered}}")
         _prose(
             f"{key_prefix}inputs_text",
-            "how much each day's input still moves the prediction; $s_k$ are the slopes.",
+            "how much each day's input still moves the prediction; $s_k$ are the slopes. " + drag_hint(key_prefix),
             text.each_input_notice(f.logs, settings.w2, settings.activation),
             "w2 = 2, then T = 1000.",
         )
@@ -488,22 +620,23 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     """Where gradients explode and vanish: the first input's gradient over w2 and T."""
     f = facts(settings.w2, settings.length, settings.activation)
     bound = 1.0 / rc.MAX_SLOPE[settings.activation]
-    marker = charts.arrow_table(
-        {"w2": [settings.w2], "T": [settings.length], "label": [f"you: w2 = {settings.w2:g}, T = {settings.length}"]}
-    )
+    marker = drag_data(settings.length, settings.activation)["marks"]  # a diamond per w2, the one dragged to drawn
     figure, side = _columns()
     with figure:
-        charts.draw(
+        draw_drag(
             charts.with_datasets(heatmap_spec(settings.activation, heatmap_rows(settings.length)), marks=marker),
-            key=f"{key_prefix}chart_heatmap",
-            alt_text="Heatmap of the first input's gradient over w2 and T; the diamond is the current setting.",
+            "heatmap",
+            settings.w2,
+            key_prefix=key_prefix,
+            alt_text="Heatmap of the first input's gradient over w2 and T with its own w2 slider; "
+            "the diamond is the current setting.",
         )
     with side:
         st.metric("First input's |∂y_T/∂x_1| at the diamond", from_log10(float(f.logs[0])))
         _prose(
             f"{key_prefix}heatmap_text",
-            "the first input's gradient for every w2 and T: orange explodes, blue vanishes; "
-            "the diamond is your setting.",
+            "the first input's gradient over w2 and T: orange explodes, blue vanishes; "
+            "the diamond is your setting. " + drag_hint(key_prefix),
             text.heatmap_notice(settings.activation, bound),
             "move w2 across 1, then across −1.",
         )
