@@ -309,6 +309,72 @@ async def run_phase(url: str, pid: int, scenario: Scenario, sessions: int, chang
     return phase
 
 
+# Where the server's CPU goes: py-spy samples of the server during a one-session phase, each
+# sample counted once in every group one of its frames belongs to (inclusive time).
+PROFILE_GROUPS = (
+    ("the page's script (app_pages/ + ui/)", ("/app_pages/", "/ui/")),
+    ("Altair chart building (altair/)", ("/altair/",)),
+    ("st.vega_lite_chart marshalling", ("streamlit/elements/vega_charts.py",)),
+    ("Arrow / dataframe serialization", ("/pyarrow/", "dataframe_util.py", "streamlit/elements/arrow.py")),
+    ("pandas", ("/pandas/",)),
+    ("rnn_core calls", ("/rnn_core/",)),
+    ("markdown / text elements", ("streamlit/elements/markdown.py", "streamlit/elements/heading.py")),
+    ("graphviz", ("graphviz_chart.py",)),
+    ("ForwardMsg hashing (forward_msg_cache)", ("forward_msg_cache.py",)),
+    ("protobuf building/serializing (google/protobuf)", ("/google/protobuf/",)),
+    ("websocket send, event loop", ("/starlette/", "/uvicorn/", "/websockets/", "/asyncio/")),
+    ("session state / widgets bookkeeping", ("runtime/state/",)),
+)  # fmt: skip
+
+
+def summarize_profile(path: Path, rate: int, changes: int, top: int = 8) -> list[tuple[str, float]]:
+    """Milliseconds per change in each PROFILE_GROUP, then the app's own functions costing most (inclusive)."""
+    groups = {name: 0 for name, _ in PROFILE_GROUPS}
+    own: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        for name, needles in PROFILE_GROUPS:
+            if any(needle in frame for frame in frames for needle in needles):
+                groups[name] += n
+        for frame in {f for f in frames if "/ui/" in f or "/app_pages/" in f or "/rnn_core/" in f}:
+            label = frame.split(" (")[0] + " (" + frame.rsplit("/", 1)[-1].split(":")[0] + ")"
+            own[label] = own.get(label, 0) + n
+    per = 1e3 / rate / max(changes, 1)
+    out = [("all samples of the server (every thread)", total * per)]
+    out += sorted(((k, v * per) for k, v in groups.items() if v), key=lambda kv: -kv[1])
+    out += [(f"  app: {k}", v * per) for k, v in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
+    return out
+
+
+def profile_pages(url: str, pid: int, scenarios, changes: int, folder: Path, rate: int = 200) -> Table:
+    import signal
+    import subprocess
+
+    table = Table(
+        "Where the server's CPU goes per change, one session (py-spy, inclusive ms)", ["page: group", "ms/change"]
+    )
+    for sc in scenarios:
+        out = folder / f"{sc.path or 'home'}.txt"
+        spy = subprocess.Popen(
+            ["py-spy", "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw", "--nonblocking",
+             "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(1.0)
+        phase = asyncio.run(run_phase(url, pid, sc, 1, changes, 0.0, 0.0))
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=30)
+        for label, value in summarize_profile(out, rate, phase.changes):
+            table.add(f"{sc.page}: {label}", f"{value:.1f}")
+    table.notes.append(f"py-spy record --rate {rate} --nonblocking on the server during {changes} changes "
+                       "by one session (its phase's open and idle samples are included in 'all samples').")  # fmt: skip
+    return table
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
@@ -326,8 +392,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--stagger", type=float, default=3.0, help="random start delay per session, 0..S s")
     parser.add_argument("--quiet-changes", type=int, default=12, help="changes by one session alone per page")
     parser.add_argument("--pages", default="", help="comma-separated words picking scenarios (e.g. lab,statland)")
+    parser.add_argument(
+        "--profile", metavar="DIR", help="also py-spy the server per page, one session (raw stacks in DIR)"
+    )
+    parser.add_argument("--no-load", action="store_true", help="skip the N-session phases (with --profile)")
     args = parser.parse_args(argv)
-    scenarios = [s for s in SCENARIOS if not args.pages or any(w.lower() in s.page.lower() for w in args.pages.split(","))]
+    scenarios = [
+        s for s in SCENARIOS if not args.pages or any(w.lower() in s.page.lower() for w in args.pages.split(","))
+    ]
 
     print(f"# Unrolled class load: {args.sessions} browser-less sessions per page\n")
     for line in machine_lines():
@@ -344,7 +416,10 @@ def main(argv: list[str] | None = None) -> dict:
         pid = app.process.pid
         for sc in scenarios:  # warm-up: imports, caches, first compile of each page
             asyncio.run(run_phase(app.url, pid, sc, 1, 2, 0.0, 0.0))
-        for sc in scenarios:
+        if args.profile:
+            Path(args.profile).mkdir(parents=True, exist_ok=True)
+            print(profile_pages(app.url, pid, scenarios, 30, Path(args.profile)).render())
+        for sc in [] if args.no_load else scenarios:
             quiet = asyncio.run(run_phase(app.url, pid, sc, 1, args.quiet_changes, 0.2, 0.0))
             crowd = asyncio.run(run_phase(app.url, pid, sc, args.sessions, args.changes, args.every, args.stagger))
             phases[sc.page] = (quiet, crowd)
