@@ -108,6 +108,7 @@ class Session:
         self.page_hash = ""
         self.widgets: dict[str, object] = {}  # widget id -> WidgetState proto (what the browser holds)
         self.ids: dict[str, str] = {}  # user key -> widget id
+        self.bound: dict[str, str] = {}  # widget id -> its query parameter (bind="query-params")
         self.cache: dict[str, bytes] = {}  # hash -> cacheable ForwardMsg bytes
         self.ws = None
         self.fingerprint: tuple = ()
@@ -189,6 +190,8 @@ class Session:
             key = wid.rsplit("-", 1)[-1] if wid.startswith("$$ID-") else None
             if key:
                 self.ids[key] = wid
+            if getattr(proto, "query_param_key", ""):
+                self.bound[wid] = proto.query_param_key
             if wid in self.widgets:
                 kept[wid] = self.widgets[wid]
                 continue
@@ -237,6 +240,12 @@ class Session:
                     state.double_array_value.data.append(value)
                 else:
                     state.double_value = value
+                if wid in self.bound:  # the browser rewrites its URL for a bound widget before the rerun
+                    from urllib.parse import parse_qsl, urlencode
+
+                    params = dict(parse_qsl(self.query, keep_blank_values=True))
+                    params[self.bound[wid]] = f"{value:g}"
+                    self.query = urlencode(params)
         result = await self.rerun(trigger)
         if sc.must_change and result.status == 0 and result.fingerprint == self.fingerprint:
             result.problem = "the page drew the same elements as before the change"

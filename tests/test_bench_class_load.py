@@ -49,7 +49,7 @@ def test_a_session_reads_the_widgets_and_the_new_value_reaches_the_script(app):
             assert list(slider.double_array_value.data) == [2.0]  # read from the link, as a browser does
             changed = await session.change(0)
             assert changed.status == 0 and changed.problem is None and changed.fingerprint != first.fingerprint
-            assert f"lab_w2={LAB.value(0, 0):g}" in session.query  # the server rewrote the URL for the new value
+            assert f"lab_w2={LAB.value(0, 0):g}" in session.query  # the URL follows the bound widget, as in a browser
         finally:
             await session.close()
 
