@@ -320,19 +320,21 @@ async def run_phase(url: str, pid: int, scenario: Scenario, sessions: int, chang
 
 # Where the server's CPU goes: py-spy samples of the server during a one-session phase, each
 # sample counted once in every group one of its frames belongs to (inclusive time).
-PROFILE_GROUPS = (
-    ("the page's script (app_pages/ + ui/)", ("/app_pages/", "/ui/")),
-    ("Altair chart building (altair/)", ("/altair/",)),
-    ("st.vega_lite_chart marshalling", ("streamlit/elements/vega_charts.py",)),
-    ("Arrow / dataframe serialization", ("/pyarrow/", "dataframe_util.py", "streamlit/elements/arrow.py")),
-    ("pandas", ("/pandas/",)),
-    ("rnn_core calls", ("/rnn_core/",)),
-    ("markdown / text elements", ("streamlit/elements/markdown.py", "streamlit/elements/heading.py")),
+PROFILE_GROUPS = (  # py-spy names files relative to sys.path: "(ui/charts.py:583)"
+    ("gc.collect(2) after every run (runner.postScriptGC)", ("ScriptRunner._on_script_finished",)),
+    ("the page's script (app_pages/ + ui/)", ("(app_pages/", "(ui/")),
+    ("Altair chart building (altair/)", ("(altair/",)),
+    ("st.vega_lite_chart marshalling", ("(streamlit/elements/vega_charts.py",)),
+    ("Arrow / dataframe serialization", ("(pyarrow/", "dataframe_util.py", "(streamlit/elements/arrow.py")),
+    ("pandas", ("(pandas/",)),
+    ("rnn_core calls", ("(rnn_core/",)),
+    ("markdown / text elements", ("(streamlit/elements/markdown.py", "(streamlit/elements/heading.py")),
     ("graphviz", ("graphviz_chart.py",)),
     ("ForwardMsg hashing (forward_msg_cache)", ("forward_msg_cache.py",)),
-    ("protobuf building/serializing (google/protobuf)", ("/google/protobuf/",)),
-    ("websocket send, event loop", ("/starlette/", "/uvicorn/", "/websockets/", "/asyncio/")),
-    ("session state / widgets bookkeeping", ("runtime/state/",)),
+    ("protobuf (google/protobuf)", ("(google/protobuf/",)),
+    ("websocket send, event loop", ("(starlette/", "(uvicorn/", "(websockets/", "(asyncio/", "(selectors.py")),
+    ("session state / widgets bookkeeping", ("(streamlit/runtime/state/",)),
+    ("file watcher polling (streamlit/watcher)", ("(streamlit/watcher/",)),
 )  # fmt: skip
 
 
@@ -351,7 +353,7 @@ def summarize_profile(path: Path, rate: int, changes: int, top: int = 8) -> list
         for name, needles in PROFILE_GROUPS:
             if any(needle in frame for frame in frames for needle in needles):
                 groups[name] += n
-        for frame in {f for f in frames if "/ui/" in f or "/app_pages/" in f or "/rnn_core/" in f}:
+        for frame in {f for f in frames if any(d in f for d in ("(ui/", "(app_pages/", "(rnn_core/"))}:
             label = frame.split(" (")[0] + " (" + frame.rsplit("/", 1)[-1].split(":")[0] + ")"
             own[label] = own.get(label, 0) + n
     per = 1e3 / rate / max(changes, 1)
@@ -404,6 +406,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--profile", metavar="DIR", help="also py-spy the server per page, one session (raw stacks in DIR)"
     )
+    parser.add_argument(
+        "--no-post-script-gc",
+        action="store_true",
+        help="serve with runner.postScriptGC=false (Streamlit's default: true)",
+    )
     parser.add_argument("--no-load", action="store_true", help="skip the N-session phases (with --profile)")
     args = parser.parse_args(argv)
     scenarios = [
@@ -421,6 +428,9 @@ def main(argv: list[str] | None = None) -> dict:
          "p50", "p95", "1-session p50", "errors", "lost"],
     )  # fmt: skip
     phases = {}
+    if args.no_post_script_gc:  # Streamlit reads STREAMLIT_<SECTION>_<OPTION>; running_app passes the environment on
+        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
+        print("server: runner.postScriptGC = false (no gc.collect(2) after each run)\n")
     with running_app() as app:
         pid = app.process.pid
         for sc in scenarios:  # warm-up: imports, caches, first compile of each page
