@@ -1,0 +1,477 @@
+"""A class of N on one server (issue 16, item 5): browser-less sessions speaking Streamlit's own protocol.
+
+    python bench/class_load.py --sessions 30            every page in SCENARIOS, 30 sessions each
+    python bench/class_load.py --sessions 2 --changes 2 --pages lab
+
+Each session is a websocket to ``/_stcore/stream`` (subprotocol ``streamlit``, as the browser
+opens it) carrying ``BackMsg`` protobufs; the server answers with ``ForwardMsg`` s. A session
+opens its scenario link with a ``rerun_script`` whose ``ClientState`` has the link's query
+string and page name (what the browser sends for ``/lab?lab_w2=2``), reads the deltas until
+``script_finished``, then changes one widget: a new ``rerun_script`` with the current page's
+``page_script_hash``, the query string the server last wrote (``page_info_changed``) and the
+widget states it knows (sliders and number inputs read from the deltas as the browser reads
+them; a button press is a one-off ``trigger_value``). Large cacheable deltas come back as
+``ref_hash`` once their hashes are listed in ``cached_message_hashes``, as in the browser.
+
+A change counts as an error when the run shows an ``exception`` element, ends other than
+successfully, times out, or draws exactly the same non-widget elements as before (it did not
+really rerun on the new value); a closed websocket is a lost session.
+
+Server CPU is the process's own utime + stime (/proc/<pid>/stat, all threads) over a phase in
+which only one page is used, divided by the changes in that phase (opening the links is not in
+the phase). Peak memory is the kernel's high-water mark (VmHWM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo, for `python bench/class_load.py`
+
+from bench.app_server import peak_rss, running_app  # noqa: E402
+from bench.common import Table, machine_lines  # noqa: E402
+
+TIMEOUT = 60.0
+FINISHED_OK = (0, 3)  # FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+# Element types whose protos are widgets (they carry the widget id): left out of the page's
+# fingerprint, so a change is seen as "reran" only when something the script computed changed.
+WIDGETS = {
+    "audio_input", "bidi_component", "button", "button_group", "download_button", "camera_input",
+    "checkbox", "color_picker", "component_instance", "date_input", "feedback", "file_uploader",
+    "multiselect", "number_input", "radio", "selectbox", "slider", "text_area", "text_input",
+    "time_input", "date_time_input", "pagination", "chat_input",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One page of the class: the link a session opens and the widget it changes.
+
+    ``kind`` is ``slider`` (double_array_value), ``number`` (double_value), ``button``
+    (trigger_value) or ``rerun`` (a plain rerun, no widget). ``value(session, k)`` is the k-th
+    value a session sets. Unknown query parameters in ``query`` are passed on untouched.
+    """
+
+    page: str
+    path: str
+    query: str
+    key: str | None
+    kind: str
+    value: Callable[[int, int], float] = lambda session, k: 0.0
+    must_change: bool = True
+
+
+SCENARIOS = (
+    Scenario("Home", "", "", None, "rerun", must_change=False),
+    Scenario("StatLand: w2 number input", "statland", "", "sl_w2", "number",
+             lambda s, k: round(-0.5 + 0.05 * (k + 1) + 0.001 * s, 3)),
+    Scenario("Training: press Step", "training", "", "tr_step", "button"),
+    Scenario("Gradient lab: w2 slider", "lab", "lab_w2=2&lab_length=50", "lab_w2", "slider",
+             lambda s, k: round(2.0 - 0.05 * ((k + 1) % 40), 2)),
+    Scenario("Lesson step 7: w2 slider", "lesson", "step=7", "ls7_w2", "slider",
+             lambda s, k: round(1.0 + 0.05 * ((k + 1) % 30), 2)),
+)  # fmt: skip
+
+
+def _pb():
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    return BackMsg, ForwardMsg
+
+
+@dataclass
+class RunResult:
+    seconds: float
+    status: int | None = None
+    exceptions: list[str] = field(default_factory=list)
+    fingerprint: tuple = ()
+    problem: str | None = None
+
+
+class Session:
+    """One learner without a browser: a websocket and the state a browser keeps for the page."""
+
+    def __init__(self, url: str, scenario: Scenario, index: int):
+        self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.scenario, self.index = scenario, index
+        self.query = scenario.query
+        self.page_hash = ""
+        self.widgets: dict[str, object] = {}  # widget id -> WidgetState proto (what the browser holds)
+        self.ids: dict[str, str] = {}  # user key -> widget id
+        self.bound: dict[str, str] = {}  # widget id -> its query parameter (bind="query-params")
+        self.cache: dict[str, bytes] = {}  # hash -> cacheable ForwardMsg bytes
+        self.ws = None
+        self.fingerprint: tuple = ()
+
+    async def connect(self) -> None:
+        import websockets
+
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    def _client_state(self, msg, trigger_id: str | None = None):
+        state = msg.rerun_script
+        state.query_string = self.query
+        if self.page_hash:
+            state.page_script_hash = self.page_hash
+        else:
+            state.page_name = self.scenario.path
+        for widget in self.widgets.values():
+            state.widget_states.widgets.add().CopyFrom(widget)
+        if trigger_id:
+            pressed = state.widget_states.widgets.add()
+            pressed.id, pressed.trigger_value = trigger_id, True
+        state.cached_message_hashes.extend(self.cache)
+        return msg
+
+    async def rerun(self, trigger_id: str | None = None) -> RunResult:
+        """Send a rerun_script with the current widget states; read ForwardMsgs until script_finished."""
+        BackMsg, ForwardMsg = _pb()
+        start = time.perf_counter()
+        await self.ws.send(self._client_state(BackMsg(), trigger_id).SerializeToString())
+        result = RunResult(0.0)
+        seen: dict[str, object] = {}
+        prints = []
+        deadline = start + TIMEOUT
+        while True:
+            data = await asyncio.wait_for(self.ws.recv(), timeout=max(0.1, deadline - time.perf_counter()))
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            if msg.WhichOneof("type") == "ref_hash":
+                ref = msg.ref_hash
+                msg = ForwardMsg()
+                msg.ParseFromString(self.cache[ref])
+            elif msg.metadata.cacheable and msg.hash:
+                self.cache[msg.hash] = data
+            kind = msg.WhichOneof("type")
+            if kind == "script_finished":
+                result.seconds = time.perf_counter() - start
+                result.status = msg.script_finished
+                break
+            if kind == "navigation":
+                self.page_hash = msg.navigation.page_script_hash
+            elif kind == "page_info_changed":
+                self.query = msg.page_info_changed.query_string
+            elif kind == "page_not_found":
+                result.problem = f"page not found: {msg.page_not_found.page_name!r}"
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                etype = element.WhichOneof("type")
+                if etype == "exception":
+                    result.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:200])
+                if etype in WIDGETS:
+                    proto = getattr(element, etype)
+                    seen[proto.id] = (etype, proto)
+                else:
+                    prints.append(msg.hash)
+        if result.status == 0:  # a full run: the widgets on the page are exactly those it drew
+            self._learn_widgets(seen)
+        result.fingerprint = tuple(prints)
+        return result
+
+    def _learn_widgets(self, seen: dict) -> None:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        kept = {}
+        for wid, (etype, proto) in seen.items():
+            key = wid.rsplit("-", 1)[-1] if wid.startswith("$$ID-") else None
+            if key:
+                self.ids[key] = wid
+            if getattr(proto, "query_param_key", ""):
+                self.bound[wid] = proto.query_param_key
+            if wid in self.widgets:
+                kept[wid] = self.widgets[wid]
+                continue
+            state = WidgetState(id=wid)
+            if etype == "slider" and proto.options:  # a select_slider: the formatted options chosen
+                chosen = proto.value if proto.set_value else proto.default
+                state.string_array_value.data.extend(proto.options[int(i)] for i in chosen)
+            elif etype == "slider":
+                state.double_array_value.data.extend(proto.value if proto.set_value else proto.default)
+            elif etype == "number_input" and proto.data_type == 1 and (proto.set_value or proto.HasField("default")):
+                state.double_value = proto.value if proto.set_value else proto.default
+            elif etype == "number_input" and proto.data_type == 0 and (proto.set_value or proto.HasField("default")):
+                state.int_value = int(proto.value if proto.set_value else proto.default)
+            elif etype == "checkbox":
+                state.bool_value = proto.value if proto.set_value else proto.default
+            else:
+                continue  # a widget this client does not read: Streamlit keeps its server-side value
+            kept[wid] = state
+        self.widgets = kept
+
+    async def open(self) -> RunResult:
+        await self.connect()
+        first = await self.rerun()
+        self.fingerprint = first.fingerprint
+        return first
+
+    async def change(self, k: int) -> RunResult:
+        """The k-th widget change of the scenario; flags a run that did not redraw anything computed."""
+        sc = self.scenario
+        trigger = None
+        if sc.kind != "rerun":
+            wid = self.ids.get(sc.key)
+            if wid is None:
+                return RunResult(0.0, problem=f"no widget with key {sc.key!r} on the page")
+            if sc.kind == "button":
+                trigger = wid
+            else:
+                value = sc.value(self.index, k)
+                state = self.widgets.get(wid)
+                if state is None:
+                    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+                    state = self.widgets[wid] = WidgetState(id=wid)
+                if sc.kind == "slider":
+                    del state.double_array_value.data[:]
+                    state.double_array_value.data.append(value)
+                else:
+                    state.double_value = value
+                if wid in self.bound:  # the browser rewrites its URL for a bound widget before the rerun
+                    from urllib.parse import parse_qsl, urlencode
+
+                    params = dict(parse_qsl(self.query, keep_blank_values=True))
+                    params[self.bound[wid]] = f"{value:g}"
+                    self.query = urlencode(params)
+        result = await self.rerun(trigger)
+        if sc.must_change and result.status == 0 and result.fingerprint == self.fingerprint:
+            result.problem = "the page drew the same elements as before the change"
+        self.fingerprint = result.fingerprint
+        return result
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of the whole process (every thread) from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Phase:
+    times: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lost: int = 0
+    cpu: float = 0.0
+    changes: int = 0
+
+
+def _judge(result: RunResult, label: str, phase: Phase) -> None:
+    problems = list(result.exceptions)
+    if result.problem:
+        problems.append(result.problem)
+    if result.status not in FINISHED_OK:
+        problems.append(f"script ended with status {result.status}")
+    phase.errors += [f"{label}: {p}" for p in problems]
+
+
+async def run_phase(url: str, pid: int, scenario: Scenario, sessions: int, changes: int, every: float,
+                    stagger: float, seed: int = 0) -> Phase:  # fmt: skip
+    """Open ``sessions`` links at once, then (CPU counted from here) each changes the widget ``changes`` times."""
+    phase = Phase()
+    rng = random.Random(seed)
+    clients = [Session(url, scenario, i) for i in range(sessions)]
+
+    async def opened(client):
+        try:
+            _judge(await client.open(), f"session {client.index} opening", phase)
+            return True
+        except Exception as error:
+            phase.lost += 1
+            phase.errors.append(f"session {client.index} opening: {type(error).__name__}: {error}")
+            return False
+
+    alive = [c for c, ok in zip(clients, await asyncio.gather(*(opened(c) for c in clients)), strict=True) if ok]
+    delays = {c.index: rng.uniform(0, stagger) for c in alive}
+    cpu_start = cpu_seconds(pid)
+
+    async def walk(client):
+        await asyncio.sleep(delays[client.index])
+        for k in range(changes):
+            began = time.perf_counter()
+            try:
+                result = await client.change(k)
+            except Exception as error:  # a closed socket or a timeout: the session is lost
+                phase.lost += 1
+                phase.errors.append(f"session {client.index} change {k}: {type(error).__name__}: {error}")
+                return
+            phase.changes += 1
+            phase.times.append(result.seconds)
+            _judge(result, f"session {client.index} change {k}", phase)
+            await asyncio.sleep(max(0.0, every - (time.perf_counter() - began)) if k < changes - 1 else 0)
+
+    await asyncio.gather(*(walk(c) for c in alive))
+    phase.cpu = cpu_seconds(pid) - cpu_start
+    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    return phase
+
+
+# Where the server's CPU goes: py-spy samples of the server during a one-session phase, each
+# sample counted once in every group one of its frames belongs to (inclusive time).
+PROFILE_GROUPS = (  # py-spy names files relative to sys.path: "(ui/charts.py:583)"
+    ("gc.collect(2) after every run (runner.postScriptGC)", ("ScriptRunner._on_script_finished",)),
+    ("the page's script (app_pages/ + ui/)", ("(app_pages/", "(ui/")),
+    ("Altair chart building (altair/)", ("(altair/",)),
+    ("st.vega_lite_chart marshalling", ("(streamlit/elements/vega_charts.py",)),
+    ("Arrow / dataframe serialization", ("(pyarrow/", "dataframe_util.py", "(streamlit/elements/arrow.py")),
+    ("pandas", ("(pandas/",)),
+    ("rnn_core calls", ("(rnn_core/",)),
+    ("markdown / text elements", ("(streamlit/elements/markdown.py", "(streamlit/elements/heading.py")),
+    ("graphviz", ("graphviz_chart.py",)),
+    ("ForwardMsg hashing (forward_msg_cache)", ("forward_msg_cache.py",)),
+    ("protobuf (google/protobuf)", ("(google/protobuf/",)),
+    ("websocket send, event loop", ("(starlette/", "(uvicorn/", "(websockets/", "(asyncio/", "(selectors.py")),
+    ("session state / widgets bookkeeping", ("(streamlit/runtime/state/",)),
+    ("file watcher polling (streamlit/watcher)", ("(streamlit/watcher/",)),
+)  # fmt: skip
+
+
+def summarize_profile(path: Path, rate: int, changes: int, top: int = 8) -> list[tuple[str, float]]:
+    """Milliseconds per change in each PROFILE_GROUP, then the app's own functions costing most (inclusive)."""
+    groups = {name: 0 for name, _ in PROFILE_GROUPS}
+    own: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        for name, needles in PROFILE_GROUPS:
+            if any(needle in frame for frame in frames for needle in needles):
+                groups[name] += n
+        for frame in {f for f in frames if any(d in f for d in ("(ui/", "(app_pages/", "(rnn_core/"))}:
+            label = frame.split(" (")[0] + " (" + frame.rsplit("/", 1)[-1].split(":")[0] + ")"
+            own[label] = own.get(label, 0) + n
+    per = 1e3 / rate / max(changes, 1)
+    out = [("all samples of the server (every thread)", total * per)]
+    out += sorted(((k, v * per) for k, v in groups.items() if v), key=lambda kv: -kv[1])
+    out += [(f"  app: {k}", v * per) for k, v in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
+    return out
+
+
+def profile_pages(url: str, pid: int, scenarios, changes: int, folder: Path, rate: int = 200) -> Table:
+    import signal
+    import subprocess
+
+    table = Table(
+        "Where the server's CPU goes per change, one session (py-spy, inclusive ms)", ["page: group", "ms/change"]
+    )
+    for sc in scenarios:
+        out = folder / f"{sc.path or 'home'}.txt"
+        spy = subprocess.Popen(
+            ["py-spy", "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw", "--nonblocking",
+             "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(1.0)
+        phase = asyncio.run(run_phase(url, pid, sc, 1, changes, 0.0, 0.0))
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=30)
+        for label, value in summarize_profile(out, rate, phase.changes):
+            table.add(f"{sc.page}: {label}", f"{value:.1f}")
+    table.notes.append(f"py-spy record --rate {rate} --nonblocking on the server during {changes} changes "
+                       "by one session (its phase's open and idle samples are included in 'all samples').")  # fmt: skip
+    return table
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def ms(value: float | None) -> str:
+    return "–" if value is None else f"{value * 1e3:.0f} ms"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30, help="sessions at once on each page (default 30)")
+    parser.add_argument("--changes", type=int, default=10, help="widget changes per session (default 10)")
+    parser.add_argument("--every", type=float, default=3.0, help="seconds between a session's changes (default 3)")
+    parser.add_argument("--stagger", type=float, default=3.0, help="random start delay per session, 0..S s")
+    parser.add_argument("--quiet-changes", type=int, default=12, help="changes by one session alone per page")
+    parser.add_argument("--pages", default="", help="comma-separated words picking scenarios (e.g. lab,statland)")
+    parser.add_argument(
+        "--profile", metavar="DIR", help="also py-spy the server per page, one session (raw stacks in DIR)"
+    )
+    parser.add_argument(
+        "--no-post-script-gc",
+        action="store_true",
+        help="serve with runner.postScriptGC=false (Streamlit's default: true)",
+    )
+    parser.add_argument("--no-load", action="store_true", help="skip the N-session phases (with --profile)")
+    args = parser.parse_args(argv)
+    scenarios = [
+        s for s in SCENARIOS if not args.pages or any(w.lower() in s.page.lower() for w in args.pages.split(","))
+    ]
+
+    print(f"# Unrolled class load: {args.sessions} browser-less sessions per page\n")
+    for line in machine_lines():
+        print(line)
+    load_start = os.getloadavg()
+    print(f"load average at start: {', '.join(f'{x:.2f}' for x in load_start)}\n")
+    table = Table(
+        f"Per page: one session alone, then {args.sessions} at once (change every {args.every:g} s)",
+        ["page: change", "sessions", "changes", "CPU/change, 1 session", f"CPU/change, {args.sessions}",
+         "p50", "p95", "1-session p50", "errors", "lost"],
+    )  # fmt: skip
+    phases = {}
+    if args.no_post_script_gc:  # Streamlit reads STREAMLIT_<SECTION>_<OPTION>; running_app passes the environment on
+        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
+        print("server: runner.postScriptGC = false (no gc.collect(2) after each run)\n")
+    with running_app() as app:
+        pid = app.process.pid
+        for sc in scenarios:  # warm-up: imports, caches, first compile of each page
+            asyncio.run(run_phase(app.url, pid, sc, 1, 2, 0.0, 0.0))
+        if args.profile:
+            Path(args.profile).mkdir(parents=True, exist_ok=True)
+            print(profile_pages(app.url, pid, scenarios, 30, Path(args.profile)).render())
+        for sc in [] if args.no_load else scenarios:
+            quiet = asyncio.run(run_phase(app.url, pid, sc, 1, args.quiet_changes, 0.2, 0.0))
+            crowd = asyncio.run(run_phase(app.url, pid, sc, args.sessions, args.changes, args.every, args.stagger))
+            phases[sc.page] = (quiet, crowd)
+            table.add(
+                sc.page, args.sessions, crowd.changes,
+                ms(quiet.cpu / quiet.changes) if quiet.changes else "–",
+                ms(crowd.cpu / crowd.changes) if crowd.changes else "–",
+                ms(statistics.median(crowd.times)) if crowd.times else "–",
+                ms(percentile(crowd.times, 95)) if crowd.times else "–",
+                ms(statistics.median(quiet.times)) if quiet.times else "–",
+                len(quiet.errors) + len(crowd.errors), quiet.lost + crowd.lost,
+            )  # fmt: skip
+        peak, source = peak_rss(pid)
+    load_end = os.getloadavg()
+    table.notes += [
+        f"peak server memory: {peak / 2**20:.0f} MB ({source})" if peak else "peak server memory: unavailable",
+        f"load average at start: {', '.join(f'{x:.2f}' for x in load_start)}; "
+        f"at end: {', '.join(f'{x:.2f}' for x in load_end)} (1, 5, 15 min)",
+        "CPU/change: the server process's utime+stime (/proc/<pid>/stat) over the changes only, divided by "
+        "their number; p50/p95: send of the rerun_script -> script_finished, measured in the client.",
+        f"1 session: {args.quiet_changes} changes back to back (0.2 s apart) after a warm-up; the "
+        f"{args.sessions} sessions opened their link first, then started 0-{args.stagger:g} s apart.",
+    ]
+    print(table.render())
+    errors = [e for q, c in phases.values() for e in q.errors + c.errors]
+    if errors:
+        print(f"{len(errors)} error(s):")
+        for line in errors[:40]:
+            print(f"  - {line}")
+    else:
+        print("no error, no lost session")
+    return {"table": table, "phases": phases, "peak": peak, "errors": errors}
+
+
+if __name__ == "__main__":
+    main()

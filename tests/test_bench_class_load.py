@@ -1,0 +1,66 @@
+"""The class-load client speaks Streamlit's real protocol: it reruns the app, reads script_finished, sees exceptions.
+
+Behaviour only, never speed: two sessions change the Gradient lab's w2 twice each on the real
+app, and a one-slider script that raises on a value shows that an exception is counted.
+No browser is needed (the client is a websocket), so these tests carry no ``browser`` marker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench import class_load as cl
+from bench.app_server import running_app
+
+LAB = next(s for s in cl.SCENARIOS if s.key == "lab_w2")
+
+RAISES_ABOVE_ONE = """
+import streamlit as st
+w = st.slider("w", 0.0, 3.0, 0.5, key="w")
+st.metric("twice w", 2 * w)
+if w > 1:
+    raise ValueError("w is above one")
+"""
+
+
+@pytest.fixture(scope="module")
+def app():
+    with running_app() as running:
+        yield running
+
+
+def test_two_sessions_rerun_the_lab_on_each_change_and_finish(app):
+    phase = asyncio.run(cl.run_phase(app.url, app.process.pid, LAB, 2, 2, 0.2, 0.2))
+    assert phase.errors == [] and phase.lost == 0
+    assert phase.changes == 4 and len(phase.times) == 4 and all(t > 0 for t in phase.times)
+    assert phase.cpu > 0  # the server process did the work
+
+
+def test_a_session_reads_the_widgets_and_the_new_value_reaches_the_script(app):
+    async def walk():
+        session = cl.Session(app.url, LAB, 0)
+        first = await session.open()
+        try:
+            assert first.status == 0 and first.exceptions == []
+            assert session.page_hash and "lab_w2" in session.ids and "lab_w2=2" in session.query
+            slider = session.widgets[session.ids["lab_w2"]]
+            assert list(slider.double_array_value.data) == [2.0]  # read from the link, as a browser does
+            changed = await session.change(0)
+            assert changed.status == 0 and changed.problem is None and changed.fingerprint != first.fingerprint
+            assert f"lab_w2={LAB.value(0, 0):g}" in session.query  # the URL follows the bound widget, as in a browser
+        finally:
+            await session.close()
+
+    asyncio.run(walk())
+
+
+def test_an_exception_in_the_script_is_counted_as_an_error(tmp_path):
+    script = tmp_path / "raises.py"
+    script.write_text(RAISES_ABOVE_ONE)
+    scenario = cl.Scenario("raises", "", "", "w", "slider", lambda s, k: [0.7, 2.0][k])
+    with running_app(str(script)) as running:
+        phase = asyncio.run(cl.run_phase(running.url, running.process.pid, scenario, 1, 2, 0.0, 0.0))
+    assert phase.changes == 2 and phase.lost == 0
+    assert len(phase.errors) == 1 and "change 1" in phase.errors[0] and "w is above one" in phase.errors[0]
