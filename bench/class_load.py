@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo, for
 
 from bench.app_server import peak_rss, running_app  # noqa: E402
 from bench.common import Table, machine_lines  # noqa: E402
+from ui.scenarios import SCENARIOS as TEACHER_SCENARIOS  # noqa: E402
 
 TIMEOUT = 60.0
 FINISHED_OK = (0, 3)  # FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
@@ -70,6 +71,8 @@ class Scenario:
     must_change: bool = True
 
 
+TEACHER_LINK = next(s for s in TEACHER_SCENARIOS if s.title.startswith("w2 = 0.5")).link("")
+
 SCENARIOS = (
     Scenario("Home", "", "", None, "rerun", must_change=False),
     Scenario("StatLand: w2 number input", "statland", "", "sl_w2", "number",
@@ -79,6 +82,9 @@ SCENARIOS = (
              lambda s, k: round(2.0 - 0.05 * ((k + 1) % 40), 2)),
     Scenario("Lesson step 7: w2 slider", "lesson", "step=7", "ls7_w2", "slider",
              lambda s, k: round(1.0 + 0.05 * ((k + 1) % 30), 2)),
+    # A teacher's scenario link (ui.scenarios, "w2 = 0.5: gradients vanish"): w2 locked, T changed.
+    Scenario("Teacher's link, lab: T slider", "lab", TEACHER_LINK.split("?", 1)[1], "lab_length", "slider",
+             lambda s, k: float(20 + 5 * ((k + s) % 12))),
 )  # fmt: skip
 
 
@@ -407,9 +413,9 @@ def main(argv: list[str] | None = None) -> dict:
         "--profile", metavar="DIR", help="also py-spy the server per page, one session (raw stacks in DIR)"
     )
     parser.add_argument(
-        "--no-post-script-gc",
+        "--post-script-gc",
         action="store_true",
-        help="serve with runner.postScriptGC=false (Streamlit's default: true)",
+        help="serve with Streamlit's default runner.postScriptGC=true (the app's config turns it off)",
     )
     parser.add_argument("--no-load", action="store_true", help="skip the N-session phases (with --profile)")
     args = parser.parse_args(argv)
@@ -428,9 +434,11 @@ def main(argv: list[str] | None = None) -> dict:
          "p50", "p95", "1-session p50", "errors", "lost"],
     )  # fmt: skip
     phases = {}
-    if args.no_post_script_gc:  # Streamlit reads STREAMLIT_<SECTION>_<OPTION>; running_app passes the environment on
-        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
-        print("server: runner.postScriptGC = false (no gc.collect(2) after each run)\n")
+    if args.post_script_gc:  # Streamlit reads STREAMLIT_<SECTION>_<OPTION>; running_app passes the environment on
+        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true"
+        print("server: runner.postScriptGC = true (Streamlit's default: gc.collect(2) after each run)\n")
+    else:
+        print("server: the app's config (.streamlit/config.toml: runner.postScriptGC = false)\n")
     with running_app() as app:
         pid = app.process.pid
         for sc in scenarios:  # warm-up: imports, caches, first compile of each page
