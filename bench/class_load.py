@@ -84,7 +84,7 @@ SCENARIOS = (
              lambda s, k: round(1.0 + 0.05 * ((k + 1) % 30), 2)),
     # A teacher's scenario link (ui.scenarios, "w2 = 0.5: gradients vanish"): w2 locked, T changed.
     Scenario("Teacher's link, lab: T slider", "lab", TEACHER_LINK.split("?", 1)[1], "lab_length", "slider",
-             lambda s, k: float(20 + 5 * ((k + s) % 12))),
+             lambda s, k: float(55 + 5 * ((k + s) % 12))),  # never the link's own T = 50
 )  # fmt: skip
 
 

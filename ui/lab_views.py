@@ -555,15 +555,24 @@ def draw_drag(spec: dict, view: str, w2: float, *, key_prefix: str, alt_text: st
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
 def drag_lines_spec(points: bool, y_domain: tuple) -> dict:
+    """The drag chart of the Each input view with this y range: built once per ``points`` (an
+    Altair build costs tens of milliseconds), its y domain set on a copy for each T."""
+    spec = _drag_lines_spec(points)
+    lines = spec["layer"][0]
+    y = {**lines["encoding"]["y"], "scale": {**lines["encoding"]["y"]["scale"], "domain": list(y_domain)}}
+    return {**spec, "layer": [{**lines, "encoding": {**lines["encoding"], "y": y}}, *spec["layer"][1:]]}
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _drag_lines_spec(points: bool) -> dict:
     return charts.drag_lines_spec(
         title="How much each input still moves y_T",
         x_title="input step t (1 = oldest)",
         y_title="|∂y_T/∂x_t|",
         palette={COMPUTED: SERIES[COMPUTED], ANALYTIC: SERIES[ANALYTIC]},
         dashes={COMPUTED: [1, 0], ANALYTIC: [6, 4]},
-        y_domain=y_domain,
+        y_domain=(-1.0, 1.0),  # replaced by drag_lines_spec
         points=points,
         value=LESSON_W2,
         limit=W2_RANGE,
