@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from browser_support import (
     IDLE,
+    TOO_WIDE,
     assert_healthy,
+    box,
     charts,
     collect_console_errors,
     expect_charts_drawn,
@@ -35,28 +37,12 @@ COLOUR_PIXELS = """([c, rgb]) => {
   }
   return n;
 }"""
-# Elements wider than the window (a phone must not scroll sideways to read anything). Left out: KaTeX's
-# hidden MathML copy and each slider's visually hidden range input, 129 px wide at the thumb.
-TOO_WIDE = """() => {
-  const width = document.documentElement.clientWidth;
-  const main = document.querySelector('[data-testid="stMain"]');
-  return [...main.querySelectorAll('*')]
-    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > width + 1 || r.left < -1); })
-    .filter(e => !e.closest('.katex-mathml') && !(e.tagName === 'INPUT' && e.type === 'range'))
-    .map(e => (e.getAttribute('data-testid') || e.tagName) + ' ' + Math.round(e.getBoundingClientRect().right));
-}"""
 
 
 def open_view(page: Page, base_url: str, view: str, query: str = "") -> None:
     label = VIEWS[view].replace(" ", "+").replace("/", "%2F")
     open_app_page(page, base_url, "/lab", "&".join(q for q in (f"lab_view={label}", query) if q))
     expect_charts_drawn(page, 1)
-
-
-def box(page: Page, selector: str) -> dict:
-    found = page.locator(selector).first.bounding_box()
-    assert found is not None, selector
-    return found
 
 
 def view_text_words(page: Page, view: str) -> int:
