@@ -360,7 +360,9 @@ def _set(values: dict) -> None:
         st.session_state[key] = value
 
 
-def shared_controls(key_prefix: str = "lab_", defaults: LabSettings = LabSettings()) -> LabSettings:
+def shared_controls(
+    key_prefix: str = "lab_", defaults: LabSettings = LabSettings(), activation_note: bool = True
+) -> LabSettings:
     """w2 (with the presets), T and the activation, bound to the URL as ``<prefix>w2`` and so on."""
     w2_column, length_column, activation_column = st.columns([5, 3, 2], gap="medium")
     with w2_column:
@@ -393,7 +395,7 @@ def shared_controls(key_prefix: str = "lab_", defaults: LabSettings = LabSetting
             index=rc.ACTIVATIONS.index(defaults.activation),
             **bound(f"{key_prefix}activation"),
         )
-        if not hidden(f"{key_prefix}activation"):
+        if activation_note and not hidden(f"{key_prefix}activation"):
             st.caption(text.ACTIVATION_NOTES[activation])
     return LabSettings(float(w2), int(length), str(activation))
 

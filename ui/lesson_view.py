@@ -70,8 +70,11 @@ def go_to(step: int) -> None:
 
 def header(n: int) -> None:
     step = lesson.STEPS[n - 1]
-    st.subheader(f"{n}. {step.title}")
-    st.markdown(step.text)
+    # The heading sits close under the progress row: every pixel counts for a step to fit one screen.
+    st.html("<style>.st-key-ls_header h3 { padding-top: 0.2rem; }</style>")
+    with st.container(key="ls_header", gap="small"):
+        st.subheader(f"{n}. {step.title}")
+        st.markdown(step.text)
 
 
 def progress_bar(n: int, area) -> None:
@@ -168,7 +171,9 @@ def live_state(n: int, seed: int) -> dict:
         state["n_days"] = st.slider("Number of days", 2, 10, int(state["n_days"]), width=260, **lockable("ls5_days"))
     elif n == 7:
         settings = lab_views.shared_controls(
-            key_prefix="ls7_", defaults=lab_views.LabSettings(w2=float(state["w2"]), length=int(state["length"]))
+            key_prefix="ls7_",
+            defaults=lab_views.LabSettings(w2=float(state["w2"]), length=int(state["length"])),
+            activation_note=False,  # the step is about w2 and T; its room goes to the view
         )
         state.update(w2=settings.w2, length=settings.length)
     return state
