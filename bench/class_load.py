@@ -413,9 +413,9 @@ def main(argv: list[str] | None = None) -> dict:
         "--profile", metavar="DIR", help="also py-spy the server per page, one session (raw stacks in DIR)"
     )
     parser.add_argument(
-        "--post-script-gc",
+        "--no-post-script-gc",
         action="store_true",
-        help="serve with Streamlit's default runner.postScriptGC=true (the app's config turns it off)",
+        help="serve with runner.postScriptGC=false (not the app's setting: without it live training stalled)",
     )
     parser.add_argument("--no-load", action="store_true", help="skip the N-session phases (with --profile)")
     args = parser.parse_args(argv)
@@ -434,11 +434,11 @@ def main(argv: list[str] | None = None) -> dict:
          "p50", "p95", "1-session p50", "errors", "lost"],
     )  # fmt: skip
     phases = {}
-    if args.post_script_gc:  # Streamlit reads STREAMLIT_<SECTION>_<OPTION>; running_app passes the environment on
-        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true"
-        print("server: runner.postScriptGC = true (Streamlit's default: gc.collect(2) after each run)\n")
+    if args.no_post_script_gc:  # Streamlit reads STREAMLIT_<SECTION>_<OPTION>; running_app passes the environment on
+        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
+        print("server: runner.postScriptGC = false (no gc.collect(2) after each run)\n")
     else:
-        print("server: the app's config (.streamlit/config.toml: runner.postScriptGC = false)\n")
+        print("server: as configured (gc.collect(2) after each run, the loaded libraries frozen first)\n")
     with running_app() as app:
         pid = app.process.pid
         for sc in scenarios:  # warm-up: imports, caches, first compile of each page

@@ -20,6 +20,11 @@ SEQUENCES = 300
 MAX_ACTIONS_PER_SEQUENCE = 3
 
 
+def _options(rng: random.Random, widget) -> list:
+    """Any subset of a multi-select's options (maybe none)."""
+    return [option for option in _raw_options(widget) if option is not None and rng.random() < 0.4]
+
+
 def _choose_number(rng: random.Random, low: float, high: float, step: float | None, integer: bool):
     choice = rng.random()
     if choice < 0.2:
@@ -70,7 +75,10 @@ def _candidates(at):
     for group in at.get("button_group"):
         if not group.options:
             continue
-        found.append((f"choice {group.key}", lambda rng, w=group: w.set_value(_option(rng, w)), group))
+        if group.proto.click_mode == group.proto.MULTI_SELECT:  # pills choosing several (the Share dialog's)
+            found.append((f"choices {group.key}", lambda rng, w=group: w.set_value(_options(rng, w)), group))
+        else:
+            found.append((f"choice {group.key}", lambda rng, w=group: w.set_value(_option(rng, w)), group))
     for toggle in list(at.toggle) + list(at.checkbox):
         found.append((f"toggle {toggle.key}", lambda rng, w=toggle: w.set_value(rng.random() < 0.5), toggle))
     for button in at.button:
