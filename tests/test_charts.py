@@ -64,9 +64,13 @@ def predictions():
 
 
 def weights_curve():
-    names = list(charts.PARAM_COLOURS)
-    frame = pd.DataFrame({"step": [1, 2, 3] * len(names), "value": [0.1, 0.2, 0.3] * len(names)})
-    frame["parameter"] = np.repeat(names, 3)
+    frame = charts.long_history(
+        {"step": [1, 2, 3], **{name: [0.1, 0.2, 0.3] for name in charts.PARAM_COLOURS}},
+        "step",
+        list(charts.PARAM_COLOURS),
+        "value",
+        "parameter",
+    )
     return charts.curve(
         frame,
         "step",
@@ -254,21 +258,6 @@ def test_arrow_tables_drop_rows_that_are_not_finite():
         {"step": [1, 2, 3], "log10": [1.0, -np.inf, np.nan], "series": ["a", "b", "c"]}, finite=("log10",)
     )
     assert table.to_pydict() == {"step": [1], "log10": [1.0], "series": ["a"]}
-
-
-def test_live_curve_rows_drop_what_is_not_finite_and_floor_a_log_axis():
-    rows = charts.curve_rows(
-        {"step": [1, 2, 3, 4], "loss": [0.5, 0.0, np.inf, 1e-20], "loss on": ["a", "b", "c", "d"]},
-        "step",
-        "loss",
-        log_y=True,
-    ).to_pydict()
-    assert rows["step"] == [1, 2, 4] and rows["loss on"] == ["a", "b", "d"]
-    assert rows["loss"] == [0.5, 1e-20, 1e-20]  # zero drawn at the floor: the smallest positive value
-    assert charts.curve_rows({"step": [1, 2], "v": [-1.0, np.nan]}, "step", "v").to_pydict() == {
-        "step": [1],
-        "v": [-1.0],
-    }
 
 
 def test_step_axes_have_whole_number_ticks():

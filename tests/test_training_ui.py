@@ -104,27 +104,3 @@ def test_a_setting_changed_mid_run_is_marked_on_the_runs_label():
     changed = training.next_label("a", "b", 10)
     assert changed == "a" + training.CHANGED_MID_RUN
     assert training.next_label(changed, "c", 20) == changed
-
-
-@pytest.mark.parametrize(
-    ("chart", "options"),
-    [
-        ("loss", {"log_y": True}),
-        ("loss", {"log_y": False, "mini_batches": True, "points": True}),
-        ("norm", {}),
-        ("weights", {"points": True}),
-    ],
-)
-def test_the_live_charts_built_once_are_valid_vega_lite_with_their_rows_swapped_in(chart, options):
-    import altair as alt
-
-    from ui import charts
-    from ui.training_view import curve_spec
-
-    spec = curve_spec(chart, **options)
-    assert set(spec["datasets"]) == {charts.CURVE_ROWS}
-    alt.Chart.from_dict({**spec, "datasets": {charts.CURVE_ROWS: [{"step": 1}]}}, validate=True)
-    swapped = charts.with_datasets(
-        spec, **{charts.CURVE_ROWS: charts.curve_rows({"step": [1], "v": [2.0]}, "step", "v")}
-    )
-    assert swapped["datasets"][charts.CURVE_ROWS].num_rows == 1 and spec["datasets"][charts.CURVE_ROWS].empty

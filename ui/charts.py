@@ -106,18 +106,10 @@ def curve(
     return mark.encode(**encoding).properties(title=title, height=height)
 
 
-CURVE_ROWS = "curve_rows"  # the dataset name of a live curve's rows (``curve_rows``)
-
-
-def curve_rows(columns: dict, x: str, y: str, *, log_y: bool = False):
-    """A curve's rows as ``curve`` draws them (finite x and y; y ready for a log axis), as an Arrow
-    table for a spec built once with ``dataset=CURVE_ROWS`` (see ``with_datasets``)."""
-    arrays = {name: np.asarray(values) for name, values in columns.items()}
-    keep = np.isfinite(arrays[x].astype(float)) & np.isfinite(arrays[y].astype(float))
-    arrays = {name: values[keep] for name, values in arrays.items()}
-    if log_y:
-        arrays[y] = on_log_axis(arrays[y])
-    return arrow_table(arrays)
+def long_history(records: dict[str, list], x: str, names: list[str], value: str, name: str) -> pd.DataFrame:
+    """Reshape {x: [...], name1: [...], ...} into long form (x, name, value), downsampled per series."""
+    wide = downsample(pd.DataFrame({x: records[x], **{n: records[n] for n in names}}))
+    return wide.melt(id_vars=[x], value_vars=names, var_name=name, value_name=value)
 
 
 def predictions_vs_targets(

@@ -179,67 +179,51 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
         st.rerun(scope="app")  # turn the timer off, relabel Play, show the results
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def curve_spec(chart: str, *, log_y: bool = False, points: bool = False, mini_batches: bool = False) -> dict:
-    """One of the run's live charts ("loss", "norm", "weights") without its rows, built once:
-    each tick swaps in the rows (``charts.curve_rows``) instead of building the chart again."""
-    empty = pd.DataFrame({"step": [], "loss": [], "gradient norm": [], "value": [], "loss on": [], "parameter": []})
-    common = {"x_title": "step", "x_format": "d", "points": points, "dataset": charts.CURVE_ROWS}
-    if chart == "loss":
-        # The chart's title says what the colours are: no legend title, a narrow legend.
-        by_batch = (
-            {"color": "loss on", "color_title": "loss on", "legend_title": False, "palette": LOSS_COLOURS}
-            if mini_batches
-            else {}
-        )
-        built = charts.curve(
-            empty,
-            "step",
-            "loss",
-            title="Training loss (MSE): mini-batches and whole set" if mini_batches else "Training loss (MSE)",
-            # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
-            y_title="MSE (log scale)" if log_y else "MSE",
-            log_y=log_y,
-            height=230,
-            **common,
-            **by_batch,
-        )
-    elif chart == "norm":
-        built = charts.curve(
-            empty, "step", "gradient norm", title="Gradient norm", y_title="‖gradient‖ (log)", log_y=True,
-            height=230, **common,
-        )  # fmt: skip
-    else:
-        built = charts.curve(
-            empty, "step", "value", title="The five weights as they train", y_title="value", color="parameter",
-            color_title="parameter", palette=charts.PARAM_COLOURS, height=220, **common,
-        )  # fmt: skip
-    return charts.vega_spec(built)
-
-
 def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str) -> None:
-    points = len(history["step"]) <= POINTS_UP_TO
+    frame = pd.DataFrame({key: history[key] for key in ("step", "loss", "gradient norm")})
+    points = len(frame) <= POINTS_UP_TO
     left, right = st.columns(2)
-    loss_rows = {"step": history["step"], "loss": history["loss"]}
+    loss_frame, by_batch = frame, {}
     if mini_batches:
         # A step's loss is its own mini-batch's: noisy. The whole set's, measured at each
         # refresh, is the one that should fall.
-        loss_rows = {
-            "step": history["step"] + history["full loss step"],
-            "loss": history["loss"] + history["full loss"],
-            "loss on": [MINI_BATCH] * len(history["step"]) + [WHOLE_SET] * len(history["full loss step"]),
-        }
-    # A fixed spec per chart lets the browser swap the data in, not redraw the chart.
-    loss_spec = curve_spec("loss", log_y=log_loss, points=points, mini_batches=mini_batches)
-    rows = charts.curve_rows(loss_rows, "step", "loss", log_y=log_loss)
-    charts.draw(
-        charts.with_datasets(loss_spec, **{charts.CURVE_ROWS: rows}), key=f"{key_prefix}_loss_chart", where=left
+        loss_frame = pd.concat(
+            [
+                pd.DataFrame({"step": history["step"], "loss": history["loss"], "loss on": MINI_BATCH}),
+                pd.DataFrame({"step": history["full loss step"], "loss": history["full loss"], "loss on": WHOLE_SET}),
+            ],
+            ignore_index=True,
+        )
+        # The chart's title says what the colours are: no legend title, a narrow legend.
+        by_batch = {"color": "loss on", "color_title": "loss on", "legend_title": False, "palette": LOSS_COLOURS}
+    loss_chart = charts.curve(
+        loss_frame,
+        "step",
+        "loss",
+        title="Training loss (MSE): mini-batches and whole set" if mini_batches else "Training loss (MSE)",
+        x_title="step",  # a fixed spec lets the browser swap the data in, not redraw the chart
+        x_format="d",
+        points=points,
+        # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
+        y_title="MSE (log scale)" if log_loss else "MSE",
+        log_y=log_loss,
+        height=230,
+        **by_batch,
     )
-    norm_rows = charts.curve_rows(
-        {"step": history["step"], "gradient norm": history["gradient norm"]}, "step", "gradient norm", log_y=True
-    )
+    charts.draw(loss_chart, key=f"{key_prefix}_loss_chart", where=left)
     charts.draw(
-        charts.with_datasets(curve_spec("norm", points=points), **{charts.CURVE_ROWS: norm_rows}),
+        charts.curve(
+            frame,
+            "step",
+            "gradient norm",
+            title="Gradient norm",
+            x_title="step",
+            x_format="d",
+            points=points,
+            y_title="‖gradient‖ (log)",
+            log_y=True,
+            height=230,
+        ),
         key=f"{key_prefix}_grad_chart",
         where=right,
     )
@@ -247,19 +231,26 @@ def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_
 
 def weights_chart(history: dict, key_prefix: str) -> None:
     """The one-unit network's five weights over the steps."""
-    names = list(history["params"])
-    steps = history["step"]
-    rows = charts.curve_rows(
-        {
-            "step": np.tile(steps, len(names)),
-            "value": np.concatenate([history["params"][name] for name in names]),
-            "parameter": np.repeat(names, len(steps)),
-        },
-        "step",
-        "value",
+    weights = charts.long_history(
+        {"step": history["step"], **history["params"]}, "step", list(history["params"]), "value", "parameter"
     )
-    spec = curve_spec("weights", points=len(steps) <= POINTS_UP_TO)
-    charts.draw(charts.with_datasets(spec, **{charts.CURVE_ROWS: rows}), key=f"{key_prefix}_weights_chart")
+    charts.draw(
+        charts.curve(
+            weights,
+            "step",
+            "value",
+            title="The five weights as they train",
+            x_title="step",
+            x_format="d",
+            points=len(history["step"]) <= POINTS_UP_TO,
+            y_title="value",
+            color="parameter",
+            color_title="parameter",
+            palette=charts.PARAM_COLOURS,
+            height=220,
+        ),
+        key=f"{key_prefix}_weights_chart",
+    )
 
 
 def first_step_line(run: LiveRun) -> None:
