@@ -49,32 +49,7 @@ def one_blas_thread() -> object:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def freeze_what_is_loaded() -> bool:
-    """Move every object alive now (the imported libraries: NumPy, pandas, pyarrow, Altair, ...)
-    out of the garbage collector's sight, once per server process.
-
-    Streamlit runs a full collection after every rerun of every session (runner.postScriptGC);
-    over the libraries' objects that was most of the server's CPU per interaction (py-spy,
-    bench/class_load.py). Frozen objects are never freed, and these live as long as the server.
-    """
-    import gc
-
-    # The pages' own modules and what they import, loaded now so that they are frozen too.
-    import pyarrow  # noqa: F401
-
-    import rnn_core.analysis  # noqa: F401
-    import ui.lab_views  # noqa: F401
-    import ui.lesson_view  # noqa: F401
-    import ui.scenarios  # noqa: F401
-    import ui.training_view  # noqa: F401
-
-    gc.freeze()
-    return True
-
-
 one_blas_thread()
-freeze_what_is_loaded()
 presenting = st.query_params.get(classroom.PRESENT) == "1" or classroom.presenting()
 st.set_page_config(
     page_title="Unrolled",
