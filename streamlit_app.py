@@ -50,12 +50,11 @@ def one_blas_thread() -> object:
 
 
 one_blas_thread()
-presenting = st.query_params.get(classroom.PRESENT) == "1" or classroom.presenting()
 st.set_page_config(
     page_title="Unrolled",
     page_icon=":material/replay:",
     layout="wide",
-    initial_sidebar_state="collapsed" if presenting else "auto",
+    initial_sidebar_state="collapsed" if classroom.presentation_asked() else "auto",
 )
 
 navigation = {

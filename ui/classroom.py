@@ -174,6 +174,11 @@ def presenting() -> bool:
     return bool(st.session_state.get(PRESENTING))
 
 
+def presentation_asked() -> bool:
+    """Whether this run is in presentation mode: asked by the link, or still on in the session."""
+    return st.query_params.get(PRESENT) == "1" or presenting()
+
+
 def set_presenting(on: bool) -> None:
     st.session_state[PRESENTING] = on
     if on:
@@ -227,9 +232,8 @@ def before_page() -> None:
     """Start this run's record of controls, and apply presentation mode and hidden controls."""
     st.session_state[CONTROLS] = {}
     st.session_state[EXTRA_PARAMS] = {}
-    if st.query_params.get(PRESENT) == "1":
+    if presentation_asked():
         st.session_state[PRESENTING] = True
-    elif presenting():
         st.query_params[PRESENT] = "1"  # kept in the link across page switches
     if presenting():
         st.html(PRESENTATION_STYLE)
