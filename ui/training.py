@@ -56,12 +56,15 @@ class Speed:
     seconds: float
 
 
+# A refresh's timer must not fire faster than a refresh lasts (training plus drawing): with
+# requests for the next tick always waiting, a settings change while playing left the timer
+# stalled once Streamlit's collection after each run was switched off.
 SPEEDS = {
     "1 step/s": Speed("1 step a second", 1, 1.0),
     "slow": Speed("about 5 steps a second", 1, 0.2),
     "medium": Speed("10 steps a refresh", 10, 0.1),
-    "fast": Speed("100 steps a refresh", 100, 0.1),
-    "fastest": Speed("as many as fit in 0.2 s a refresh", None, 0.1),
+    "fast": Speed("100 steps a refresh", 100, 0.3),
+    "fastest": Speed("as many as fit in 0.2 s a refresh", None, 0.3),
 }
 DEFAULT_SPEED = "fastest"
 RUNS_KEPT = 4  # earlier runs whose loss curves stay on the comparison chart
