@@ -438,7 +438,7 @@ def main(argv: list[str] | None = None) -> dict:
         os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
         print("server: runner.postScriptGC = false (no gc.collect(2) after each run)\n")
     else:
-        print("server: as configured (gc.collect(2) after each run, the loaded libraries frozen first)\n")
+        print("server: as configured in .streamlit/config.toml (runner.postScriptGC = false)\n")
     with running_app() as app:
         pid = app.process.pid
         for sc in scenarios:  # warm-up: imports, caches, first compile of each page
