@@ -31,6 +31,7 @@ import random
 import statistics
 import sys
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo, for `python bench/class_load.py`
 
 from bench.app_server import peak_rss, running_app  # noqa: E402
-from bench.common import Table, machine_lines  # noqa: E402
+from bench.common import ROOT, Table, machine_lines  # noqa: E402
 from ui.scenarios import SCENARIOS as TEACHER_SCENARIOS  # noqa: E402
 
 TIMEOUT = 60.0
@@ -324,6 +325,15 @@ async def run_phase(url: str, pid: int, scenario: Scenario, sessions: int, chang
     return phase
 
 
+def served_post_script_gc() -> bool:
+    """The server's runner.postScriptGC: the environment's override, else the app's config file, else
+    Streamlit's default (on). Read here because the server runs in another process."""
+    if (env := os.environ.get("STREAMLIT_RUNNER_POST_SCRIPT_GC")) is not None:
+        return env.strip().lower() == "true"
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    return bool(config.get("runner", {}).get("postScriptGC", True))
+
+
 # Where the server's CPU goes: py-spy samples of the server during a one-session phase, each
 # sample counted once in every group one of its frames belongs to (inclusive time).
 PROFILE_GROUPS = (  # py-spy names files relative to sys.path: "(ui/charts.py:583)"
@@ -412,11 +422,6 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--profile", metavar="DIR", help="also py-spy the server per page, one session (raw stacks in DIR)"
     )
-    parser.add_argument(
-        "--no-post-script-gc",
-        action="store_true",
-        help="serve with runner.postScriptGC=false (not the app's setting: without it live training stalled)",
-    )
     parser.add_argument("--no-load", action="store_true", help="skip the N-session phases (with --profile)")
     args = parser.parse_args(argv)
     scenarios = [
@@ -434,11 +439,7 @@ def main(argv: list[str] | None = None) -> dict:
          "p50", "p95", "1-session p50", "errors", "lost"],
     )  # fmt: skip
     phases = {}
-    if args.no_post_script_gc:  # Streamlit reads STREAMLIT_<SECTION>_<OPTION>; running_app passes the environment on
-        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
-        print("server: runner.postScriptGC = false (no gc.collect(2) after each run)\n")
-    else:
-        print("server: as configured in .streamlit/config.toml (runner.postScriptGC = false)\n")
+    print(f"server: runner.postScriptGC = {str(served_post_script_gc()).lower()} (as the app's config sets it)\n")
     with running_app() as app:
         pid = app.process.pid
         for sc in scenarios:  # warm-up: imports, caches, first compile of each page

@@ -208,6 +208,7 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
     from playwright.sync_api import sync_playwright
 
     from bench.app_server import CHROMIUM_ARGS, IDLE, chromium_path, running_app
+    from ui.training import CHUNK_SECONDS, LONGEST_REFRESH
 
     with running_app() as app, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -238,7 +239,8 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
         f"read every ~50 ms; rate = steps shown / seconds between the first and last moving readings "
         f"({t1 - t0:.1f} s). "
         f"The counter changed {updates} times in that time: one training tick every "
-        f"{(t1 - t0) / max(updates, 1):.2f} s on average (the page trains 0.2 s per refresh)"
+        f"{(t1 - t0) / max(updates, 1):.2f} s on average (the page trains {CHUNK_SECONDS:g} s per refresh, "
+        f"its timer asks for one every {LONGEST_REFRESH:g} s)"
     )
     return (s1 - s0) / (t1 - t0), how
 

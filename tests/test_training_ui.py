@@ -30,6 +30,13 @@ def test_each_speed_takes_its_stated_steps_per_refresh(speed):
         assert run.step - before == training.SPEEDS[speed].steps
 
 
+@pytest.mark.parametrize("speed", ["fast", "fastest"])
+def test_a_speed_that_fills_the_time_box_asks_for_no_refresh_before_one_can_end(speed):
+    # A timer faster than a refresh (training up to its time box, then drawing) leaves the
+    # next tick always waiting; with post-run collection off that stalled live training.
+    assert training.SPEEDS[speed].seconds >= training.CHUNK_SECONDS + training.DRAW_SECONDS
+
+
 def test_the_fastest_speed_finishes_20000_steps_in_a_few_refreshes_of_the_time_box():
     run = default_run(steps=20_000, lr=0.0003)
     assert run.steps_per_tick == 20_000 // training.MIN_REFRESHES

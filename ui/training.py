@@ -56,15 +56,20 @@ class Speed:
     seconds: float
 
 
-# A refresh's timer must not fire faster than a refresh lasts (training plus drawing): with
-# requests for the next tick always waiting, a settings change while playing left the timer
-# stalled once Streamlit's collection after each run was switched off.
+# One refresh while playing trains for at most CHUNK_SECONDS, then draws its charts within
+# about DRAW_SECONDS. Its timer must not fire faster than a refresh can last: with requests
+# for the next tick always waiting, a settings change while playing left the timer stalled
+# once Streamlit's collection after each run was switched off. The rest of a tick leaves the
+# server free for clicks and for other learners.
+CHUNK_SECONDS = 0.2
+DRAW_SECONDS = 0.1
+LONGEST_REFRESH = CHUNK_SECONDS + DRAW_SECONDS
 SPEEDS = {
     "1 step/s": Speed("1 step a second", 1, 1.0),
     "slow": Speed("about 5 steps a second", 1, 0.2),
     "medium": Speed("10 steps a refresh", 10, 0.1),
-    "fast": Speed("100 steps a refresh", 100, 0.3),
-    "fastest": Speed("as many as fit in 0.2 s a refresh", None, 0.3),
+    "fast": Speed("100 steps a refresh", 100, LONGEST_REFRESH),
+    "fastest": Speed(f"as many as fit in {CHUNK_SECONDS:g} s a refresh", None, LONGEST_REFRESH),
 }
 DEFAULT_SPEED = "fastest"
 RUNS_KEPT = 4  # earlier runs whose loss curves stay on the comparison chart

@@ -15,6 +15,7 @@ from ui import bptt, charts, datasets
 from ui.format import number
 from ui.state import send_weights_to_statland
 from ui.training import (
+    CHUNK_SECONDS,
     MODEL_LABELS,
     SPEEDS,
     Dataset,
@@ -34,9 +35,6 @@ from ui.training import (
 )
 from ui.widgets import weights_download_button
 
-# Training time per refresh at the fastest speed. Drawing takes about 0.05 s more; the rest
-# of the tick leaves the server free for clicks and for other learners.
-CHUNK_SECONDS = 0.2
 POINTS_UP_TO = 40  # a short history is drawn with a dot per step, so one step is visible
 MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines when batches are used
 LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
