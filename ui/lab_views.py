@@ -31,6 +31,7 @@ from . import lab_drag as drag
 from . import lab_text as text
 from .classroom import bound, hidden, locked
 from .format import from_log10, significant
+from .lab_text import VIEWS
 
 W2_RANGE = 3.0
 MAX_LENGTH = 1000
@@ -52,16 +53,6 @@ COMPUTED = "vanilla RNN (computed)"
 ANALYTIC = "|w1 w3| |w2|^(T−t), slopes left out"
 SERIES = {COMPUTED: "#0072B2", ANALYTIC: "#E69F00", "LSTM": "#009E73", "GRU": "#CC79A7"}
 GATE_DASHES = {COMPUTED: [1, 0], "LSTM": [8, 4], "GRU": [2, 3]}
-# Each view's id and its button; the URL carries the button's text (``?lab_view=Heatmap``), as
-# Streamlit binds a segmented control by its shown option.
-VIEWS = {
-    "inputs": "Each input",
-    "heatmap": "Heatmap",
-    "pieces": "Pieces of dL/dw2",
-    "step": "Training step",
-    "cliff": "The cliff",
-    "gates": "Gates",
-}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from ui.lab_views import VIEWS
+from ui.lab_text import VIEWS
 
 WEIGHT_KEYS = ",".join(f"sl_{name}" for name in ("w1", "w2", "b1", "w3", "b2"))
 
