@@ -35,6 +35,29 @@ def test_every_step_opens_from_its_link_in_a_fresh_session(page: Page, base_url,
     assert max(bottoms) <= 800, f"step {n}: {bottoms}"
 
 
+@pytest.mark.parametrize("n", range(1, len(lesson.STEPS) + 1))
+def test_every_step_fits_a_1280x720_projector_in_presentation_mode(page: Page, base_url, screenshots, n):
+    # Larger type on a smaller screen: the way on, the challenge and the live view's figure still
+    # end inside 720 px, and Leave presentation, pinned to the corner, covers none of the buttons.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app_page(page, base_url, "/lesson", f"step={n}&present=1")
+    assert_healthy(page)
+    heading = page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")
+    expect(heading).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    screenshot(page, screenshots, f"present_lesson_step{n}_1280x720", full_page=False)
+    parts = [page.locator(".st-key-ls_nav"), heading, page.get_by_text("Your turn:", exact=False).first]
+    parts += page.locator(FIGURES).all()
+    bottoms = [b["y"] + b["height"] for b in (p.bounding_box() for p in parts)]
+    print(f"step {n} presented: ends at {max(bottoms):.0f} px")
+    assert max(bottoms) <= 720, f"step {n}: {bottoms}"
+    leave = page.locator(".st-key-classroom_leave").bounding_box()
+    for button in page.locator(".st-key-ls_nav button").all():
+        b = button.bounding_box()
+        apart = b["x"] + b["width"] <= leave["x"] or b["y"] >= leave["y"] + leave["height"]
+        assert apart, f"step {n}: Leave presentation {leave} covers a button at {b}"
+
+
 def test_a_link_to_a_step_that_does_not_exist_opens_step_1_with_a_note(page: Page, base_url):
     open_app_page(page, base_url, "/lesson", "step=42")
     assert_healthy(page)

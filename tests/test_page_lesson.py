@@ -167,6 +167,22 @@ def test_step_7_is_met_once_bptt_gives_the_first_day_over_a_million_within_20_da
     assert first(2.0, 20) > 1e6 and at.success
 
 
+def test_in_presentation_mode_a_goal_hint_waits_in_a_tooltip_and_step_4_leaves_the_table_to_speak():
+    shown, presented = at_step(4), at_step(4, {"present": "1"})
+    hint = shown.info[0].value
+    assert not presented.info, "on a projector the hint is not shown before the class has tried"
+    assert any(m.help == hint for m in presented.markdown), "the hint stays one hover away"
+    assert [m.label for m in shown.metric] == ["Prediction for tomorrow", "Output value"]
+    assert not presented.metric, "step 4's table already gives each rule's output and prediction"
+    from ui import lesson
+
+    w1 = lesson.STEPS[3].start(0)["weights"]["w1"]
+    good = next(w2 for w2 in np.round(np.linspace(-1, 1, 201), 2) if four_rules_right(statquest(w1=w1, w2=w2)))
+    presented.number_input(key="ls4_w2").set_value(float(good)).run()
+    assert_clean(presented)
+    assert presented.success and "1 passed" in passed_text(presented), "the goal is checked as without presenting"
+
+
 # -- choose an explanation --------------------------------------------------------------------
 def choose(at, n: int, text: str):
     at.radio(key=f"ls{n}_choice").set_value(text).run()

@@ -189,17 +189,19 @@ def set_presenting(on: bool) -> None:
 
 # Larger type for a projector: Streamlit sizes text, widgets and spacing in rem, so a larger root
 # size scales them together. The page's frame shrinks to make room: no sidebar or header, a
-# smaller title, and Leave presentation pinned to the top corner rather than above the title.
+# smaller title, tighter gaps, and Leave presentation pinned to the top corner rather than above
+# the title.
 # The StatLand diagram's SVG is sized in pixels, so it is zoomed on its own.
 PRESENTATION_STYLE = """
 <style>
 html { font-size: 19px; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 1rem 2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 1rem 2rem !important; max-width: 100%; }
 [data-testid="stMain"] h1 { font-size: 1.9rem; padding: 0 0 0.2rem 0; }
 [data-testid="stMetricValue"] { font-size: 2.2rem; }
 .st-key-classroom_leave { position: fixed; top: 0.3rem; right: 1rem; z-index: 1000; width: auto; }
-.sl-diagram { zoom: 1.25; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.75rem; }
+.sl-diagram { zoom: 1.2; }
 </style>
 """
 

@@ -14,7 +14,7 @@ import streamlit as st
 import rnn_core as rc
 from rnn_core.data import encode
 from ui import bptt, lab_views, lesson, statland_view
-from ui.classroom import keep_in_link, lockable
+from ui.classroom import keep_in_link, lockable, presenting
 from ui.format import number
 
 PROGRESS = "ls_progress"
@@ -107,14 +107,19 @@ def challenge(n: int, state, seed: int) -> bool:
     """The step's challenge; returns whether the step's view may show its numbers now."""
     step = lesson.STEPS[n - 1]
     task, done = step.challenge, progress()
-    st.markdown(f"**Your turn:** {task.prompt(state)}")
+    prompt = f"**Your turn:** {task.prompt(state)}"
     if isinstance(task, lesson.Goal):
         verdict = task.check(state)
         if verdict.passed:
+            st.markdown(prompt)
             _passed(n, seed, verdict.message)
+        elif presenting():  # in front of a class the hint waits behind the prompt's tooltip
+            st.markdown(prompt, help=verdict.message)
         else:
+            st.markdown(prompt)
             st.info(verdict.message, icon=":material/lightbulb:")
         return True
+    st.markdown(prompt)
     answered = st.empty()  # an answered question gives its place on the screen to the view
     if isinstance(task, lesson.Predict):
         with answered.container(), st.form(key=f"ls{n}_form", border=False, enter_to_submit=True):
@@ -191,7 +196,12 @@ def live_view(n: int, state, reveal_numbers: bool, prediction_area=None) -> None
             state.get("days") or ["medium"] * int(state.get("n_days", 2))
         )
         weights = state.get("weights", rc.STATQUEST_WEIGHTS)
-        statland_view.show_network(days, weights, key_prefix=f"ls{n}", prediction_area=prediction_area)
+        # Step 4's table already gives every rule's output and prediction; on a projector the
+        # diagram needs their room.
+        show_prediction = not (n == RULES_STEP and presenting())
+        statland_view.show_network(
+            days, weights, key_prefix=f"ls{n}", prediction_area=prediction_area, show_prediction=show_prediction
+        )
     elif step.view == "training":
         bptt_diagram(state)
     else:
@@ -252,7 +262,8 @@ def other_numbers(n: int) -> None:
 def show_lesson() -> None:
     n = current_step()
     # The progress and the way on share the first row, so the step itself starts near the top.
-    bar_column, nav = st.columns([5, 4], vertical_alignment="bottom", gap="medium")
+    # (In presentation mode the row leaves the top corner to Leave presentation.)
+    bar_column, nav = st.columns([4, 4] if presenting() else [5, 4], vertical_alignment="bottom", gap="medium")
     bar = bar_column.empty()
     header(n)
     seed = st.session_state.get(SEED, 0)

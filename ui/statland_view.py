@@ -120,22 +120,29 @@ def rules_verdict(matches: int) -> str:
 
 
 def show_network(
-    day_words: Sequence[str], weights: Mapping[str, float], *, key_prefix: str = "sl", prediction_area=None
+    day_words: Sequence[str],
+    weights: Mapping[str, float],
+    *,
+    key_prefix: str = "sl",
+    prediction_area=None,
+    show_prediction: bool = True,
 ):
     """The prediction and the unrolled network for these days and weights; returns the model and trace.
 
     The prediction's numbers go into ``prediction_area`` when given (a page puts them beside its
-    weights), else in a row of their own above the diagram.
+    weights), else in a row of their own above the diagram; ``show_prediction=False`` leaves them out.
     """
     day_words = list(day_words)
     model = network_for(weights)
     trace = model.forward(encode(day_words)[None, :])
     prediction = float(trace.y[0, 0])
     word = decode(prediction)
-    area = prediction_area if prediction_area is not None else st.container(horizontal=True)
-    with area.container(key=f"{key_prefix}_prediction", horizontal=True, width="content", gap="small"):
-        st.metric("Prediction for tomorrow", word, help="The StatLand level nearest to the output y.", width="content")
-        st.metric("Output value", number(prediction), help="y = w3 × h (last day) + b2", width="content")
+    if show_prediction:
+        area = prediction_area if prediction_area is not None else st.container(horizontal=True)
+        with area.container(key=f"{key_prefix}_prediction", horizontal=True, width="content", gap="small"):
+            nearest = "The StatLand level nearest to the output y."
+            st.metric("Prediction for tomorrow", word, help=nearest, width="content")
+            st.metric("Output value", number(prediction), help="y = w3 × h (last day) + b2", width="content")
     with st.container(key=f"{key_prefix}_network"):
         st.markdown(diagram.unrolled_svg(trace, day_words, model.params, word), unsafe_allow_html=True)
         days = f"{len(day_words)} day" + ("s" if len(day_words) != 1 else "")
