@@ -384,9 +384,11 @@ def shared_controls(
             "Activation",
             rc.ACTIVATIONS,
             index=rc.ACTIVATIONS.index(defaults.activation),
+            help=f"relu, {text.ACTIVATION_NOTES['relu']}",
             **bound(f"{key_prefix}activation"),
         )
-        if activation_note and not hidden(f"{key_prefix}activation"):
+        # An alternative says what it changes; the lesson's own ReLU needs no words on screen.
+        if activation_note and activation != "relu" and not hidden(f"{key_prefix}activation"):
             st.caption(text.ACTIVATION_NOTES[activation])
     return LabSettings(float(w2), int(length), str(activation))
 
@@ -526,7 +528,7 @@ def drag_hint(key_prefix: str) -> str:
     if locked(f"{key_prefix}w2"):
         return "This link keeps w2 where it is."
     if has_w2_control(key_prefix):
-        return "Drag w2 under the chart: it moves at once, these numbers when you let go."
+        return "Drag w2 under the chart."  # the chart follows the hand; the numbers, the release
     return "Drag w2 under the chart to see other values."
 
 
