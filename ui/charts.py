@@ -157,9 +157,11 @@ INK = "#000000"
 # Descent paths: the first is drawn last (on top), dashed with squares; the rest solid with circles.
 PATH_DASHES = ([7, 4], [1, 0])
 PATH_SHAPES = ("square", "circle")
-# Vega-Lite cannot tell the drawn width of a "stretch" chart: exit arrows assume this aspect.
+# Vega-Lite cannot tell the drawn width of a "stretch" chart: exit arrows assume this aspect,
+# and their labels a plot as narrow as the lab's training-step view beside its controls (a
+# wider guess let a label near the left edge run over the y axis's numbers).
 _ASSUMED_ASPECT = 2.4
-_ASSUMED_PLOT_WIDTH = 620
+_ASSUMED_PLOT_WIDTH = 300
 
 
 def _power_text_expr(exponent: str) -> str:
