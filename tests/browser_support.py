@@ -27,12 +27,16 @@ EXPECTED_404 = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
 _WATCHER = """() => {
   window.__runs = {sawRunning: false, done: false};
   const root = document.querySelector('[data-testid="stApp"]');
-  const observer = new MutationObserver(() => {
+  const busy = s => s === 'running' || s === 'rerunRequested';
+  // Records are delivered in batches: a fast rerun can go running -> notRunning before the callback
+  // runs, so the states in between are read from each record's old value, not from the attribute now.
+  const observer = new MutationObserver(records => {
+    for (const r of records) if (busy(r.oldValue)) window.__runs.sawRunning = true;
     const state = root.getAttribute('data-test-script-state');
-    if (state === 'running' || state === 'rerunRequested') window.__runs.sawRunning = true;
+    if (busy(state)) window.__runs.sawRunning = true;
     if (window.__runs.sawRunning && state === 'notRunning') { window.__runs.done = true; observer.disconnect(); }
   });
-  observer.observe(root, {attributes: true});
+  observer.observe(root, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 
