@@ -14,7 +14,8 @@ from ui.training import (
     DATA_LABELS,
     DEFAULT_SPEED,
     MAX_HIDDEN,
-    MODEL_LABELS,
+    MODEL_CHOICES,
+    MODEL_HELP,
     SPEEDS,
     START_LABELS,
     Settings,
@@ -88,7 +89,11 @@ def settings_panel(csv_series, start_weights) -> Settings:
             "The first 80 % of the samples (in time order) train the network; the rest test it.",
         )
     model_kind = st.selectbox(
-        "Model", list(MODEL_LABELS), format_func=MODEL_LABELS.get, **bound("tr_model", MODEL_LABELS.get)
+        "Model",
+        list(MODEL_CHOICES),
+        format_func=MODEL_CHOICES.get,
+        **bound("tr_model", MODEL_CHOICES.get),
+        help=MODEL_HELP,
     )
     n_hidden, activation = 1, "relu"
     if model_kind != "statquest":

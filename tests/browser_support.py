@@ -90,6 +90,31 @@ def assert_healthy(page: Page) -> None:
     assert found is None, f"non-finite value on screen: ...{text[max(0, found.start() - 80) : found.end() + 80]}..."
 
 
+_CUT_TEXTS = """sel => {
+  const cut = [];
+  for (const root of document.querySelectorAll(sel)) {
+    // A select shows its option in an input: cut when its text is wider than the box.
+    for (const input of root.querySelectorAll('input'))
+      if (input.value && input.scrollWidth > input.clientWidth + 1) cut.push(input.value);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.textContent.trim()) continue;
+      for (let e = node.parentElement; e && e !== root.parentElement; e = e.parentElement) {
+        if (getComputedStyle(e).overflowX === 'visible') continue;
+        if (e.scrollWidth > e.clientWidth + 1) { cut.push(node.textContent.trim()); break; }
+      }
+    }
+  }
+  return cut;
+}"""
+
+
+def cut_texts(page: Page, selector: str) -> list[str]:
+    """The texts inside ``selector``'s elements that their boxes cut (an ellipsis, or clipped)."""
+    return page.evaluate(_CUT_TEXTS, selector)
+
+
 def charts(page: Page):
     return page.get_by_test_id("stVegaLiteChart")
 

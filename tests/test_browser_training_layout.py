@@ -3,7 +3,15 @@
 import re
 
 import pytest
-from browser_support import assert_healthy, charts, collect_console_errors, open_app_page, rerun_after, screenshot
+from browser_support import (
+    assert_healthy,
+    charts,
+    collect_console_errors,
+    cut_texts,
+    open_app_page,
+    rerun_after,
+    screenshot,
+)
 from playwright.sync_api import Page, expect
 
 from ui.training import MIN_REFRESHES
@@ -74,6 +82,8 @@ def test_play_pause_step_reset_and_the_loss_curve_fit_one_screen(page: Page, bas
         assert inside_viewport(page, page.locator(f".st-key-{key} button")), key
     assert inside_viewport(page, loss_chart), loss_chart.bounding_box()
     assert inside_viewport(page, page.get_by_role("combobox", name="Train on"))
+    # The settings' choices and the metrics' labels and numbers are shown whole, sidebar open.
+    assert cut_texts(page, '.st-key-tr_data, .st-key-tr_model, [data-testid="stMetric"]') == []
     # The hand-over button's label is not cut off.
     button = page.locator(".st-key-tr_to_statland button")
     button.scroll_into_view_if_needed()

@@ -15,6 +15,8 @@ from apptest_support import all_text, assert_clean, chart_data, open_page, table
 import rnn_core as rc
 from rnn_core.data import TICKERS
 from rnn_core.weights_io import model_to_json
+from ui.links import RENAMED_OPTIONS, renamed_options
+from ui.training import MODEL_CHOICES
 
 TRAINING = "app_pages/training.py"
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -33,7 +35,7 @@ def as_number(text: str) -> float:
 
 
 def loss(at) -> float:
-    return as_number(metric(at, "Training loss (MSE)"))
+    return as_number(metric(at, "Training loss"))
 
 
 def step_count(at) -> int:
@@ -686,3 +688,22 @@ def test_runs_are_kept_for_comparison_each_labelled_with_its_settings():
     assert "1-unit RNN · adam lr 0.03 · clip off · seed 4 · then changed" in labels
     assert "1-unit RNN · adam lr 0.1 · clip off · seed 4" in labels
     assert "now: GRU (4) · adam lr 0.1 · clip off · seed 4" in labels
+
+
+@pytest.mark.parametrize("old_text", list(RENAMED_OPTIONS["tr_model"]))
+def test_a_link_made_before_an_option_was_renamed_still_opens_that_option(old_text):
+    """Teachers' links name the model by the option's text; renaming an option keeps old links working."""
+    at = open_page(TRAINING, query={"tr_model": old_text, "tr_lr": "0.1"})
+    assert_clean(at)
+    kind = next(k for k, label in MODEL_CHOICES.items() if label == RENAMED_OPTIONS["tr_model"][old_text])
+    assert at.selectbox(key="tr_model").value == kind
+    assert at.select_slider(key="tr_lr").value == 0.1
+    # The address no longer holds the old text (a bound widget at its default leaves the URL).
+    assert at.query_params.get("tr_model", []) in ([], [MODEL_CHOICES[kind]])
+    assert "could not be used" not in all_text(at)
+
+
+def test_every_renamed_option_names_a_current_choice():
+    assert renamed_options({"tr_model": "1-unit StatQuest RNN", "tr_lr": "0.1"}) == {"tr_model": "StatQuest RNN"}
+    assert set(RENAMED_OPTIONS["tr_model"].values()) <= set(MODEL_CHOICES.values())
+    assert renamed_options({"tr_model": "GRU"}) == {}

@@ -330,7 +330,7 @@ def log_heatmap(
     # The cells use the fill channel and the paths the colour channel: two scales, two legends.
     layers = [
         alt.Chart(cells)
-        .mark_rect(clip=True)
+        .mark_rect(clip=True, aria=False)
         .encode(
             x=alt.X(f"{x}_lo:Q", title=x_title, scale=x_scale, axis=x_axis),
             x2=alt.X2(f"{x}_hi"),

@@ -37,8 +37,23 @@ def unused_link_values(shown: Mapping[str, object], params: Mapping[str, str]) -
     return [key for key, value in shown.items() if key in params and not _same(str(params[key]), value)]
 
 
+# Option texts that links made by an earlier version of the app hold, and the same option's text
+# now: a bound widget matches its URL value against the option as shown.
+RENAMED_OPTIONS = {"tr_model": {"1-unit StatQuest RNN": "StatQuest RNN"}}
+
+
+def renamed_options(params: Mapping[str, str]) -> dict[str, str]:
+    """The URL values among ``params`` that name an option by its old text, with the new text."""
+    return {
+        key: RENAMED_OPTIONS[key][value]
+        for key, value in params.items()
+        if key in RENAMED_OPTIONS and value in RENAMED_OPTIONS[key]
+    }
+
+
 def link_snapshot(prefix: str) -> dict[str, str]:
-    """The URL's parameters for one page (keys starting with ``prefix``), before its widgets run.
+    """The URL's parameters for one page (keys starting with ``prefix``), before its widgets run;
+    an option named by its old text is renamed in the URL first, so old links keep working.
 
     Empty on every run but the page's first in this session (see the module docstring).
     """
@@ -46,6 +61,8 @@ def link_snapshot(prefix: str) -> dict[str, str]:
     if st.session_state.get(opened):
         return {}
     st.session_state[opened] = True
+    for key, value in renamed_options(st.query_params.to_dict()).items():
+        st.query_params[key] = value
     return {key: st.query_params[key] for key in st.query_params if key.startswith(prefix)}
 
 

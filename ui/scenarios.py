@@ -47,7 +47,7 @@ SCENARIOS = (
         "BPTT adds up each day's share",
         "app_pages/training.py",
         "training",
-        {"tr_data": "StatLand rules", "tr_model": "1-unit StatQuest RNN", "lock": "tr_data,tr_model"},
+        {"tr_data": "StatLand rules", "tr_model": "StatQuest RNN", "lock": "tr_data,tr_model"},
         "Press Step once. Why is day 1's share of dL/dw2 exactly zero?",
     ),
     Scenario(

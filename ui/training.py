@@ -22,12 +22,19 @@ from rnn_core.weights_io import model_from_json
 from ui.charts import MAX_POINTS, thin_indices
 from ui.format import number
 
-MODEL_LABELS = {
+MODEL_LABELS = {  # each model's name in sentences
     "statquest": "1-unit StatQuest RNN",
     "vanilla": "Vanilla RNN",
     "lstm": "LSTM",
     "gru": "GRU",
 }
+# The model control's options, which links also hold: short enough for a narrow settings column
+# (the unit count is in the control's help).
+MODEL_CHOICES = {**MODEL_LABELS, "statquest": "StatQuest RNN"}
+MODEL_HELP = (
+    "StatQuest RNN: the lesson's network, one hidden unit and five weights. Vanilla RNN: the same cell "
+    "with as many hidden units as you choose. LSTM and GRU add gates that decide what to keep."
+)
 DATA_LABELS = {
     "rules": "StatLand rules",
     "statland": "Longer StatLand sequences",
@@ -418,7 +425,7 @@ class Settings:
 
     def run_label(self) -> str:
         """A run's settings in a few words, for the comparison chart's legend."""
-        model = MODEL_LABELS[self.model_kind].replace(" StatQuest", "")
+        model = "1-unit RNN" if self.model_kind == "statquest" else MODEL_LABELS[self.model_kind]
         if self.model_kind != "statquest":
             model += f" ({self.n_hidden})"
         clip = "clip off" if self.clip == "none" else f"clip {self.clip} {self.clip_threshold:g}"
@@ -485,7 +492,7 @@ def shown_settings(settings: Settings) -> dict[str, object]:
     clip_labels = {"none": "off", "norm": "by norm", "value": "by value"}
     shown = {
         "tr_data": DATA_LABELS[settings.data_kind],
-        "tr_model": MODEL_LABELS[settings.model_kind],
+        "tr_model": MODEL_CHOICES[settings.model_kind],
         "tr_seed": settings.seed,
         "tr_optimizer": from_labels[settings.optimizer],
         "tr_lr": f"{settings.lr:g}",

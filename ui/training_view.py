@@ -165,7 +165,7 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
     metrics = st.columns(3)
     metrics[0].metric("Step", done)
     metrics[1].metric(
-        "Training loss (MSE)",
+        "Training loss",
         number(history["loss now"], 5),
         help="The mean squared error on the whole training set at the current weights.",
     )
