@@ -207,10 +207,10 @@ def test_axes_have_titles():
 
 
 def test_long_histories_are_thinned_but_keep_their_ends():
-    frame = pd.DataFrame({"step": np.arange(20_000), "loss": np.ones(20_000)})
-    thinned = charts.downsample(frame)
-    assert len(thinned) <= charts.MAX_POINTS
-    assert thinned["step"].iloc[0] == 0 and thinned["step"].iloc[-1] == 19_999
+    rows = charts.curve_rows(np.arange(20_000), np.ones(20_000), thin=True)
+    assert len(rows) <= charts.MAX_POINTS
+    assert rows[0] == 0 and rows[-1] == 19_999
+    assert len(charts.curve_rows(np.arange(20_000), np.ones(20_000), thin=False)) == 20_000
 
 
 def test_heatmap_cells_meet_without_gaps():
@@ -265,3 +265,39 @@ def test_step_axes_have_whole_number_ticks():
     assert spec["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
     layer = charts.vega_spec(points())["layer"][0]
     assert layer["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
+
+
+@pytest.mark.parametrize("log_y", [False, True])
+def test_a_cached_curve_spec_with_rows_swapped_in_draws_what_curve_draws(log_y):
+    """Training's live charts: one spec per look, new rows each refresh; the same chart and rows as
+    ``curve`` builds from the frame, with the non-finite rows dropped and the long history thinned."""
+    steps = np.arange(1, 1001)
+    loss = np.exp(-steps / 300.0)
+    loss[[5, 600]] = np.nan, np.inf
+    loss[7] = 0.0  # a log axis draws zero at its floor
+    options = {"title": "L", "x_title": "step", "y_title": "MSE", "x_format": "d", "log_y": log_y, "height": 230}
+    built = charts.vega_spec(charts.curve(pd.DataFrame({"step": steps, "loss": loss}), "step", "loss", **options))
+    spec = charts.curve_spec("step", "loss", **options)
+    assert charts.curve_spec("step", "loss", **options) is spec  # built once
+    swapped = charts.with_datasets(
+        spec, curve=charts.curve_table({"step": steps, "loss": loss}, "step", "loss", log_y=log_y)
+    )
+    (frame,) = built["datasets"].values()
+    rows = swapped["datasets"]["curve"].to_pandas()
+    assert len(rows) <= charts.MAX_POINTS and rows["step"].iloc[[0, -1]].tolist() == [1, 1000]
+    np.testing.assert_array_equal(rows["step"], frame["step"])
+    np.testing.assert_allclose(rows["loss"], frame["loss"])
+    assert np.isfinite(rows["loss"]).all() and (not log_y or (rows["loss"] > 0).all())
+    drop = {"data", "datasets"}
+    assert {k: v for k, v in swapped.items() if k not in drop} == {k: v for k, v in built.items() if k not in drop}
+
+
+def test_long_columns_thin_every_series_at_the_same_steps():
+    records = {"step": list(range(1, 2001)), "w1": np.linspace(0, 1, 2000).tolist(), "w2": [2.0] * 2000}
+    columns = charts.long_columns(records, "step", ["w1", "w2"], "value", "parameter")
+    w1 = columns["parameter"] == "w1"
+    np.testing.assert_array_equal(columns["step"][w1], columns["step"][~w1])
+    assert w1.sum() <= charts.MAX_POINTS and columns["step"][w1][[0, -1]].tolist() == [1, 2000]
+    np.testing.assert_allclose(columns["value"][w1], np.array(records["w1"])[columns["step"][w1] - 1])
+    frame = charts.long_history(records, "step", ["w1", "w2"], "value", "parameter")
+    assert list(frame.columns) == ["step", "parameter", "value"] and len(frame) == 2 * w1.sum()

@@ -7,6 +7,8 @@ light and dark mode. Non-finite values never reach a chart.
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -36,11 +38,14 @@ def thin_indices(count: int, max_points: int = MAX_POINTS) -> list[int]:
     return np.unique(np.linspace(0, count - 1, max_points).round().astype(int)).tolist()
 
 
-def downsample(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
-    """At most ``max_points`` evenly spaced rows, always keeping the first and the last."""
-    if len(frame) <= max_points:
-        return frame
-    return frame.iloc[thin_indices(len(frame), max_points)]
+def curve_rows(x_values, y_values, *, thin: bool) -> np.ndarray:
+    """The positions of the rows a curve draws: evenly thinned to ``MAX_POINTS`` when ``thin``, then
+    those whose y (and x, unless ``x_values`` is None, as for dates) is a finite number."""
+    rows = np.asarray(thin_indices(len(y_values)) if thin else range(len(y_values)), dtype=int)
+    keep = np.isfinite(np.asarray(y_values, dtype=float)[rows])
+    if x_values is not None:
+        keep &= np.isfinite(np.asarray(x_values, dtype=float)[rows])
+    return rows[keep]
 
 
 def finite_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -76,7 +81,7 @@ def curve(
     legend's title (when the chart's title already says what the colours are; the tooltip
     keeps it). ``dataset`` names the data (see ``with_datasets``).
     """
-    frame = finite_rows(downsample(frame) if color is None else frame, [y] if x_type == "T" else [x, y])
+    frame = frame.iloc[curve_rows(None if x_type == "T" else frame[x], frame[y], thin=color is None)]
     if log_y:
         frame = frame.assign(**{y: on_log_axis(frame[y])})
     frame = _named(frame, dataset)
@@ -106,10 +111,54 @@ def curve(
     return mark.encode(**encoding).properties(title=title, height=height)
 
 
+def long_columns(records: dict[str, list], x: str, names: list[str], value: str, name: str) -> dict[str, np.ndarray]:
+    """Reshape {x: [...], name1: [...], ...} into long-form columns (x, name, value): every series
+    thinned at the same steps, one series after another."""
+    rows = thin_indices(len(records[x]))
+    steps = np.asarray(records[x])[rows]
+    return {
+        x: np.tile(steps, len(names)),
+        name: np.repeat(np.asarray(names, dtype=str), len(rows)),
+        value: np.concatenate([np.asarray(records[n], dtype=float)[rows] for n in names]) if names else np.empty(0),
+    }
+
+
 def long_history(records: dict[str, list], x: str, names: list[str], value: str, name: str) -> pd.DataFrame:
-    """Reshape {x: [...], name1: [...], ...} into long form (x, name, value), downsampled per series."""
-    wide = downsample(pd.DataFrame({x: records[x], **{n: records[n] for n in names}}))
-    return wide.melt(id_vars=[x], value_vars=names, var_name=name, value_name=value)
+    """``long_columns`` as a data frame."""
+    return pd.DataFrame(long_columns(records, x, names, value, name))
+
+
+# A curve drawn on every rerun (Training's live charts): its spec is built once per set of options,
+# with its rows in the dataset CURVE_DATA, and each rerun swaps in new rows (``curve_table``).
+CURVE_DATA = "curve"
+
+
+def curve_spec(x: str, y: str, **options) -> dict:
+    """``curve``'s spec for these options (a palette as a dict), built once and shared: never change it.
+
+    Its rows come from ``curve_table`` with the same ``x``, ``y``, ``log_y`` and thinning (``color``
+    given: no thinning, as ``curve`` does)."""
+    hashable = tuple(sorted((k, tuple(v.items()) if isinstance(v, dict) else v) for k, v in options.items()))
+    return _curve_spec(x, y, hashable)
+
+
+@functools.lru_cache(maxsize=64)
+def _curve_spec(x: str, y: str, options: tuple) -> dict:
+    kwargs = {k: dict(v) if k == "palette" and v is not None else v for k, v in options}
+    columns = {x: pd.Series(dtype=float), y: pd.Series(dtype=float)}
+    if kwargs.get("color"):
+        columns[kwargs["color"]] = pd.Series(dtype=str)
+    return vega_spec(curve(pd.DataFrame(columns), x, y, dataset=CURVE_DATA, **kwargs))
+
+
+def curve_table(columns: dict, x: str, y: str, *, log_y: bool = False, thin: bool = True):
+    """The rows of a ``curve_spec`` chart as an Arrow table: the rows ``curve`` would draw from these
+    columns (arrays or lists of equal length), y moved onto the log axis when ``log_y``."""
+    rows = curve_rows(columns[x], columns[y], thin=thin)
+    arrays = {name: np.asarray(values)[rows] for name, values in columns.items()}
+    if log_y:
+        arrays[y] = on_log_axis(arrays[y])
+    return arrow_table(arrays)
 
 
 def predictions_vs_targets(

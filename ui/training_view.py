@@ -178,77 +178,64 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
 
 
 def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str) -> None:
-    frame = pd.DataFrame({key: history[key] for key in ("step", "loss", "gradient norm")})
-    points = len(frame) <= POINTS_UP_TO
+    """The loss and the gradient norm over the steps, side by side. Their specs are built once per
+    look (``charts.curve_spec``) and each refresh sends only the rows."""
+    points = len(history["step"]) <= POINTS_UP_TO
     left, right = st.columns(2)
-    loss_frame, by_batch = frame, {}
+    common = {"x_title": "step", "x_format": "d", "points": points, "height": 230}
     if mini_batches:
         # A step's loss is its own mini-batch's: noisy. The whole set's, measured at each
         # refresh, is the one that should fall.
-        loss_frame = pd.concat(
-            [
-                pd.DataFrame({"step": history["step"], "loss": history["loss"], "loss on": MINI_BATCH}),
-                pd.DataFrame({"step": history["full loss step"], "loss": history["full loss"], "loss on": WHOLE_SET}),
-            ],
-            ignore_index=True,
-        )
+        loss_columns = {
+            "step": np.concatenate([history["step"], history["full loss step"]]),
+            "loss": np.concatenate([history["loss"], history["full loss"]]),
+            "loss on": np.repeat([MINI_BATCH, WHOLE_SET], [len(history["step"]), len(history["full loss step"])]),
+        }
         # The chart's title says what the colours are: no legend title, a narrow legend.
         by_batch = {"color": "loss on", "color_title": "loss on", "legend_title": False, "palette": LOSS_COLOURS}
-    loss_chart = charts.curve(
-        loss_frame,
+        title = "Training loss (MSE): mini-batches and whole set"
+    else:
+        loss_columns, by_batch, title = {"step": history["step"], "loss": history["loss"]}, {}, "Training loss (MSE)"
+    loss_spec = charts.curve_spec(
         "step",
         "loss",
-        title="Training loss (MSE): mini-batches and whole set" if mini_batches else "Training loss (MSE)",
-        x_title="step",  # a fixed spec lets the browser swap the data in, not redraw the chart
-        x_format="d",
-        points=points,
+        title=title,
         # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
         y_title="MSE (log scale)" if log_loss else "MSE",
         log_y=log_loss,
-        height=230,
+        **common,
         **by_batch,
     )
-    charts.draw(loss_chart, key=f"{key_prefix}_loss_chart", where=left)
-    charts.draw(
-        charts.curve(
-            frame,
-            "step",
-            "gradient norm",
-            title="Gradient norm",
-            x_title="step",
-            x_format="d",
-            points=points,
-            y_title="‖gradient‖ (log)",
-            log_y=True,
-            height=230,
-        ),
-        key=f"{key_prefix}_grad_chart",
-        where=right,
+    loss_rows = charts.curve_table(loss_columns, "step", "loss", log_y=log_loss, thin=not mini_batches)
+    charts.draw(charts.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}_loss_chart", where=left)
+    norm_spec = charts.curve_spec(
+        "step", "gradient norm", title="Gradient norm", y_title="‖gradient‖ (log)", log_y=True, **common
     )
+    norm_rows = charts.curve_table(
+        {"step": history["step"], "gradient norm": history["gradient norm"]}, "step", "gradient norm", log_y=True
+    )
+    charts.draw(charts.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}_grad_chart", where=right)
 
 
 def weights_chart(history: dict, key_prefix: str) -> None:
     """The one-unit network's five weights over the steps."""
-    weights = charts.long_history(
-        {"step": history["step"], **history["params"]}, "step", list(history["params"]), "value", "parameter"
+    names = list(history["params"])
+    weights = charts.long_columns({"step": history["step"], **history["params"]}, "step", names, "value", "parameter")
+    spec = charts.curve_spec(
+        "step",
+        "value",
+        title="The five weights as they train",
+        x_title="step",
+        x_format="d",
+        points=len(history["step"]) <= POINTS_UP_TO,
+        y_title="value",
+        color="parameter",
+        color_title="parameter",
+        palette=charts.PARAM_COLOURS,
+        height=220,
     )
-    charts.draw(
-        charts.curve(
-            weights,
-            "step",
-            "value",
-            title="The five weights as they train",
-            x_title="step",
-            x_format="d",
-            points=len(history["step"]) <= POINTS_UP_TO,
-            y_title="value",
-            color="parameter",
-            color_title="parameter",
-            palette=charts.PARAM_COLOURS,
-            height=220,
-        ),
-        key=f"{key_prefix}_weights_chart",
-    )
+    rows = charts.curve_table(weights, "step", "value", thin=False)  # long_columns thinned each series
+    charts.draw(charts.with_datasets(spec, curve=rows), key=f"{key_prefix}_weights_chart")
 
 
 def first_step_line(run: LiveRun) -> None:
