@@ -136,3 +136,44 @@ def current_rss(pid: int) -> int | None:
     except OSError:
         pass
     return None
+
+
+class ScriptRuns:
+    """The app runs the server finished for one Playwright page, read from its websocket
+    (ForwardMsg protobufs): ``finished`` counts them, ``finished_at`` is the last one's
+    ``time.perf_counter()`` as Playwright delivered it.
+
+    The DOM alone can miss a rerun: one served from the caches can start and end before the
+    browser ever renders the 'running' state. Runs of the live-training fragment are not counted:
+    they tick on their own timer, and an action's rerun is a run of the whole app. Attach it
+    before the page opens the app."""
+
+    def __init__(self, page) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._message = ForwardMsg
+        self._app_run_ends = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+        self.finished = 0
+        self.finished_at = None
+        page.on("websocket", lambda socket: socket.on("framereceived", self._read))
+
+    def _read(self, payload) -> None:
+        if not isinstance(payload, bytes | bytearray):
+            return
+        message = self._message()
+        try:
+            message.ParseFromString(bytes(payload))
+        except Exception:  # noqa: BLE001 (not a ForwardMsg: nothing to count)
+            return
+        if message.WhichOneof("type") == "script_finished" and message.script_finished in self._app_run_ends:
+            self.finished += 1
+            self.finished_at = time.perf_counter()
+
+    def wait_for_next(self, page, before: int, timeout: float) -> None:
+        """Until a run ends after the ``before``-th (``timeout`` in ms); Playwright delivers the
+        frames while the page waits."""
+        deadline = time.monotonic() + timeout / 1000
+        while self.finished == before:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no app run finished within {timeout / 1000:g} s")
+            page.wait_for_timeout(5)

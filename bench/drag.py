@@ -162,6 +162,114 @@ def browser_figures(sessions: int = 8) -> dict:
     return figures
 
 
+# Armed just before a key press: the animation frame after the last change inside the page's main
+# block (a chart's SVG or canvas rebuilt), in ms after arming. When the run ended comes from the
+# websocket (``ScriptRuns``): a run served from the caches can end before the DOM shows it running.
+ARM_REPAINT_WATCH = """() => {
+  const t = {start: performance.now(), painted: null};
+  window.__lengthChange = t;
+  new MutationObserver(() => {
+    requestAnimationFrame(() => { t.painted = performance.now() - t.start; });
+  }).observe(document.querySelector('[data-testid="stMain"]'),
+             {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+QUIET_MS = 500  # no change on screen for this long after the rerun: the repaint is over
+LENGTH_VIEWS = {"Each input": "Each+input", "Heatmap": "Heatmap", "Training step": "Training+step"}
+MINIMAL_SLIDER_PAGE = """\
+import streamlit as st
+
+value = st.slider("T", 1, 1000, 10, key="length")
+st.line_chart({"y": [value * k for k in range(50)]})
+"""
+
+
+def _press_and_time(page, runs, key: str) -> tuple[float, float]:
+    """(the run finished, the repaint over) in ms after pressing ``key`` on the focused slider."""
+    page.evaluate(ARM_REPAINT_WATCH)
+    before, start = runs.finished, time.perf_counter()
+    page.keyboard.press(key)
+    runs.wait_for_next(page, before, 60_000)
+    done = 1000 * (runs.finished_at - start)
+    page.wait_for_function(
+        f"() => performance.now() - window.__lengthChange.start - Math.max({done}, "
+        f"window.__lengthChange.painted || 0) > {QUIET_MS}",
+        timeout=60_000,
+    )
+    painted = page.evaluate("() => window.__lengthChange.painted") or 0
+    return done, max(done, painted)
+
+
+def length_change_times(repeats: int = 5) -> dict[str, dict]:
+    """T from 10 to 1000 (the slider's End key) on each lab view at w2 = 2, in the browser, and the same
+    key on a minimal page's slider: the first time (the view computes T = 1000) and, after Home and
+    End ``repeats`` times, the median with the caches warm."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from bench.app_server import CHROMIUM_ARGS, IDLE, ScriptRuns, chromium_path, running_app
+
+    found: dict[str, dict] = {}
+
+    def measure(url: str, slider: str, label: str) -> None:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        runs = ScriptRuns(page)
+        page.goto(url)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.wait_for_timeout(1000)  # a learner reads before moving T
+        page.locator(slider).get_by_role("slider").focus()
+        first = _press_and_time(page, runs, "End")
+        cached = []
+        for _ in range(repeats):
+            _press_and_time(page, runs, "Home")
+            cached.append(_press_and_time(page, runs, "End"))
+        page.close()
+        found[label] = {
+            "first": first,
+            "script": statistics.median(c[0] for c in cached),
+            "repaint": statistics.median(c[1] for c in cached),
+        }
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            with running_app() as app:  # a fresh server: nothing of T = 1000 is cached yet
+                for label, view in LENGTH_VIEWS.items():
+                    measure(f"{app.url}/lab?lab_view={view}&lab_w2=2", ".st-key-lab_length", label)
+            with tempfile.TemporaryDirectory() as folder:
+                minimal = Path(folder) / "minimal_slider_page.py"
+                minimal.write_text(MINIMAL_SLIDER_PAGE)
+                with running_app(str(minimal)) as app:
+                    measure(app.url, ".st-key-length", "minimal page")
+        finally:
+            browser.close()
+    return found
+
+
+def length_change_table(found: dict[str, dict]) -> Table:
+    table = Table(
+        "7e. T from 10 to 1000 in the browser: key press to the script finished and to the repaint over",
+        ["page", "first time: script / repaint", "cached: script", "cached: repaint", "repaint vs minimal"],
+        notes=[
+            "Target (issue 14): under 0.5 s from the key press to the repaint. Lab at w2 = 2, 1280x800, "
+            "headless Debian chromium; the slider's End key (T = 1000), then Home and End again, median "
+            "of the cached Ends. 'Repaint over': the animation frame after the last change in the page "
+            f"before {QUIET_MS} ms without one. The minimal page is one slider and a 50-point line chart."
+        ],
+    )
+    base = found.get("minimal page", {}).get("repaint")
+    for label, f in found.items():
+        ratio = f"{f['repaint'] / base:.2f}x" if base else ""
+        table.add(
+            label,
+            f"{f['first'][0]:.0f} / {f['first'][1]:.0f} ms",
+            f"{f['script']:.0f} ms",
+            f"{f['repaint']:.0f} ms",
+            ratio,
+        )
+    return table
+
+
 def section_drag() -> list[Table]:
     from bench.app_server import browser_missing
 
@@ -191,6 +299,7 @@ def section_drag() -> list[Table]:
     if missing:
         tables.append(Table("7b. Drag-to-repaint and memory", ["note"], rows=[[f"not taken: {missing}"]]))
         return tables
+    lengths = length_change_table(length_change_times())
     found = browser_figures()
     repaint = Table(
         "7b. From a drag movement (input event) to the repaint, in the browser (median of 20)",
@@ -214,7 +323,7 @@ def section_drag() -> list[Table]:
     for n, kib in found["memory"]:
         per = "" if n == 1 else f"{(kib - base) / (n - 1) / 1024:.1f} MiB"
         memory.add(n, f"{kib / 1024:.0f} MiB", per)
-    return tables + [repaint, memory]
+    return tables + [repaint, memory, lengths]
 
 
 def main() -> None:

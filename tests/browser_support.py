@@ -1,18 +1,23 @@
 """Helpers for the real-browser tests: open a page, wait for Streamlit's reruns, check for errors.
 
-Waiting follows what is verified on these machines (shared/TESTING.md): the app root
-carries ``data-test-script-state``; right after an action it still reads
-``notRunning`` for a moment, so a watcher is armed before the action and we wait
-until it has seen ``running`` and then ``notRunning`` again.
+Waiting for a rerun: the server ends every run with a ``script_finished`` ForwardMsg on the
+page's websocket, which ``ScriptRuns`` counts (the ``page`` fixture watches every test's page);
+an action waits for the next one, then for the app root's ``notRunning`` state. The root's
+state alone (shared/TESTING.md: it reads ``notRunning`` for a moment after an action) misses a
+run served from the caches that ends before the browser renders ``running``; it is the fallback
+for pages the fixture did not open.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+
+from bench.app_server import ScriptRuns
 
 APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
@@ -71,15 +76,31 @@ def open_app_page(page: Page, base_url: str, path: str = "/", query: str = "") -
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
 
 
+_RUNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def watch_script_runs(page: Page) -> Page:
+    """Count ``page``'s finished app runs from now on (before it opens the app), for ``rerun_after``."""
+    _RUNS[page] = ScriptRuns(page)
+    return page
+
+
 def rerun_after(page: Page, action: Callable[[], None], timeout: float = 30_000) -> None:
     """Do ``action`` and wait until the rerun it caused has run to the end."""
-    page.evaluate(_WATCHER)
+    runs = _RUNS.get(page)
+    if runs is None:  # a page opened without watch_script_runs: read the app root's script state
+        page.evaluate(_WATCHER)
+        action()
+        try:
+            page.wait_for_function("() => window.__runs && window.__runs.done", timeout=timeout)
+        except Exception:
+            # Some actions finish their rerun before the watcher sees it start; settle on idle.
+            page.wait_for_selector(IDLE, timeout=timeout)
+        return
+    before = runs.finished
     action()
-    try:
-        page.wait_for_function("() => window.__runs && window.__runs.done", timeout=timeout)
-    except Exception:
-        # Some actions finish their rerun before the watcher sees it start; settle on idle.
-        page.wait_for_selector(IDLE, timeout=timeout)
+    runs.wait_for_next(page, before, timeout)
+    page.wait_for_selector(IDLE, timeout=timeout)
 
 
 def assert_healthy(page: Page) -> None:

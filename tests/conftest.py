@@ -167,3 +167,11 @@ def screenshots() -> Path:
     """Where browser tests save the PNGs a person looks at (artifacts/ is not committed)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, its app runs counted from the start (``browser_support.rerun_after``)."""
+    from browser_support import watch_script_runs
+
+    return watch_script_runs(page)

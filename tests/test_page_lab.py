@@ -458,3 +458,51 @@ def test_a_link_that_locks_w2_draws_the_figure_without_its_own_slider():
         assert "bind" not in param and param["value"] == 1.5, "no in-chart slider to move a locked w2"
         assert not list(vega_charts(at)[0].proto.selection_mode), "the chart sends no selection back"
         assert "keeps w2" in view_prose(at) and "Drag w2" not in view_prose(at)
+
+
+# ----------------------------------------------------------------------------- worked out ahead
+# What each view computes when T changes, counted where the cached functions call into the engine
+# and Altair: drag data, the heatmap's grid, the loss surface, the descent paths, the drag chart.
+ENGINE_CALLS = (
+    (views.drag, "inputs_rows"),
+    (views.an, "log10_first_input_gradient_grid"),
+    (views.an, "log10_loss_surface"),
+    (views.an, "one_unit_descent"),
+    (views.charts, "drag_lines_spec"),
+)
+
+
+def count_engine_calls(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    for owner, name in ENGINE_CALLS:
+        original = getattr(owner, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+@pytest.mark.parametrize("view", ["inputs", "heatmap", "step"])
+def test_a_view_works_out_the_longest_sequence_ahead_so_moving_t_there_computes_nothing(view, monkeypatch):
+    """Every view's 'Try' sends the learner to T = 1000: what that needs is computed in the background
+    while they read (here: waited for), so the rerun at T = 1000 only reads caches. A setting the
+    view was not opened with (another activation) is computed on the spot, as the control."""
+    activation = "tanh"
+    for cached in (views.drag_data, views.heatmap_spec, views.rnn_surface, views.rnn_descent_paths):
+        cached.clear()  # whatever other tests computed
+    views._drag_lines_spec.clear()
+    views.work_ahead.clear()
+    at = open_page(LAB, query={"lab_view": VIEWS[view], "lab_w2": "2.03", "lab_activation": activation})
+    assert_clean(at)
+    own = {"lab_step_lr": 0.05, "lab_step_clip": 1.0} if view == "step" else {}
+    views.work_ahead(view, activation, 2.03, tuple(sorted(own.items()))).join(timeout=60)
+    calls = count_engine_calls(monkeypatch)
+    at.slider(key="lab_length").set_value(views.MAX_LENGTH).run()
+    assert_clean(at)
+    assert calls == [], f"computed at T = {views.MAX_LENGTH} although worked out ahead: {calls}"
+    at.selectbox(key="lab_activation").set_value("identity").run()
+    assert_clean(at)
+    assert calls, "a setting not worked out ahead is computed on the spot"

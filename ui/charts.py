@@ -386,11 +386,6 @@ def log_heatmap(
             y=alt.Y(f"{y}_lo:Q", title=y_title, scale=y_scale),
             y2=alt.Y2(f"{y}_hi"),
             fill=alt.Fill(f"{value}:Q", title=value_title, scale=colour_scale, legend=fill_legend),
-            tooltip=[
-                alt.Tooltip(f"{x}:Q", title=x_title, format=".3g"),
-                alt.Tooltip(f"{y}:Q", title=y_title, format=".3g"),
-                alt.Tooltip(f"{value}:Q", title=value_title, format=".1f"),
-            ],
         )
     ]
     if rules_x:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +43,10 @@ TARGET = 1.0  # the loss is (y_T - 1)^2: after T high days, tomorrow should be h
 PRESETS = {"2": 2.0, "1": 1.0, "0.5": 0.5, "−0.5 (lesson)": LESSON_W2}
 DEFAULTS = {"w2": LESSON_W2, "length": 10, "activation": "relu"}
 LENGTH_BINS = (50, 100, 200, 500, MAX_LENGTH)  # heatmap heights: a few cached charts cover every T
+# The heatmap's cells: w2 every 0.1 (every 1/6 for sigmoid's wider reach), 0 among them, by 40
+# lengths. The browser draws each cell as an SVG element: more cells would add to every redraw
+# when T moves to another height, for no difference a learner can see.
+HEATMAP_COLUMNS, HEATMAP_ROWS = 61, 40
 LR_CHOICES = [0.01, 0.05, 0.1, 0.5]
 CLIP_CHOICES = [0.1, 0.5, 1.0, 5.0]
 SURFACE_STEPS = 40
@@ -175,8 +181,8 @@ def heatmap_spec(activation: str, longest: int) -> dict:
     boundary is on the chart too."""
     bound = 1.0 / rc.MAX_SLOPE[activation]
     reach = max(W2_RANGE, bound + 1.0)
-    w2s = np.round(np.linspace(-reach, reach, 101), 6)  # every 0.06 (0.1 for sigmoid), 0 among them
-    lengths = np.unique(np.linspace(1, longest, min(longest, 60)).round().astype(int))
+    w2s = np.round(np.linspace(-reach, reach, HEATMAP_COLUMNS), 6)
+    lengths = np.unique(np.linspace(1, longest, min(longest, HEATMAP_ROWS)).round().astype(int))
     grid = an.log10_first_input_gradient_grid(
         w2s, lengths, xs=sequence(longest), w1=FIXED["w1"], b1=FIXED["b1"], w3=FIXED["w3"], activation=activation
     )
@@ -576,6 +582,11 @@ def _drag_lines_spec(points: bool) -> dict:
     )
 
 
+def with_points(length: int) -> bool:
+    """Whether the Each input chart marks every step with a dot: its two curves have 120 points at most."""
+    return 2 * length <= 120
+
+
 def drag_y_domain(lowest: float, highest: float) -> tuple[float, float]:
     """One y range for the whole drag (see ``lab_drag.AXIS_BAND``), in whole powers of ten."""
     return log_domain(np.array([lowest, highest]))
@@ -587,7 +598,7 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     f = facts(settings.w2, settings.length, settings.activation)
     T = settings.length
     data = drag_data(T, settings.activation)
-    spec = drag_lines_spec(2 * T <= 120, drag_y_domain(*data["range"]))
+    spec = drag_lines_spec(with_points(T), drag_y_domain(*data["range"]))
     figure, side = _columns()
     with figure:
         draw_drag(
@@ -849,4 +860,50 @@ def show_view(view: str, settings: LabSettings, *, key_prefix: str = "lab_") -> 
         "step": training_step_view,
         "gates": gates_view,
     }
-    return runs[view](settings, key_prefix=key_prefix)
+    own = runs[view](settings, key_prefix=key_prefix)
+    if settings.length != MAX_LENGTH:
+        work_ahead(view, settings.activation, settings.w2, tuple(sorted(own.items())))
+    return own
+
+
+def longest_work(view: str, activation: str, w2: float, own: dict) -> list[Callable[[], object]]:
+    """What ``view`` computes when T moves to its longest with this activation and w2 (and the view's
+    own settings, ``own`` as ``show_view`` returns them): the cached functions, ready to call."""
+    T = MAX_LENGTH
+    work: dict[str, list] = {
+        "inputs": [
+            functools.partial(facts, w2, T, activation),
+            functools.partial(drag_data, T, activation),
+            functools.partial(_drag_lines_spec, with_points(T)),
+        ],
+        "heatmap": [
+            functools.partial(facts, w2, T, activation),
+            functools.partial(drag_data, T, activation),
+            functools.partial(heatmap_spec, activation, heatmap_rows(T)),
+        ],
+        "pieces": [functools.partial(facts, w2, T, activation)],
+    }
+    if view == "step":
+        lr = next(value for key, value in own.items() if key.endswith("step_lr"))
+        threshold = next(value for key, value in own.items() if key.endswith("step_clip"))
+        work["step"] = [
+            functools.partial(rnn_surface, T, activation),
+            functools.partial(rnn_descent_paths, T, w2, activation, lr, threshold),
+        ]
+    return work.get(view, [])
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def work_ahead(view: str, activation: str, w2: float, own: tuple) -> threading.Thread:
+    """Compute, once per server and setting, in the background, what the view on screen needs at
+    T = MAX_LENGTH: every view's "Try" sends the learner there, and the first visit would otherwise
+    compute it while they wait. The results land in the views' own caches (a rerun that asks
+    for one meanwhile waits for it rather than computing it twice)."""
+
+    def run() -> None:
+        for compute in longest_work(view, activation, w2, dict(own)):
+            compute()
+
+    thread = threading.Thread(target=run, name=f"lab-work-ahead-{view}", daemon=True)
+    thread.start()
+    return thread
