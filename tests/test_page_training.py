@@ -150,6 +150,27 @@ def test_the_default_run_plays_over_many_refreshes_so_the_curves_move():
         assert drawn[column].tolist() == [recorded[step - 1] for step in drawn["step"]], column
 
 
+def test_the_run_buttons_act_once_per_drawing_so_a_click_delivered_twice_cannot_undo_a_pause(monkeypatch):
+    # In a browser, a click made while the live view's timer runs can reach the script twice: in
+    # the timer's fragment rerun (which does not draw the buttons again) and in its own rerun. The
+    # browser test test_pause_stops_within_one_refresh... catches it end to end; this pins the rule.
+    import streamlit as st
+
+    from ui.training_view import once_per_drawing
+
+    monkeypatch.setattr(st, "session_state", {})
+    calls = []
+    once = once_per_drawing("tr_run_buttons")
+    pause, step_button = once(lambda: calls.append("pause")), once(lambda: calls.append("step"))
+    pause()
+    pause()  # the same click, delivered again
+    step_button()  # another button of the same drawing: the click that came first won
+    assert calls == ["pause"]
+    again = once_per_drawing("tr_run_buttons")(lambda: calls.append("play"))  # the buttons drawn anew
+    again()
+    assert calls == ["pause", "play"]
+
+
 def test_a_learning_rate_of_100_is_reported_as_divergence_and_reset_recovers():
     at = open_page(TRAINING)
     start = loss(at)

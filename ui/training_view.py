@@ -106,9 +106,34 @@ def retire(run: LiveRun, key_prefix: str) -> None:
     )
 
 
+def once_per_drawing(name: str):
+    """A wrapper for the callbacks of buttons drawn together: the first of them to be called acts,
+    later calls about the same drawing (a click delivered twice) do nothing."""
+    drawn_key, used_key = f"{name}_drawn", f"{name}_used"
+    drawing = st.session_state[drawn_key] = st.session_state.get(drawn_key, 0) + 1
+
+    def wrap(action):
+        def callback() -> None:
+            if st.session_state.get(used_key) == drawing:
+                return
+            st.session_state[used_key] = drawing
+            action()
+
+        return callback
+
+    return wrap
+
+
 def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
-    """Play/Pause, Step and Reset in one row."""
+    """Play/Pause, Step and Reset in one row.
+
+    A click made while the live view's timer runs can reach the server twice (in the timer's
+    fragment rerun and in the click's own rerun), and Streamlit calls the button's callback each
+    time: a Pause would be undone and a Step taken twice. So each drawing of the buttons is
+    numbered and their callbacks act once per drawing (``once_per_drawing``).
+    """
     key = f"{key_prefix}_run"
+    once = once_per_drawing(f"{key_prefix}_run_buttons")
 
     def play_pause() -> None:
         st.session_state[key].toggle_play()
@@ -121,6 +146,7 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
         if old is not None:
             retire(old, key_prefix)
 
+    play_pause, step_once, reset = once(play_pause), once(step_once), once(reset)
     buttons = st.columns(3, vertical_alignment="center")
     buttons[0].button(
         "Pause" if run.running else "Play",
