@@ -70,7 +70,7 @@ def _tanh_value(z, out):
     # is not, so on a training batch this is several times faster, to within 4e-16 of np.tanh
     # (e^(2z) overflows to inf for z > 355, which gives exactly 1). On small ones the five
     # calls cost more than np.tanh's one.
-    if np.size(z) < 1024:
+    if out.size < 1024:
         return np.tanh(z, out=out)
     with np.errstate(over="ignore"):
         np.multiply(z, 2.0, out=out)

@@ -7,6 +7,7 @@ operations while code and charts keep the lesson's names (w1, w2, b1, w3, b2).
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping
@@ -71,9 +72,11 @@ def read_only(array: np.ndarray) -> np.ndarray:
 
 def views_of(flat: np.ndarray, shapes: Mapping[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
     """Split a flat buffer into named, reshaped views (no copies)."""
+    # math.prod on the shape tuple: np.prod would build an array for each parameter, and
+    # this runs on every backward pass.
     views, start = {}, 0
     for name, shape in shapes.items():
-        size = int(np.prod(shape, dtype=int))
+        size = math.prod(shape)
         views[name] = flat[start : start + size].reshape(shape)
         start += size
     return views
@@ -164,7 +167,7 @@ class RecurrentModel:
         self.n_hidden, self.n_in, self.n_out = int(n_hidden), int(n_in), int(n_out)
         self.seed = seed
         self.param_shapes = self._param_shapes()
-        size = sum(int(np.prod(s, dtype=int)) for s in self.param_shapes.values())
+        size = sum(math.prod(s) for s in self.param_shapes.values())
         self.flat = np.zeros(size)
         self._views = views_of(self.flat, self.param_shapes)
         self._params = ParamDict(self._views)

@@ -152,18 +152,25 @@ def _trace(run, squeezed: bool, input_term, recurrent_term, pre, hidden) -> Vani
 # ------------------------------------------------------------------------------ the array form
 class _Unrolled:
     """One pass of the array kernel: every step's numbers, time first (each step's slice is
-    contiguous). ``hidden[0]`` is h_0 = 0 and ``hidden[t]`` is h_t; ``dz`` is filled by the
-    backward pass. The model reuses these arrays for a later pass once nothing holds them."""
+    contiguous). ``x`` is the input in time-major order, ``hidden[0]`` is h_0 = 0 and
+    ``hidden[t]`` is h_t; ``dz`` is filled by the backward pass, and ``dh`` carries
+    d loss / d h_t from one backward step to the one before. The model reuses these arrays
+    for a later pass once nothing holds them."""
 
     def __init__(self, model: VanillaRNN, B: int, T: int):
         H = model.n_hidden
         self.model, self.shape = model, (B, T)
+        self.x = np.empty((T, B, model.n_in))
         self.input_term = np.empty((T, B, H))
         self.recurrent_term = np.empty((T, B, H))
         self.pre = np.empty((T, B, H))
         self.hidden = np.zeros((T + 1, B, H))  # hidden[0] = h_0 is never written
         self.dz = np.empty((T, B, H))
-        self.squeezed_xs = self.x = self.y = None  # this pass's inputs and prediction
+        self.dh = np.empty((B, H))
+        # Sums over the rows of a (rows, H) array as one matrix product: ones @ a is a single
+        # BLAS call, where np.sum over axis 0 adds one short row at a time.
+        self.ones = np.ones(T * B)
+        self.squeezed_xs = self.y = None  # this pass's inputs and prediction
 
     def buffers(self) -> tuple[np.ndarray, ...]:
         return self.input_term, self.recurrent_term, self.pre, self.hidden, self.dz
@@ -180,29 +187,40 @@ class _Unrolled:
         return _backward(self, dy, truncate)
 
 
+def _recurrent_product(w2: np.ndarray, H: int):
+    """``(op, w)`` with op(a, w, out) = a @ w2 for the (B, H) rows a of one step.
+
+    For one unit, w2 is a single number: a 0-d view of it makes the product one elementwise
+    multiply (the same floats as a 1 x 1 matmul), and a NumPy matmul costs several times a
+    multiply at this size. ``w2`` is the matrix as the caller needs it (w2, or w2.T backward).
+    """
+    if H == 1:
+        return np.multiply, w2.reshape(())
+    # A contiguous copy: a matmul with a strided view (w2.T) takes a slow path, once per step.
+    return np.matmul, np.ascontiguousarray(w2)
+
+
 def _forward(model: VanillaRNN, xs: np.ndarray) -> _Unrolled:
     """h_t = act(x_t @ w1 + b1 + h_(t-1) @ w2), oldest step first; then y_T = h_T @ w3 + b2."""
     B, T, _ = xs.shape
     run = model._work_for((B, T), lambda: _Unrolled(model, B, T))
-    run.squeezed_xs, run.x = xs, xs.transpose(1, 0, 2)  # x: (T, B, n_in)
-    p, act = model._views, model.act
-    w1, w2, b1 = p["w1"], p["w2"], p["b1"]
-    one_unit = model.n_hidden == 1
-    w2_value = float(w2[0, 0]) if one_unit else None  # a scalar multiply is cheaper than matmul
+    run.squeezed_xs = xs
+    # Time-major and contiguous like the other buffers, so backward reads it as (T * B, n_in)
+    # rows without a copy.
+    np.copyto(run.x, xs.transpose(1, 0, 2))
+    p, value = model._views, model.act.value
+    w1, b1 = p["w1"], p["b1"]
+    times_w2, w2 = _recurrent_product(p["w2"], model.n_hidden)
     with np.errstate(over="ignore", invalid="ignore"):
         if model.n_in == 1:
-            np.multiply(run.x, w1[0], out=run.input_term)  # an outer product: cheaper than matmul
+            np.multiply(run.x, w1[0], run.input_term)  # an outer product: cheaper than matmul
         else:
-            np.matmul(run.x, w1, out=run.input_term)
-        np.add(run.input_term, b1, out=run.pre)
-        for t in range(len(run.pre)):
-            h_prev, recurrent, z = run.hidden[t], run.recurrent_term[t], run.pre[t]
-            if one_unit:
-                np.multiply(h_prev, w2_value, out=recurrent)
-            else:
-                np.matmul(h_prev, w2, out=recurrent)
-            z += recurrent
-            act.value(z, run.hidden[t + 1])
+            np.matmul(run.x, w1, run.input_term)
+        np.add(run.input_term, b1, run.pre)
+        for h_prev, recurrent, z, h in zip(run.hidden[:-1], run.recurrent_term, run.pre, run.hidden[1:], strict=True):
+            times_w2(h_prev, w2, recurrent)
+            np.add(z, recurrent, z)
+            value(z, h)
         run.y = run.hidden[-1] @ p["w3"] + p["b2"]
     return run
 
@@ -217,26 +235,22 @@ def _backward(run: _Unrolled, dy: np.ndarray, truncate: int | None) -> Gradients
     oldest = oldest_step(T, truncate)
     grad = np.empty_like(model.flat)
     g = views_of(grad, model.param_shapes)
-    one_unit = H == 1
-    w2 = p["w2"]
-    w2_value = float(w2[0, 0]) if one_unit else None
-    # w2 transposed into a contiguous copy: a matmul with the strided view w2.T takes a slow
-    # path, and it runs once per step.
-    w2_t = None if one_unit else np.ascontiguousarray(w2.T)
+    times_w2_t, w2_t = _recurrent_product(p["w2"].T, H)
+    dh = run.dh
     with np.errstate(over="ignore", invalid="ignore"):
-        np.matmul(run.hidden[-1].T, dy, out=g["w3"])
-        np.sum(dy, axis=0, out=g["b2"])
+        np.matmul(run.hidden[-1].T, dy, g["w3"])
+        np.matmul(run.ones[:B], dy, g["b2"])
         dz = act.slope(run.pre, run.hidden[1:], fresh_buffer(run, "dz", lambda: np.empty_like(run.pre)))
         # dz holds each step's slope, times dh below
         dz[:oldest] = 0.0
-        dh = dy @ p["w3"].T  # d loss / d h_T
-        for t in reversed(range(oldest, T)):
-            dz[t] *= dh
-            dh = dz[t] * w2_value if one_unit else dz[t] @ w2_t
+        np.matmul(dy, p["w3"].T, dh)  # d loss / d h_T
+        for dz_t in dz[oldest:][::-1]:
+            np.multiply(dz_t, dh, dz_t)
+            times_w2_t(dz_t, w2_t, dh)
         dz_all = dz.reshape(T * B, H)
-        np.matmul(run.x.reshape(T * B, -1).T, dz_all, out=g["w1"])
-        np.matmul(run.hidden[:-1].reshape(T * B, H).T, dz_all, out=g["w2"])
-        np.sum(dz_all, axis=0, out=g["b1"])
+        np.matmul(run.x.reshape(T * B, -1).T, dz_all, g["w1"])
+        np.matmul(run.hidden[:-1].reshape(T * B, H).T, dz_all, g["w2"])
+        np.matmul(run.ones, dz_all, g["b1"])
 
     def inputs():
         with np.errstate(over="ignore", invalid="ignore"):
