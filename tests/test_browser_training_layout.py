@@ -108,7 +108,7 @@ def test_on_a_phone_the_settings_are_on_the_page_nothing_is_cut_and_text_is_legi
     assert errors == []
 
 
-def test_pause_stops_within_one_refresh_in_a_20000_step_run_at_the_fastest_speed(page: Page, base_url, screenshots):
+def test_pause_stops_within_the_refresh_under_way_in_a_20000_step_run_at_the_fastest_speed(page: Page, base_url, screenshots):
     errors = collect_console_errors(page)
     open_app_page(page, base_url, "/training", LONG_RUN)
     play = page.locator(".st-key-tr_play button")
@@ -128,9 +128,13 @@ def test_pause_stops_within_one_refresh_in_a_20000_step_run_at_the_fastest_speed
     page.wait_for_timeout(1_500)
     after = steps_shown(page)
     assert steps_shown(page) == after, "paused means no more steps"
+    # The number on screen is the last refresh the browser drew: one more may be on its way, and the
+    # one under way on the server when the click arrives is finished (a refresh is never cut short).
+    # So the run stops at most two refreshes past the number the learner saw, never later.
     one_refresh = 20_000 // MIN_REFRESHES
-    print(f"pause: shown {at_click:,} at the click, {after:,} after it: {after - at_click} steps (limit {one_refresh})")
-    assert 0 <= after - at_click <= one_refresh
+    limit = 2 * one_refresh
+    print(f"pause: shown {at_click:,} at the click, {after:,} after it: {after - at_click} steps (limit {limit})")
+    assert 0 <= after - at_click <= limit
     progress = page.get_by_test_id("stProgress").inner_text()
     assert f"Step {after:,} of 20,000" in progress, progress  # the step shown is the step the weights are at
     assert_healthy(page)

@@ -153,7 +153,7 @@ def test_the_default_run_plays_over_many_refreshes_so_the_curves_move():
 def test_the_run_buttons_act_once_per_drawing_so_a_click_delivered_twice_cannot_undo_a_pause(monkeypatch):
     # In a browser, a click made while the live view's timer runs can reach the script twice: in
     # the timer's fragment rerun (which does not draw the buttons again) and in its own rerun. The
-    # browser test test_pause_stops_within_one_refresh... catches it end to end; this pins the rule.
+    # browser test test_pause_stops_within_the_refresh_under_way... catches it end to end; this pins the rule.
     import streamlit as st
 
     from ui.training_view import once_per_drawing
