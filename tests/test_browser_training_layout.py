@@ -108,7 +108,9 @@ def test_on_a_phone_the_settings_are_on_the_page_nothing_is_cut_and_text_is_legi
     assert errors == []
 
 
-def test_pause_stops_within_the_refresh_under_way_in_a_20000_step_run_at_the_fastest_speed(page: Page, base_url, screenshots):
+def test_pause_stops_within_the_refresh_under_way_in_a_20000_step_run_at_the_fastest_speed(
+    page: Page, base_url, screenshots
+):
     errors = collect_console_errors(page)
     open_app_page(page, base_url, "/training", LONG_RUN)
     play = page.locator(".st-key-tr_play button")
