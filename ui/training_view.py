@@ -109,12 +109,11 @@ def retire(run: LiveRun, key_prefix: str) -> None:
 def once_per_drawing(name: str):
     """A wrapper for the callbacks of buttons drawn together: the first of them to be called acts,
     later calls about the same drawing (a click delivered twice) do nothing."""
-    drawn_key, used_key = f"{name}_drawn", f"{name}_used"
-    drawing = st.session_state[drawn_key] = st.session_state.get(drawn_key, 0) + 1
+    used_key, drawing = f"{name}_used", object()  # this drawing, told apart from every other
 
     def wrap(action):
         def callback() -> None:
-            if st.session_state.get(used_key) == drawing:
+            if st.session_state.get(used_key) is drawing:
                 return
             st.session_state[used_key] = drawing
             action()
@@ -129,24 +128,26 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
 
     A click made while the live view's timer runs can reach the server twice (in the timer's
     fragment rerun and in the click's own rerun), and Streamlit calls the button's callback each
-    time: a Pause would be undone and a Step taken twice. So each drawing of the buttons is
-    numbered and their callbacks act once per drawing (``once_per_drawing``).
+    time: a Pause would be undone and a Step taken twice. So their callbacks act once per
+    drawing of the buttons (``once_per_drawing``).
     """
     key = f"{key_prefix}_run"
     once = once_per_drawing(f"{key_prefix}_run_buttons")
 
+    @once
     def play_pause() -> None:
         st.session_state[key].toggle_play()
 
+    @once
     def step_once() -> None:
         st.session_state[key].step_once()
 
+    @once
     def reset() -> None:
         old = st.session_state.pop(key, None)
         if old is not None:
             retire(old, key_prefix)
 
-    play_pause, step_once, reset = once(play_pause), once(step_once), once(reset)
     buttons = st.columns(3, vertical_alignment="center")
     buttons[0].button(
         "Pause" if run.running else "Play",
