@@ -173,7 +173,7 @@ class _Unrolled:
         self.squeezed_xs = self.y = None  # this pass's inputs and prediction
 
     def buffers(self) -> tuple[np.ndarray, ...]:
-        return self.input_term, self.recurrent_term, self.pre, self.hidden, self.dz
+        return self.x, self.input_term, self.recurrent_term, self.pre, self.hidden, self.dz, self.dh
 
     def trace(self, squeezed: bool) -> VanillaTrace:
         def batch_major(a):
