@@ -250,8 +250,12 @@ def make_windows(
         raise ValueError("the training prices never change, so there is nothing to learn")
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = (prices - low) / (high - low)
-    if not (np.isfinite(high - low) and np.all(np.isfinite(scaled))):
+    if not np.isfinite(high - low):
         raise ValueError("the prices are too far apart to scale (their range overflows a float)")
+    if not np.all(np.isfinite(scaled)):
+        # A training range so narrow that a later price is more than a float's largest number of
+        # such ranges away.
+        raise ValueError("the prices are too far apart to scale (a later price lies too many training ranges away)")
     if levels:
         scaled = discretise(scaled)
     index = np.arange(n_samples)[:, None] + np.arange(window)

@@ -117,6 +117,16 @@ def test_the_scaler_sees_the_last_training_target_and_nothing_after_it():
 def test_the_scaler_is_fitted_on_exactly_the_prices_the_training_samples_read(prices, window, fraction):
     if len(prices) < window + 2:
         return
+    # The documented split: the first `fraction` of the samples train, at least one on each side.
+    n_samples = len(prices) - window
+    n_train = min(max(1, round(fraction * n_samples)), n_samples - 1)
+    training = np.asarray(prices[: n_train + window])
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = (np.asarray(prices) - training.min()) / (training.max() - training.min())
+    if not np.all(np.isfinite(scaled)):  # e.g. training prices 0 and 1e-308, then a price of 2
+        with pytest.raises(ValueError, match="too far apart"):
+            data.make_windows(prices, window, train_fraction=fraction)
+        return
     w = data.make_windows(prices, window, train_fraction=fraction)
     seen = np.asarray(prices[: len(w.train_xs) + window])  # every training window and target
     assert (w.low, w.high) == (seen.min(), seen.max())
@@ -279,6 +289,12 @@ def test_make_windows_refuses_prices_whose_range_overflows():
     prices = np.array([-1e308, 1e308, 0.0, 5.0, -3.0, 2.0])
     with pytest.raises(ValueError, match="too far apart"):
         data.make_windows(prices, window=2, train_fraction=0.7)
+
+
+def test_make_windows_refuses_a_later_price_too_many_training_ranges_away():
+    # Training prices 0 and 1e-308 (window 1, a quarter of three samples): 2.0 scales past a float.
+    with pytest.raises(ValueError, match="too many training ranges away"):
+        data.make_windows([0.0, 1.1125369292536007e-308, 1.0, 2.0], window=1, train_fraction=0.25)
 
 
 # ----------------------------------------------------------------------------- a market that remembers
