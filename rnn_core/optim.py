@@ -66,15 +66,18 @@ class Adam:
         self.t += 1
         b1, b2, tmp = self.beta1, self.beta2, self._tmp
         self.m *= b1
-        self.m += (1.0 - b1) * grad
+        np.multiply(grad, 1.0 - b1, out=tmp)
+        self.m += tmp
         self.v *= b2
         np.multiply(grad, grad, out=tmp)
         tmp *= 1.0 - b2
         self.v += tmp
-        # Fold both bias corrections into one scalar step size.
-        step_size = self.lr * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        # Fold both bias corrections into one scalar step size (plain floats: the same numbers,
+        # without a NumPy call each).
+        root = math.sqrt(1.0 - b2**self.t)
+        step_size = self.lr * root / (1.0 - b1**self.t)
         np.sqrt(self.v, out=tmp)
-        tmp += self.eps * np.sqrt(1.0 - b2**self.t)
+        tmp += self.eps * root
         np.divide(self.m, tmp, out=tmp)
         tmp *= step_size
         flat -= tmp
@@ -98,7 +101,13 @@ def global_norm(grad: np.ndarray) -> float:
     gradient rescaled by its largest entry first. nan or inf entries give nan or inf.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        squared = float(np.dot(grad, grad))
+        return norm_ignoring_overflow(grad)
+
+
+def norm_ignoring_overflow(grad: np.ndarray) -> float:
+    """``global_norm`` for a caller already inside ``np.errstate(over="ignore", invalid="ignore")``
+    (a training step is): entering that context costs about as much as the norm of a small gradient."""
+    squared = float(np.dot(grad, grad))
     if math.isfinite(squared):
         return math.sqrt(squared)
     scale = float(np.max(np.abs(grad), initial=0.0))
