@@ -165,6 +165,7 @@ class _Unrolled:
         self.recurrent_term = np.empty((T, B, H))
         self.pre = np.empty((T, B, H))
         self.hidden = np.zeros((T + 1, B, H))  # hidden[0] = h_0 is never written
+        self.b1_rows = np.empty((B, H))  # b1 in every row of a step (see _forward)
         self.dz = np.empty((T, B, H))
         self.dh = np.empty((B, H))
         # Sums over the rows of a (rows, H) array as one matrix product: ones @ a is a single
@@ -173,7 +174,7 @@ class _Unrolled:
         self.squeezed_xs = self.y = None  # this pass's inputs and prediction
 
     def buffers(self) -> tuple[np.ndarray, ...]:
-        return self.x, self.input_term, self.recurrent_term, self.pre, self.hidden, self.dz, self.dh
+        return self.x, self.input_term, self.recurrent_term, self.pre, self.hidden, self.dz, self.dh, self.b1_rows
 
     def trace(self, squeezed: bool) -> VanillaTrace:
         def batch_major(a):
@@ -211,12 +212,19 @@ def _forward(model: VanillaRNN, xs: np.ndarray) -> _Unrolled:
     p, value = model._views, model.act.value
     w1, b1 = p["w1"], p["b1"]
     times_w2, w2 = _recurrent_product(p["w2"], model.n_hidden)
+    # NumPy broadcasts an (H,) row over (T, B, H) by restarting its loop every H numbers: for
+    # H > 1, b1 copied into a (B, H) block and einsum's outer product run along whole steps.
+    wide = model.n_hidden > 1
+    if wide:
+        np.copyto(run.b1_rows, b1)
     with np.errstate(over="ignore", invalid="ignore"):
-        if model.n_in == 1:
-            np.multiply(run.x, w1[0], run.input_term)  # an outer product: cheaper than matmul
-        else:
+        if model.n_in > 1:
             np.matmul(run.x, w1, run.input_term)
-        np.add(run.input_term, b1, run.pre)
+        elif wide:
+            np.einsum("tbi,ih->tbh", run.x, w1, out=run.input_term)
+        else:
+            np.multiply(run.x, w1[0], run.input_term)
+        np.add(run.input_term, run.b1_rows if wide else b1, run.pre)
         for h_prev, recurrent, z, h in zip(run.hidden[:-1], run.recurrent_term, run.pre, run.hidden[1:], strict=True):
             times_w2(h_prev, w2, recurrent)
             np.add(z, recurrent, z)
