@@ -28,7 +28,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .activations import activation_named
 from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
+
+# The activation table's tanh: on a step's (H, B) block it is faster than np.tanh, to the last bit or two.
+tanh = activation_named("tanh").value
 
 GATES = ("r", "z", "n")
 
@@ -227,7 +231,7 @@ def _forward(model: GRU, work: _GRUWork, xs: np.ndarray) -> np.ndarray:
             # n = tanh(x-part + r * h-part), written over the x-part
             np.multiply(r, hn, out=tmp)
             n += tmp
-            np.tanh(n, out=n)
+            tanh(n, n)
             # h_t = (1 - z) * n + z * h_(t-1) = n + z * (h_(t-1) - n)
             np.subtract(stack[t, hs], n, out=tmp)
             tmp *= z

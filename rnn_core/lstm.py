@@ -32,7 +32,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .activations import activation_named
 from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
+
+# The activation table's tanh: on a step's (H, B) block it is faster than np.tanh, to the last bit or two.
+tanh = activation_named("tanh").value
 
 GATES = ("i", "f", "g", "o")
 FORGET_BIAS = 1.0
@@ -218,7 +222,7 @@ def _forward(model: LSTM, work: _LSTMWork, xs: np.ndarray) -> np.ndarray:
             np.multiply(f, cell[t], out=c)
             np.multiply(i, g, out=tmp)
             c += tmp
-            np.tanh(c, out=cell_tanh[t])
+            tanh(c, cell_tanh[t])
             np.multiply(o, cell_tanh[t], out=stack[t + 1, hs])
         return stack[T, hs].T @ model._views["w3"] + model._views["b2"]
 
