@@ -328,4 +328,79 @@ def section_calls(settings: Settings, results: dict) -> list[Table]:
         table.add(
             case.label, rate(found[key]["ours"]), rate(found[key]["torch"]), ratio(rates["ours"], found[key]["torch"])
         )
+    return [table, *section_exp(settings, results)]
+
+
+# ------------------------------------------------------------------ the exp in every step
+# How many float64 exponentials one forward pass takes per (sequence, step): the vanilla tanh
+# takes one per unit; the LSTM one per gate value (4H) and one for tanh(c_t) (H); the GRU one
+# per reset and update gate value (2H) and one for the candidate's tanh (H).
+EXPS_PER_STEP = {"b256_h16": lambda H: H, "lstm16": lambda H: 5 * H, "gru16": lambda H: 3 * H}
+
+
+def exp_runner(library: str, size: int) -> Callable[[int], None]:
+    """n -> n float64 exps of one step's block of ``size`` values, into a kept buffer."""
+    values = np.random.default_rng(0).uniform(-1.0, 1.0, size)
+    if library == "numpy":
+        out = np.empty(size)
+
+        def run(n: int) -> None:
+            for _ in range(n):
+                np.exp(values, out=out)
+
+        return run
+    import torch
+
+    tensor, out_t = torch.tensor(values), torch.empty(size, dtype=torch.float64)
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            torch.exp(tensor, out=out_t)
+
+    return run
+
+
+def section_exp(settings: Settings, results: dict) -> list[Table]:
+    """How much of a step that would be 2x PyTorch's the exps alone take, in NumPy."""
+    table = Table(
+        "2c. The exps in every step: float64 exp in NumPy and in PyTorch, and their share of a 2x step",
+        [
+            "case",
+            "exps per step",
+            "NumPy ns/exp",
+            "torch ns/exp",
+            "NumPy's exps alone, ms/step",
+            "their share of a step at 2x torch",
+        ],
+        notes=[
+            "One step's block (B = 256 times the exps per sequence) through np.exp and torch.exp, float64, one thread,",
+            "taking turns. The share: the forward pass's exps in NumPy over half PyTorch's time per full Adam step",
+            "(section 2, nn module, float64): the most a step may take to be 2x as fast. The rest of the step has",
+            "what is left.",
+        ],
+    )
+    torch_steps = results.get("torch", {})
+    for key, count in EXPS_PER_STEP.items():
+        case = CASE[key]
+        size = BATCH * count(case.n_hidden)
+        runners = {"numpy": exp_runner("numpy", size)}
+        if torch_installed():
+            import torch
+
+            torch.set_num_threads(1)
+            runners["torch"] = exp_runner("torch", size)
+        rates = interleaved_rates(runners, settings)
+        numpy_s = 1.0 / rates["numpy"]  # one block
+        torch_ns = f"{1e9 / rates['torch'] / size:.2f}" if "torch" in rates else TORCH_MISSING
+        exps_s = numpy_s * LENGTH
+        torch_rate = torch_steps.get((key, "nn", "float64"))
+        share = f"{100 * exps_s / (0.5 / torch_rate):.0f}%" if isinstance(torch_rate, float) else NOT_AVAILABLE
+        table.add(
+            case.label,
+            f"{count(case.n_hidden)} x 256",
+            f"{1e9 * numpy_s / size:.2f}",
+            torch_ns,
+            f"{1e3 * exps_s:.2f}",
+            share,
+        )
     return [table]

@@ -84,6 +84,17 @@ def test_calls_section_compares_the_public_call_with_torchs_forward_and_backward
     assert targets.row("B256 T50 H16: model.loss_and_grads vs torch fwd+bwd")[1] == ">= 2x"
 
 
+def test_exp_section_prices_the_exps_of_every_step_in_numpy_and_in_torch(quick_run):
+    exps = table(quick_run, "2c.")
+    assert [row[0] for row in exps.rows] == [training.CASE[key].label for key in training.EXPS_PER_STEP]
+    for row in exps.rows:
+        assert positive(row[2]) and positive(row[4]), row
+        if training.torch_installed():
+            assert positive(row[3]) and re.match(r"^\d+%$", row[5]), row
+        else:
+            assert row[3] == "torch not installed", row
+
+
 def test_lab_startup_pages_and_live_sections_have_their_rows(quick_run):
     sweeps = table(quick_run, "3.")
     assert [row[0] for row in sweeps.rows] == ["relu", "tanh", "sigmoid", "identity"]
