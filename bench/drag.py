@@ -280,7 +280,8 @@ def section_drag() -> list[Table]:
         ["view", "datasets (Arrow)", "of which every w2's rows", "spec (JSON)", "rows"],
         notes=[
             "Every w2 on the slider's 0.01 grid (601 values) is sent once; curves longer than 64 steps are "
-            "thinned (log-spaced anchors from both ends, the extremes, the 0/non-0 turns, a zigzag's envelope).",
+            "simplified to within 0.02 decades of every step (a straight one is its two ends); a zigzag "
+            "(tanh, w2 < 0) is sent as its envelope (log-spaced anchors, extremes, 0/non-0 turns).",
             "The server caches these per (T, activation), at most 32 entries of at most about 440 KiB (T = 64, "
             "tanh: the longest curves sent whole), so at most about 14 MiB for every session together.",
         ],

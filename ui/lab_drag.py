@@ -53,13 +53,11 @@ def readout(w2: float, log10_first: float, length: int | None = None) -> str:
 def thin_mask(logs: np.ndarray, max_points: int = MAX_POINTS, tolerance: float = 0.02) -> np.ndarray:
     """Which steps of each curve to send: a (T, n) boolean mask for ``logs`` of shape (T, n).
 
-    Short curves are sent whole. Longer ones keep anchor steps log-spaced from both ends (dense
-    near the oldest and the newest input, where the slopes change), the first and last finite
-    step of every run (both sides of each turn between exactly 0, -inf, and non-zero), and
-    between two anchors the largest and smallest value wherever the curve rises above or dips
-    below both anchors by more than ``tolerance`` decades: the envelope of a curve that zigzags
-    (tanh with w2 < 0) is kept, while a straight stretch (ReLU, identity) adds no point, its
-    segment being exact. Non-finite steps are never sent.
+    Short curves are sent whole. A longer one is simplified (Ramer-Douglas-Peucker on each run of
+    finite steps): the drawn segments stay within ``tolerance`` decades of every step, so a straight
+    stretch (ReLU or identity, where the unit stays on) is sent as its two ends. A curve that would
+    need more points than its envelope (tanh with w2 < 0 zigzags from step to step) is sent as the
+    envelope instead: see ``envelope_mask``. Non-finite steps are never sent.
     """
     logs = np.asarray(logs, dtype=float)
     if logs.ndim == 1:
@@ -68,6 +66,58 @@ def thin_mask(logs: np.ndarray, max_points: int = MAX_POINTS, tolerance: float =
     finite = np.isfinite(logs)
     if T <= max_points:
         return finite
+    envelope = envelope_mask(logs, max_points, tolerance)
+    budget = envelope.sum(axis=0)
+    # A curve that turns more often than its envelope has points is a zigzag: no simpler line follows it.
+    with np.errstate(invalid="ignore"):
+        rises = np.nan_to_num(np.sign(np.diff(logs, axis=0)), nan=0.0)  # 0 next to a non-finite step
+    turns = (rises[1:] * rises[:-1] < 0).sum(axis=0)
+    keep = envelope.copy()
+    for column in np.flatnonzero(turns < budget):
+        simple = simplified(logs[:, column], tolerance, int(budget[column]))
+        if simple is not None:
+            keep[:, column] = simple
+    return keep & finite
+
+
+def simplified(curve: np.ndarray, tolerance: float, budget: int) -> np.ndarray | None:
+    """Ramer-Douglas-Peucker on each run of finite steps of one curve: the steps to keep so that the
+    line through them is within ``tolerance`` of every finite step, or None if that takes more than
+    ``budget`` steps."""
+    finite = np.isfinite(curve)
+    keep = np.zeros(curve.size, dtype=bool)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.astype(np.int8), [0]])))
+    segments = list(zip(edges[::2], edges[1::2] - 1, strict=True))
+    for a, b in segments:
+        keep[a] = keep[b] = True
+    kept = int(keep.sum())
+    while segments:
+        a, b = segments.pop()
+        if b - a < 2:
+            continue
+        inside = np.arange(a + 1, b)
+        drawn = curve[a] + (inside - a) / (b - a) * (curve[b] - curve[a])
+        error = np.abs(curve[a + 1 : b] - drawn)
+        worst = int(error.argmax())
+        if error[worst] > tolerance:
+            middle = a + 1 + worst
+            keep[middle] = True
+            kept += 1
+            if kept > budget:
+                return None
+            segments += [(a, middle), (middle, b)]
+    return keep
+
+
+def envelope_mask(logs: np.ndarray, max_points: int = MAX_POINTS, tolerance: float = 0.02) -> np.ndarray:
+    """Anchor steps log-spaced from both ends (dense near the oldest and the newest input, where the
+    slopes change), the first and last finite step of every run (both sides of each turn between
+    exactly 0, -inf, and non-zero), and between two anchors the largest and smallest value wherever
+    the curve rises above or dips below both anchors by more than ``tolerance`` decades: the
+    envelope of a curve that zigzags. A (T, n) mask for ``logs`` of shape (T, n), T > ``max_points``.
+    """
+    T, n = logs.shape
+    finite = np.isfinite(logs)
     offsets = np.unique(np.round(np.geomspace(1, T, max_points // 2)).astype(int) - 1)
     anchors = np.union1d(offsets, T - 1 - offsets)
     keep = np.zeros((T, n), dtype=bool)
