@@ -71,25 +71,28 @@ def w2_power_latex(w2: float, power: int) -> str:
 def first_input_formula(w1: float, w2: float, w3: float, length: int, log10_slopes: float) -> tuple[str, str, float]:
     """The closed form of |d y_T / d x_1| with every factor, and with the numbers plugged in.
 
-    Returns (symbolic LaTeX, LaTeX with numbers, log10 of the value). ``log10_slopes`` is log10 of
-    the product of the T slopes (-inf when one is 0, a ReLU that was off).
+    Returns (symbolic LaTeX, LaTeX with numbers, log10 of the value), both as lines of a gathered
+    block. ``log10_slopes`` is log10 of the product of the T slopes (-inf when one is 0, a ReLU that
+    was off).
     """
-    symbolic = r"|\partial y_T / \partial x_1| = |w_3|\,|w_1|\,|w_2|^{T-1} \textstyle\prod_{k=1}^{T} s_k"
+    # Short lines: the formula sits in a column about 230 px wide at 1024 px, and a line KaTeX
+    # cannot fit is cut, not wrapped.
+    symbolic = r"|\partial y_T / \partial x_1| \\ = |w_3|\,|w_1|\,|w_2|^{T-1} \textstyle\prod_{k=1}^{T} s_k"
     if length == 1:
         log_w2 = 0.0  # w2^0 = 1, even for w2 = 0
     else:
         log_w2 = (length - 1) * math.log10(abs(w2)) if w2 != 0 else -math.inf
     value = math.log10(abs(w1 * w3)) + log_w2 + log10_slopes if w1 * w3 != 0 else -math.inf
     plugged = (
-        rf"= {abs(w3):g} \times {abs(w1):g} \times {w2_power_latex(w2, length - 1)} \times "
-        rf"{latex_number(log10_slopes)} = {latex_number(value)}"
+        rf"= {abs(w3):g} \times {abs(w1):g} \times {w2_power_latex(w2, length - 1)} \\ \times "
+        rf"{latex_number(log10_slopes)} \\ = {latex_number(value)}"
     )
     return symbolic, plugged, value
 
 
 W2_GRADIENT_FORMULA = (
     r"\begin{gathered} \frac{\partial L}{\partial w_2} = \sum_{t=2}^{T} \frac{\partial L}{\partial z_t}\, h_{t-1}"
-    r" \\ \frac{\partial L}{\partial z_t} = 2\,(y_T - 1)\, w_3\, s_t \textstyle\prod_{k>t} w_2 s_k \end{gathered}"
+    r" \\ \frac{\partial L}{\partial z_t} = 2\,(y_T - 1)\, w_3\, s_t \\ \times \textstyle\prod_{k>t} w_2 s_k \end{gathered}"
 )
 
 

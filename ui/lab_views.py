@@ -155,7 +155,7 @@ def pieces_spec(directions: tuple, y_domain: tuple) -> dict:
     placeholder = pd.DataFrame({"step": [1], "log10": [0.0], "direction": [directions[0] if directions else ""]})
     chart = charts.signed_log_points(
         placeholder,
-        title="Each step's piece of dL/dw2 (BPTT adds them up)",
+        title="Each step's piece of dL/dw2",
         x_title="step t",
         y_title="|piece|",
         dataset="pieces",
@@ -817,7 +817,7 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         finite=("log10",),
     )
     spec = lines_spec(
-        "Each input's gradient: vanilla RNN, LSTM, GRU",
+        "Each input's gradient, three cells",
         tuple((name, SERIES[name]) for name in series),
         len(series) * T <= 180,
         log_domain(*series.values()),
