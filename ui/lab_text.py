@@ -92,7 +92,8 @@ def first_input_formula(w1: float, w2: float, w3: float, length: int, log10_slop
 
 W2_GRADIENT_FORMULA = (
     r"\begin{gathered} \frac{\partial L}{\partial w_2} = \sum_{t=2}^{T} \frac{\partial L}{\partial z_t}\, h_{t-1}"
-    r" \\ \frac{\partial L}{\partial z_t} = 2\,(y_T - 1)\, w_3\, s_t \\ \times \textstyle\prod_{k>t} w_2 s_k \end{gathered}"
+    r" \\ \frac{\partial L}{\partial z_t} = 2\,(y_T - 1)\, w_3\, s_t"
+    r" \\ \times \textstyle\prod_{k>t} w_2 s_k \end{gathered}"
 )
 
 
