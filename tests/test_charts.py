@@ -301,3 +301,25 @@ def test_long_columns_thin_every_series_at_the_same_steps():
     np.testing.assert_allclose(columns["value"][w1], np.array(records["w1"])[columns["step"][w1] - 1])
     frame = charts.long_history(records, "step", ["w1", "w2"], "value", "parameter")
     assert list(frame.columns) == ["step", "parameter", "value"] and len(frame) == 2 * w1.sum()
+
+
+def test_heatmap_cells_carry_only_what_is_drawn_and_can_fit_the_grid_height():
+    w2, T = np.meshgrid(np.linspace(-3, 3, 7), np.array([1, 4, 10]), indexing="ij")
+    frame = pd.DataFrame({"w2": w2.ravel(), "T": T.ravel(), "log10": (w2 * T).ravel()})
+    cells = charts.heatmap_cells(frame, "w2", "T", "log10")
+    assert list(cells.columns) == ["w2_lo", "w2_hi", "T_lo", "T_hi", "log10"]
+    assert set(cells.dtypes) == {np.dtype(np.float32)}
+    assert cells["T_lo"].min() < 1 and cells["T_hi"].max() > 10, "edges halfway past the outer rows"
+    fitted = charts.heatmap_cells(frame, "w2", "T", "log10", fit_y=True)
+    assert (fitted["T_lo"].min(), fitted["T_hi"].max()) == (1, 10), "the cells span the rows' range exactly"
+    np.testing.assert_array_equal(fitted["w2_lo"], cells["w2_lo"])
+    spec = charts.vega_spec(
+        charts.log_heatmap(
+            frame, "w2", "T", "log10", title="H", x_title="w2", y_title="T", value_title="v", cells_dataset="cells"
+        )
+    )
+    assert "cells" in spec["datasets"] and spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [1.0, 10.0]
+    fitted_spec = charts.vega_spec(
+        charts.log_heatmap(frame, "w2", "T", "log10", title="H", x_title="w2", y_title="T", value_title="v", fit_y=True)
+    )
+    assert "domain" not in fitted_spec["layer"][0]["encoding"]["y"]["scale"], "the y range comes from the cells"
