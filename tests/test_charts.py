@@ -323,3 +323,19 @@ def test_heatmap_cells_carry_only_what_is_drawn_and_can_fit_the_grid_height():
         charts.log_heatmap(frame, "w2", "T", "log10", title="H", x_title="w2", y_title="T", value_title="v", fit_y=True)
     )
     assert "domain" not in fitted_spec["layer"][0]["encoding"]["y"]["scale"], "the y range comes from the cells"
+
+
+def test_equal_neighbouring_cells_of_a_column_are_sent_as_one_rectangle():
+    frame = pd.DataFrame(
+        {
+            "x": [0.0] * 5 + [1.0] * 5,
+            "y": [1, 2, 3, 4, 5] * 2,
+            "v": [20.0, 20.0, 20.0, 3.0, 99.0, 1.0, 1.0, np.nan, 1.0, 1.0],  # 99 clips to 20
+        }
+    )
+    cells = charts.heatmap_cells(frame, "x", "y", "v", fit_y=True)
+    assert cells[["y_lo", "v"]].values.tolist() == [[1, 20], [3.5, 3], [4.5, 20], [1, 1], [3.5, 1]]
+    assert cells["y_hi"].tolist()[:3] == [pytest.approx(3.8), pytest.approx(4.8), 5], (
+        "a run ends where its last cell does"
+    )
+    assert cells["y_hi"].tolist()[3] == pytest.approx(2.8), "no run across a dropped (nan) cell"

@@ -366,21 +366,22 @@ def test_the_heatmap_marks_the_setting_the_boundaries_and_a_tick_at_zero():
     assert "beyond |w2| = 4" in view_prose(at)
 
 
-def test_heatmap_cells_agree_with_the_engine():
-    """The cells carry their edges only: the k-th column and row of the grid are the k-th distinct
-    lower edges, and each cell must cover its grid point (w2 every 0.1 from -3, lengths 1 .. 50)."""
-    at = lab("heatmap", w2=0.8, length=40, activation="tanh")
+@pytest.mark.parametrize(("length", "longest"), [(40, 50), (1000, 1000)])
+def test_heatmap_cells_agree_with_the_engine(length, longest):
+    """The cells carry their edges only (a run of equal cells in a column as one rectangle): the
+    cell drawn over each grid point (w2 every 0.1 from -3, 40 lengths up to ``longest``) must be
+    the engine's number there."""
+    at = lab("heatmap", w2=0.8, length=length, activation="tanh")
     cells = datasets(at)["cells"]
-    w2s, lengths = np.linspace(-3, 3, views.HEATMAP_COLUMNS), np.unique(np.linspace(1, 50, 40).round())
-    column = np.searchsorted(np.unique(cells["w2_lo"]), cells["w2_lo"])
-    row = np.searchsorted(np.unique(cells["T_lo"]), cells["T_lo"])
-    assert (column.max() + 1, row.max() + 1) == (len(w2s), len(lengths)) == (61, 40)
-    assert (cells["T_lo"].min(), cells["T_hi"].max()) == (1, 50), "the rows span 1 .. 50 exactly"
-    for k in cells.sample(8, random_state=0).index:
-        w2, T = w2s[column[k]], lengths[row[k]]
-        assert cells["w2_lo"][k] <= w2 <= cells["w2_hi"][k] and cells["T_lo"][k] <= T <= cells["T_hi"][k]
+    assert (cells["T_lo"].min(), cells["T_hi"].max()) == (1, longest), "the rows span 1 .. longest exactly"
+    w2s, lengths = np.linspace(-3, 3, views.HEATMAP_COLUMNS), np.unique(np.linspace(1, longest, 40).round())
+    rng = np.random.default_rng(0)
+    for w2, T in zip(rng.choice(w2s, 12), rng.choice(lengths, 12), strict=True):
+        over = cells[(cells["w2_lo"] <= w2) & (w2 <= cells["w2_hi"]) & (cells["T_lo"] <= T) & (T <= cells["T_hi"])]
+        assert len(over) == 1, (w2, T)
         first = abs(lesson_model(float(w2), "tanh").input_gradients(np.ones((1, int(T))))[0, 0])
-        np.testing.assert_allclose(cells["log10"][k], np.clip(np.log10(first), -20, 20), atol=1e-5)  # float32
+        expected = np.clip(np.log10(first) if first else -np.inf, -20, 20)
+        np.testing.assert_allclose(over["log10"].iloc[0], expected, atol=1e-5)  # float32 on the wire
 
 
 def test_the_cliff_is_named_as_its_own_classic_example_and_follows_the_engine():

@@ -333,14 +333,33 @@ def heatmap_cells(frame: pd.DataFrame, x: str, y: str, value: str, *, fit_y: boo
     An exact zero (log10 = -inf) takes the lowest colour; nan cells are dropped; values are
     clipped to +-``LOG_COLOUR_LIMIT``. With ``fit_y`` the edges of the bottom and top rows stop
     at those rows' centres, so the cells span exactly the grid's y range (as a fixed domain
-    over the centres would show them)."""
+    over the centres would show them).
+
+    Neighbouring cells of one column with the same value are sent as one taller rectangle: the
+    same picture, with fewer marks for the browser to draw (clipped colours and exact zeros fill
+    most of a long heatmap)."""
     cells = frame.assign(**{value: frame[value].clip(-LOG_COLOUR_LIMIT, LOG_COLOUR_LIMIT)})
+    cells = cells.sort_values([x, y], kind="stable")
+    ranks = cells.groupby(x, sort=False)[y].rank(method="dense").to_numpy()  # a cell's row in its column
+    cells = cells.assign(_row=ranks)
     cells = finite_rows(cells, [x, y, value])
     (x_lo, x_hi), (y_lo, y_hi) = cell_edges(cells[x], overlap=0.3), cell_edges(cells[y], overlap=0.3)
     if fit_y:
         lowest, highest = float(frame[y].min()), float(frame[y].max())
         y_lo, y_hi = np.clip(y_lo, lowest, highest), np.clip(y_hi, lowest, highest)
-    columns = {f"{x}_lo": x_lo, f"{x}_hi": x_hi, f"{y}_lo": y_lo, f"{y}_hi": y_hi, value: cells[value]}
+    xs, rows, values = (cells[c].to_numpy() for c in (x, "_row", value))
+    # A run goes on while the column, the value and the row after the last (no dropped cell between) do.
+    starts = np.ones(len(cells), dtype=bool)
+    starts[1:] = (xs[1:] != xs[:-1]) | (values[1:] != values[:-1]) | (rows[1:] != rows[:-1] + 1)
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], len(cells)) - 1
+    columns = {
+        f"{x}_lo": x_lo[first],
+        f"{x}_hi": x_hi[first],
+        f"{y}_lo": y_lo[first],
+        f"{y}_hi": y_hi[last],
+        value: values[first],
+    }
     return pd.DataFrame({name: np.asarray(v, dtype=np.float32) for name, v in columns.items()})
 
 
