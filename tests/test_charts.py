@@ -339,3 +339,17 @@ def test_equal_neighbouring_cells_of_a_column_are_sent_as_one_rectangle():
         "a run ends where its last cell does"
     )
     assert cells["y_hi"].tolist()[3] == pytest.approx(2.8), "no run across a dropped (nan) cell"
+
+
+def test_heatmap_cells_and_exit_labels_carry_no_tooltip():
+    """Streamlit's theme gives every mark without one a tooltip of its encoded fields: a cell's would
+    read its log10 value as the value and its edges as the place; an exit label's, its placement."""
+    layers = charts.vega_spec(heatmap())["layer"]
+    cells = next(layer for layer in layers if layer["mark"]["type"] == "rect")
+    assert cells["mark"]["tooltip"] is None
+    texts = [layer for layer in layers if layer["mark"]["type"] == "text" and layer["data"]["name"] == "exits"]
+    assert len(texts) == 2 and all(layer["mark"]["tooltip"] is None for layer in texts)
+    arrow = next(layer for layer in layers if layer["mark"].get("shape") == "triangle-up")
+    assert arrow["encoding"]["tooltip"] == [{"field": "label", "title": "", "type": "nominal"}], (
+        "the arrow keeps its words"
+    )

@@ -420,9 +420,11 @@ def log_heatmap(
     x_axis = alt.Axis(values=list(x_values)) if x_values else alt.Undefined
     fill_legend = alt.Legend(labelExpr=EXPONENT_AXIS_LABELS) if exponent_legend else alt.Undefined
     # The cells use the fill channel and the paths the colour channel: two scales, two legends.
+    # Streamlit's chart theme gives every mark a tooltip of its encoded fields; a cell's would show
+    # its edges and its log10 value as if it were the value itself, so cells have none.
     layers = [
         alt.Chart(cells)
-        .mark_rect(clip=True, aria=False)
+        .mark_rect(clip=True, aria=False, tooltip=None)
         .encode(
             x=alt.X(f"{x}_lo:Q", title=x_title, scale=x_scale, axis=x_axis),
             x2=alt.X2(f"{x}_hi"),
@@ -526,8 +528,10 @@ def path_layers(
         ).encode(**at, angle=alt.Angle("angle:Q", scale=None), color=colour, tooltip=[alt.Tooltip("label:N", title="")])
     )
     text = {"x": alt.X("label_x:Q", scale=x_scale), "y": alt.Y("label_y:Q", scale=y_scale), "text": alt.Text("label:N")}
-    layers.append(exit_marks.mark_text(fontSize=12, stroke=HALO, strokeWidth=4, strokeJoin="round").encode(**text))
-    layers.append(exit_marks.mark_text(fontSize=12, color=INK).encode(**text))
+    # The label's own tooltip would list its raw placement (label_x, label_y); the arrow has the words.
+    halo = exit_marks.mark_text(fontSize=12, stroke=HALO, strokeWidth=4, strokeJoin="round", tooltip=None)
+    layers.append(halo.encode(**text))
+    layers.append(exit_marks.mark_text(fontSize=12, color=INK, tooltip=None).encode(**text))
     return layers
 
 
