@@ -306,7 +306,10 @@ def section_drag() -> list[Table]:
     repaint = Table(
         "7b. From a drag movement (input event) to the repaint, in the browser (median of 20)",
         ["view", "median", "slowest of 20"],
-        notes=["Target: under 50 ms. Headless Debian chromium on this machine, 1280x800, SVG renderer."],
+        notes=[
+            "Target: under 50 ms. Headless Debian chromium on this machine, 1280x800. The Each input chart "
+            "is drawn in SVG; the heatmap with Vega's hybrid renderer (cells on a canvas, text in SVG)."
+        ],
     )
     for label, times in found["repaint"].items():
         if None in times:

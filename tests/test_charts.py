@@ -301,3 +301,55 @@ def test_long_columns_thin_every_series_at_the_same_steps():
     np.testing.assert_allclose(columns["value"][w1], np.array(records["w1"])[columns["step"][w1] - 1])
     frame = charts.long_history(records, "step", ["w1", "w2"], "value", "parameter")
     assert list(frame.columns) == ["step", "parameter", "value"] and len(frame) == 2 * w1.sum()
+
+
+def test_heatmap_cells_carry_only_what_is_drawn_and_can_fit_the_grid_height():
+    w2, T = np.meshgrid(np.linspace(-3, 3, 7), np.array([1, 4, 10]), indexing="ij")
+    frame = pd.DataFrame({"w2": w2.ravel(), "T": T.ravel(), "log10": (w2 * T).ravel()})
+    cells = charts.heatmap_cells(frame, "w2", "T", "log10")
+    assert list(cells.columns) == ["w2_lo", "w2_hi", "T_lo", "T_hi", "log10"]
+    assert set(cells.dtypes) == {np.dtype(np.float32)}
+    assert cells["T_lo"].min() < 1 and cells["T_hi"].max() > 10, "edges halfway past the outer rows"
+    fitted = charts.heatmap_cells(frame, "w2", "T", "log10", fit_y=True)
+    assert (fitted["T_lo"].min(), fitted["T_hi"].max()) == (1, 10), "the cells span the rows' range exactly"
+    np.testing.assert_array_equal(fitted["w2_lo"], cells["w2_lo"])
+    spec = charts.vega_spec(
+        charts.log_heatmap(
+            frame, "w2", "T", "log10", title="H", x_title="w2", y_title="T", value_title="v", cells_dataset="cells"
+        )
+    )
+    assert "cells" in spec["datasets"] and spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [1.0, 10.0]
+    fitted_spec = charts.vega_spec(
+        charts.log_heatmap(frame, "w2", "T", "log10", title="H", x_title="w2", y_title="T", value_title="v", fit_y=True)
+    )
+    assert "domain" not in fitted_spec["layer"][0]["encoding"]["y"]["scale"], "the y range comes from the cells"
+
+
+def test_equal_neighbouring_cells_of_a_column_are_sent_as_one_rectangle():
+    frame = pd.DataFrame(
+        {
+            "x": [0.0] * 5 + [1.0] * 5,
+            "y": [1, 2, 3, 4, 5] * 2,
+            "v": [20.0, 20.0, 20.0, 3.0, 99.0, 1.0, 1.0, np.nan, 1.0, 1.0],  # 99 clips to 20
+        }
+    )
+    cells = charts.heatmap_cells(frame, "x", "y", "v", fit_y=True)
+    assert cells[["y_lo", "v"]].values.tolist() == [[1, 20], [3.5, 3], [4.5, 20], [1, 1], [3.5, 1]]
+    assert cells["y_hi"].tolist()[:3] == [pytest.approx(3.8), pytest.approx(4.8), 5], (
+        "a run ends where its last cell does"
+    )
+    assert cells["y_hi"].tolist()[3] == pytest.approx(2.8), "no run across a dropped (nan) cell"
+
+
+def test_heatmap_cells_and_exit_labels_carry_no_tooltip():
+    """Streamlit's theme gives every mark without one a tooltip of its encoded fields: a cell's would
+    read its log10 value as the value and its edges as the place; an exit label's, its placement."""
+    layers = charts.vega_spec(heatmap())["layer"]
+    cells = next(layer for layer in layers if layer["mark"]["type"] == "rect")
+    assert cells["mark"]["tooltip"] is None
+    texts = [layer for layer in layers if layer["mark"]["type"] == "text" and layer["data"]["name"] == "exits"]
+    assert len(texts) == 2 and all(layer["mark"]["tooltip"] is None for layer in texts)
+    arrow = next(layer for layer in layers if layer["mark"].get("shape") == "triangle-up")
+    assert arrow["encoding"]["tooltip"] == [{"field": "label", "title": "", "type": "nominal"}], (
+        "the arrow keeps its words"
+    )

@@ -366,13 +366,22 @@ def test_the_heatmap_marks_the_setting_the_boundaries_and_a_tick_at_zero():
     assert "beyond |w2| = 4" in view_prose(at)
 
 
-def test_heatmap_cells_agree_with_the_engine():
-    at = lab("heatmap", w2=0.8, length=40, activation="tanh")
-    cells = next(frame for name, frame in datasets(at).items() if "log10" in frame and "T" in frame)
-    for _, row in cells.sample(5, random_state=0).iterrows():
-        xs = np.ones((1, int(row["T"])))
-        first = abs(lesson_model(float(row["w2"]), "tanh").input_gradients(xs)[0, 0])
-        np.testing.assert_allclose(row["log10"], np.clip(np.log10(first), -20, 20), atol=1e-6)
+@pytest.mark.parametrize(("length", "longest"), [(40, 50), (1000, 1000)])
+def test_heatmap_cells_agree_with_the_engine(length, longest):
+    """The cells carry their edges only (a run of equal cells in a column as one rectangle): the
+    cell drawn over each grid point (w2 every 0.1 from -3, 40 lengths up to ``longest``) must be
+    the engine's number there."""
+    at = lab("heatmap", w2=0.8, length=length, activation="tanh")
+    cells = datasets(at)["cells"]
+    assert (cells["T_lo"].min(), cells["T_hi"].max()) == (1, longest), "the rows span 1 .. longest exactly"
+    w2s, lengths = np.linspace(-3, 3, views.HEATMAP_COLUMNS), np.unique(np.linspace(1, longest, 40).round())
+    rng = np.random.default_rng(0)
+    for w2, T in zip(rng.choice(w2s, 12), rng.choice(lengths, 12), strict=True):
+        over = cells[(cells["w2_lo"] <= w2) & (w2 <= cells["w2_hi"]) & (cells["T_lo"] <= T) & (T <= cells["T_hi"])]
+        assert len(over) == 1, (w2, T)
+        first = abs(lesson_model(float(w2), "tanh").input_gradients(np.ones((1, int(T))))[0, 0])
+        expected = np.clip(np.log10(first) if first else -np.inf, -20, 20)
+        np.testing.assert_allclose(over["log10"].iloc[0], expected, atol=1e-5)  # float32 on the wire
 
 
 def test_the_cliff_is_named_as_its_own_classic_example_and_follows_the_engine():
@@ -491,7 +500,8 @@ def test_a_view_works_out_the_longest_sequence_ahead_so_moving_t_there_computes_
     while they read (here: waited for), so the rerun at T = 1000 only reads caches. A setting the
     view was not opened with (another activation) is computed on the spot, as the control."""
     activation = "tanh"
-    for cached in (views.drag_data, views.heatmap_spec, views.rnn_surface, views.rnn_descent_paths):
+    cached_here = (views.drag_data, views.heatmap_spec, views.heatmap_cells, views.surface_spec, views.surface_cells)
+    for cached in (*cached_here, views.rnn_descent_paths):
         cached.clear()  # whatever other tests computed
     views._drag_lines_spec.clear()
     views.work_ahead.clear()
@@ -506,3 +516,21 @@ def test_a_view_works_out_the_longest_sequence_ahead_so_moving_t_there_computes_
     at.selectbox(key="lab_activation").set_value("identity").run()
     assert_clean(at)
     assert calls, "a setting not worked out ahead is computed on the spot"
+
+
+@pytest.mark.parametrize("view", ["heatmap", "step"])
+def test_moving_t_sends_the_same_chart_with_new_rows(view):
+    """The browser builds a chart afresh when its spec changes and only swaps rows when just the
+    data does: across T (and the heatmap's heights) the spec, alt text and key stay the same."""
+    at = lab(view, w2=2, length=10)
+    before = vega_charts(at)[0].proto
+    spec, alt, key, cells = before.spec, before.alt, before.id, datasets(at)["cells"]
+    for length in (75, views.MAX_LENGTH):
+        at.slider(key="lab_length").set_value(length).run()
+        assert_clean(at)
+        after = vega_charts(at)[0].proto
+        assert (after.spec, after.alt, after.id) == (spec, alt, key), f"T = {length}"
+        assert not datasets(at)["cells"].equals(cells), "the cells are new"
+        cells = datasets(at)["cells"]
+    if view == "step":  # its title used to name T; the heatmap's read-out on the chart does
+        assert f"T = {views.MAX_LENGTH}" in view_prose(at), "the text beside says which T is drawn"

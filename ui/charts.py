@@ -326,6 +326,43 @@ def cell_edges(centres, overlap: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     return centres - below[where], centres + above[where] * (1.0 + 2.0 * overlap)
 
 
+def heatmap_cells(frame: pd.DataFrame, x: str, y: str, value: str, *, fit_y: bool = False) -> pd.DataFrame:
+    """The rectangles ``log_heatmap`` draws for a grid (columns x, y, value): only the columns the
+    chart reads (``x``_lo, ``x``_hi, ``y``_lo, ``y``_hi and ``value``), as float32.
+
+    An exact zero (log10 = -inf) takes the lowest colour; nan cells are dropped; values are
+    clipped to +-``LOG_COLOUR_LIMIT``. With ``fit_y`` the edges of the bottom and top rows stop
+    at those rows' centres, so the cells span exactly the grid's y range (as a fixed domain
+    over the centres would show them).
+
+    Neighbouring cells of one column with the same value are sent as one taller rectangle: the
+    same picture, with fewer marks for the browser to draw (clipped colours and exact zeros fill
+    most of a long heatmap)."""
+    cells = frame.assign(**{value: frame[value].clip(-LOG_COLOUR_LIMIT, LOG_COLOUR_LIMIT)})
+    cells = cells.sort_values([x, y], kind="stable")
+    ranks = cells.groupby(x, sort=False)[y].rank(method="dense").to_numpy()  # a cell's row in its column
+    cells = cells.assign(_row=ranks)
+    cells = finite_rows(cells, [x, y, value])
+    (x_lo, x_hi), (y_lo, y_hi) = cell_edges(cells[x], overlap=0.3), cell_edges(cells[y], overlap=0.3)
+    if fit_y:
+        lowest, highest = float(frame[y].min()), float(frame[y].max())
+        y_lo, y_hi = np.clip(y_lo, lowest, highest), np.clip(y_hi, lowest, highest)
+    xs, rows, values = (cells[c].to_numpy() for c in (x, "_row", value))
+    # A run goes on while the column, the value and the row after the last (no dropped cell between) do.
+    starts = np.ones(len(cells), dtype=bool)
+    starts[1:] = (xs[1:] != xs[:-1]) | (values[1:] != values[:-1]) | (rows[1:] != rows[:-1] + 1)
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], len(cells)) - 1
+    columns = {
+        f"{x}_lo": x_lo[first],
+        f"{x}_hi": x_hi[first],
+        f"{y}_lo": y_lo[first],
+        f"{y}_hi": y_hi[last],
+        value: values[first],
+    }
+    return pd.DataFrame({name: np.asarray(v, dtype=np.float32) for name, v in columns.items()})
+
+
 def log_heatmap(
     frame: pd.DataFrame,
     x: str,
@@ -347,6 +384,8 @@ def log_heatmap(
     exponent_legend: bool = False,
     path_legend: bool = True,
     drag: tuple[float, float, float] | None = None,
+    cells_dataset: str | None = None,
+    fit_y: bool = False,
 ) -> alt.LayerChart:
     """A heatmap of a log10 ``value`` over two numeric axes, with optional overlays.
 
@@ -358,15 +397,19 @@ def log_heatmap(
     dropped; values are clipped to +-``LOG_COLOUR_LIMIT`` for the colour scale. ``x_values``: the
     x axis's ticks (such as one at w2 = 0); ``exponent_legend`` labels the colour legend 10ⁿ;
     ``path_legend=False`` leaves the paths out of the legend (when the text beside says which is which).
+
+    ``cells_dataset`` names the cells' data, so a cached spec can be given other cells
+    (``heatmap_cells`` makes them). With ``fit_y`` the y range is not written into the spec but
+    read from the cells, whose edges then stop at the outermost rows: one spec serves grids of
+    any height, and a browser that is sent only new rows keeps the chart it has built.
     """
-    # An exact zero (log10 = -inf) takes the lowest colour; nan cells are dropped.
-    cells = frame.assign(**{value: frame[value].clip(-LOG_COLOUR_LIMIT, LOG_COLOUR_LIMIT)})
-    cells = finite_rows(cells, [x, y, value])
-    (x_lo, x_hi), (y_lo, y_hi) = cell_edges(cells[x], overlap=0.3), cell_edges(cells[y], overlap=0.3)
-    cells = cells.assign(**{f"{x}_lo": x_lo, f"{x}_hi": x_hi, f"{y}_lo": y_lo, f"{y}_hi": y_hi})
+    cells = heatmap_cells(frame, x, y, value, fit_y=fit_y)
+    if cells_dataset:
+        cells.attrs["dataset"] = cells_dataset
     x_domain = [float(frame[x].min()), float(frame[x].max())]
     y_domain = [float(frame[y].min()), float(frame[y].max())]
-    x_scale, y_scale = alt.Scale(domain=x_domain, nice=False), alt.Scale(domain=y_domain, nice=False)
+    x_scale = alt.Scale(domain=x_domain, nice=False)
+    y_scale = alt.Scale(nice=False, zero=False) if fit_y else alt.Scale(domain=y_domain, nice=False)
     colour_scale = alt.Scale(scheme=scheme, domainMid=mid) if mid is not None else alt.Scale(scheme=scheme)
     if exponent_legend:  # whole powers of ten at the legend's ends, so they get a label
         colour_scale = (
@@ -377,9 +420,11 @@ def log_heatmap(
     x_axis = alt.Axis(values=list(x_values)) if x_values else alt.Undefined
     fill_legend = alt.Legend(labelExpr=EXPONENT_AXIS_LABELS) if exponent_legend else alt.Undefined
     # The cells use the fill channel and the paths the colour channel: two scales, two legends.
+    # Streamlit's chart theme gives every mark a tooltip of its encoded fields; a cell's would show
+    # its edges and its log10 value as if it were the value itself, so cells have none.
     layers = [
         alt.Chart(cells)
-        .mark_rect(clip=True, aria=False)
+        .mark_rect(clip=True, aria=False, tooltip=None)
         .encode(
             x=alt.X(f"{x}_lo:Q", title=x_title, scale=x_scale, axis=x_axis),
             x2=alt.X2(f"{x}_hi"),
@@ -393,7 +438,9 @@ def log_heatmap(
         layers.append(rules.mark_rule(color=HALO, strokeWidth=3.5, opacity=0.8))
         layers.append(rules.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5))
     if paths is not None:
-        layers += path_layers(paths, x, y, x_scale, y_scale, path_palette or {}, legend=path_legend)
+        layers += path_layers(
+            paths, x, y, x_scale, y_scale, path_palette or {}, legend=path_legend, domains=(x_domain, y_domain)
+        )
     if marks is not None and len(marks):
         marks = marks.copy()
         marks.attrs["dataset"] = "marks"
@@ -419,18 +466,26 @@ def log_heatmap(
 
 
 def path_layers(
-    paths: pd.DataFrame, x: str, y: str, x_scale: alt.Scale, y_scale: alt.Scale, palette: dict, legend: bool = True
+    paths: pd.DataFrame,
+    x: str,
+    y: str,
+    x_scale: alt.Scale,
+    y_scale: alt.Scale,
+    palette: dict,
+    legend: bool = True,
+    domains: tuple | None = None,
 ) -> list:
     """Layers that draw descent paths (see ``log_heatmap``) from the datasets "paths" and "exits".
 
     The first path in ``palette`` is drawn last, dashed with squares, so a path that
-    coincides with another for a while still shows; every line has a white halo.
+    coincides with another for a while still shows; every line has a white halo. Paths are
+    cut at ``domains`` (x and y), by default the scales' own.
     """
     domain = list(palette) or sorted(paths["path"].unique())
     colours = [palette.get(k, INK) for k in domain]
     shown, exits = (
         pd.DataFrame(columns)
-        for columns in path_segments(paths_by_name(paths, x, y), x, y, x_scale.domain, y_scale.domain)
+        for columns in path_segments(paths_by_name(paths, x, y), x, y, *(domains or (x_scale.domain, y_scale.domain)))
     )
     shown.attrs["dataset"], exits.attrs["dataset"] = "paths", "exits"
     at = {"x": alt.X(f"{x}:Q", scale=x_scale), "y": alt.Y(f"{y}:Q", scale=y_scale)}
@@ -473,8 +528,10 @@ def path_layers(
         ).encode(**at, angle=alt.Angle("angle:Q", scale=None), color=colour, tooltip=[alt.Tooltip("label:N", title="")])
     )
     text = {"x": alt.X("label_x:Q", scale=x_scale), "y": alt.Y("label_y:Q", scale=y_scale), "text": alt.Text("label:N")}
-    layers.append(exit_marks.mark_text(fontSize=12, stroke=HALO, strokeWidth=4, strokeJoin="round").encode(**text))
-    layers.append(exit_marks.mark_text(fontSize=12, color=INK).encode(**text))
+    # The label's own tooltip would list its raw placement (label_x, label_y); the arrow has the words.
+    halo = exit_marks.mark_text(fontSize=12, stroke=HALO, strokeWidth=4, strokeJoin="round", tooltip=None)
+    layers.append(halo.encode(**text))
+    layers.append(exit_marks.mark_text(fontSize=12, color=INK, tooltip=None).encode(**text))
     return layers
 
 

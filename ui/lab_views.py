@@ -172,24 +172,42 @@ def heatmap_rows(length: int) -> int:
     return next(b for b in LENGTH_BINS if b >= length)
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
-def heatmap_spec(activation: str, longest: int) -> dict:
-    """log10 |d y_T / d x_1| over w2 x length as a chart spec. It does not depend on w2, so
-    it is cached and the page swaps in the current setting's marker.
+def heatmap_reach(activation: str) -> float:
+    """How far the heatmap's w2 axis reaches: past the activation's own bound (1 / max slope: 4 for
+    sigmoid), so that boundary is on the chart too."""
+    return max(W2_RANGE, 1.0 / rc.MAX_SLOPE[activation] + 1.0)
 
-    w2 reaches past the activation's own bound (1 / max slope: 4 for sigmoid) so that
-    boundary is on the chart too."""
-    bound = 1.0 / rc.MAX_SLOPE[activation]
-    reach = max(W2_RANGE, bound + 1.0)
+
+def heatmap_grid(activation: str, longest: int) -> pd.DataFrame:
+    """log10 |d y_T / d x_1| over w2 x length (columns w2, T, log10), lengths 1 .. ``longest``."""
+    reach = heatmap_reach(activation)
     w2s = np.round(np.linspace(-reach, reach, HEATMAP_COLUMNS), 6)
     lengths = np.unique(np.linspace(1, longest, min(longest, HEATMAP_ROWS)).round().astype(int))
     grid = an.log10_first_input_gradient_grid(
         w2s, lengths, xs=sequence(longest), w1=FIXED["w1"], b1=FIXED["b1"], w3=FIXED["w3"], activation=activation
     )
     w2_column, length_column = np.meshgrid(w2s, lengths, indexing="ij")
-    heat = pd.DataFrame({"w2": w2_column.ravel(), "T": length_column.ravel(), "log10": grid.ravel()})
+    return pd.DataFrame({"w2": w2_column.ravel(), "T": length_column.ravel(), "log10": grid.ravel()})
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def heatmap_cells(activation: str, longest: int) -> bytes:
+    """The heatmap's cells for lengths 1 .. ``longest`` as Arrow bytes (the spec's dataset "cells")."""
+    from streamlit import dataframe_util
+
+    cells = charts.heatmap_cells(heatmap_grid(activation, longest), "w2", "T", "log10", fit_y=True)
+    return dataframe_util.convert_anything_to_arrow_bytes(cells)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def heatmap_spec(activation: str) -> dict:
+    """The heatmap's chart spec, the same for every length: its y range comes from the cells swapped
+    in (``heatmap_cells``) and the diamond from "marks", so when T moves to another height the
+    browser is sent new rows for the chart it has, not a chart to build afresh."""
+    bound = 1.0 / rc.MAX_SLOPE[activation]
+    reach = heatmap_reach(activation)
     chart = charts.log_heatmap(
-        heat,
+        heatmap_grid(activation, LENGTH_BINS[0]),  # any height: the page swaps in the cells of its own
         "w2",
         "T",
         "log10",
@@ -203,9 +221,12 @@ def heatmap_spec(activation: str, longest: int) -> dict:
         x_values=[float(v) for v in range(-int(reach), int(reach) + 1)],
         exponent_legend=True,
         drag=(LESSON_W2, W2_RANGE, drag.W2_STEP),
+        cells_dataset="cells",
+        fit_y=True,
     )
     spec = charts.frozen(charts.vega_spec(chart), keep=("marks",))
-    spec["usermeta"] = {"embedOptions": {"renderer": "svg"}}  # its read-out is text a test can read
+    # Cells on a canvas, text (the read-out a test reads, the axes) in SVG on top of it.
+    spec["usermeta"] = {"embedOptions": {"renderer": "hybrid"}}
     return spec
 
 
@@ -273,20 +294,35 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
 SURFACE_GRID = np.linspace(-W2_RANGE, W2_RANGE, 41)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def rnn_surface(length: int, activation: str) -> dict:
-    """The loss surface over (w2, w1) for the lab's sequence (the page swaps in the marker and paths)."""
+def surface_grid(length: int, activation: str) -> pd.DataFrame:
+    """log10 of the loss over (w2, w1) for the lab's sequence (columns w2, w1, log10)."""
     grid = SURFACE_GRID
     weights = {k: FIXED[k] for k in ("b1", "w3", "b2")}
     surface = an.log10_loss_surface(sequence(length), grid, grid, target=TARGET, activation=activation, **weights)
     w2_grid, w1_grid = np.meshgrid(grid, grid, indexing="ij")
-    frame = pd.DataFrame({"w2": w2_grid.ravel(), "w1": w1_grid.ravel(), "log10": surface.ravel()})
+    return pd.DataFrame({"w2": w2_grid.ravel(), "w1": w1_grid.ravel(), "log10": surface.ravel()})
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def surface_cells(length: int, activation: str) -> bytes:
+    """The loss surface's cells for this T and activation as Arrow bytes (the spec's dataset "cells")."""
+    from streamlit import dataframe_util
+
+    cells = charts.heatmap_cells(surface_grid(length, activation), "w2", "w1", "log10")
+    return dataframe_util.convert_anything_to_arrow_bytes(cells)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def surface_spec() -> dict:
+    """The loss surface's chart spec, one for every T and activation (the page swaps in the cells,
+    the marker and the paths): its title leaves T to the text beside, so a new T sends the browser
+    new rows for the chart it has, not a chart to build afresh."""
     chart = charts.log_heatmap(
-        frame,
+        surface_grid(1, "relu"),  # any grid: the page swaps in the cells of its own
         "w2",
         "w1",
         "log10",
-        title=f"Loss (y_T − 1)² over w2 and w1, T = {length}",
+        title="Loss (y_T − 1)² over w2 and w1",
         x_title="w2",
         y_title="w1",
         value_title="loss",
@@ -299,8 +335,11 @@ def rnn_surface(length: int, activation: str) -> dict:
         path_legend=False,  # the text beside names the paths
         x_values=[float(v) for v in range(-3, 4)],
         exponent_legend=True,
+        cells_dataset="cells",
     )
-    return charts.frozen(charts.vega_spec(chart), keep=("marks", "paths", "exits"))
+    spec = charts.frozen(charts.vega_spec(chart), keep=("marks", "paths", "exits"))
+    spec["usermeta"] = {"embedOptions": {"renderer": "hybrid"}}  # cells and paths on a canvas, text in SVG
+    return spec
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -639,7 +678,11 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     figure, side = _columns()
     with figure:
         draw_drag(
-            charts.with_datasets(heatmap_spec(settings.activation, heatmap_rows(settings.length)), marks=marker),
+            charts.with_datasets(
+                heatmap_spec(settings.activation),
+                cells=heatmap_cells(settings.activation, heatmap_rows(settings.length)),
+                marks=marker,
+            ),
             "heatmap",
             settings.w2,
             key_prefix=key_prefix,
@@ -720,7 +763,12 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
     marker = charts.arrow_table({"w2": [settings.w2], "w1": [FIXED["w1"]], "label": ["the current weights"]})
     with figure:
         charts.draw(
-            charts.with_datasets(rnn_surface(settings.length, settings.activation), marks=marker, **path_data),
+            charts.with_datasets(
+                surface_spec(),
+                cells=surface_cells(settings.length, settings.activation),
+                marks=marker,
+                **path_data,
+            ),
             key=f"{key_prefix}chart_step",
             alt_text="Heatmap of the loss over w2 and w1 with a plain and a clipped descent path from the diamond.",
         )
@@ -730,8 +778,8 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
         clipped_column.metric("Clipped step η·min(‖g‖, τ)", text.short_magnitude(log_clipped))
         _prose(
             f"{key_prefix}step_text",
-            f"{SURFACE_STEPS} descent steps from the diamond, where ‖g‖ = {from_log10(log_norm)}: "
-            "plain (orange, dashed) and clipped (blue).",
+            f"the loss at T = {settings.length} and {SURFACE_STEPS} descent steps from the diamond, where "
+            f"‖g‖ = {from_log10(log_norm)}: plain (orange, dashed) and clipped (blue).",
             text.step_notice(log_step, log_clipped, settings.w2),
             "w2 = 2 and T = 50.",
         )
@@ -879,7 +927,8 @@ def longest_work(view: str, activation: str, w2: float, own: dict) -> list[Calla
         "heatmap": [
             functools.partial(facts, w2, T, activation),
             functools.partial(drag_data, T, activation),
-            functools.partial(heatmap_spec, activation, heatmap_rows(T)),
+            functools.partial(heatmap_spec, activation),
+            functools.partial(heatmap_cells, activation, heatmap_rows(T)),
         ],
         "pieces": [functools.partial(facts, w2, T, activation)],
     }
@@ -887,7 +936,8 @@ def longest_work(view: str, activation: str, w2: float, own: dict) -> list[Calla
         lr = next(value for key, value in own.items() if key.endswith("step_lr"))
         threshold = next(value for key, value in own.items() if key.endswith("step_clip"))
         work["step"] = [
-            functools.partial(rnn_surface, T, activation),
+            surface_spec,
+            functools.partial(surface_cells, T, activation),
             functools.partial(rnn_descent_paths, T, w2, activation, lr, threshold),
         ]
     return work.get(view, [])
