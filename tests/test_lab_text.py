@@ -95,3 +95,11 @@ def test_log_domain_is_at_least_four_decades():
 def test_short_magnitudes_for_metrics():
     assert text.short_magnitude(604.2) == "≈ 10⁶⁰⁴"
     assert text.short_magnitude(math.log10(0.05)) == "0.05"
+
+
+def test_the_plugged_in_closed_form_breaks_only_between_two_powers_of_ten():
+    # The text column is narrow: "× 3.36 × 10^{-435} = 1.29 × 10^{-480}" is two lines, "× 1 = 0.003867" one.
+    _, short, _ = text.first_input_formula(1.8, -0.5, 1.1, 10, 0.0)
+    _, long, value = text.first_input_formula(1.8, -0.9, 1.1, 1000, -435.0)
+    assert short.count(r"\\") == 1 and short.endswith(r"\times 1 = 0.003867")
+    assert long.count(r"\\") == 2 and long.split(r"\\")[-1].strip() == f"= {text.latex_number(value)}"

@@ -83,10 +83,11 @@ def first_input_formula(w1: float, w2: float, w3: float, length: int, log10_slop
     else:
         log_w2 = (length - 1) * math.log10(abs(w2)) if w2 != 0 else -math.inf
     value = math.log10(abs(w1 * w3)) + log_w2 + log10_slopes if w1 * w3 != 0 else -math.inf
-    plugged = (
-        rf"= {abs(w3):g} \times {abs(w1):g} \times {w2_power_latex(w2, length - 1)} \\ \times "
-        rf"{latex_number(log10_slopes)} \\ = {latex_number(value)}"
-    )
+    slopes, result = latex_number(log10_slopes), latex_number(value)
+    # Two numbers in powers of ten ("× 3.36 × 10^{-435} = 1.29 × 10^{-480}") need a line each.
+    both_long = r"\times 10" in slopes and r"\times 10" in result
+    end = rf"\times {slopes} \\ = {result}" if both_long else rf"\times {slopes} = {result}"
+    plugged = rf"= {abs(w3):g} \times {abs(w1):g} \times {w2_power_latex(w2, length - 1)} \\ {end}"
     return symbolic, plugged, value
 
 

@@ -651,7 +651,7 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     with side:
         symbolic, plugged, _ = text.first_input_formula(FIXED["w1"], settings.w2, FIXED["w3"], T, f.log10_slopes)
         st.metric("First input's |∂y_T/∂x_1|", from_log10(float(f.logs[0])))
-        st.latex(rf"\begin{{gathered}} {symbolic} \\ {plugged} \end{{gathered}}")
+        st.latex(rf"\small \begin{{gathered}} {symbolic} \\ {plugged} \end{{gathered}}")
         _prose(
             f"{key_prefix}inputs_text",
             "how much each day's input still moves the prediction; $s_k$ are the slopes. " + drag_hint(key_prefix),
