@@ -697,21 +697,24 @@ def arrow_table(columns: dict, finite: tuple[str, ...] = ()):
     )
 
 
-def frozen(spec: dict, keep: tuple[str, ...] = ()) -> dict:
-    """The spec with its datasets (except ``keep``) already turned into Arrow bytes.
+def arrow_bytes(data) -> bytes:
+    """A data frame or Arrow table as the Arrow bytes Streamlit sends for a chart's dataset.
 
-    For specs kept in ``st.cache_data``: a cached copy of bytes is cheap and Streamlit sends
-    bytes as they are, where a data frame is unpickled and converted on every rerun. The
-    datasets in ``keep`` stay frames, to be swapped with ``with_datasets``.
+    For data kept in a cache: a cached copy of bytes is cheap and Streamlit sends bytes as they
+    are, where a data frame is unpickled and converted on every rerun.
     """
     from streamlit import dataframe_util
 
+    return dataframe_util.convert_anything_to_arrow_bytes(data)
+
+
+def frozen(spec: dict, keep: tuple[str, ...] = ()) -> dict:
+    """The spec with its datasets (except ``keep``) already turned into Arrow bytes (``arrow_bytes``),
+    for specs kept in a cache. The datasets in ``keep`` stay frames, to be swapped with ``with_datasets``.
+    """
     return {
         **spec,
-        "datasets": {
-            name: frame if name in keep else dataframe_util.convert_anything_to_arrow_bytes(frame)
-            for name, frame in spec["datasets"].items()
-        },
+        "datasets": {name: frame if name in keep else arrow_bytes(frame) for name, frame in spec["datasets"].items()},
     }
 
 

@@ -193,10 +193,7 @@ def heatmap_grid(activation: str, longest: int) -> pd.DataFrame:
 @st.cache_data(max_entries=24, show_spinner=False)
 def heatmap_cells(activation: str, longest: int) -> bytes:
     """The heatmap's cells for lengths 1 .. ``longest`` as Arrow bytes (the spec's dataset "cells")."""
-    from streamlit import dataframe_util
-
-    cells = charts.heatmap_cells(heatmap_grid(activation, longest), "w2", "T", "log10", fit_y=True)
-    return dataframe_util.convert_anything_to_arrow_bytes(cells)
+    return charts.arrow_bytes(charts.heatmap_cells(heatmap_grid(activation, longest), "w2", "T", "log10", fit_y=True))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -306,10 +303,7 @@ def surface_grid(length: int, activation: str) -> pd.DataFrame:
 @st.cache_data(max_entries=32, show_spinner=False)
 def surface_cells(length: int, activation: str) -> bytes:
     """The loss surface's cells for this T and activation as Arrow bytes (the spec's dataset "cells")."""
-    from streamlit import dataframe_util
-
-    cells = charts.heatmap_cells(surface_grid(length, activation), "w2", "w1", "log10")
-    return dataframe_util.convert_anything_to_arrow_bytes(cells)
+    return charts.arrow_bytes(charts.heatmap_cells(surface_grid(length, activation), "w2", "w1", "log10"))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -505,7 +499,6 @@ def _prose(key: str, see: str, notice: str, try_this: str) -> None:
 def drag_data(length: int, activation: str) -> dict:
     """Arrow bytes of the drag figures' datasets for every w2 on the grid, and the curves' range."""
     import pyarrow as pa
-    from streamlit import dataframe_util
 
     rows = drag.inputs_rows(length, activation, FIXED, COMPUTED, ANALYTIC)
     lines = rows["lines"]
@@ -520,11 +513,10 @@ def drag_data(length: int, activation: str) -> dict:
         }
     )
     marks = drag.heatmap_marks(length, rows["first"])
-    as_bytes = dataframe_util.convert_anything_to_arrow_bytes
     return {
-        "drag_lines": as_bytes(table),
-        "drag_w2": as_bytes(charts.arrow_table(rows["w2"])),
-        "marks": as_bytes(charts.arrow_table(marks)),
+        "drag_lines": charts.arrow_bytes(table),
+        "drag_w2": charts.arrow_bytes(charts.arrow_table(rows["w2"])),
+        "marks": charts.arrow_bytes(charts.arrow_table(marks)),
         "range": rows["range"],
     }
 
