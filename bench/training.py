@@ -328,7 +328,100 @@ def section_calls(settings: Settings, results: dict) -> list[Table]:
         table.add(
             case.label, rate(found[key]["ours"]), rate(found[key]["torch"]), ratio(rates["ours"], found[key]["torch"])
         )
-    return [table, *section_exp(settings, results)]
+    return [table, *section_floor(settings, results), *section_exp(settings, results)]
+
+
+# ------------------------------------------------------------------ the floor at H = 16
+# How fast float64 NumPy can do the B256 T50 H16 tanh call at all: the same forward, MSE
+# loss and BPTT written with the least work (no trace kept, no model, tanh's factor 2 folded
+# into the weights, no error-state switches, every buffer made once). It is a measuring
+# stick, not a second engine: a test checks that it gives the engine's loss and gradients.
+def floor_h16(model, xs: np.ndarray, ys: np.ndarray) -> Callable[[], tuple[float, dict]]:
+    """A function computing ``model``'s MSE loss on (xs, ys) and its five gradients, least work first."""
+    p = {name: np.array(value) for name, value in model._views.items()}
+    B, T, _ = xs.shape
+    H = model.n_hidden
+    x = np.ascontiguousarray(xs.transpose(1, 0, 2))  # (T, B, 1)
+    twice_z, hidden = np.empty((T, B, H)), np.zeros((T + 1, B, H))
+    dz, dh, recurrent = np.empty((T, B, H)), np.empty((B, H)), np.empty((B, H))
+    w2_twice, w2_t = 2.0 * p["w2"], np.ascontiguousarray(p["w2"].T)
+
+    def call() -> tuple[float, dict]:
+        np.multiply(x, 2.0 * p["w1"][0], twice_z)
+        np.add(twice_z, 2.0 * p["b1"], twice_z)
+        for h_prev, z2, h in zip(hidden[:-1], twice_z, hidden[1:], strict=True):
+            np.matmul(h_prev, w2_twice, recurrent)
+            z2 += recurrent
+            np.exp(z2, out=h)  # tanh(z) = 1 - 2 / (e^(2z) + 1)
+            h += 1.0
+            np.divide(-2.0, h, out=h)
+            h += 1.0
+        error = hidden[-1] @ p["w3"] + p["b2"] - ys
+        dy = error * (2.0 / error.size)
+        np.multiply(hidden[1:], hidden[1:], dz)
+        np.subtract(1.0, dz, dz)
+        np.matmul(dy, p["w3"].T, dh)
+        for dz_t in dz[::-1]:
+            dz_t *= dh
+            np.matmul(dz_t, w2_t, dh)
+        rows = dz.reshape(T * B, H)
+        grads = {
+            "w1": x.reshape(T * B, 1).T @ rows,
+            "w2": hidden[:-1].reshape(T * B, H).T @ rows,
+            "b1": rows.sum(axis=0),
+            "w3": hidden[-1].T @ dy,
+            "b2": dy.sum(axis=0),
+        }
+        return float(np.mean(error * error)), grads
+
+    return call
+
+
+def section_floor(settings: Settings, results: dict) -> list[Table]:
+    """``loss_and_grads`` at H = 16 beside the least-work NumPy version of the same call, and PyTorch."""
+    table = Table(
+        "2d. B256 T50 H16: model.loss_and_grads beside the least float64 NumPy can do, calls/s",
+        [
+            "case",
+            "model.loss_and_grads",
+            "least-work NumPy",
+            "nn.RNN + nn.Linear fwd+bwd",
+            "ours / torch",
+            "least / torch",
+        ],
+        notes=[
+            "Least-work NumPy: the same forward, loss and BPTT with no trace kept, tanh's factor 2 folded into the",
+            "weights and every buffer made once (bench/training.py, floor_h16; a test checks it gives the engine's",
+            "loss and gradients). Float64, one thread, the three loops taking turns. Its ratio is the most a float64",
+            "NumPy kernel gets on this machine.",
+        ],
+    )
+    case = CASE["b256_h16"]
+    xs, ys = dataset(case.data)
+    floor = floor_h16(make_model(case), xs, ys)
+
+    def run_floor(n: int) -> None:
+        for _ in range(n):
+            floor()
+
+    runners = {"ours": call_runner(case), "floor": run_floor}
+    if torch_installed():
+        import torch
+
+        torch.set_num_threads(1)
+        runners["torch"] = torch_call_runner(case)
+    rates = interleaved_rates(runners, settings)
+    torch_rate = rates.get("torch", TORCH_MISSING)
+    results["floor"] = {"ours": rates["ours"], "floor": rates["floor"], "torch": torch_rate}
+    table.add(
+        case.label,
+        rate(rates["ours"]),
+        rate(rates["floor"]),
+        rate(torch_rate),
+        ratio(rates["ours"], torch_rate),
+        ratio(rates["floor"], torch_rate),
+    )
+    return [table]
 
 
 # ------------------------------------------------------------------ the exp in every step

@@ -11,6 +11,7 @@ import io
 import re
 import sys
 
+import numpy as np
 import pytest
 
 import rnn_core as rc
@@ -82,6 +83,30 @@ def test_calls_section_compares_the_public_call_with_torchs_forward_and_backward
             assert row[2] == "torch not installed", row
     targets = table(quick_run, "Targets")
     assert targets.row("B256 T50 H16: model.loss_and_grads vs torch fwd+bwd")[1] == ">= 2x"
+
+
+def test_floor_section_sets_the_public_call_beside_the_least_work_numpy_version(quick_run):
+    floor = table(quick_run, "2d.")
+    (row,) = floor.rows
+    assert row[0] == training.CASE["b256_h16"].label
+    assert positive(row[1]) and positive(row[2]), row
+    if training.torch_installed():
+        assert positive(row[3]) and RATIO.match(row[4]) and RATIO.match(row[5]), row
+
+
+def test_the_least_work_version_computes_the_engines_loss_and_gradients():
+    # A measuring stick only counts if it does the same work: same loss, same five gradients,
+    # on weights away from the seeded start, and the same again on a second call (buffers reused).
+    case = training.CASE["b256_h16"]
+    xs, ys = training.dataset(case.data)
+    model = training.make_model(case)
+    model.flat[:] += np.random.default_rng(1).normal(0.0, 0.3, model.flat.size)
+    floor = training.floor_h16(model, xs, ys)
+    expected_loss, expected = model.loss_and_grads(xs, ys)
+    for loss, grads in (floor(), floor()):
+        assert loss == pytest.approx(expected_loss, rel=1e-13)
+        for name in model.param_shapes:
+            np.testing.assert_allclose(grads[name], expected[name], rtol=1e-12, atol=1e-15, err_msg=name)
 
 
 def test_exp_section_prices_the_exps_of_every_step_in_numpy_and_in_torch(quick_run):
