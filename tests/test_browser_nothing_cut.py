@@ -1,15 +1,16 @@
-"""Real-browser test: no formula and no chart text is cut, on any page, at the three sizes.
+"""Real-browser test: no formula, chart text or metric is cut, on any page, at the three sizes.
 
 KaTeX does not wrap a formula wider than its column: the display box clips it (and scrolls
 sideways), so a learner reads half an equation. Vega shortens a chart title or label that does
-not fit to "…". Both are measured in the browser: a formula's ink width against its box, and
-every text a chart draws in SVG.
+not fit to "…", and Streamlit a metric's label or value. All are measured in the browser: a
+formula's ink width against its box, every text a chart draws in SVG, and each metric's texts
+against their boxes.
 """
 
 from __future__ import annotations
 
 import pytest
-from browser_support import assert_healthy, expect_charts_drawn, open_app_page
+from browser_support import assert_healthy, cut_texts, expect_charts_drawn, open_app_page
 from playwright.sync_api import Page
 
 from ui.lab_views import VIEWS
@@ -40,7 +41,7 @@ CUT = """slack => {
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_no_formula_or_chart_text_is_cut_on_any_page(page: Page, base_url: str, width: int, height: int):
+def test_no_formula_chart_text_or_metric_is_cut_on_any_page(page: Page, base_url: str, width: int, height: int):
     page.set_viewport_size({"width": width, "height": height})
     cut = {}
     for path, query in PAGES:
@@ -49,6 +50,7 @@ def test_no_formula_or_chart_text_is_cut_on_any_page(page: Page, base_url: str, 
         if page.get_by_test_id("stVegaLiteChart").count():
             expect_charts_drawn(page)
         found = page.evaluate(CUT, SLACK_PX)
+        found += [f"metric cut: {text}" for text in cut_texts(page, '[data-testid="stMain"] [data-testid="stMetric"]')]
         if found:
             cut[f"{path}?{query}"] = found
     assert cut == {}, "\n".join(f"{where}: {found}" for where, found in cut.items())

@@ -478,6 +478,14 @@ def _columns():
     return st.columns([5, 4], gap="medium")
 
 
+def _metrics(*pairs: tuple[str, str]) -> None:
+    """Metrics (label, value) side by side where the column has room for them, else one under
+    another: equal columns would cut a value such as 0.03711 to "0.03…" beside a laptop's sidebar."""
+    with st.container(horizontal=True, gap="medium"):
+        for label, value in pairs:
+            st.metric(label, value, width="content")
+
+
 def _prose(key: str, see: str, notice: str, try_this: str) -> None:
     """The view's few lines, in the order what you see / what to notice / try this."""
     with st.container(key=key):
@@ -719,9 +727,10 @@ def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
             alt_text="Dots: the size of each step's piece of dL/dw2 on a log scale, coloured by its sign.",
         )
     with side:
-        sum_column, loss_column = st.columns(2)  # side by side even at 10^606
-        sum_column.metric("dL/dw2 (the sum)", text.short_magnitude(pieces.log10_total, negative=pieces.total_sign < 0))
-        loss_column.metric("Loss (y_T − 1)²", text.short_magnitude(pieces.log10_loss))
+        _metrics(
+            ("dL/dw2 (the sum)", text.short_magnitude(pieces.log10_total, negative=pieces.total_sign < 0)),
+            ("Loss (y_T − 1)²", text.short_magnitude(pieces.log10_loss)),
+        )
         st.latex(text.W2_GRADIENT_FORMULA)
         _prose(
             f"{key_prefix}pieces_text",
@@ -765,9 +774,10 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
             alt_text="Heatmap of the loss over w2 and w1 with a plain and a clipped descent path from the diamond.",
         )
     with side:
-        plain_column, clipped_column = st.columns(2)  # side by side even at 10^604
-        plain_column.metric("Plain step η‖g‖", text.short_magnitude(log_step))
-        clipped_column.metric("Clipped step η·min(‖g‖, τ)", text.short_magnitude(log_clipped))
+        _metrics(
+            ("Plain step η‖g‖", text.short_magnitude(log_step)),
+            ("Clipped step η·min(‖g‖, τ)", text.short_magnitude(log_clipped)),
+        )
         _prose(
             f"{key_prefix}step_text",
             f"the loss at T = {settings.length} and {SURFACE_STEPS} descent steps from the diamond, where "
