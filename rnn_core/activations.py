@@ -27,10 +27,11 @@ _LOG10_E = math.log10(math.e)
 class Activation:
     """One activation, every form of it the engine needs.
 
-    ``value(z, out)``: act(z) elementwise into ``out``. ``slope(z, h, out)``: act'(z) into
-    ``out``, given z and h = act(z). ``log10_slope(z)``: log10 act'(z), computed from z so it
-    stays finite where the slope underflows (-inf only for an exact zero: a ReLU that is
-    off). ``scalar(z)``: (act(z), act'(z)) for one Python float; a nan z gives a nan h, as
+    ``value(z, out)``: act(z) elementwise into ``out``, called with NumPy's overflow warning
+    off (``np.errstate(over="ignore")``, as every kernel runs): tanh's e^(2z) overflows on
+    its way to exactly 1. ``slope(z, h, out)``: act'(z) into ``out``, given z and h = act(z).
+    ``log10_slope(z)``: log10 act'(z), computed from z so it stays finite where the slope
+    underflows (-inf only for an exact zero: a ReLU that is off). ``scalar(z)``: (act(z), act'(z)) for one Python float; a nan z gives a nan h, as
     the array form does. ``homogeneous``: act(c z) = c act(z) for c > 0 (ReLU, identity), so
     a hidden value can be carried as a mantissa and a power of ten with exact slopes.
     """
@@ -68,13 +69,13 @@ def _relu_scalar(z):
 def _tanh_value(z, out):
     # On large arrays tanh(z) = 1 - 2 / (e^(2z) + 1): NumPy's exp is vectorised where its tanh
     # is not, so on a training batch this is several times faster, to within 4e-16 of np.tanh
-    # (e^(2z) overflows to inf for z > 355, which gives exactly 1). On small ones the five
-    # calls cost more than np.tanh's one.
+    # (e^(2z) overflows to inf for z > 355, which gives exactly 1; the kernels run with that
+    # warning off, and switching it here, once per step, would cost as much as one of the five
+    # calls). On small arrays the five calls cost more than np.tanh's one.
     if out.size < 1024:
         return np.tanh(z, out=out)
-    with np.errstate(over="ignore"):
-        np.multiply(z, 2.0, out=out)
-        np.exp(out, out=out)
+    np.multiply(z, 2.0, out=out)
+    np.exp(out, out=out)
     out += 1.0
     np.divide(-2.0, out, out=out)
     out += 1.0
