@@ -330,3 +330,53 @@ def test_the_in_chart_slider_answers_the_keyboard(page: Page, base_url):
         assert text == f"w2 = {float(value):g}: |∂y_T/∂x₁| = {engine_first_input(float(value), 200)}"
     expect(page_w2(page)).to_have_text("1.05", timeout=10_000)
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(engine_first_input(1.05, 200))
+
+
+# ----------------------------------------------------------------------------- tooltips
+def hover_tooltips(page: Page, every: int = 1) -> list[dict[str, str]]:
+    """The tooltip of every ``every``-th dot in the view's chart, as {title: value}: the pointer
+    on each in turn (data marks only, not the legend's symbols)."""
+    found = []
+    dots = charts(page).first.locator("svg .mark-symbol.role-mark path")
+    for i in range(0, dots.count(), every):
+        where = dots.nth(i).bounding_box()
+        page.mouse.move(where["x"] + where["width"] / 2, where["y"] + where["height"] / 2)
+        tip = page.locator("#vg-tooltip-element.visible")
+        expect(tip).to_be_visible(timeout=2_000)
+        cells = tip.locator("td").all_inner_texts()
+        found.append(dict(zip(cells[::2], cells[1::2], strict=True)))
+        page.mouse.move(1, 1)
+    return found
+
+
+def magnitude_log10(text: str) -> float:
+    """log10 of a tooltip's magnitude: '0.495' or '6.30 × 10^60'."""
+    mantissa, _, exponent = text.partition(" × 10^")
+    return np.log10(float(mantissa)) + (int(exponent) if exponent else 0)
+
+
+def test_a_dots_tooltip_gives_the_engines_value_not_its_log(page: Page, base_url):
+    # The charts plot log10 values; the tooltip must say the magnitude itself (0.495, not -0.31).
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_view(page, base_url, "inputs", "lab_w2=0.5&lab_length=10")
+    model = rc.VanillaRNN(1, activation="relu", seed=0)
+    for name, value in {**rc.STATQUEST_WEIGHTS, "w2": 0.5}.items():
+        model.params[name] = value
+    slopes = np.abs(model.input_gradients(np.ones((1, 10)))[0])
+    # Every unit is on here (slopes 1), so the closed form's dots lie on the computed ones and
+    # the pointer finds whichever is drawn on top: both must say the engine's number.
+    tips = hover_tooltips(page)
+    assert {int(tip["input step t (1 = oldest)"]) for tip in tips} == set(range(1, 11))
+    for tip in tips:
+        step = int(tip["input step t (1 = oldest)"])
+        assert float(tip["|∂y_T/∂x_t|"]) == pytest.approx(slopes[step - 1], rel=5e-3), tip
+
+    open_view(page, base_url, "pieces", "lab_w2=2&lab_length=100")
+    model.params["w2"] = 2.0
+    _, grads = model.loss_and_grads(np.ones((1, 100)), np.ones((1, 1)))
+    pieces = np.ravel(grads.per_step["w2"])
+    tips = hover_tooltips(page, every=9)  # 12 of the 100 dots
+    assert len(tips) >= 10
+    for tip in tips:
+        step = int(tip["step t"])
+        assert magnitude_log10(tip["|piece|"]) == pytest.approx(np.log10(abs(pieces[step - 1])), abs=3e-3), tip

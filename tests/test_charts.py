@@ -10,6 +10,18 @@ from altair.utils.schemapi import SchemaValidationError
 from ui import charts
 
 
+def line_layer(spec: dict) -> dict:
+    """A line chart's line: the first layer (the dots, when drawn, come after it)."""
+    (line,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+    return line
+
+
+def dot_tooltips(spec: dict) -> list[dict]:
+    """The tooltip of a line chart's dots (its only one: the line itself has none)."""
+    (dots,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "point"]
+    return dots["encoding"]["tooltip"]
+
+
 def log_lines():
     frame = pd.DataFrame(
         {"step": [1, 2, 3, 1, 2, 3], "series": ["a"] * 3 + ["b"] * 3, "log10": [2.0, 1.0, -np.inf, 2, 1, 0]}
@@ -83,7 +95,7 @@ def weights_curve():
     )
 
 
-def batch_loss_curve():
+def batch_loss_curve(points: bool = False):
     frame = pd.DataFrame(
         {"step": [1, 2, 1, 2], "loss": [1.0, 0.5, 0.9, 0.4], "loss on": ["mini-batch"] * 2 + ["whole set"] * 2}
     )
@@ -100,6 +112,7 @@ def batch_loss_curve():
         color_title="loss on",
         legend_title=False,
         palette=palette,
+        points=points,
     )
 
 
@@ -158,7 +171,7 @@ BUILDERS += [lab_lines, lab_heatmap, lab_points]
 
 
 def test_lab_options_reach_the_spec():
-    lines = charts.vega_spec(lab_lines())["encoding"]
+    lines = line_layer(charts.vega_spec(lab_lines()))["encoding"]
     assert (
         lines["y"]["scale"]["domain"] == [0.0, 604.0] and lines["y"]["axis"]["labelExpr"] == charts.EXPONENT_AXIS_LABELS
     )
@@ -193,17 +206,17 @@ def test_the_drawn_spec_carries_finite_named_data_and_a_title(build):
 
 
 def test_a_legend_title_can_be_left_out_while_the_tooltip_keeps_it():
-    colour = charts.vega_spec(batch_loss_curve())["encoding"]["color"]
+    colour = line_layer(charts.vega_spec(batch_loss_curve()))["encoding"]["color"]
     assert colour["legend"] == {"title": None}
-    assert charts.vega_spec(weights_curve())["encoding"]["color"]["title"] == "parameter"
-    assert "legend" not in charts.vega_spec(weights_curve())["encoding"]["color"]
-    tooltips = {t["field"]: t["title"] for t in charts.vega_spec(batch_loss_curve())["encoding"]["tooltip"]}
+    assert line_layer(charts.vega_spec(weights_curve()))["encoding"]["color"]["title"] == "parameter"
+    assert "legend" not in line_layer(charts.vega_spec(weights_curve()))["encoding"]["color"]
+    tooltips = {t["field"]: t["title"] for t in dot_tooltips(charts.vega_spec(batch_loss_curve(points=True)))}
     assert tooltips["loss on"] == "loss on"
 
 
 def test_axes_have_titles():
-    spec = charts.vega_spec(loss_curve())
-    assert spec["encoding"]["x"]["title"] == "step" and spec["encoding"]["y"]["title"] == "loss"
+    encoding = line_layer(charts.vega_spec(loss_curve()))["encoding"]
+    assert encoding["x"]["title"] == "step" and encoding["y"]["title"] == "loss"
 
 
 def test_long_histories_are_thinned_but_keep_their_ends():
@@ -262,7 +275,7 @@ def test_arrow_tables_drop_rows_that_are_not_finite():
 
 def test_step_axes_have_whole_number_ticks():
     spec = charts.vega_spec(log_lines())
-    assert spec["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
+    assert line_layer(spec)["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
     layer = charts.vega_spec(points())["layer"][0]
     assert layer["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from rnn_core.train import Trainer
+from ui import charts
 from ui.format import number
 
 SHARED = ("w1", "w2", "b1")  # the one-unit network's parameters used on every day
@@ -121,16 +122,14 @@ def per_day_chart(back: Backward) -> alt.Chart:
     """How much each day adds to each shared parameter's gradient, on a log axis (zeros left out)."""
     frame = per_day_sizes(back)
     frame = frame[np.isfinite(frame["size"]) & (frame["size"] > 0)]
-    return (
-        alt.Chart(frame, title="Each day's share of the next step's gradient")
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("day:Q", title="day (1 = oldest)", axis=alt.Axis(format="d", tickMinStep=1)),
-            y=alt.Y("size:Q", title="size of the day's share (log)", scale=alt.Scale(type="log")),
-            color=alt.Color("parameter:N", title="parameter"),
-            tooltip=["day:Q", "parameter:N", alt.Tooltip("size:Q", format=".3g")],
-        )
-        .properties(height=220)
+    line = alt.Chart(frame).encode(
+        x=alt.X("day:Q", title="day (1 = oldest)", axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("size:Q", title="size of the day's share (log)", scale=alt.Scale(type="log")),
+        color=alt.Color("parameter:N", title="parameter"),
+    )
+    tooltip = ["day:Q", "parameter:N", alt.Tooltip("size:Q", format=".3g")]
+    return alt.layer(*charts.line_and_dots(line, tooltip, points=True)).properties(
+        title="Each day's share of the next step's gradient", height=220
     )
 
 

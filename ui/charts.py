@@ -106,9 +106,11 @@ def curve(
             legend=alt.Undefined if legend_title else alt.Legend(title=None),
         )
         encoding["tooltip"].append(alt.Tooltip(f"{color}:N", title=color_title or color))
-    style = {} if color is not None else {"color": OKABE_ITO[0]}
-    mark = alt.Chart(frame).mark_line(point=points, **style)
-    return mark.encode(**encoding).properties(title=title, height=height)
+    tooltip = encoding.pop("tooltip")
+    line = alt.Chart(frame).encode(**encoding)
+    if color is None:
+        line = line.encode(color=alt.value(OKABE_ITO[0]))
+    return alt.layer(*line_and_dots(line, tooltip, points)).properties(title=title, height=height)
 
 
 def long_columns(records: dict[str, list], x: str, names: list[str], value: str, name: str) -> dict[str, np.ndarray]:
@@ -250,6 +252,34 @@ def _named(frame: pd.DataFrame, dataset: str | None) -> pd.DataFrame:
     return frame
 
 
+# A tooltip's number from a log10 column, in the chart's own words: "0.0371" near 1, "3.20 × 10^-152"
+# far from it (10 ** x itself is Infinity in the browser past 10^308). Computed in the browser,
+# on the rows a layer draws, so no dataset carries a second column.
+MAGNITUDE_EXPR = (
+    "abs(datum.log10) < 4 ? format(pow(10, datum.log10), '.3~g') : "
+    "format(pow(10, datum.log10 - floor(datum.log10)), '.2f') + ' × 10^' + floor(datum.log10)"
+)
+
+
+def magnitude_tooltip(chart: alt.Chart, title: str) -> tuple[alt.Chart, alt.Tooltip]:
+    """``chart`` with a "magnitude" column worked out from its log10 column, and the tooltip that
+    shows it under ``title`` (a tooltip of the log10 column itself would show -152 as the value)."""
+    return chart.transform_calculate(magnitude=MAGNITUDE_EXPR), alt.Tooltip("magnitude:N", title=title)
+
+
+def line_and_dots(line: alt.Chart, tooltip: list, points: bool, dots: alt.Chart | None = None) -> list:
+    """A line layer with no tooltip and, when ``points``, a dot per row that has one (``dots``: the
+    chart the dots are drawn from, when it has columns of its own; by default ``line``).
+
+    A line is one mark for all its rows, so a tooltip on it would show its first row's numbers
+    wherever the pointer is; only a dot can say which row it is."""
+    layers = [line.mark_line(clip=True, tooltip=None)]
+    if points:
+        dots = line if dots is None else dots
+        layers.append(dots.mark_point(filled=True, size=30, opacity=1, clip=True).encode(tooltip=tooltip))
+    return layers
+
+
 def log_magnitude_lines(
     frame: pd.DataFrame,
     *,
@@ -287,26 +317,18 @@ def log_magnitude_lines(
         symbolSize=400,
         columns=legend_columns or alt.Undefined,
     )
-    return (
-        alt.Chart(frame)
-        .mark_line(point=len(frame) <= 120 if points is None else points)
-        .encode(
-            x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
-            y=alt.Y("log10:Q", title=y_title, scale=y_scale, axis=y_axis),
-            color=alt.Color(
-                "series:N", title="", scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]), legend=legend
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N", title="", scale=alt.Scale(domain=domain, range=dashes), legend=legend
-            ),
-            tooltip=[
-                alt.Tooltip("series:N", title="series"),
-                alt.Tooltip("step:Q", title=x_title),
-                alt.Tooltip("log10:Q", title=y_title, format=".2f"),
-            ],
-        )
-        .properties(title=title, height=height)
+    line = alt.Chart(frame).encode(
+        x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
+        y=alt.Y("log10:Q", title=y_title, scale=y_scale, axis=y_axis),
+        color=alt.Color(
+            "series:N", title="", scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]), legend=legend
+        ),
+        strokeDash=alt.StrokeDash("series:N", title="", scale=alt.Scale(domain=domain, range=dashes), legend=legend),
     )
+    dots, magnitude = magnitude_tooltip(line, y_title)
+    tooltip = [alt.Tooltip("series:N", title="series"), alt.Tooltip("step:Q", title=x_title), magnitude]
+    layers = line_and_dots(line, tooltip, len(frame) <= 120 if points is None else points, dots)
+    return alt.layer(*layers).properties(title=title, height=height)
 
 
 def cell_edges(centres, overlap: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -435,8 +457,8 @@ def log_heatmap(
     ]
     if rules_x:
         rules = alt.Chart(pd.DataFrame({x: rules_x})).encode(x=alt.X(f"{x}:Q", scale=x_scale))
-        layers.append(rules.mark_rule(color=HALO, strokeWidth=3.5, opacity=0.8))
-        layers.append(rules.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5))
+        layers.append(rules.mark_rule(color=HALO, strokeWidth=3.5, opacity=0.8, tooltip=None))
+        layers.append(rules.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5, tooltip=None))
     if paths is not None:
         layers += path_layers(
             paths, x, y, x_scale, y_scale, path_palette or {}, legend=path_legend, domains=(x_domain, y_domain)
@@ -506,7 +528,8 @@ def path_layers(
         scale=alt.Scale(domain=domain, range=[PATH_SHAPES[min(i, 1)] for i in range(len(domain))]),
     )
     lines = alt.Chart(shown).encode(**at, order=alt.Order("order:Q"), detail=alt.Detail("segment:N"))
-    layers = [lines.mark_line(color=HALO, strokeWidth=5, opacity=0.85, clip=True)]
+    # Only the dots have tooltips: a line's would show its first row wherever the pointer is.
+    layers = [lines.mark_line(color=HALO, strokeWidth=5, opacity=0.85, clip=True, tooltip=None)]
     tooltip = [
         alt.Tooltip("path:N", title="path"),
         alt.Tooltip("order:Q", title="step"),
@@ -515,7 +538,7 @@ def path_layers(
     ]
     for name in reversed(domain):  # the first path last, on top
         one = lines.transform_filter(alt.datum.path == name)
-        layers.append(one.mark_line(strokeWidth=2.2, clip=True).encode(color=colour, strokeDash=dash))
+        layers.append(one.mark_line(strokeWidth=2.2, clip=True, tooltip=None).encode(color=colour, strokeDash=dash))
         layers.append(
             one.transform_filter(alt.datum.visited)
             .mark_point(filled=True, size=34, stroke=HALO, strokeWidth=0.6, opacity=1, clip=True)
@@ -662,19 +685,16 @@ def signed_log_points(
         x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
         y=alt.Y("log10:Q", title=y_title, scale=y_scale, axis=y_axis),
     )
-    line = base.mark_line(color="#8C8C8C", strokeWidth=1)
-    dots = base.mark_circle(size=30, opacity=0.9).encode(
+    line = base.mark_line(color="#8C8C8C", strokeWidth=1, tooltip=None)
+    dotted, magnitude = magnitude_tooltip(base, y_title)
+    dots = dotted.mark_circle(size=30, opacity=0.9).encode(
         color=alt.Color(
             "direction:N",
             title="",
             scale=alt.Scale(domain=list(palette), range=list(palette.values())),
             legend=alt.Legend(orient="bottom"),
         ),
-        tooltip=[
-            alt.Tooltip("step:Q", title=x_title),
-            alt.Tooltip("log10:Q", title=y_title, format=".2f"),
-            alt.Tooltip("direction:N", title=""),
-        ],
+        tooltip=[alt.Tooltip("step:Q", title=x_title), magnitude, alt.Tooltip("direction:N", title="")],
     )
     return alt.layer(line, dots).properties(title=title, height=height)
 
@@ -790,7 +810,7 @@ def readout_layers(pick, data: str) -> list:
     # Just above the plot, in the room the title leaves (READOUT_ROOM), so no curve runs under it.
     at = {"x": alt.value(0), "y": alt.value(READOUT_Y), "text": alt.Text("label:N")}
     style = {"align": "left", "baseline": "bottom", "fontSize": 12, "fontWeight": "bold", "limit": 0}
-    return [base.mark_text(**style, color=READOUT_INK["light"]).encode(**at)]
+    return [base.mark_text(**style, color=READOUT_INK["light"], tooltip=None).encode(**at)]
 
 
 def drag_lines_spec(
@@ -816,10 +836,9 @@ def drag_lines_spec(
         orient="bottom", labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400, columns=1
     )
     code = drag_code_param(pick)
-    lines = (
+    line = (
         alt.Chart(alt.NamedData(name="drag_lines"))
         .transform_filter(f"datum.w2c === {code.name}")
-        .mark_line(point=points, clip=True)
         .encode(
             x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
             y=alt.Y(
@@ -834,17 +853,14 @@ def drag_lines_spec(
             strokeDash=alt.StrokeDash(
                 "series:N", title="", scale=alt.Scale(domain=domain, range=[dashes[k] for k in domain]), legend=legend
             ),
-            tooltip=[
-                alt.Tooltip("series:N", title="series"),
-                alt.Tooltip("step:Q", title=x_title),
-                alt.Tooltip("log10:Q", title=y_title, format=".2f"),
-            ],
         )
     )
+    dots, magnitude = magnitude_tooltip(line, y_title)
+    tooltip = [alt.Tooltip("series:N", title="series"), alt.Tooltip("step:Q", title=x_title), magnitude]
     readout = readout_layers(pick, "drag_w2")
     readout[0] = readout[0].add_params(pick)
     spec = (
-        alt.layer(lines, *readout)
+        alt.layer(*line_and_dots(line, tooltip, points, dots), *readout)
         .add_params(code)
         .properties(title=alt.Title(title, offset=READOUT_ROOM), height=height)
         .to_dict(validate=False)
