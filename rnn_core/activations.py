@@ -31,9 +31,10 @@ class Activation:
     off (``np.errstate(over="ignore")``, as every kernel runs): tanh's e^(2z) overflows on
     its way to exactly 1. ``slope(z, h, out)``: act'(z) into ``out``, given z and h = act(z).
     ``log10_slope(z)``: log10 act'(z), computed from z so it stays finite where the slope
-    underflows (-inf only for an exact zero: a ReLU that is off). ``scalar(z)``: (act(z), act'(z)) for one Python float; a nan z gives a nan h, as
-    the array form does. ``homogeneous``: act(c z) = c act(z) for c > 0 (ReLU, identity), so
-    a hidden value can be carried as a mantissa and a power of ten with exact slopes.
+    underflows (-inf only for an exact zero: a ReLU that is off). ``scalar(z)``: (act(z),
+    act'(z)) for one Python float; a nan z gives a nan h, as the array form does.
+    ``homogeneous``: act(c z) = c act(z) for c > 0 (ReLU, identity), so a hidden value can be
+    carried as a mantissa and a power of ten with exact slopes.
     """
 
     name: str
