@@ -219,6 +219,15 @@ def torch_installed() -> bool:
     return True
 
 
+def add_torch(runners: dict, make: Callable[..., Callable[[int], None]], *args) -> None:
+    """``runners["torch"] = make(*args)`` on one thread, when PyTorch is installed (else its column says so)."""
+    if torch_installed():
+        import torch
+
+        torch.set_num_threads(1)
+        runners["torch"] = make(*args)
+
+
 def measure_torch(case: Case, settings: Settings, results: dict) -> None:
     """PyTorch's figures for ``case``, taken in turn with rnn_core's Trainer on the same case.
 
@@ -318,11 +327,7 @@ def section_calls(settings: Settings, results: dict) -> list[Table]:
     for key in CALL_CASES:
         case = CASE[key]
         runners = {"ours": call_runner(case)}
-        if torch_installed():
-            import torch
-
-            torch.set_num_threads(1)
-            runners["torch"] = torch_call_runner(case)
+        add_torch(runners, torch_call_runner, case)
         rates = interleaved_rates(runners, settings)
         found[key] = {"ours": rates["ours"], "torch": rates.get("torch", TORCH_MISSING)}
         table.add(
@@ -405,11 +410,7 @@ def section_floor(settings: Settings, results: dict) -> list[Table]:
             floor()
 
     runners = {"ours": call_runner(case), "floor": run_floor}
-    if torch_installed():
-        import torch
-
-        torch.set_num_threads(1)
-        runners["torch"] = torch_call_runner(case)
+    add_torch(runners, torch_call_runner, case)
     rates = interleaved_rates(runners, settings)
     torch_rate = rates.get("torch", TORCH_MISSING)
     results["floor"] = {"ours": rates["ours"], "floor": rates["floor"], "torch": torch_rate}
@@ -477,11 +478,7 @@ def section_exp(settings: Settings, results: dict) -> list[Table]:
         case = CASE[key]
         size = BATCH * count(case.n_hidden)
         runners = {"numpy": exp_runner("numpy", size)}
-        if torch_installed():
-            import torch
-
-            torch.set_num_threads(1)
-            runners["torch"] = exp_runner("torch", size)
+        add_torch(runners, exp_runner, "torch", size)
         rates = interleaved_rates(runners, settings)
         numpy_s = 1.0 / rates["numpy"]  # one block
         torch_ns = f"{1e9 / rates['torch'] / size:.2f}" if "torch" in rates else TORCH_MISSING
