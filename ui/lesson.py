@@ -271,7 +271,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "The four rules",
-        "The StatLand weights get all four rules in the table right. Here w2 has been moved.",
+        "The StatLand weights predict all four rules in the table. Here w2 has been moved.",
         "statland",
         lambda seed: (lambda w: {"weights": w, "start_weights": dict(w)})(
             _weights(w1=_pick(seed, (1.8, 1.6, 2.0)), w2=_pick(seed // 3, (0.5, 0.2, -0.9)))
