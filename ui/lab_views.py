@@ -455,7 +455,7 @@ def network_line(settings: LabSettings) -> None:
     act = text.LATEX_ACTIVATION[settings.activation]
     st.markdown(
         f"The lesson's network $h_t = {act}({FIXED['w1']:g}\\,x_t + w_2\\,h_{{t-1}})$, "
-        f"$y_T = {FIXED['w3']:g}\\,h_T$ reads $T$ high days ($x_t = 1$), target 1. "
+        f"$y_T = {FIXED['w3']:g}\\,h_T$ reads $T$ high days ${{(x_t = 1)}}$, target 1. "
         f"Loss $(y_T - 1)^2$ = **{loss_text(settings)}**."
     )
 
