@@ -1,6 +1,7 @@
 """Real-browser tests of the Gradient lab: each view fits one screen, nothing is cut on a phone,
 the dark theme reads, and a T = 1000 rerun is quick. Screenshots go to artifacts/screenshots/."""
 
+import re
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -349,31 +350,43 @@ def hover_tooltips(page: Page, every: int = 1) -> list[dict[str, str]]:
     return found
 
 
+MAGNITUDE = re.compile(r"^\d+(\.\d+)?( × 10\^-?\d+)?$")  # 0.495, 998, 6.30 × 10^60; never 1e+3
+
+
 def magnitude_log10(text: str) -> float:
     """log10 of a tooltip's magnitude: '0.495' or '6.30 × 10^60'."""
+    assert MAGNITUDE.match(text), text
     mantissa, _, exponent = text.partition(" × 10^")
     return np.log10(float(mantissa)) + (int(exponent) if exponent else 0)
 
 
-def test_a_dots_tooltip_gives_the_engines_value_not_its_log(page: Page, base_url):
+def lesson_model_with(w2: float) -> rc.VanillaRNN:
+    model = rc.VanillaRNN(1, activation="relu", seed=0)
+    for name, value in {**rc.STATQUEST_WEIGHTS, "w2": w2}.items():
+        model.params[name] = value
+    return model
+
+
+# From 3.8e-6 to 3.2e4 between them: both sides of the tooltip's switch at 10^-4 and at 10^3.
+@pytest.mark.parametrize(("w2", "length"), [(0.5, 10), (0.5, 20), (2.0, 15)])
+def test_a_dots_tooltip_gives_the_engines_value_not_its_log(page: Page, base_url, w2, length):
     # The charts plot log10 values; the tooltip must say the magnitude itself (0.495, not -0.31).
     page.set_viewport_size({"width": 1280, "height": 800})
-    open_view(page, base_url, "inputs", "lab_w2=0.5&lab_length=10")
-    model = rc.VanillaRNN(1, activation="relu", seed=0)
-    for name, value in {**rc.STATQUEST_WEIGHTS, "w2": 0.5}.items():
-        model.params[name] = value
-    slopes = np.abs(model.input_gradients(np.ones((1, 10)))[0])
+    open_view(page, base_url, "inputs", f"lab_w2={w2:g}&lab_length={length}")
+    slopes = np.abs(lesson_model_with(w2).input_gradients(np.ones((1, length)))[0])
     # Every unit is on here (slopes 1), so the closed form's dots lie on the computed ones and
     # the pointer finds whichever is drawn on top: both must say the engine's number.
     tips = hover_tooltips(page)
-    assert {int(tip["input step t (1 = oldest)"]) for tip in tips} == set(range(1, 11))
+    assert {int(tip["input step t (1 = oldest)"]) for tip in tips} == set(range(1, length + 1))
     for tip in tips:
         step = int(tip["input step t (1 = oldest)"])
-        assert float(tip["|∂y_T/∂x_t|"]) == pytest.approx(slopes[step - 1], rel=5e-3), tip
+        assert magnitude_log10(tip["|∂y_T/∂x_t|"]) == pytest.approx(np.log10(slopes[step - 1]), abs=3e-3), tip
 
+
+def test_a_pieces_tooltip_gives_the_engines_piece_past_the_float_range_of_a_browser(page: Page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 800})
     open_view(page, base_url, "pieces", "lab_w2=2&lab_length=100")
-    model.params["w2"] = 2.0
-    _, grads = model.loss_and_grads(np.ones((1, 100)), np.ones((1, 1)))
+    _, grads = lesson_model_with(2.0).loss_and_grads(np.ones((1, 100)), np.ones((1, 1)))
     pieces = np.ravel(grads.per_step["w2"])
     tips = hover_tooltips(page, every=9)  # 12 of the 100 dots
     assert len(tips) >= 10

@@ -252,11 +252,11 @@ def _named(frame: pd.DataFrame, dataset: str | None) -> pd.DataFrame:
     return frame
 
 
-# A tooltip's number from a log10 column, in the chart's own words: "0.0371" near 1, "3.20 × 10^-152"
-# far from it (10 ** x itself is Infinity in the browser past 10^308). Computed in the browser,
-# on the rows a layer draws, so no dataset carries a second column.
+# A tooltip's number from a log10 column: "0.0371" or "998" from 10^-4 to 10^3 ('r' never switches
+# to "1e+3" as 'g' does), "3.20 × 10^-152" beyond (10 ** x itself is Infinity in the browser past
+# 10^308). Computed in the browser, on the rows a layer draws, so no dataset carries a second column.
 MAGNITUDE_EXPR = (
-    "abs(datum.log10) < 4 ? format(pow(10, datum.log10), '.3~g') : "
+    "datum.log10 >= -4 && datum.log10 < 3 ? format(pow(10, datum.log10), '.3~r') : "
     "format(pow(10, datum.log10 - floor(datum.log10)), '.2f') + ' × 10^' + floor(datum.log10)"
 )
 
