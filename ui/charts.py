@@ -305,10 +305,39 @@ def log_magnitude_lines(
     stacks the legend's entries (so long names fit a phone).
     """
     frame = _named(finite_rows(frame, ["step", "log10"]), dataset)
+    dashes = {
+        name: (dashes or {}).get(name, [6, 4] if "analytic" in name or "|w2|" in name else [1, 0]) for name in palette
+    }
+    layers = series_lines(
+        alt.Chart(frame),
+        x_title=x_title,
+        y_title=y_title,
+        y_scale=alt.Scale(domain=list(y_domain), nice=False) if y_domain else alt.Scale(zero=False),
+        y_axis=alt.Axis(labelExpr=EXPONENT_AXIS_LABELS) if exponent_axis else alt.Undefined,
+        palette=palette,
+        dashes=dashes,
+        legend_columns=legend_columns,
+        points=len(frame) <= 120 if points is None else points,
+    )
+    return alt.layer(*layers).properties(title=title, height=height)
+
+
+def series_lines(
+    chart: alt.Chart,
+    *,
+    x_title: str,
+    y_title: str,
+    y_scale: alt.Scale,
+    y_axis,
+    palette: dict[str, str],
+    dashes: dict[str, list[int]],
+    legend_columns: int | None,
+    points: bool,
+) -> list:
+    """The layers of ``chart``'s log10 lines (columns step, series, log10): a colour and a dash per
+    series from ``palette`` and ``dashes``, one legend for both, and dots with the magnitude's
+    tooltip when ``points``."""
     domain = list(palette)
-    dashes = [(dashes or {}).get(name, [6, 4] if "analytic" in name or "|w2|" in name else [1, 0]) for name in domain]
-    y_scale = alt.Scale(domain=list(y_domain), nice=False) if y_domain else alt.Scale(zero=False)
-    y_axis = alt.Axis(labelExpr=EXPONENT_AXIS_LABELS) if exponent_axis else alt.Undefined
     legend = alt.Legend(
         orient="bottom",
         labelLimit=400,
@@ -317,18 +346,19 @@ def log_magnitude_lines(
         symbolSize=400,
         columns=legend_columns or alt.Undefined,
     )
-    line = alt.Chart(frame).encode(
+    line = chart.encode(
         x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
         y=alt.Y("log10:Q", title=y_title, scale=y_scale, axis=y_axis),
         color=alt.Color(
             "series:N", title="", scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]), legend=legend
         ),
-        strokeDash=alt.StrokeDash("series:N", title="", scale=alt.Scale(domain=domain, range=dashes), legend=legend),
+        strokeDash=alt.StrokeDash(
+            "series:N", title="", scale=alt.Scale(domain=domain, range=[dashes[k] for k in domain]), legend=legend
+        ),
     )
     dots, magnitude = magnitude_tooltip(line, y_title)
     tooltip = [alt.Tooltip("series:N", title="series"), alt.Tooltip("step:Q", title=x_title), magnitude]
-    layers = line_and_dots(line, tooltip, len(frame) <= 120 if points is None else points, dots)
-    return alt.layer(*layers).properties(title=title, height=height)
+    return line_and_dots(line, tooltip, points, dots)
 
 
 def cell_edges(centres, overlap: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -831,36 +861,22 @@ def drag_lines_spec(
     log10) only the rows of the w2 under the in-chart slider are drawn, with its read-out from
     "drag_w2" (w2, label). Data is supplied by the caller (named datasets)."""
     pick = w2_drag_selection(value, limit, step)
-    domain = list(palette)
-    legend = alt.Legend(
-        orient="bottom", labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400, columns=1
-    )
     code = drag_code_param(pick)
-    line = (
-        alt.Chart(alt.NamedData(name="drag_lines"))
-        .transform_filter(f"datum.w2c === {code.name}")
-        .encode(
-            x=alt.X("step:Q", title=x_title, axis=alt.Axis(**STEP_AXIS)),
-            y=alt.Y(
-                "log10:Q",
-                title=y_title,
-                scale=alt.Scale(domain=list(y_domain), nice=False),
-                axis=alt.Axis(labelExpr=EXPONENT_AXIS_LABELS),
-            ),
-            color=alt.Color(
-                "series:N", title="", scale=alt.Scale(domain=domain, range=[palette[k] for k in domain]), legend=legend
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N", title="", scale=alt.Scale(domain=domain, range=[dashes[k] for k in domain]), legend=legend
-            ),
-        )
+    lines = series_lines(
+        alt.Chart(alt.NamedData(name="drag_lines")).transform_filter(f"datum.w2c === {code.name}"),
+        x_title=x_title,
+        y_title=y_title,
+        y_scale=alt.Scale(domain=list(y_domain), nice=False),
+        y_axis=alt.Axis(labelExpr=EXPONENT_AXIS_LABELS),
+        palette=palette,
+        dashes=dashes,
+        legend_columns=1,
+        points=points,
     )
-    dots, magnitude = magnitude_tooltip(line, y_title)
-    tooltip = [alt.Tooltip("series:N", title="series"), alt.Tooltip("step:Q", title=x_title), magnitude]
     readout = readout_layers(pick, "drag_w2")
     readout[0] = readout[0].add_params(pick)
     spec = (
-        alt.layer(*line_and_dots(line, tooltip, points, dots), *readout)
+        alt.layer(*lines, *readout)
         .add_params(code)
         .properties(title=alt.Title(title, offset=READOUT_ROOM), height=height)
         .to_dict(validate=False)
