@@ -198,11 +198,17 @@ DRAG_LOG = """(selector) => {
 }"""
 
 
-def engine_first_input(w2: float, length: int, activation: str = "relu") -> str:
-    """|d y_T / d x_1| at this w2, from the engine's own model, as the page writes it."""
+def lesson_model_with(w2: float, activation: str = "relu") -> rc.VanillaRNN:
+    """The lesson's network with w2 (and the activation) changed, from the engine's own weights."""
     model = rc.VanillaRNN(1, activation=activation, seed=0)
     for name, value in {**rc.STATQUEST_WEIGHTS, "w2": w2}.items():
         model.params[name] = value
+    return model
+
+
+def engine_first_input(w2: float, length: int, activation: str = "relu") -> str:
+    """|d y_T / d x_1| at this w2, from the engine's own model, as the page writes it."""
+    model = lesson_model_with(w2, activation)
     with np.errstate(all="ignore"):
         first = float(model.input_gradients(np.ones((1, length)))[0, 0])
     if first == 0:
@@ -358,13 +364,6 @@ def magnitude_log10(text: str) -> float:
     assert MAGNITUDE.match(text), text
     mantissa, _, exponent = text.partition(" × 10^")
     return np.log10(float(mantissa)) + (int(exponent) if exponent else 0)
-
-
-def lesson_model_with(w2: float) -> rc.VanillaRNN:
-    model = rc.VanillaRNN(1, activation="relu", seed=0)
-    for name, value in {**rc.STATQUEST_WEIGHTS, "w2": w2}.items():
-        model.params[name] = value
-    return model
 
 
 # From 3.8e-6 to 3.2e4 between them: both sides of the tooltip's switch at 10^-4 and at 10^3.
