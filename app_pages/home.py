@@ -4,6 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.claims import Said, general
+from ui.state import shown
+
 st.title("Unrolled")
 st.subheader("Recurrent neural networks, one turn of the knob at a time")
 st.markdown(
@@ -49,9 +52,11 @@ steps = [
         "app_pages/lab.py",
         "3. Gradient lab",
         ":material/science:",
-        "Break training on purpose. The recurrent weight w2 is multiplied in once per step, so "
-        "gradients explode when |w2| > 1 and vanish when |w2| < 1. Then see what clipping, "
-        "LSTMs and GRUs do about it.",
+        general(
+            "Break training on purpose. The recurrent weight w2 is multiplied in once per step, so "
+            "gradients can explode when |w2| > 1 and vanish when |w2| < 1. Then see what clipping, "
+            "LSTMs and GRUs do about it."
+        ),
     ),
 ]
 root = Path(__file__).resolve().parent.parent
@@ -59,7 +64,7 @@ columns = st.columns(len(steps))
 for column, (path, label, icon, text) in zip(columns, steps, strict=True):
     with column.container(border=True):
         st.markdown(f"**{label}**")
-        st.write(text)
+        st.write(shown(text) if isinstance(text, Said) else text)
         if (root / path).exists():
             st.page_link(path, label=f"Open {label.split('. ')[1]}", icon=icon)
         else:

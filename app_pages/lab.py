@@ -1,7 +1,7 @@
 """Gradient lab: make gradients explode and vanish with w2 and the sequence length, then tame them.
 
-The page reads the shared controls, then draws the one view chosen (``ui.lab_views``): only
-that view computes.
+The page reads the view chosen, the shared controls (shown only for a view that reads them),
+then draws that one view (``ui.lab_views``): only that view computes.
 """
 
 import streamlit as st
@@ -12,9 +12,12 @@ from ui.links import link_snapshot, note_unused_link_values
 views.compact_top()
 st.title("Gradient lab")
 link = link_snapshot("lab_")
-settings = views.shared_controls(key_prefix="lab_")
-views.network_line(settings)
+controls = st.container()  # above the view's tabs, filled once the view is known
 view = views.view_selector(key_prefix="lab_")
+with controls:
+    settings = views.shared_controls(key_prefix="lab_", shown=views.uses_shared_controls(view))
+    if views.uses_shared_controls(view):
+        views.network_line(settings)
 own = views.show_view(view, settings, key_prefix="lab_")
 note_unused_link_values(
     link,

@@ -7,7 +7,7 @@ from rnn_core.data import LEVELS
 from ui import statland_view as view
 from ui.classroom import bound, locked
 from ui.links import link_snapshot, note_unused_link_values
-from ui.state import PARAM_NAMES, STATLAND_PENDING, send_weights_to_statland
+from ui.state import PARAM_NAMES, STATLAND_PENDING, send_weights_to_statland, shown
 from ui.widgets import weights_download_button
 
 MAX_DAYS = 10
@@ -149,7 +149,7 @@ if STATLAND_PENDING in st.session_state:
     st.session_state[LAST_GOOD] = pending
 
 st.title("StatLand")
-st.markdown(view.GUIDE)
+guide = st.empty()  # what to try first, once the days and weights are known
 link = link_snapshot("sl_")
 control_strip()
 day_words = day_inputs()
@@ -166,9 +166,10 @@ note_unused_link_values(
     },
 )
 model, trace = view.show_network(day_words, weights, key_prefix="sl", prediction_area=weights_row)
+guide.markdown(shown(view.guide(day_words, weights, w2_locked=locked("sl_w2"), days_locked=locked("sl_days"))))
 
 with st.expander("Why? How to read the diagram", icon=":material/help:"):
-    st.markdown(view.WHY)
+    st.markdown(shown(view.why()))
 with st.expander("The same numbers as a table"):
     st.dataframe(view.steps_table(trace, day_words, weights["b1"]), hide_index=True, key="sl_steps")
 st.subheader("The four rules with these weights")

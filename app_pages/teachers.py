@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import classroom, scenarios
+from ui.state import shown
 
 st.title("For teachers")
 st.markdown(
@@ -18,7 +19,7 @@ for row in range(0, len(scenarios.SCENARIOS), 2):
             st.page_link(
                 scenario.page, label=f"**{scenario.title}**", icon=":material/link:", query_params=scenario.params
             )
-            st.markdown(f"**Ask:** {scenario.ask}")
+            st.markdown(f"**Ask:** {shown(scenario.ask())}")
             st.code(scenario.link(origin), language=None, wrap_lines=True)
 
 st.subheader("Links, step by step")

@@ -98,4 +98,7 @@ def test_wider_models_get_a_per_day_chart_of_their_shares(kind):
 def test_day_one_adds_nothing_to_dl_dw2_because_h0_is_zero():
     back = bptt.backward_for_next_step(statland_trainer(length=5))
     assert float(back.per_day["w2"].reshape(-1)[0]) == 0.0
-    assert "h0 = 0" in bptt.one_unit_notice(back)
+    notice = bptt.one_unit_notice(back)
+    assert "h0 = 0" in notice.text and "Press **Step**" in notice.text
+    assert "Press" not in bptt.one_unit_notice(back, step_button=False).text  # the lesson has no Step button
+    assert [c.kind for c in notice.claims] == ["first_day_w2_share_zero"] and notice.claims[0].holds()

@@ -32,7 +32,7 @@ def assert_predict_both_ways(challenge: lesson.Predict, state, expected: float) 
     assert challenge.check(state, str(expected)).passed  # what a text box sends
     wrong = expected + max(0.5, 3 * abs(expected))
     verdict = challenge.check(state, wrong)
-    assert not verdict.passed and verdict.message == challenge.hint
+    assert not verdict.passed and verdict.message.text == challenge.hint
 
 
 def test_the_lesson_has_the_videos_ten_steps_in_order_each_within_80_words():
@@ -105,7 +105,7 @@ def test_the_four_rules_goal_is_met_exactly_where_the_engine_gets_all_four_right
             if right:
                 accepted.add(float(w2))
             else:
-                assert verdict.message == s.challenge.hint
+                assert verdict.message.text == s.challenge.hint
         assert accepted
         accepted_sets.append(frozenset(accepted))
         # Changing another weight does not count, even if the rules come out right.
@@ -125,7 +125,7 @@ def test_weight_sharing_accepts_the_engines_parameter_count_for_any_number_of_da
         assert len(right) == 1
         for i in range(len(texts)):
             verdict = s.challenge.check(state, i)
-            assert verdict.passed == (i in right) and verdict.message
+            assert verdict.passed == (i in right) and verdict.message.text
     assert not s.challenge.check(state, 7).passed
 
 
@@ -160,7 +160,7 @@ def test_the_exploding_goal_is_met_exactly_when_bptt_gives_the_first_day_over_a_
         expected = length <= 20 and first_input_gradient(w2, length) > 1e6
         verdict = s.challenge.check(state)
         assert verdict.passed == expected, (w2, length)
-        assert (verdict.message == s.challenge.hint) != expected
+        assert (verdict.message.text == s.challenge.hint) != expected
 
 
 def first_input_gradient_of_w2_alone(w2: float, length: int) -> float:
@@ -231,7 +231,7 @@ def test_predictions_refuse_what_is_not_a_number():
     state = step("Prices become numbers").start(0)
     for bad in ("", "half", None, "nan", "inf"):
         verdict = challenge.check(state, bad)
-        assert not verdict.passed and "number" in verdict.message
+        assert not verdict.passed and "number" in verdict.message.text
 
 
 @pytest.mark.parametrize(

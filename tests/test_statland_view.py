@@ -5,7 +5,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnn_core as rc
-from rnn_core.data import RULES, encode
+from rnn_core.data import RULES, decode, encode
+from ui import claims
 from ui import statland_view as view
 from ui.format import number
 from ui.state import WEIGHT_LIMIT
@@ -43,11 +44,11 @@ def test_the_network_for_given_weights_is_the_lessons_network():
 
 
 def _notice(words, **weights):
-    model = rc.statquest_rnn()
-    for name, value in weights.items():
-        model.params[name] = np.full_like(model.params[name], value)
-    trace = model.forward(encode(words)[None, :])
-    return view.notice_sentence(trace, "w"), trace
+    weights = {**rc.STATQUEST_WEIGHTS, **weights}
+    trace = view.network_for(weights).forward(encode(words)[None, :])
+    notice = view.notice_sentence(words, weights, trace, decode(float(trace.y[0, 0])))
+    assert not claims.false_claims(notice) and not claims.unbacked_words(notice)
+    return notice.text, trace
 
 
 def test_the_notice_says_how_w2_cancels_day_one_on_the_default_days():
@@ -60,8 +61,9 @@ def test_the_notice_says_how_w2_cancels_day_one_on_the_default_days():
 @pytest.mark.parametrize(
     ("words", "weights", "phrase"),
     [
-        (["low", "medium"], {}, "nothing to carry"),
-        (["high", "medium"], {"w2": 0.5}, "adds to"),
+        (["low", "medium"], {}, "h1 = 0, so w2 has nothing to carry"),
+        (["high", "medium"], {"w2": 0.0}, "w2 = 0, so nothing of day 1 reaches day 2"),
+        (["high", "medium"], {"w2": 0.5}, "which adds 0.9 to w1·x"),
         (["high", "medium"], {"w2": -0.1}, "pulls"),
     ],
 )
@@ -76,8 +78,10 @@ def test_the_rules_table_uses_the_engines_predictions():
     assert list(table["days"]) == [view.sequence_text(days) for days, _ in RULES]
     assert list(table["should be"]) == [next_day for _, next_day in RULES]
     assert list(table["match"]) == ["✓"] * 4
-    assert view.rules_verdict(4).startswith("These weights reproduce all four")
-    assert "3 of the four" in view.rules_verdict(3)
+    lesson = dict(rc.STATQUEST_WEIGHTS)
+    assert view.rules_verdict(lesson, 4).text.startswith("These weights reproduce all four")
+    assert not claims.false_claims(view.rules_verdict(lesson, 4))
+    assert claims.false_claims(view.rules_verdict(lesson, 3)), "a wrong count is a false claim"
 
 
 def _lesson_page():
@@ -104,9 +108,12 @@ def test_the_first_screen_reads_in_about_sixty_words_and_the_rest_waits_behind_w
     def count(text):
         return len(text.replace("**", "").split())
 
-    model = rc.statquest_rnn()
+    weights = dict(rc.STATQUEST_WEIGHTS)
+    model = view.network_for(weights)
     trace = model.forward(encode(words)[None, :])
-    shown = view.GUIDE + " " + view.notice_sentence(trace, "low") + f" {len(words)} days, still 5 parameters."
+    guide = view.guide(words, weights, w2_locked=False).text
+    notice = view.notice_sentence(words, weights, trace, "low") + " " + view.days_and_parameters(words, model)
+    shown = guide + " " + notice.text
     assert count(shown) <= 60, count(shown)
-    assert "Try this first" in view.GUIDE and "Notice" in view.GUIDE
-    assert count(view.WHY) > 100, "the longer explanation is behind the Why? expander"
+    assert "Try this first" in guide
+    assert count(view.why().text) > 100, "the longer explanation is behind the Why? expander"

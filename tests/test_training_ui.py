@@ -1,5 +1,7 @@
 """The Training page's derived facts, without Streamlit: speeds, convergence, tiny values, run labels."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -51,7 +53,11 @@ def test_a_run_stops_at_the_step_its_loss_falls_below_the_tolerance():
     trainer = rc.Trainer(rc.VanillaRNN(1, activation="relu", seed=4), xs, ys, lr=0.03, seed=4)
     expected = next(r.step for r in trainer.run(1000) if r.loss < training.CONVERGED_LOSS)
     assert run.converged_at == run.step == expected
-    assert training.status_line(run).startswith(f"Converged at step {expected:,}")
+    line = training.status_line(run)
+    assert line.text.startswith(f"Converged at step {expected:,}")
+    worst = np.max(np.abs(run.model.predict(xs) - ys))
+    bound = float(re.search(r"every prediction within ([0-9.e-]+) of its target", line.text).group(1))
+    assert worst <= bound < worst * 1.1  # the bound said is the engine's worst error, rounded up
     assert run.finished and not run.diverged
     run.step_once()  # Step still works on a converged run, then it stops again
     assert run.step == expected + 1 and run.converged_at == expected + 1
@@ -91,9 +97,9 @@ def test_a_runs_curve_is_its_loss_history():
 
 def test_the_first_step_note_names_adams_equal_moves_only_when_the_loss_rose():
     assert training.first_step_note("adam", 0.2, 0.1, 0.03) is None
-    note = training.first_step_note("adam", 0.13301, 0.13485, 0.03)
+    note = training.first_step_note("adam", 0.13301, 0.13485, 0.03).text
     assert "0.13301 → 0.13485" in note and "full learning rate (0.03)" in note
-    assert "past the low point" in training.first_step_note("sgd", 0.1, 0.2, 3.0)
+    assert "past the low point" in training.first_step_note("sgd", 0.1, 0.2, 3.0).text
 
 
 def test_adams_first_step_really_moves_every_weight_by_the_learning_rate():

@@ -17,6 +17,7 @@ import pandas as pd
 
 from rnn_core.train import Trainer
 from ui import charts
+from ui.claims import Said, claim, said
 from ui.format import number
 
 SHARED = ("w1", "w2", "b1")  # the one-unit network's parameters used on every day
@@ -34,6 +35,11 @@ class Backward:
     total: dict[str, np.ndarray]
     n_days: int
     n_sequences: int
+    # What it was computed from, for the claims its sentences make: the batch, the weights, the loss.
+    xs: np.ndarray | None = None
+    ys: np.ndarray | None = None
+    weights: dict[str, np.ndarray] | None = None
+    loss_name: str = "mse"
 
     def sums(self) -> dict[str, float]:
         """For a one-unit network: each shared parameter's per-day contributions added up."""
@@ -47,7 +53,8 @@ def backward_for_next_step(trainer: Trainer) -> Backward:
         loss, grads = trainer.model.loss_and_grads(xs, ys, loss=trainer.loss)
         per_day = {name: np.asarray(value, dtype=float) for name, value in grads.per_step.items()}
         total = {name: np.array(value, dtype=float) for name, value in grads.params.items()}
-    return Backward(float(loss), per_day, total, xs.shape[1], xs.shape[0])
+    weights = {name: np.array(value, dtype=float) for name, value in trainer.model.params.items()}
+    return Backward(float(loss), per_day, total, xs.shape[1], xs.shape[0], xs, ys, weights, trainer.loss)
 
 
 def one_unit_table(back: Backward) -> pd.DataFrame:
@@ -148,10 +155,20 @@ def per_day_caption(back: Backward) -> str:
     )
 
 
-def one_unit_notice(back: Backward) -> str:
-    """What to notice in the one-unit picture: the error flows back, and day 1's w2 share is 0 (h0 = 0)."""
-    return (
+def one_unit_notice(back: Backward, step_button: bool = True) -> Said:
+    """What to notice in the one-unit picture: the error flows back, and day 1's w2 share is 0 (h0 = 0);
+    where the page has a Step button, what pressing it does."""
+    shares = said(
         "The error starts at the loss and flows back up through every day's copy, multiplied by w2 (and the "
-        "ReLU's slope) at each step. Day 1's share of dL/dw2 is 0: h0 = 0, so w2 multiplies 0 on the first day. "
-        "Press **Step**: the numbers change and the next step uses the new sums."
+        "ReLU's slope) at each step. Day 1's share of dL/dw2 is 0: h0 = 0, so w2 multiplies 0 on the first day.",
+        claim(
+            "first_day_w2_share_zero",
+            xs=np.asarray(back.xs, dtype=float).tolist(),
+            ys=np.asarray(back.ys, dtype=float).tolist(),
+            weights={name: float(np.ravel(value)[0]) for name, value in (back.weights or {}).items()},
+            loss=back.loss_name,
+        ),
     )
+    if step_button:
+        return shares + " Press **Step**: the next step uses these sums."
+    return shares

@@ -22,6 +22,8 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from .state import SAID
+
 LOCK, HIDE, PRESENT = "lock", "hide", "present"
 # This run's controls, in the order drawn: key -> how a link writes its value (None: links don't).
 CONTROLS = "_classroom_controls"
@@ -234,6 +236,7 @@ def before_page() -> None:
     """Start this run's record of controls, and apply presentation mode and hidden controls."""
     st.session_state[CONTROLS] = {}
     st.session_state[EXTRA_PARAMS] = {}
+    st.session_state[SAID] = {}
     if presentation_asked():
         st.session_state[PRESENTING] = True
         st.query_params[PRESENT] = "1"  # kept in the link across page switches

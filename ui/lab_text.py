@@ -11,7 +11,10 @@ import re
 
 import numpy as np
 
-from .format import from_log10
+import rnn_core as rc
+
+from .claims import Said, claim, piece_shares, said, share_class
+from .format import from_log10, number, significant
 
 # Each view's id and its button; the URL carries the button's text (``?lab_view=Heatmap``), as
 # Streamlit binds a segmented control by its shown option.
@@ -98,82 +101,292 @@ W2_GRADIENT_FORMULA = (
 )
 
 
-def change_words(log10_ratio: float, plural: bool = False) -> str:
-    """How much something changes from the newest input to the oldest, in words ("shrinks by ...")."""
-    verbs = ("grow", "shrink", "stay") if plural else ("grows", "shrinks", "stays")
-    if log10_ratio >= 1:
-        return f"{verbs[0]} by a factor of {from_log10(log10_ratio)}"
-    if log10_ratio <= -1:
-        return f"{verbs[1]} by a factor of {from_log10(-log10_ratio)}"
-    return f"{verbs[2]} within a factor of 10"
-
-
-def each_input_notice(logs: np.ndarray, w2: float, activation: str) -> str:
-    """What to notice on the per-input chart: the oldest against the newest, and why."""
-    first, last = float(logs[0]), float(logs[-1])
+# -- what to notice, built from the numbers of the setting on screen (see ``ui.claims``) -------------
+def each_input_notice(logs: np.ndarray, w2: float, activation: str) -> Said:
+    """What to notice on the per-input chart: the oldest input against the newest, and why."""
+    about = {"w2": w2, "length": len(logs), "activation": activation}
     if not np.isfinite(logs).any():
-        return "Every input's gradient is exactly 0: nothing flows back."
+        return said(
+            "Every input's gradient is exactly 0: nothing flows back.",
+            claim("zero", **about),
+            claim("inputs_zero", count=len(logs), **about),
+        )
+    if np.isneginf(logs).any() and w2 == 0:
+        return said(
+            f"w2 = 0 cuts the chain: only the newest input counts, the other {len(logs) - 1} exactly 0.",
+            claim("inputs_zero", count=len(logs) - 1, **about),
+        )
     if np.isneginf(logs).any():
         off = int(np.isneginf(logs).sum())
-        return f"{off} of {len(logs)} inputs count exactly 0: a ReLU that is off passes no gradient back."
-    text = f"The oldest input counts {from_log10(first)}, the newest {from_log10(last)}"
+        return said(
+            f"{off} of {len(logs)} inputs count exactly 0: a ReLU that is off passes no gradient back.",
+            claim("zero", **about),
+            claim("inputs_zero", count=off, **about),
+            claim("relu_switches_off", **about),
+        )
+    text = f"The oldest input counts {from_log10(float(logs[0]))}, the newest {from_log10(float(logs[-1]))}"
     if len(logs) == 1:
-        return text + "."
-    if activation in ("tanh", "sigmoid"):
-        return text + f": each step back multiplies by |w2| = {abs(w2):g} times a slope below 1."
-    return text + f": each step back multiplies by |w2| = {abs(w2):g}."
-
-
-def heatmap_notice(activation: str, bound: float) -> str:
-    """What to notice on the heatmap: where its boundary lies for this activation."""
-    if bound == 1.0:
-        return "Inside the dashed lines (|w2| < 1) every column fades as T grows; outside, it explodes."
-    return (
-        f"{activation}'s slope is at most {1 / bound:g}, so a column can only explode beyond |w2| = {bound:g} "
-        "(the outer dashed lines)."
+        return said(text + ".")
+    if activation in ("relu", "identity"):
+        return said(
+            text + f": each step back multiplies by |w2| = {abs(w2):g}.", claim("step_factor", exact=True, **about)
+        )
+    slope = "below 1" if rc.MAX_SLOPE[activation] == 1 else f"of at most {rc.MAX_SLOPE[activation]:g}"
+    return said(
+        text + f": each step back multiplies by |w2| = {abs(w2):g} times a slope {slope}.",
+        claim("step_factor", exact=False, **about),
     )
 
 
-def share_of_last_steps(log10_steps: np.ndarray, fraction: float = 0.1) -> float:
-    """How much of the pieces' total magnitude comes from the last ``fraction`` of the steps."""
-    finite = np.isfinite(log10_steps)
-    if not finite.any():
-        return 0.0
-    weights = np.zeros_like(log10_steps)
-    weights[finite] = 10.0 ** (log10_steps[finite] - log10_steps[finite].max())
-    last = max(1, int(round(len(log10_steps) * fraction)))
-    return float(weights[-last:].sum() / weights.sum())
+def signed(value: float) -> str:
+    """A number as prose prints it, with a true minus sign: '−1', '0.5'."""
+    return number(value).replace("-", "−")
 
 
-def pieces_notice(log10_steps: np.ndarray) -> str:
-    """What to notice among dL/dw2's pieces: which end of the sequence makes up the sum."""
+def w2_range_text(chosen: np.ndarray, grid: np.ndarray) -> str:
+    """Which of the chart's columns ``grid`` are ``chosen``, in a few words: 'w2 ≥ 1.1',
+    '|w2| from 0.1 to 0.9', 'w2 ≤ −1 and w2 = 0'."""
+    grid = np.asarray(grid, dtype=float)
+    inside = np.isin(grid, chosen)
+    runs, start = [], None
+    for i, flag in enumerate([*inside, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append((float(grid[start]), float(grid[i - 1]), start == 0, i - 1 == len(grid) - 1))
+            start = None
+
+    def phrase(a: float, b: float, at_min: bool, at_max: bool, name: str) -> str:
+        if a == b:
+            return f"{name} = {signed(a)}"
+        if at_min:
+            return f"{name} ≤ {signed(b)}"
+        if at_max:
+            return f"{name} ≥ {signed(a)}"
+        return f"{name} from {signed(a)} to {signed(b)}"
+
+    parts, used = [], set()
+    for i, (a, b, at_min, at_max) in enumerate(runs):
+        if i in used:
+            continue
+        twin = next(
+            (j for j, (c, d, _, _) in enumerate(runs) if j > i and math.isclose(c, -b) and math.isclose(d, -a)), None
+        )
+        if b < 0 and twin is not None:  # the same band on both sides of 0: say it once, of |w2|
+            used.add(twin)
+            c, d, _, twin_at_max = runs[twin]
+            parts.append(phrase(c, d, False, twin_at_max, "|w2|"))
+        else:
+            parts.append(phrase(a, b, at_min, at_max, "w2"))
+    return " and ".join(parts)
+
+
+VERBS = {
+    "explodes": "explodes for {}",
+    "steady": "stays within 10× at {}",
+    "zero": "exactly 0 at {}",
+    "fades": "fades for {}",
+}
+
+
+def heatmap_notice(activation: str, longest: int, w2s: np.ndarray, log_shares: np.ndarray) -> Said:
+    """What to notice on the heatmap: at its top row (``longest``), which columns explode, fade or
+    are exactly 0, from the oldest input's share of the newest in each column (``log_shares``)."""
+    w2s = np.asarray(w2s, dtype=float)
+    kinds = np.array([share_class(float(v)) for v in log_shares])
+    present = [k for k in ("explodes", "steady", "zero", "fades") if (kinds == k).any()]
+    claims = [
+        claim(kind, w2=float(w2), length=longest, activation=activation) for w2, kind in zip(w2s, kinds, strict=True)
+    ]
+    # Fading is "elsewhere" (else the class with the most columns); the others are named by their columns.
+    rest = "fades" if "fades" in present else max(present, key=lambda k: int((kinds == k).sum()))
+    parts = []
+    for kind in present:
+        if kind == rest:
+            continue
+        columns = kinds == kind
+        if kind == "zero" and activation == "relu" and (columns & (w2s < 0)).any():
+            # a negative w2 switches the ReLU off (said where it holds); w2 = 0 cuts the chain itself
+            off, cut = columns & (w2s < 0), columns & (w2s >= 0)
+            part = f"exactly 0 at {w2_range_text(w2s[off], w2s)} (ReLU off)"
+            if cut.any():
+                part += f" and at {w2_range_text(w2s[cut], w2s)}"
+            claims += [claim("relu_switches_off", w2=float(w2), length=longest, activation="relu") for w2 in w2s[off]]
+        else:
+            part = VERBS[kind].format(w2_range_text(w2s[columns], w2s))
+        parts.append(part)
+    last = {"explodes": "explodes", "steady": "stays within 10×", "zero": "exactly 0", "fades": "fades"}[rest]
+    parts.append(f"{last} elsewhere" if parts else f"{last} in every column")
+    listed = ", ".join(parts[:-1]) + (", and " if len(parts) > 2 else " and " if len(parts) == 2 else "") + parts[-1]
+    text = f"At T = {longest}: {listed}."
+    if "explodes" not in present and activation in ("tanh", "sigmoid"):
+        text += f" Nowhere here does it explode: {activation} saturates, and its slopes outweigh |w2|."
+        claims.append(claim("never_explodes", w2s=tuple(float(w) for w in w2s), length=longest, activation=activation))
+    return said(text, *claims)
+
+
+def capitalised(sentence: Said) -> Said:
+    return Said(sentence.text[:1].upper() + sentence.text[1:], sentence.claims, sentence.general)
+
+
+def pieces_notice(log10_steps: np.ndarray, w2: float, activation: str) -> Said:
+    """What to notice among dL/dw2's pieces: which steps make up their total size."""
+    T = len(log10_steps)
+    about = {"w2": w2, "length": T, "activation": activation}
     finite = np.flatnonzero(np.isfinite(log10_steps))
     if len(finite) == 0:
-        return "Every piece is exactly 0 here, so w2 gets no gradient."
-    share = share_of_last_steps(log10_steps)
+        return said("Every piece is exactly 0 here, so w2 gets no gradient.", claim("pieces_zero", **about))
+    shares = piece_shares(log10_steps)
+    k = max(1, int(round(T * 0.1)))
+    last_share = f"{100 * shares[-k:].sum():.0f}"
+    last = said(
+        f"{'the last step' if k == 1 else f'the last {k} steps'} add{'s' if k == 1 else ''} {last_share}% of the "
+        "pieces' total size",
+        claim("piece_share", first=T - k + 1, last=T, shown=last_share, **about),
+    )
     if len(finite) >= 2 and log10_steps[finite[0]] - log10_steps[finite[-1]] >= 1:
-        return f"The earliest steps dominate: the last tenth of the steps adds only {100 * share:.0f}% of the sum."
-    return f"The last tenth of the steps makes up {100 * share:.0f}% of the sum: early steps add next to nothing."
+        return "The earliest steps dominate: " + last + said(".", claim("earliest_dominate", **about))
+    half = T // 2
+    if half >= 1 and shares[:half].sum() < 0.01:
+        return said("Early steps add next to nothing: ", claim("early_pieces_tiny", **about)) + last + "."
+    if half >= 1 and k < T:
+        first_share = f"{100 * shares[:half].sum():.0f}"
+        first = said(
+            f"; the first {half} add{'s' if half == 1 else ''} {first_share}%",
+            claim("piece_share", first=1, last=half, shown=first_share, **about),
+        )
+        return capitalised(last) + first + "."
+    return capitalised(last) + "."
 
 
-def step_notice(log10_step: float, log10_clipped: float, w2: float) -> str:
-    """What to notice about one training step, plain against clipped."""
-    if log10_step == -math.inf:
-        return "The gradient is exactly 0 here: neither step moves."
-    size = math.log10(max(abs(w2), 1e-12))
-    if log10_step > size + 1:
-        return f"The plain step is thrown off the chart; the clipped one moves {from_log10(log10_clipped)}."
-    if log10_clipped < log10_step:
-        return f"The plain step is {from_log10(log10_step)} long; clipping shortens it to {from_log10(log10_clipped)}."
-    return f"The plain step is {from_log10(log10_step)} long: clipping changes nothing here."
+def step_notice(
+    w2: float, length: int, activation: str, lr: float, threshold: float, log_norm: float, leaves: tuple[bool, bool]
+) -> Said:
+    """What to notice about one training step from the diamond, plain against clipped; ``leaves``
+    says whether the plain and the clipped first step land off the chart."""
+    about = {"w2": w2, "length": length, "activation": activation}
+    plain = math.log10(lr) + log_norm
+    clipped = math.log10(lr) + min(log_norm, math.log10(threshold))
+    if log_norm == -math.inf:
+        return said("The gradient is exactly 0 here: neither step moves.", claim("gradient_zero", **about))
+    clip_claim = (
+        claim("clipping_shortens", threshold=threshold, **about)
+        if log_norm > math.log10(threshold)
+        else claim("clipping_idle", threshold=threshold, **about)
+    )
+    reach = {"lr": lr, "reach": W2_REACH}
+    if leaves[0] and leaves[1]:
+        return said(
+            f"Both steps are thrown off the chart: clipping at τ = {threshold:g} still allows a step of "
+            f"{from_log10(clipped)}.",
+            claim("plain_step_leaves", **reach, **about),
+            claim("plain_step_leaves", threshold=threshold, **reach, **about),
+        )
+    if leaves[0]:
+        return said(
+            f"The plain step is thrown off the chart; clipping shortens it to {from_log10(clipped)}.",
+            claim("plain_step_leaves", **reach, **about),
+            clip_claim,
+        )
+    if log_norm > math.log10(threshold):
+        return said(
+            f"The plain step is {from_log10(plain)} long; clipping shortens it to {from_log10(clipped)}.", clip_claim
+        )
+    return said(f"The plain step is {from_log10(plain)} long: clipping changes nothing here.", clip_claim)
 
 
-def gates_notice(logs: np.ndarray, gated: dict[str, np.ndarray]) -> str:
-    """What to notice on the gates chart: each model's oldest input, and whether two lines overlap."""
-    parts = [f"the vanilla RNN's {from_log10(float(logs[0]))}"]
-    parts += [f"the {name}'s {from_log10(float(values[0]))}" for name, values in gated.items()]
-    text = "The oldest input counts " + ", ".join(parts) + "."
-    values = list(gated.values())
-    if len(values) == 2 and np.nanmax(np.abs(values[0] - values[1])) < 0.3:
-        text += " The LSTM (dashed) and GRU (dotted) lines lie on top of each other."
-    return text
+W2_REACH = 3.0  # the training step's chart spans |w2|, |w1| <= 3
+
+
+def gates_notice(length: int, log_shares: dict[str, float], about: dict) -> Said:
+    """What to notice on the gates chart: how hard each model's oldest input still pulls on the
+    prediction against its newest after ``length`` days (``log_shares``: log10 of that share, by the
+    model's name, the vanilla RNN first), and what the gates did about it. ``about``: the w2,
+    activation and gate bias of the state shown."""
+    if length == 1:
+        return said("With one day the oldest input is the newest: move T to compare.")
+    (vanilla_name, vanilla), *gated_shares = log_shares.items()
+    gated = [name for name, _ in gated_shares]
+    pulls = [f"{from_log10(value)} in the {name}" for name, value in log_shares.items()]
+    text = said(f"After {length} days the oldest input keeps " + ", ".join(pulls[:-1]) + f" and {pulls[-1]}")
+    lab = {"w2": about["w2"], "length": length, "activation": about["activation"]}
+
+    def of(name: str, kind: str):
+        return claim(kind, model=name.lower(), gate_bias=about["gate_bias"], **lab)
+
+    def they(names: list[str], verb: str) -> str:
+        return " and ".join(names) + f" {verb}{'s' if len(names) == 1 else ''}"
+
+    if vanilla == -math.inf and about["w2"] == 0:
+        return text + said(
+            f". w2 = 0 cuts the {vanilla_name}'s chain, so its oldest input counts exactly 0.", claim("zero", **lab)
+        )
+    if vanilla == -math.inf:
+        return text + said(
+            f". The {vanilla_name}'s ReLU switches off on the way, so its oldest input counts exactly 0.",
+            claim("zero", **lab),
+            claim("relu_switches_off", **lab),
+        )
+    classes = {name: share_class(value) for name, value in gated_shares}
+    if share_class(vanilla) == "explodes" and "explodes" not in classes.values():
+        return text + said(
+            f": the {vanilla_name}'s explodes.",
+            claim("explodes", **lab),
+        )
+    slower = [name for name, value in gated_shares if value >= vanilla + 1]
+    if slower == gated:
+        sentence = said(": the gates slow the fade", *(of(name, "gated_slower") for name in gated))
+        still = [name for name in gated if classes[name] == "fades"]
+        if still:
+            return (
+                text
+                + sentence
+                + said(f", but do not stop it: {they(still, 'still fade')}.", *(of(name, "fades") for name in still))
+            )
+        return text + sentence + "."
+    others = [name for name in gated if name not in slower]
+    if not slower:
+        return text + said(
+            f". Here no gated cell keeps 10 times more than the {vanilla_name}.",
+            *(of(name, "gated_not_slower") for name in gated),
+        )
+    return text + said(
+        f". Here the {' and '.join(slower)} keeps far more than the {vanilla_name}, "
+        f"the {' and '.join(others)} less than 10 times more.",
+        *(of(name, "gated_slower") for name in slower),
+        *(of(name, "gated_not_slower") for name in others),
+    )
+
+
+def cliff_notice(
+    start_w: float, lr: float, threshold: float, steps: int, longest_jump: float, longest_step: int, leaves: bool
+) -> Said:
+    """What to notice on the cliff: whether the plain path is thrown off the chart, and what a clipped
+    step can be at most (``lr`` times ``threshold``)."""
+    about = {"start_w": start_w, "lr": lr, "threshold": threshold, "steps": steps}
+    cap = significant(lr * threshold)
+    if leaves and longest_jump > lr * threshold:
+        return said(
+            f"At step {longest_step} the plain path (orange) is thrown {significant(longest_jump)}, off the chart; "
+            f"a clipped step (blue) is at most {cap}.",
+            claim("cliff_thrown_off", **about),
+            claim("cliff_clip_acts", **about),
+        )
+    if leaves:
+        return said(
+            f"At step {longest_step} the plain path (orange) is thrown {significant(longest_jump)}, off the chart; "
+            f"no step is longer than the clip at {cap}, so the clipped path (blue) is the same.",
+            claim("cliff_thrown_off", **about),
+            claim("cliff_clip_idle", **about),
+        )
+    if longest_jump > lr * threshold:
+        return said(
+            f"The plain path's (orange) longest step, step {longest_step}, is {significant(longest_jump)}; "
+            f"a clipped step (blue) is at most {cap}.",
+            claim("cliff_clip_acts", **about),
+        )
+    return said(
+        f"From here neither path reaches the wall: no plain step is longer than {significant(longest_jump)}, "
+        f"so clipping at {cap} changes nothing.",
+        claim("cliff_clip_idle", **about),
+    )

@@ -28,12 +28,14 @@ import streamlit as st
 import rnn_core as rc
 from rnn_core import analysis as an
 
-from . import charts
+from . import charts, claims
 from . import lab_drag as drag
 from . import lab_text as text
-from .classroom import bound, hidden, locked
+from .claims import Said, claim, general, said
+from .classroom import bound, hidden, hiding_style, locked
 from .format import from_log10, significant
 from .lab_text import VIEWS
+from .state import shown
 
 W2_RANGE = 3.0
 MAX_LENGTH = 1000
@@ -51,6 +53,7 @@ LR_CHOICES = [0.01, 0.05, 0.1, 0.5]
 CLIP_CHOICES = [0.1, 0.5, 1.0, 5.0]
 SURFACE_STEPS = 40
 CLIFF_STEPS = 80
+CLIFF_BOX = ((1.0, 9.0), (-5.0, 0.0))  # the cliff chart's w and b ranges
 GATED_UNITS = 4
 FIGURE_HEIGHT = 300
 # Okabe-Ito colours that read in light and dark themes; the charts give them a white halo.
@@ -58,7 +61,12 @@ PATH_COLOURS = {"plain gradient descent": "#D55E00", "clipped by norm": "#0072B2
 COMPUTED = "vanilla RNN (computed)"
 ANALYTIC = "|w1 w3| |w2|^(T−t), slopes left out"
 SERIES = {COMPUTED: "#0072B2", ANALYTIC: "#E69F00", "LSTM": "#009E73", "GRU": "#CC79A7"}
-GATE_DASHES = {COMPUTED: [1, 0], "LSTM": [8, 4], "GRU": [2, 3]}
+# The gates chart's three models: a colour and a dash each (the dash says it in grey print too).
+GATES_SERIES = {
+    "vanilla RNN": (SERIES[COMPUTED], [1, 0]),
+    "LSTM": (SERIES["LSTM"], [8, 4]),
+    "GRU": (SERIES["GRU"], [2, 3]),
+}
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,9 @@ def log_domain(*series: np.ndarray, min_span: float = 4.0) -> tuple[float, float
 
 # ----------------------------------------------------------------------------- chart specs
 @st.cache_resource(max_entries=64, show_spinner=False)
-def lines_spec(title: str, palette: tuple, points: bool, y_domain: tuple, dashes: tuple = ()) -> dict:
+def lines_spec(
+    title: str, palette: tuple, points: bool, y_domain: tuple, dashes: tuple = (), y_title: str = ""
+) -> dict:
     """A per-input log-magnitude line chart (rows swapped in per rerun as the dataset "lines")."""
     palette = dict(palette)
     placeholder = pd.DataFrame({"step": [1], "series": [next(iter(palette))], "log10": [0.0]})
@@ -137,7 +147,7 @@ def lines_spec(title: str, palette: tuple, points: bool, y_domain: tuple, dashes
         placeholder,
         title=title,
         x_title="input step t (1 = oldest)",
-        y_title="|∂y_T/∂x_t|",
+        y_title=y_title or "|∂y_T/∂x_t|",
         palette=palette,
         points=points,
         dataset="lines",
@@ -145,7 +155,7 @@ def lines_spec(title: str, palette: tuple, points: bool, y_domain: tuple, dashes
         y_domain=y_domain,
         dashes=dict(dashes) or None,
         exponent_axis=True,
-        legend_columns=1,
+        legend_columns=len(palette),  # one row of short names: the plot keeps its height
     )
     return charts.vega_spec(chart)
 
@@ -180,14 +190,29 @@ def heatmap_reach(activation: str) -> float:
 
 def heatmap_grid(activation: str, longest: int) -> pd.DataFrame:
     """log10 |d y_T / d x_1| over w2 x length (columns w2, T, log10), lengths 1 .. ``longest``."""
-    reach = heatmap_reach(activation)
-    w2s = np.round(np.linspace(-reach, reach, HEATMAP_COLUMNS), 6)
+    w2s = heatmap_w2s(activation)
     lengths = np.unique(np.linspace(1, longest, min(longest, HEATMAP_ROWS)).round().astype(int))
     grid = an.log10_first_input_gradient_grid(
         w2s, lengths, xs=sequence(longest), w1=FIXED["w1"], b1=FIXED["b1"], w3=FIXED["w3"], activation=activation
     )
     w2_column, length_column = np.meshgrid(w2s, lengths, indexing="ij")
     return pd.DataFrame({"w2": w2_column.ravel(), "T": length_column.ravel(), "log10": grid.ravel()})
+
+
+def heatmap_w2s(activation: str) -> np.ndarray:
+    """The heatmap's columns: w2 every 0.1 (every 1/6 for sigmoid's wider reach), 0 among them."""
+    reach = heatmap_reach(activation)
+    return np.round(np.linspace(-reach, reach, HEATMAP_COLUMNS), 6)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def heatmap_shares(activation: str, longest: int) -> np.ndarray:
+    """For each heatmap column at length ``longest``: log10 of how much the oldest input counts as a
+    share of the newest (-inf where it counts exactly 0), what the heatmap's notice is built from."""
+    w2s = heatmap_w2s(activation)
+    logs = an.log10_input_gradients(sequence(longest), FIXED["w1"], w2s, FIXED["b1"], FIXED["w3"], activation)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isneginf(logs[0]), -np.inf, logs[0] - logs[-1])
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
@@ -229,17 +254,42 @@ def heatmap_spec(activation: str) -> dict:
 
 # ----------------------------------------------------------------------------- the cliff
 @st.cache_resource(max_entries=16, show_spinner=False)
+def cliff_runs(lr: float, threshold: float, start: tuple) -> dict[str, np.ndarray]:
+    """Both descent paths on the cliff from ``start`` (w, b): rows (w, b, error) per visited point."""
+    return {
+        label: an.cliff_descent(start, lr, CLIFF_STEPS, clip_threshold=clip)
+        for label, clip in (("plain gradient descent", None), ("clipped by norm", threshold))
+    }
+
+
+def cliff_facts(rows: dict[str, np.ndarray]) -> dict:
+    """What the cliff's text says of its paths: where they part, the plain path's longest step and
+    whether it leaves the chart, and where each ends."""
+    plain, clipped = rows["plain gradient descent"], rows["clipped by norm"]
+    n = min(len(plain), len(clipped))
+    equal = np.isclose(plain[:n, :2], clipped[:n, :2]).all(axis=1)
+    jumps = np.hypot(*np.diff(plain[:, :2], axis=0).T)
+    (w_lo, w_hi), (b_lo, b_hi) = CLIFF_BOX
+    inside = (plain[:, 0] >= w_lo) & (plain[:, 0] <= w_hi) & (plain[:, 1] >= b_lo) & (plain[:, 1] <= b_hi)
+    return {
+        "shared": n if equal.all() else int(np.argmin(equal)),  # points both paths visit
+        "longest_jump": float(jumps.max()) if len(jumps) else 0.0,
+        "longest_step": int(np.argmax(jumps)) + 1 if len(jumps) else 0,
+        "leaves": not bool(inside.all()),
+        "plain_end": tuple(float(v) for v in plain[-1, :3]),
+        "clipped_end": tuple(float(v) for v in clipped[-1, :3]),
+    }
+
+
 def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
     """The cliff's surface with both descent paths as a chart spec, and facts for the caption."""
-    ws, bs = np.linspace(1.0, 9.0, 81), np.linspace(-5.0, 0.0, 51)
+    (w_lo, w_hi), (b_lo, b_hi) = CLIFF_BOX
+    ws, bs = np.linspace(w_lo, w_hi, 81), np.linspace(b_lo, b_hi, 51)
     w_grid, b_grid = np.meshgrid(ws, bs, indexing="ij")
     error = an.cliff_loss_and_grad(w_grid, b_grid)[0]
     with np.errstate(divide="ignore"):
         surface = pd.DataFrame({"w": w_grid.ravel(), "b": b_grid.ravel(), "log10": np.log10(error.ravel())})
-    rows = {
-        label: an.cliff_descent(start, lr, CLIFF_STEPS, clip_threshold=clip)
-        for label, clip in (("plain gradient descent", None), ("clipped by norm", threshold))
-    }
+    rows = cliff_runs(lr, threshold, start)
     paths = pd.concat(
         [
             pd.DataFrame(
@@ -273,18 +323,7 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
         path_legend=False,  # the text beside names the paths
         exponent_legend=True,
     )
-    plain, clipped = rows["plain gradient descent"], rows["clipped by norm"]
-    n = min(len(plain), len(clipped))
-    equal = np.isclose(plain[:n, :2], clipped[:n, :2]).all(axis=1)
-    jumps = np.hypot(*np.diff(plain[:, :2], axis=0).T)
-    facts = {
-        "shared": n if equal.all() else int(np.argmin(equal)),  # points both paths visit
-        "longest_jump": float(jumps.max()) if len(jumps) else 0.0,
-        "longest_step": int(np.argmax(jumps)) + 1 if len(jumps) else 0,
-        "plain_end": tuple(float(v) for v in plain[-1, :3]),
-        "clipped_end": tuple(float(v) for v in clipped[-1, :3]),
-    }
-    return charts.frozen(charts.vega_spec(chart)), facts
+    return charts.frozen(charts.vega_spec(chart)), cliff_facts(rows)
 
 
 # ----------------------------------------------------------------------------- the RNN's own surface
@@ -364,6 +403,13 @@ def rnn_descent_paths(
     return charts.frozen({"datasets": datasets})["datasets"], ends
 
 
+def first_step_leaves(path: an.DescentPath) -> bool:
+    """Whether a descent path's first step lands off the training step's chart (|w2|, |w1| <= 3)."""
+    if len(path.rows) < 2:
+        return path.throw is not None
+    return bool(np.abs(path.rows[1, :2]).max() > W2_RANGE)
+
+
 def first_step(path: an.DescentPath, lr: float, threshold: float | None) -> tuple[float, float]:
     """log10 |gradient| at the start and log10 of the first step's length (clipped if ``threshold``)."""
     log_norm = float(path.rows[0, 3])
@@ -390,10 +436,28 @@ def _set(values: dict) -> None:
         st.session_state[key] = value
 
 
+# The views that read none of the shared controls: their own controls only are shown.
+OWN_CONTROLS_ONLY = frozenset({"cliff"})
+
+
+def uses_shared_controls(view: str) -> bool:
+    return view not in OWN_CONTROLS_ONLY
+
+
 def shared_controls(
-    key_prefix: str = "lab_", defaults: LabSettings = LabSettings(), activation_note: bool = True
+    key_prefix: str = "lab_", defaults: LabSettings = LabSettings(), activation_note: bool = True, shown: bool = True
 ) -> LabSettings:
-    """w2 (with the presets), T and the activation, bound to the URL as ``<prefix>w2`` and so on."""
+    """w2 (with the presets), T and the activation, bound to the URL as ``<prefix>w2`` and so on.
+
+    With ``shown=False`` (a view that reads none of them) they are drawn off the screen, so their
+    values, and the link's, are kept for the next view that uses them."""
+    if not shown:
+        st.html(hiding_style([f"{key_prefix}shared"]))
+    with st.container(key=f"{key_prefix}shared"):
+        return _shared_controls(key_prefix, defaults, activation_note)
+
+
+def _shared_controls(key_prefix: str, defaults: LabSettings, activation_note: bool) -> LabSettings:
     w2_column, length_column, activation_column = st.columns([5, 3, 2], gap="medium")
     with w2_column:
         w2 = st.slider(
@@ -486,10 +550,17 @@ def _metrics(*pairs: tuple[str, str]) -> None:
             st.metric(label, value, width="content")
 
 
-def _prose(key: str, see: str, notice: str, try_this: str) -> None:
-    """The view's few lines, in the order what you see / what to notice / try this."""
+def _why(text: str) -> None:
+    """The longer explanation behind a view's "Why?": what holds for every setting, not only the one shown."""
+    st.markdown(shown(general(text)))
+
+
+def _prose(key: str, see: Said | str, notice: Said, try_this: Said | str) -> None:
+    """The view's few lines, in the order what you see / what to notice / try this; what to notice
+    is built from the numbers on screen (``ui.claims``)."""
     with st.container(key=key):
-        st.markdown(f"**You see** {see}  \n**Notice** {notice}  \n**Try** {try_this}")
+        see, try_this = (shown(part) if isinstance(part, Said) else part for part in (see, try_this))
+        st.markdown(f"**You see** {see}  \n**Notice** {shown(notice)}  \n**Try** {try_this}")
 
 
 # ----------------------------------------------------------------------------- figures that follow the drag
@@ -659,7 +730,7 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
             "w2 = 2, then T = 1000.",
         )
         with st.expander("Why?"):
-            st.markdown(
+            _why(
                 "By the chain rule, $\\partial y_T/\\partial x_t = w_3\\, w_1\\, s_t \\prod_{k=t+1}^{T} w_2 s_k$: "
                 "one factor $w_2 s_k$ for every step between input $t$ and the end. An input $n$ steps before "
                 "the last is scaled by $w_2^n$ (times slopes), so the first of $T$ inputs by $w_2^{T-1}$. "
@@ -673,7 +744,6 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
 def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     """Where gradients explode and vanish: the first input's gradient over w2 and T."""
     f = facts(settings.w2, settings.length, settings.activation)
-    bound = 1.0 / rc.MAX_SLOPE[settings.activation]
     marker = drag_data(settings.length, settings.activation)["marks"]  # a diamond per w2, the one dragged to drawn
     figure, side = _columns()
     with figure:
@@ -693,13 +763,18 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         st.metric("First input's |∂y_T/∂x_1| at the diamond", from_log10(float(f.logs[0])))
         _prose(
             f"{key_prefix}heatmap_text",
-            "the first input's gradient over w2 and T: orange explodes, blue vanishes; "
-            "the diamond is your setting. " + drag_hint(key_prefix),
-            text.heatmap_notice(settings.activation, bound),
+            "the first input's gradient over w2 and T: orange above 1, blue below; the diamond, your setting. "
+            + drag_hint(key_prefix),
+            text.heatmap_notice(
+                settings.activation,
+                heatmap_rows(settings.length),
+                heatmap_w2s(settings.activation),
+                heatmap_shares(settings.activation, heatmap_rows(settings.length)),
+            ),
             "move w2 across 1, then across −1.",
         )
         with st.expander("Why?"):
-            st.markdown(
+            _why(
                 "Each row is one length $T$, each column one $w_2$. The colour is "
                 "$|\\partial y_T/\\partial x_1| = |w_3 w_1|\\,|w_2|^{T-1}\\prod s_k$ as a power of ten (colours stop "
                 f"at $10^{{\\pm{charts.LOG_COLOUR_LIMIT:g}}}$). With slopes of 1, $|w_2| > 1$ grows without "
@@ -735,11 +810,11 @@ def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         _prose(
             f"{key_prefix}pieces_text",
             "each step's piece of the gradient of w2; BPTT adds them up.",
-            text.pieces_notice(pieces.log10_steps),
+            text.pieces_notice(pieces.log10_steps, settings.w2, settings.activation),
             "T = 100 with w2 = 0.5, then w2 = 2.",
         )
         with st.expander("Why?"):
-            st.markdown(
+            _why(
                 "$w_2$ is used at every step, so its gradient is a sum over steps. Step $t$ adds "
                 "$\\partial L/\\partial z_t \\cdot h_{t-1}$: the error carried back from the end (it picks up "
                 "$w_2 s_k$ once per step, as on view 1) times what the unit held before. Step 1 adds 0 because "
@@ -782,11 +857,19 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
             f"{key_prefix}step_text",
             f"the loss at T = {settings.length} and {SURFACE_STEPS} descent steps from the diamond, where "
             f"‖g‖ = {from_log10(log_norm)}: plain (orange, dashed) and clipped (blue).",
-            text.step_notice(log_step, log_clipped, settings.w2),
+            text.step_notice(
+                settings.w2,
+                settings.length,
+                settings.activation,
+                lr,
+                threshold,
+                log_norm,
+                (first_step_leaves(plain), first_step_leaves(clipped)),
+            ),
             "w2 = 2 and T = 50.",
         )
         with st.expander("Why?"):
-            st.markdown(
+            _why(
                 "$g$ is the gradient of the loss with respect to $(w_2, w_1)$; $b_1$, $w_3$ and $b_2$ stay at the "
                 "lesson's values. Where gradients explode, one plain step $-\\eta g$ is far longer than the "
                 "weights themselves and throws them off the chart. Clipping by norm keeps the step's "
@@ -815,14 +898,15 @@ def cliff_view(*, key_prefix: str = "lab_") -> dict:
     with side:
         _prose(
             f"{key_prefix}cliff_text",
-            "a classic unit of its own (Pascanu et al., 2013), $x_t = w\\,\\sigma(x_{t-1}) + b$; "
-            "the controls above do not apply.",
-            f"the thin wall: the plain path (orange) jumps up to {significant(found['longest_jump'])}; "
-            f"a clipped step (blue) is at most {significant(lr * threshold)}.",
+            "a classic unit of its own (Pascanu et al., 2013), $x_t = w\\,\\sigma(x_{t-1}) + b$, whose "
+            "error drops at a thin wall.",
+            text.cliff_notice(
+                start_w, lr, threshold, CLIFF_STEPS, found["longest_jump"], found["longest_step"], found["leaves"]
+            ),
             "start at w = 4.5.",
         )
         with st.expander("Why?"):
-            st.markdown(
+            _why(
                 "Pascanu, Mikolov and Bengio (*On the difficulty of training recurrent neural networks*, 2013) "
                 "trained one sigmoid unit so that $\\sigma(x_{50}) = 0.7$, from $x_0 = 0.5$. Its error surface has "
                 "a cliff: a narrow wall where the error drops and the gradient is enormous. A gradient step on "
@@ -832,8 +916,51 @@ def cliff_view(*, key_prefix: str = "lab_") -> dict:
 
 
 # ----------------------------------------------------------------------------- 6. gates
+GATES_Y_TITLE = "share of the newest's"
+# The gates view's shortcut: a setting where the vanilla RNN's gradient fades (checked, ``ui.claims``).
+_FADES_THERE = claim("fades", w2=0.5, length=MAX_LENGTH, activation="relu")
+VANISHING_CASE = said(f"Vanishing case: w2 = 0.5, T = {MAX_LENGTH}", _FADES_THERE)
+VANISHING_CASE_TRY = said("the vanishing case, then b = 0.", _FADES_THERE)
+# The gates chart's y range reaches at most this many decades past the gated cells' own lines, so they
+# stay readable (10⁻⁹ well apart from 1) while the vanilla RNN's line runs on off the chart.
+GATES_MARGIN = 4.0
+
+
+def relative_to_newest(logs: np.ndarray) -> np.ndarray:
+    """log10 of each input's gradient as a share of the newest input's (all -inf if the newest counts 0)."""
+    logs = np.asarray(logs, dtype=float)
+    if not np.isfinite(logs[-1]):
+        return np.full_like(logs, -np.inf)
+    return logs - logs[-1]
+
+
+def gates_domain(vanilla: np.ndarray, gated: list[np.ndarray]) -> tuple[float, float]:
+    """The gates chart's y range: every gated line whole, the vanilla one as far as ``GATES_MARGIN``
+    decades beyond them."""
+    lo, hi = log_domain(*gated)
+    finite = vanilla[np.isfinite(vanilla)]
+    if finite.size:
+        lo = min(lo, max(math.floor(finite.min()), lo - GATES_MARGIN))
+        hi = max(hi, min(math.ceil(finite.max()), hi + GATES_MARGIN))
+    return (float(lo), float(hi))
+
+
+def gates_held(gate_bias: float, length: int) -> Said:
+    """Where the memory gates sit on the lab's sequence: near sigmoid(b) where the bias holds them there."""
+    keep = 1.0 / (1.0 + math.exp(-gate_bias))
+    low, high = claims.memory_gate_range(gate_bias, length)
+    if abs(low - keep) <= 0.15 and abs(high - keep) <= 0.15:
+        return said(f"(gates near σ(b) = {keep:.3g})", claim("memory_gates_near", gate_bias=gate_bias, length=length))
+    low, high = math.floor(low * 100) / 100, math.ceil(high * 100) / 100
+    return said(
+        f"(memory gates between {low:.2f} and {high:.2f})",
+        claim("memory_gates_between", gate_bias=gate_bias, length=length, low=low, high=high),
+    )
+
+
 def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
-    """What gates change: the vanilla RNN's input gradients beside an LSTM's and a GRU's."""
+    """What gates change: how much each input still counts, as a share of the newest input, in the
+    vanilla RNN beside an LSTM and a GRU."""
     figure, side = _columns()
     with side:
         gate_bias = st.slider(
@@ -845,18 +972,23 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
             **bound(f"{key_prefix}gate_bias"),
             help="The LSTM's forget gate (its input gate gets −b) and the GRU's update gate.",
         )
-        st.button(
-            "Vanishing case: w2 = 0.5, T = 1000",
-            key=f"{key_prefix}show_vanishing",
-            on_click=_set,
-            args=({f"{key_prefix}w2": 0.5, f"{key_prefix}length": MAX_LENGTH},),
-            icon=":material/trending_down:",
-            disabled=locked(f"{key_prefix}w2") or locked(f"{key_prefix}length"),
-        )
+        # A link that fixes w2 or T leaves this shortcut nothing to do: it is not drawn.
+        shortcut = not (locked(f"{key_prefix}w2") or locked(f"{key_prefix}length"))
+        if shortcut:
+            st.button(
+                shown(VANISHING_CASE),
+                key=f"{key_prefix}show_vanishing",
+                on_click=_set,
+                args=({f"{key_prefix}w2": 0.5, f"{key_prefix}length": MAX_LENGTH},),
+                icon=":material/trending_down:",
+            )
     f = facts(settings.w2, settings.length, settings.activation)
     T = settings.length
-    gated = {kind.upper(): gated_input_gradients(T, kind, gate_bias) for kind in ("lstm", "gru")}
-    series = {COMPUTED: f.logs, **gated}
+    logs = {
+        "vanilla RNN": f.logs,
+        **{kind.upper(): gated_input_gradients(T, kind, gate_bias) for kind in ("lstm", "gru")},
+    }
+    series = {name: relative_to_newest(values) for name, values in logs.items()}
     series = {name: values for name, values in series.items() if np.isfinite(values).any()}
     rows = charts.arrow_table(
         {
@@ -866,35 +998,45 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         },
         finite=("log10",),
     )
+    vanilla = series.get("vanilla RNN", np.array([-np.inf]))
     spec = lines_spec(
-        "Each input's gradient, three cells",
-        tuple((name, SERIES[name]) for name in series),
+        "Each input's share of the newest's pull",
+        tuple((name, GATES_SERIES[name][0]) for name in series),
         len(series) * T <= 180,
-        log_domain(*series.values()),
-        tuple((name, tuple(GATE_DASHES[name])) for name in series),
+        gates_domain(vanilla, [series[n] for n in ("LSTM", "GRU") if n in series]),
+        tuple((name, tuple(GATES_SERIES[name][1])) for name in series),
+        GATES_Y_TITLE,
+    )
+    shares = {
+        name: (-math.inf if values[0] == -math.inf else float(values[0] - values[-1])) for name, values in logs.items()
+    }
+    notice = text.gates_notice(
+        T, shares, {"w2": settings.w2, "activation": settings.activation, "gate_bias": gate_bias}
     )
     with figure:
         charts.draw(
             charts.with_datasets(spec, lines=rows),
             key=f"{key_prefix}chart_gates",
-            alt_text="Lines: each input's gradient for the vanilla RNN, an LSTM and a GRU, on a log scale.",
+            alt_text="Lines: each input's gradient as a share of the newest input's, on a log scale, for the "
+            f"vanilla RNN, an LSTM and a GRU. {notice.text}",
         )
-    keep = 1.0 / (1.0 + math.exp(-gate_bias))
     with side:
         _prose(
             f"{key_prefix}gates_text",
-            f"each input's gradient for our RNN and untrained {GATED_UNITS}-unit LSTM and GRU "
-            f"(each step back keeps σ(b) = {keep:.3g}).",
-            text.gates_notice(f.logs, gated),
-            "the vanishing case, then b = 0.",
+            f"each input's pull as a share of the newest's, in our RNN and untrained {GATED_UNITS}-unit LSTM "
+            "and GRU " + gates_held(gate_bias, T) + ".",
+            notice,
+            VANISHING_CASE_TRY if shortcut else "b = 0, then b = 8.",
         )
         with st.expander("Why?"):
-            st.markdown(
+            _why(
                 "An LSTM keeps its memory in a cell, $c_t = f_t c_{t-1} + i_t g_t$, and a GRU in its state, "
                 "$h_t = z_t h_{t-1} + (1 - z_t) n_t$: the old value passes through a gate ($f_t$, $z_t$) rather "
                 "than through $w_2$ and an activation. One step back, the gradient on that path is multiplied by "
                 "the gate's value, between 0 and 1: it cannot explode, and it fades only as fast as the gate "
-                "lets it. The bias $b$ holds the gate near $\\sigma(b)$. Both models are seeded (seed 0), untrained."
+                "lets it. The bias $b$ holds the gate near $\\sigma(b)$. Both models are seeded (seed 0), untrained. "
+                "Transformers, the other remedy, drop the chain altogether: attention lets the last step read "
+                "every day directly."
             )
     return {f"{key_prefix}gate_bias": gate_bias}
 

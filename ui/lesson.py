@@ -20,7 +20,8 @@ import numpy as np
 import rnn_core as rc
 from rnn_core import analysis as an
 from rnn_core.data import LEVELS, decode, encode
-from ui.format import from_log10, number
+from ui.claims import Said, claim, general, oldest_share, said, share_class, steady_band
+from ui.format import from_log10, number, power_of_ten
 
 VIDEO_TITLE = "Recurrent Neural Networks (RNNs), Clearly Explained!!!"
 WORDS = tuple(LEVELS)
@@ -37,10 +38,29 @@ State = Mapping[str, object]
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one try: whether it passed, and what to tell the learner."""
+    """The outcome of one try: whether it passed, and what to tell the learner (a sentence built
+    from the step's state, with the claims it makes)."""
 
     passed: bool
-    message: str
+    message: Said
+
+
+def as_said(text: Said | str) -> Said:
+    """A sentence as built (``Said``), or plain text that makes no claim about the state."""
+    return text if isinstance(text, Said) else Said(text)
+
+
+def answer_text(value: float) -> tuple[str, str]:
+    """A predicted number as the lesson shows it and as a learner types it, to 4 significant digits:
+    ('0.001953', '0.001953'), ('−0.1234', '-0.1234'), ('1.863 × 10⁻⁹', '1.863e-09'). A revealed
+    answer typed back is accepted (``Predict.room``)."""
+    value = float(value)
+    if value == 0 or 1e-4 <= abs(value) < 1e6:
+        typed = np.format_float_positional(value, precision=4, unique=False, fractional=False, trim="-")
+        return typed.replace("-", "−"), typed
+    typed = f"{value:.3e}"
+    mantissa, exponent = typed.split("e")
+    return f"{mantissa.replace('-', '−')} × {power_of_ten(int(exponent))}", typed
 
 
 # -- the learner's network ----------------------------------------------------------------
@@ -76,46 +96,52 @@ class Predict:
     prompt: Callable[[State], str]
     answer: Callable[[State], float]
     hint: str
-    why: Callable[[State], str]
+    why: Callable[[State], Said | str]
     tolerance: float = 0.01
     relative: bool = False
     kind: str = "predict"
+
+    def room(self, state: State) -> float:
+        """How far a guess may be from the answer: the stated tolerance, and never less than the
+        distance of the answer as shown (``answer_text``) from the answer, so typing what was shown passes."""
+        answer = self.answer(state)
+        room = self.tolerance * abs(answer) if self.relative else self.tolerance
+        return max(room, abs(float(answer_text(answer)[1]) - answer) * (1 + 1e-9))
 
     def check(self, state: State, guess) -> Verdict:
         try:
             guess = float(guess)
         except (TypeError, ValueError):
-            return Verdict(False, "Type a number, such as 0.5.")
+            return Verdict(False, Said("Type a number, such as 0.5."))
         if not math.isfinite(guess):
-            return Verdict(False, "Type an ordinary number, such as 0.5.")
+            return Verdict(False, Said("Type an ordinary number, such as 0.5."))
         answer = self.answer(state)
-        room = self.tolerance * abs(answer) if self.relative else self.tolerance
-        if abs(guess - answer) <= room:
-            return Verdict(True, f"Right: {number(answer)}. {self.why(state)}")
-        return Verdict(False, self.hint)
+        if abs(guess - answer) <= self.room(state):
+            return Verdict(True, f"Right: {answer_text(answer)[0]}. " + as_said(self.why(state)))
+        return Verdict(False, as_said(self.hint))
 
 
 @dataclass(frozen=True)
 class Goal:
     """Reach a state by changing the live network; checked on every change."""
 
-    prompt: Callable[[State], str]
+    prompt: Callable[[State], Said | str]
     met: Callable[[State], bool]
-    hint: str
-    why: Callable[[State], str]
+    hint: Said | str
+    why: Callable[[State], Said | str]
     kind: str = "goal"
 
     def check(self, state: State) -> Verdict:
         if self.met(state):
-            return Verdict(True, f"Done. {self.why(state)}")
-        return Verdict(False, self.hint)
+            return Verdict(True, "Done. " + as_said(self.why(state)))
+        return Verdict(False, as_said(self.hint))
 
 
 @dataclass(frozen=True)
 class Option:
     text: str
     correct: Callable[[State], bool]
-    why: Callable[[State], str]
+    why: Callable[[State], Said | str]
 
 
 @dataclass(frozen=True)
@@ -131,22 +157,27 @@ class Choose:
 
     def check(self, state: State, choice: int) -> Verdict:
         if not isinstance(choice, int) or not 0 <= choice < len(self.options):
-            return Verdict(False, "Pick one of the answers.")
+            return Verdict(False, Said("Pick one of the answers."))
         option = self.options[choice]
-        return Verdict(option.correct(state), option.why(state))
+        return Verdict(option.correct(state), as_said(option.why(state)))
 
 
 @dataclass(frozen=True)
 class Step:
-    """One screen of the lesson: ``text`` (what you see, what to notice), the ``view`` it shows
-    (``statland``, ``training`` or ``lab:<view>``), its starting state and its challenge."""
+    """One screen of the lesson: ``text`` (what you see, what to notice; a function of the step's
+    state where it speaks of it), the ``view`` it shows (``statland``, ``training`` or
+    ``lab:<view>``), its starting state and its challenge."""
 
     title: str
-    text: str
+    text: Said | str | Callable[[State], Said]
     view: str
     start: Callable[[int], dict]
     challenge: Predict | Goal | Choose
     explore: str = field(default="")  # the page where the idea can be explored further
+
+    def words(self, state: State) -> Said:
+        """The step's text for this state."""
+        return as_said(self.text(state) if callable(self.text) else self.text)
 
 
 def _pick(seed: int, choices):
@@ -168,11 +199,46 @@ def _four_rules_met(state: State) -> bool:
     return all(decode(prediction(weights, days)) == word for days, word in FOUR_RULES)
 
 
-def _four_rules_why(state: State) -> str:
-    w2 = state["weights"]["w2"]
+def _four_rules_text(state: State) -> Said:
+    start = state["start_weights"]
+    moved = [name for name in rc.STATQUEST_WEIGHTS if start[name] != rc.STATQUEST_WEIGHTS[name]]
+    values = ", ".join(f"{name} = {number(start[name])}" for name in moved)
+    verb = "differs" if len(moved) == 1 else "differ"
+    return said(
+        "The StatLand weights predict all four rules in the table. ",
+        claim("rules_matched", weights=rc.STATQUEST_WEIGHTS, count=4),
+    ) + said(
+        f"Here {' and '.join(moved)} {verb} from the StatLand weights ({values}).",
+        claim("moved_from_statland", weights=start, names=tuple(moved)),
+    )
+
+
+def _four_rules_prompt(state: State) -> Said:
+    return said(
+        "Change **only w2** until all four rules are predicted right.",
+        claim("rules_reachable_by_w2", weights=state["start_weights"]),
+    )
+
+
+def _four_rules_why(state: State) -> Said:
+    weights = state["weights"]
+    days = ("high", "medium")
+    trace = network(weights).forward(encode(list(days))[None])
+    inp, rec = float(trace.input_term[0, 1, 0]), float(trace.recurrent_term[0, 1, 0])
+    about = {"days": days, "weights": weights}
+    if inp + rec <= 0:
+        effect = said(f"cancels the medium day's w1·x = {number(inp)}", claim("cancels", **about))
+    else:
+        effect = said(
+            f"cuts the medium day's w1·x = {number(inp)} down to {number(inp + rec)}", claim("pulls_down", **about)
+        )
     return (
-        f"With w2 = {number(w2)} the first day's share, w2 · h1, cancels the medium day on high → medium "
-        "while high → high stays high."
+        f"On high → medium, w2·h1 = {number(rec)} "
+        + effect
+        + said(
+            ", and high → high still predicts high: all four rules hold.",
+            claim("rules_matched", weights=weights, count=4),
+        )
     )
 
 
@@ -188,36 +254,90 @@ def _first_day_scale(state: State) -> float:
     )
 
 
-def _fades(state: State) -> bool:
-    return lab_first_input_log10(state["w2"], state["length"], "identity") < 0
+def _first_day_why(state: State) -> Said:
+    shown = answer_text(_first_day_scale(state))[0]
+    return said(
+        f"w2 alone leaves day 1 {shown} of the last day's pull: it fades, and training hardly hears day 1.",
+        claim("fades", w2=state["w2"], length=state["length"], activation="relu"),
+    )
+
+
+def _trade_off_class(state: State) -> str:
+    """What the step's view (the lab's ReLU network) does to the first of ``length`` days: explodes,
+    fades, zero or steady."""
+    return share_class(oldest_share(state["w2"], state["length"]))
+
+
+def _trade_off_why(state: State) -> Said:
+    kind = _trade_off_class(state)
+    w2, T = state["w2"], int(state["length"])
+    share = from_log10(oldest_share(w2, T))
+    lab = claim(kind, w2=w2, length=T, activation="relu")
+    if kind == "fades":
+        return said(
+            f"|w2| = {w2:g} < 1 multiplied in {T - 1} times leaves the first day {share} of the last day's pull: "
+            "it fades.",
+            lab,
+        )
+    if kind == "explodes":
+        return said(
+            f"|w2| = {w2:g} > 1 multiplied in {T - 1} times makes the first day pull {share} times as hard as "
+            "the last: it explodes.",
+            lab,
+        )
+    return said(f"Over {T} days w2 = {w2:g} leaves the first day {share} of the last day's pull.", lab)
+
+
+def _steady_why(state: State) -> Said:
+    T = int(state["length"])
+    lo, hi = steady_band(T)
+    return said(
+        f"Over {T} days only the band of w2 from {lo:g} to {hi:g} keeps the first day within a factor of 10 of "
+        "the last; ",
+        claim("steady_band", length=T, low=lo, high=hi),
+    ) + _trade_off_why(state)
 
 
 GRU_UPDATE_BIAS = 4.0  # sigmoid(4) = 0.98: the update gate mostly keeps the old state
 
 
 def _remedies(state: State) -> dict[str, float]:
-    """For each remedy the last step offers, log10 of how much the first of ``length`` high
-    days counts at the end compared with the last day: |d y_T / d x_1| / |d y_T / d x_T|."""
+    """For each remedy the last step offers, log10 of how much the first of ``length`` high days
+    counts at the end compared with the last day, |d y_T / d x_1| / |d y_T / d x_T|, on the step's
+    view (the lab's ReLU network and its GRU)."""
     length = int(state["length"])
-    days = an.input_pattern("constant", length)
-    gated = an.log10_gated_input_gradients(an.memory_gate_model("gru", 4, GRU_UPDATE_BIAS), days)
-    fixed = rc.STATQUEST_WEIGHTS
-
-    def vanilla(w2: float) -> np.ndarray:
-        return an.log10_input_gradients(days, fixed["w1"], w2, fixed["b1"], fixed["w3"], "identity")
-
-    lesson, steady = vanilla(fixed["w2"]), vanilla(0.9)
+    lesson_w2 = rc.STATQUEST_WEIGHTS["w2"]
     # Clipping rescales the whole gradient: the first day's share of it does not change.
     return {
-        "gru": float(gated[0] - gated[-1]),
-        "clipped": float(lesson[0] - lesson[-1]),
-        "w2 0.9": float(steady[0] - steady[-1]),
+        "gru": oldest_share(lesson_w2, length, model="gru", gate_bias=GRU_UPDATE_BIAS),
+        "clipped": oldest_share(lesson_w2, length),
+        "w2 0.9": oldest_share(0.9, length),
     }
 
 
 def _remedy_best(state: State) -> str:
     found = _remedies(state)
     return max(found, key=found.get)
+
+
+def _remedies_text(state: State) -> Said:
+    T = int(state["length"])
+    lab = {"w2": rc.STATQUEST_WEIGHTS["w2"], "length": T, "activation": "relu", "gate_bias": GRU_UPDATE_BIAS}
+    slower = said(
+        f"so over {T} days an old day fades far more slowly",
+        claim("gated_slower", model="lstm", **lab),
+        claim("gated_slower", model="gru", **lab),
+    )
+    return (
+        "Clipping caps a gradient's size, which tames explosion. LSTMs and GRUs carry memory through a "
+        "gate rather than through w2 at every step, "
+        + slower
+        + said(
+            " (it still fades). Transformers, the other remedy, drop the chain: attention reads every day directly.",
+            claim("fades", model="lstm", **lab),
+            claim("fades", model="gru", **lab),
+        )
+    )
 
 
 STEPS: tuple[Step, ...] = (
@@ -271,16 +391,16 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "The four rules",
-        "The StatLand weights predict all four rules in the table. Here w2 has been moved.",
+        _four_rules_text,
         "statland",
         lambda seed: (lambda w: {"weights": w, "start_weights": dict(w)})(
             _weights(w1=_pick(seed, (1.8, 1.6, 2.0)), w2=_pick(seed // 3, (0.5, 0.2, -0.9)))
         ),
         Goal(
-            lambda s: "Change **only w2** until all four rules are predicted right.",
+            _four_rules_prompt,
             _four_rules_met,
-            "Watch high → medium: the medium day's w1·x must be cancelled by w2 times the first day's h, "
-            "without pulling high → high down.",
+            "Watch high → medium: w2 times the first day's h must take away (almost) all of the medium day's "
+            "w1·x, without pulling high → high down.",
             _four_rules_why,
         ),
         explore="statland",
@@ -324,6 +444,7 @@ STEPS: tuple[Step, ...] = (
         },
         Predict(
             lambda s: (
+                f"The target is **{s['target']}** ({LEVELS[s['target']]:g}), so L = (y − {LEVELS[s['target']]:g})². "
                 f"The pieces of dL/dw2 for **{_days_text(s['days'])}** are in the table below. What is their sum?"
             ),
             _bptt_w2,
@@ -336,8 +457,8 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "Exploding gradients",
-        "Seen from the last day, an input n days back is scaled by w2 n times. With |w2| > 1 "
-        "that grows like 2ⁿ for w2 = 2.",
+        "Seen from the last day, an input n days back is scaled by w2 n times (and by the ReLU's slope, 1 "
+        "while it is on). For w2 = 2 that grows like 2ⁿ.",
         "lab:inputs",
         lambda seed: {"w2": _pick(seed, (1.0, 0.5)), "length": _pick(seed, (10, 5))},
         Goal(
@@ -351,7 +472,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Vanishing gradients",
         "With |w2| < 1 the same product shrinks: for w2 = 0.5 an input n days back is scaled "
-        "by 0.5ⁿ, and old days stop counting.",
+        "by 0.5ⁿ, so old days count less and less.",
         "lab:inputs",
         lambda seed: {"w2": 0.5, "length": _pick(seed, (10, 20, 30))},
         Predict(
@@ -361,7 +482,7 @@ STEPS: tuple[Step, ...] = (
             ),
             _first_day_scale,
             "The first of T days has T − 1 days after it, so the factor is 0.5^(T − 1).",
-            lambda s: "So small that training cannot learn from the first day.",
+            _first_day_why,
             tolerance=0.01,
             relative=True,
         ),
@@ -369,8 +490,10 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "The trade-off",
-        "Keeping |w2| < 1 stops the explosion but brings vanishing; above 1 it explodes. A "
-        "vanilla RNN has no setting that keeps an old day's influence steady.",
+        general(
+            "Keeping |w2| < 1 stops the explosion but brings vanishing; |w2| > 1 can explode. Only narrow "
+            "bands near |w2| = 1 keep an old day's pull steady, and they narrow as the days add up."
+        ),
         "lab:heatmap",
         lambda seed: {"w2": _pick(seed, (0.9, 1.1)), "length": 100},
         Choose(
@@ -378,20 +501,18 @@ STEPS: tuple[Step, ...] = (
             (
                 Option(
                     "It fades towards 0",
-                    _fades,
-                    lambda s: "Right: |w2| < 1 multiplied in 99 times." if _fades(s) else "Not here: |w2| > 1 grows.",
+                    lambda s: _trade_off_class(s) == "fades",
+                    _trade_off_why,
                 ),
                 Option(
                     "It explodes",
-                    lambda s: not _fades(s),
-                    lambda s: (
-                        "Right: |w2| > 1 multiplied in 99 times." if not _fades(s) else "Not here: |w2| < 1 shrinks."
-                    ),
+                    lambda s: _trade_off_class(s) == "explodes",
+                    _trade_off_why,
                 ),
                 Option(
                     "It stays about the same",
-                    lambda s: abs(lab_first_input_log10(s["w2"], s["length"], "identity")) < 1,
-                    lambda s: "Only w2 = ±1 exactly would keep it; any other value drifts away exponentially.",
+                    lambda s: _trade_off_class(s) == "steady",
+                    _steady_why,
                 ),
             ),
         ),
@@ -399,20 +520,18 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "The remedies",
-        "Clipping caps a gradient's size, which tames explosion. LSTMs and GRUs add a memory "
-        "path that is not multiplied by w2 at every step, so old days keep counting.",
+        _remedies_text,
         "lab:gates",
         lambda seed: {"length": _pick(seed, (100, 200))},
         Choose(
-            lambda s: f"Over {s['length']} days, which network still feels the first day?",
+            lambda s: f"Over {s['length']} days, which network keeps the most of the first day's pull?",
             (
                 Option(
                     "A GRU",
                     lambda s: _remedy_best(s) == "gru",
                     lambda s: (
-                        "Right: its update gate passes the old state on without multiplying it by w2 at "
-                        f"every step, so the first day still counts {from_log10(_remedies(s)['gru'])} as much as "
-                        "the last."
+                        "Its update gate passes the old state on without multiplying it by w2 at every step: "
+                        f"the first day still pulls {from_log10(_remedies(s)['gru'])} as hard as the last."
                     ),
                 ),
                 Option(
@@ -428,7 +547,7 @@ STEPS: tuple[Step, ...] = (
                     lambda s: _remedy_best(s) == "w2 0.9",
                     lambda s: (
                         f"0.9 multiplied in {s['length'] - 1} times leaves the first day "
-                        f"{from_log10(_remedies(s)['w2 0.9'])} of the last day's influence."
+                        f"{from_log10(_remedies(s)['w2 0.9'])} of the last day's pull."
                     ),
                 ),
             ),
@@ -451,5 +570,5 @@ def step_number(raw, total: int = len(STEPS)) -> tuple[int, str | None]:
 
 def words_of(step: Step, state: State) -> int:
     """How many words a learner reads on the step: its text and its challenge's prompt."""
-    prompt = step.challenge.prompt(state)
-    return len(step.text.split()) + len(prompt.replace("**", "").split())
+    prompt = as_said(step.challenge.prompt(state)).text
+    return len(step.words(state).text.split()) + len(prompt.replace("**", "").split())

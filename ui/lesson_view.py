@@ -14,8 +14,9 @@ import streamlit as st
 import rnn_core as rc
 from rnn_core.data import encode
 from ui import bptt, lab_views, lesson, statland_view
+from ui.claims import Said, general
 from ui.classroom import keep_in_link, lockable, presenting
-from ui.format import number
+from ui.state import shown
 
 PROGRESS = "ls_progress"
 
@@ -68,13 +69,13 @@ def go_to(step: int) -> None:
         st.query_params["done"] = done
 
 
-def header(n: int) -> None:
+def header(n: int, seed: int) -> None:
     step = lesson.STEPS[n - 1]
     # The heading sits close under the progress row: every pixel counts for a step to fit one screen.
     st.html("<style>.st-key-ls_header h3 { padding-top: 0.2rem; }</style>")
     with st.container(key="ls_header", gap="small"):
-        st.subheader(f"{n}. {step.title}")
-        st.markdown(step.text)
+        st.subheader(shown(general(f"{n}. {step.title}")))  # a topic's name, not a claim
+        st.markdown(shown(step.words(step.start(seed))))
 
 
 def progress_bar(n: int, area) -> None:
@@ -107,17 +108,17 @@ def challenge(n: int, state, seed: int) -> bool:
     """The step's challenge; returns whether the step's view may show its numbers now."""
     step = lesson.STEPS[n - 1]
     task, done = step.challenge, progress()
-    prompt = f"**Your turn:** {task.prompt(state)}"
+    prompt = f"**Your turn:** {shown(lesson.as_said(task.prompt(state)))}"
     if isinstance(task, lesson.Goal):
         verdict = task.check(state)
         if verdict.passed:
             st.markdown(prompt)
-            _passed(n, seed, verdict.message)
+            _passed(n, seed, shown(verdict.message))
         elif presenting():  # in front of a class the hint waits behind the prompt's tooltip
-            st.markdown(prompt, help=verdict.message)
+            st.markdown(prompt, help=shown(verdict.message))
         else:
             st.markdown(prompt)
-            st.info(verdict.message, icon=":material/lightbulb:")
+            st.info(shown(verdict.message), icon=":material/lightbulb:")
         return True
     st.markdown(prompt)
     answered = st.empty()  # an answered question gives its place on the screen to the view
@@ -127,7 +128,7 @@ def challenge(n: int, state, seed: int) -> bool:
             submitted = st.form_submit_button("Check", key=f"ls{n}_check")
         verdict = task.check(state, guess) if guess is not None else None
     else:
-        texts = task.texts(state)
+        texts = [shown(general(text)) for text in task.texts(state)]  # choices offered, not claims
         short = all(len(text) <= 12 for text in texts)  # a row of short numbers reads as one question
         choice = st.radio("Choose one", texts, index=None, key=f"ls{n}_choice", horizontal=short)
         submitted = choice is not None
@@ -137,9 +138,9 @@ def challenge(n: int, state, seed: int) -> bool:
         if verdict.passed:
             if isinstance(task, lesson.Predict):
                 answered.empty()
-            _passed(n, seed, verdict.message)
+            _passed(n, seed, shown(verdict.message))
             return True
-        st.warning(verdict.message, icon=":material/lightbulb:")
+        st.warning(shown(verdict.message), icon=":material/lightbulb:")
     elif done.solved_with.get(n) == seed:
         if isinstance(task, lesson.Predict):
             answered.empty()
@@ -150,16 +151,19 @@ def challenge(n: int, state, seed: int) -> bool:
             done.shown.add(n)
             done.solved_with[n] = seed
         if done.solved_with.get(n) == seed:
-            st.info(reveal(task, state), icon=":material/visibility:")
+            st.info(shown(reveal(task, state)), icon=":material/visibility:")
             return True
     return False
 
 
-def reveal(task, state) -> str:
+def reveal(task, state) -> Said:
+    """The answer, as the check accepts it when typed back, and why."""
     if isinstance(task, lesson.Predict):
-        return f"The answer is {number(task.answer(state))}. {task.why(state)}"
+        return f"The answer is {lesson.answer_text(task.answer(state))[0]}. " + lesson.as_said(task.why(state))
     right = [text for text, option in zip(task.texts(state), task.options, strict=True) if option.correct(state)]
-    return f"The answer is “{right[0]}”. " + next(o.why(state) for o in task.options if o.correct(state))
+    return f"The answer is “{right[0]}”. " + lesson.as_said(
+        next(o.why(state) for o in task.options if o.correct(state))
+    )
 
 
 # -- each step's live state and view ------------------------------------------------------------
@@ -230,7 +234,7 @@ def bptt_pieces(state) -> None:
 def bptt_diagram(state) -> None:
     back = bptt.backward_for_next_step(_step6_trainer(state))
     st.graphviz_chart(bptt.one_unit_dot(back, st.context.theme.type or "light"), width="content")
-    st.caption(bptt.one_unit_notice(back))
+    st.caption(shown(bptt.one_unit_notice(back, step_button=False)))
 
 
 def summary() -> None:
@@ -265,8 +269,8 @@ def show_lesson() -> None:
     # (In presentation mode the row leaves the top corner to Leave presentation.)
     bar_column, nav = st.columns([4, 4] if presenting() else [5, 4], vertical_alignment="bottom", gap="medium")
     bar = bar_column.empty()
-    header(n)
     seed = st.session_state.get(SEED, 0)
+    header(n, seed)
     # On the StatLand steps the prediction sits beside the question, so the diagram below it fits
     # the screen; step 4's goal is about the four rules' table, which sits there too.
     statland = lesson.STEPS[n - 1].view == "statland"

@@ -7,9 +7,16 @@ open every link and check that the page shows what the question needs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import numpy as np
+
+import rnn_core as rc
+from rnn_core.data import four_rules
+from ui.claims import Said, claim, oldest_share, said, steady_band
+from ui.format import from_log10
 from ui.lab_text import VIEWS
 
 WEIGHT_KEYS = ",".join(f"sl_{name}" for name in ("w1", "w2", "b1", "w3", "b2"))
@@ -21,84 +28,165 @@ class Scenario:
     page: str  # the page's file, as st.page_link takes it
     url_path: str  # the page's address in the app
     params: dict[str, str]
-    ask: str  # one sentence: what to ask the class
+    ask: Callable[[], Said]  # one sentence, what to ask the class, built from the engine's numbers
 
     def link(self, origin: str) -> str:
         """The full link, for an app served at ``origin`` (e.g. https://unrolled.streamlit.app)."""
         return f"{origin.rstrip('/')}/{self.url_path}?{urlencode(self.params, safe=',')}"
 
 
-SCENARIOS = (
-    Scenario(
-        "The four rules",
-        "app_pages/statland.py",
-        "statland",
-        {"lock": WEIGHT_KEYS},
+STATLAND = {name: float(value) for name, value in rc.STATQUEST_WEIGHTS.items()}
+TRAINING_SEED = 4  # the Training page's default seed: the scenario's run starts from its weights
+VANISHING = {"w2": 0.5, "length": 1000, "activation": "relu", "gate_bias": 4.0}  # the gates' scenario
+
+
+def _four_rules() -> Said:
+    return said(
         "Press each rule's button: how does w2 = −0.5 let day 1's price change the prediction?",
-    ),
+        claim("day_one_changes_prediction", weights=STATLAND),
+    )
+
+
+def _ten_days() -> Said:
+    return said(
+        "The network now reads ten days. How many numbers did we have to add to it?",
+        claim("no_parameters_added", n_days=10),
+    )
+
+
+def _bptt() -> Said:
+    xs, ys = four_rules()
+    start = rc.VanillaRNN(1, activation="relu", seed=TRAINING_SEED)
+    return said(
+        "Press Step once. Why is day 1's share of dL/dw2 exactly zero?",
+        claim(
+            "first_day_w2_share_zero",
+            xs=xs.tolist(),
+            ys=ys.tolist(),
+            weights={name: float(np.ravel(v)[0]) for name, v in start.params.items()},
+            loss="mse",
+        ),
+    )
+
+
+def _large_rate() -> Said:
+    return said(
+        "Press Step a few times. Why does the loss climb when every step goes downhill?",
+        claim("sgd_loss_climbs", seed=TRAINING_SEED, lr=3.0, steps=3),
+    )
+
+
+def _w2_two() -> Said:
+    return said(
+        "How many times more does day 1 count than day 20, and why is it a power of 2?",
+        claim("share_is_power", w2=2.0, length=20, base=2, power=19),
+    )
+
+
+def _w2_half() -> Said:
+    return said(
+        "Fifty days in, what is left of the first day's influence? Could training still learn from it?",
+        claim("fades", w2=0.5, length=50, activation="relu"),
+    )
+
+
+def _no_safe_w2() -> Said:
+    low, high = steady_band(100)
+    return said(
+        "Find a w2 that keeps day 1's pull within a factor of 10 of day 100's. How wide is that band?",
+        claim("steady", w2=1.0, length=100, activation="relu"),
+        claim("steady_band", length=100, low=low, high=high),
+    )
+
+
+def _cliff() -> Said:
+    return said(
+        "Why does the plain step leap off the chart at the wall, and what does clipping keep of it?",
+        claim("cliff_thrown_off", start_w=5.5, lr=0.5, threshold=0.5, steps=80),
+    )
+
+
+def _gates() -> Said:
+    shares = {name: from_log10(oldest_share(**VANISHING, model=name.lower())) for name in ("vanilla", "LSTM", "GRU")}
+    return said(
+        f"After 1,000 days day 1 keeps {shares['vanilla']} of the newest day's pull in the vanilla RNN, "
+        f"{shares['LSTM']} in the LSTM and {shares['GRU']} in the GRU. What lets the gated cells keep so much "
+        "more, and why do they still fade?",
+        *(claim("gated_slower", model=m, **VANISHING) for m in ("lstm", "gru")),
+        *(claim("fades", model=m, **VANISHING) for m in ("lstm", "gru")),
+    )
+
+
+def _lesson_from(step: int) -> Callable[[], Said]:
+    def ask() -> Said:
+        from ui import lesson
+
+        doing = {"predict": "predict first", "goal": "reach the goal", "choose": "choose an answer"}
+        first = lesson.STEPS[step - 1].challenge.kind
+        return said(f"Everyone starts at step {step}: {doing[first]}, then check it on the live network.")
+
+    return ask
+
+
+SCENARIOS = (
+    Scenario("The four rules", "app_pages/statland.py", "statland", {"lock": WEIGHT_KEYS}, _four_rules),
     Scenario(
         "Ten days, still five parameters",
         "app_pages/statland.py",
         "statland",
         {"sl_days": "10", "lock": f"sl_days,{WEIGHT_KEYS}"},
-        "The network now reads ten days. How many numbers did we have to add to it?",
+        _ten_days,
     ),
     Scenario(
         "BPTT adds up each day's share",
         "app_pages/training.py",
         "training",
         {"tr_data": "StatLand rules", "tr_model": "StatQuest RNN", "lock": "tr_data,tr_model"},
-        "Press Step once. Why is day 1's share of dL/dw2 exactly zero?",
+        _bptt,
     ),
     Scenario(
         "A learning rate too large",
         "app_pages/training.py",
         "training",
         {"tr_optimizer": "SGD", "tr_lr": "3", "lock": "tr_optimizer,tr_lr", "hide": "tr_speed"},
-        "Press Step a few times. Why does the loss climb when every step goes downhill?",
+        _large_rate,
     ),
     Scenario(
         "w2 = 2: gradients explode",
         "app_pages/lab.py",
         "lab",
         {"lab_w2": "2", "lab_length": "20", "lab_view": VIEWS["inputs"], "lock": "lab_w2", "hide": "lab_activation"},
-        "How many times more does day 1 count than day 20, and why is it a power of 2?",
+        _w2_two,
     ),
     Scenario(
         "w2 = 0.5: gradients vanish",
         "app_pages/lab.py",
         "lab",
         {"lab_w2": "0.5", "lab_length": "50", "lab_view": VIEWS["inputs"], "lock": "lab_w2", "hide": "lab_activation"},
-        "Fifty days in, what is left of the first day's influence? Could training still learn from it?",
+        _w2_half,
     ),
     Scenario(
         "No safe w2: the map",
         "app_pages/lab.py",
         "lab",
         {"lab_view": VIEWS["heatmap"], "lab_length": "100", "hide": "lab_activation"},
-        "Find a w2 where day 1 still counts after 100 days without exploding. How wide is that band?",
+        _no_safe_w2,
     ),
     Scenario(
         "Clipping past the cliff",
         "app_pages/lab.py",
         "lab",
         {"lab_view": VIEWS["cliff"], "lab_cliff_start": "5.5"},
-        "Why does the plain step leap off the chart at the wall, and what does clipping keep of it?",
+        _cliff,
     ),
     Scenario(
-        "An LSTM keeps a long memory",
+        "Gates slow the fade",
         "app_pages/lab.py",
         "lab",
         {"lab_view": VIEWS["gates"], "lab_w2": "0.5", "lab_length": "1000", "lock": "lab_w2,lab_length"},
-        "After 1,000 days the vanilla RNN has forgotten day 1. What lets the LSTM and GRU still feel it?",
+        _gates,
     ),
-    Scenario(
-        "The lesson, from exploding gradients",
-        "app_pages/lesson.py",
-        "lesson",
-        {"step": "7"},
-        "Everyone starts at step 7: predict first, then check on the live network.",
-    ),
+    Scenario("The lesson, from exploding gradients", "app_pages/lesson.py", "lesson", {"step": "7"}, _lesson_from(7)),
 )
 
 EMBED_OPTIONS = ("show_toolbar", "show_padding", "light_theme", "dark_theme", "disable_scrolling")

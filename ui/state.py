@@ -30,3 +30,14 @@ def send_weights_to_statland(params) -> str | None:
         values[name] = round(value, 6)
     st.session_state[STATLAND_PENDING] = values
     return None
+
+
+# The sentences about the state on screen that this run showed (``ui.claims.Said``), by their text:
+# the screen test checks that every claim word on a page comes from one of them.
+SAID = "_said_this_run"
+
+
+def shown(sentence) -> str:
+    """The text of a sentence built from the state on screen, noted as shown in this run."""
+    st.session_state.setdefault(SAID, {})[sentence.text] = sentence
+    return sentence.text

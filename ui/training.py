@@ -18,9 +18,10 @@ import numpy as np
 
 import rnn_core as rc
 from rnn_core.train import History, Trainer
-from rnn_core.weights_io import model_from_json
+from rnn_core.weights_io import model_from_json, model_to_json
 from ui.charts import MAX_POINTS, thin_indices
-from ui.format import number
+from ui.claims import Said, claim, said
+from ui.format import number, significant
 
 MODEL_LABELS = {  # each model's name in sentences
     "statquest": "1-unit StatQuest RNN",
@@ -379,25 +380,36 @@ def start_run(
     return run
 
 
-def first_step_note(optimizer: str, loss_before: float, loss_after: float, lr: float) -> str | None:
+def first_step_note(optimizer: str, loss_before: float, loss_after: float, lr: float) -> Said | None:
     """Why the very first step raised the loss, or None if it did not.
 
     With Adam the cause is its first update: it divides each gradient by its own size,
-    so every weight moves by the full learning rate whatever its gradient (one at 0.0004
+    so every weight with a gradient moves by about the full learning rate (one at 0.0004
     as far as one at 0.2), and together those equal moves can overshoot. Plain SGD and
     momentum move each weight in proportion to its gradient.
     """
     if not (np.isfinite(loss_before) and np.isfinite(loss_after)) or loss_after <= loss_before:
         return None
+    rose = said(
+        f"The first step raised the loss ({loss_before:.5f} → {loss_after:.5f}): ",
+        claim("loss_rose", before=loss_before, after=loss_after),
+    )
     if optimizer == "adam":
-        return (
-            f"The first step raised the loss ({loss_before:.5f} → {loss_after:.5f}): Adam's first step moves "
-            f"every weight by the full learning rate ({lr:g}), even those with a tiny gradient, and together "
-            "they overshoot. Its later steps scale with the gradients, and the loss falls."
+        return rose + (
+            f"Adam's first step moves every weight with a gradient by about the full learning rate ({lr:g}), "
+            "even one whose gradient is tiny, and together they overshoot."
         )
+    return rose + f"the learning rate ({lr:g}) carries the weights past the low point; a small enough one would not."
+
+
+def loss_rose_warning(loss_before: float, loss_now: float) -> Said:
+    """The warning for a run whose loss ended above where it started."""
     return (
-        f"The first step raised the loss ({loss_before:.5f} → {loss_after:.5f}): the learning rate ({lr:g}) "
-        "carries the weights past the low point. A smaller one would not."
+        said(
+            f"The loss went up, from {number(loss_before, 4)} to {number(loss_now, 4)}: ",
+            claim("loss_rose", before=loss_before, after=loss_now),
+        )
+        + "the learning rate is probably too large for this model. Reset and try a smaller one."
     )
 
 
@@ -474,16 +486,34 @@ def keep_curve(kept: list[RunCurve], curve: RunCurve | None, limit: int = RUNS_K
     return [*kept, RunCurve(label, curve.step, curve.loss)][-limit:]
 
 
-def status_line(run: LiveRun) -> str:
-    """Where the run stands, in one line: converged, finished, or how far it got."""
+def rounded_up(value: float, digits: int = 2) -> float:
+    """``value`` rounded up to ``digits`` significant digits: a bound it stays within once shown."""
+    if value <= 0:
+        return 0.0
+    unit = 10.0 ** (math.floor(math.log10(value)) - digits + 1)
+    return math.ceil(value / unit - 1e-9) * unit
+
+
+def status_line(run: LiveRun) -> Said | None:
+    """Where the run stands, in one line: converged, finished, or nothing to say."""
     if run.converged:
-        return (
-            f"Converged at step {run.converged_at:,}: the loss is below {number(CONVERGED_LOSS)} "
-            "(every prediction within about 0.001 of its target), so the run stopped."
+        with np.errstate(all="ignore"):
+            worst = float(np.max(np.abs(run.model.predict(run.dataset.train_xs) - run.dataset.train_ys)))
+        bound = rounded_up(worst)
+        return said(
+            f"Converged at step {run.converged_at:,}: the loss is below {number(CONVERGED_LOSS)}, every prediction "
+            f"within {significant(bound)} of its target, so the run stopped.",
+            claim(
+                "within_of_targets",
+                model=model_to_json(run.model),
+                xs=np.asarray(run.dataset.train_xs, dtype=float).tolist(),
+                targets=np.asarray(run.dataset.train_ys, dtype=float).tolist(),
+                bound=bound,
+            ),
         )
     if run.step >= run.target_steps:
-        return "Finished. Raise **Steps** to train longer, or press **Step**."
-    return ""
+        return said("Finished. Raise **Steps** to train longer, or press **Step**.")
+    return None
 
 
 def shown_settings(settings: Settings) -> dict[str, object]:

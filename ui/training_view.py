@@ -13,7 +13,7 @@ import streamlit as st
 import rnn_core as rc
 from ui import bptt, charts, datasets
 from ui.format import number
-from ui.state import send_weights_to_statland
+from ui.state import send_weights_to_statland, shown
 from ui.training import (
     CHUNK_SECONDS,
     MODEL_LABELS,
@@ -28,6 +28,7 @@ from ui.training import (
     first_step_note,
     is_statland_network,
     keep_curve,
+    loss_rose_warning,
     next_label,
     shown_value,
     start_run,
@@ -182,7 +183,7 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
     if live.diverged:
         st.error(f"{live.trainer.divergence.message} Press **Reset** to start again.", icon=":material/error:")
     elif line := status_line(live):
-        st.caption(line)
+        st.caption(shown(line))
 
     # The charts come straight under the buttons, so a click and its effect share one screen.
     if not history["step"]:
@@ -270,7 +271,7 @@ def first_step_line(run: LiveRun) -> None:
     losses = run.first_step_losses()
     optimizer = type(run.trainer.optimizer).__name__.lower()
     if losses and (note := first_step_note(optimizer, *losses, run.trainer.lr)):
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {shown(note)}")
 
 
 def show_backward(run: LiveRun, *, key_prefix: str = "tr", theme: str = "light") -> None:
@@ -282,7 +283,7 @@ def show_backward(run: LiveRun, *, key_prefix: str = "tr", theme: str = "light")
     if is_statland_network(run.model):
         if back.n_days <= bptt.MAX_DRAWN_DAYS:
             st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
-            st.caption(bptt.one_unit_notice(back))
+            st.caption(shown(bptt.one_unit_notice(back)))
         else:
             charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}_bptt_chart")
         table = bptt.one_unit_table(back).map(lambda v: number(v, 4))
@@ -335,11 +336,7 @@ def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
     datasets.show_predictions(run)
     loss_now = run.current_loss()
     if run.step and not run.diverged and np.isfinite(run.initial_loss) and loss_now > run.initial_loss:
-        st.warning(
-            f"The loss went up, from {number(run.initial_loss, 4)} to {number(loss_now, 4)}: the learning rate "
-            "is probably too large for this model. Reset and try a smaller one.",
-            icon=":material/trending_up:",
-        )
+        st.warning(shown(loss_rose_warning(run.initial_loss, loss_now)), icon=":material/trending_up:")
 
     if run.diverged:
         st.subheader("Weights kept from the last finite step")
