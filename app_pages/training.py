@@ -218,7 +218,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
 st.title("Training")
 st.markdown(
     "BPTT sends the error back through every day's copy and adds up each shared weight's shares. "
-    "**Try first:** press **Step** and watch each day's share below; then **Play** until it converges."
+    "**Try first:** press **Step** and watch each day's share below, then **Play**."
 )
 if toast := st.session_state.pop(WEIGHTS_TOAST, None):
     st.toast(toast, icon=":material/upload_file:")

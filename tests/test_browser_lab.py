@@ -26,7 +26,7 @@ from bench.drag import DRAG_INPUT, REPAINT_TIMES, drag_values
 from rnn_core import analysis as an
 from ui.format import from_log10
 from ui.lab_text import word_count
-from ui.lab_views import VIEWS
+from ui.lab_views import VIEWS, uses_shared_controls
 
 MAX_WORDS = 60
 PLAIN_RGB = [0xD5, 0x5E, 0x00]  # the plain descent path's Okabe-Ito vermillion
@@ -58,8 +58,9 @@ def test_each_view_fits_one_laptop_screen(page: Page, base_url, screenshots, vie
     open_view(page, base_url, view, "lab_w2=2&lab_length=1000" if extreme else "")
     assert_healthy(page)
     assert charts(page).count() == 1, "only the chosen view is drawn"
-    # The shared controls at the top and the view's figure, text and own controls all inside 800 px.
-    top = box(page, ".st-key-lab_w2")["y"]
+    # The shared controls at the top (the cliff has only its own) and the view's figure, text and own
+    # controls all inside 800 px.
+    top = box(page, ".st-key-lab_w2" if uses_shared_controls(view) else f".st-key-lab_{OWN_CONTROLS[view][0]}")["y"]
     parts = [box(page, '[data-testid="stVegaLiteChart"]'), box(page, f".st-key-lab_{view}_text")]
     parts += [box(page, f".st-key-lab_{key}") for key in OWN_CONTROLS[view]]
     bottom = max(p["y"] + p["height"] for p in parts)

@@ -69,10 +69,14 @@ def one_unit_sentence(back: Backward) -> str:
     """One line stating that the sums are the gradients the next Step uses."""
     sums = back.sums()
     parts = ", ".join(f"dL/d{name} = {number(sums[name], 4)}" for name in SHARED)
-    whose = "the whole training set" if back.n_sequences > 1 else "the one sequence"
+    whose = (
+        f"the loss on {back.n_sequences} sequences, summed day by day"
+        if back.n_sequences > 1
+        else "the loss on the one sequence"
+    )
     return (
         f"Adding each column over the {back.n_days} days gives {parts}: exactly the gradient the next "
-        f"**Step** uses (loss on {whose}, summed over its {back.n_sequences} sequences day by day)."
+        f"**Step** uses ({whose})."
     )
 
 

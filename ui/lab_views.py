@@ -735,7 +735,8 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
                 "one factor $w_2 s_k$ for every step between input $t$ and the end. An input $n$ steps before "
                 "the last is scaled by $w_2^n$ (times slopes), so the first of $T$ inputs by $w_2^{T-1}$. "
                 "ReLU's slope is 1 where the unit is on and 0 where it is off; the dashed line leaves the "
-                "slopes out, so it lies on the computed one whenever the unit stays on."
+                "slopes out, so with ReLU it lies on the computed one whenever the unit stays on. tanh's and "
+                "sigmoid's slopes are below 1, so their computed line runs under the dashed one."
             )
     return {}
 
@@ -1000,7 +1001,7 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     )
     vanilla = series.get("vanilla RNN", np.array([-np.inf]))
     spec = lines_spec(
-        "Each input's share of the newest's pull",
+        "Each input's pull ÷ the newest's",
         tuple((name, GATES_SERIES[name][0]) for name in series),
         len(series) * T <= 180,
         gates_domain(vanilla, [series[n] for n in ("LSTM", "GRU") if n in series]),

@@ -321,22 +321,21 @@ def _remedy_best(state: State) -> str:
 
 
 def _remedies_text(state: State) -> Said:
-    T = int(state["length"])
-    lab = {"w2": rc.STATQUEST_WEIGHTS["w2"], "length": T, "activation": "relu", "gate_bias": GRU_UPDATE_BIAS}
-    slower = said(
-        f"so over {T} days an old day fades far more slowly",
-        claim("gated_slower", model="lstm", **lab),
-        claim("gated_slower", model="gru", **lab),
-    )
+    lab = {
+        "w2": rc.STATQUEST_WEIGHTS["w2"],
+        "length": int(state["length"]),
+        "activation": "relu",
+        "gate_bias": GRU_UPDATE_BIAS,
+    }
     return (
-        "Clipping caps a gradient's size, which tames explosion. LSTMs and GRUs carry memory through a "
-        "gate rather than through w2 at every step, "
-        + slower
+        "Clipping caps a gradient's size. LSTMs and GRUs carry memory through a gate, not through w2 at "
+        "every step, "
         + said(
-            " (it still fades). Transformers, the other remedy, drop the chain: attention reads every day directly.",
-            claim("fades", model="lstm", **lab),
-            claim("fades", model="gru", **lab),
+            "so an old day fades far more slowly.",
+            *(claim("gated_slower", model=m, **lab) for m in ("lstm", "gru")),
+            *(claim("fades", model=m, **lab) for m in ("lstm", "gru")),
         )
+        + " Transformers, the other remedy, drop the chain: attention reads every day directly."
     )
 
 
@@ -457,8 +456,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "Exploding gradients",
-        "Seen from the last day, an input n days back is scaled by w2 n times (and by the ReLU's slope, 1 "
-        "while it is on). For w2 = 2 that grows like 2ⁿ.",
+        "Seen from the last day, an input n days back is scaled by w2ⁿ (and ReLU's slopes, 1 while on): 2ⁿ for w2 = 2.",
         "lab:inputs",
         lambda seed: {"w2": _pick(seed, (1.0, 0.5)), "length": _pick(seed, (10, 5))},
         Goal(
