@@ -16,10 +16,9 @@ from browser_support import (
     screenshot,
 )
 from playwright.sync_api import Page, expect
+from training_support import rules_run
 
 from rnn_core.weights_io import model_from_json
-from ui import datasets
-from ui.training import build_model, start_run
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 # Long histories, many steps and a 16-unit network, so the run is still going while the test
@@ -130,20 +129,7 @@ def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: P
 
 def the_same_run_in_the_engine(steps: int, lr: float):
     """The page's default run (the four rules, the 1-unit RNN from seed 4, Adam) trained without the page."""
-    dataset, _ = datasets.build("rules", length=2, window=2, ticker=datasets.TICKERS[0], seed=4, csv_series=None)
-    model = build_model("statquest", 1, "relu", seed=4, start="random")
-    run = start_run(
-        (),
-        dataset,
-        model,
-        optimizer="adam",
-        lr=lr,
-        clip="none",
-        clip_threshold=1.0,
-        batch_size=None,
-        seed=4,
-        target_steps=steps,
-    )
+    run = rules_run(lr=lr, steps=steps)
     run.advance(steps)
     return run.model
 

@@ -4,20 +4,16 @@ import re
 
 import numpy as np
 import pytest
+from training_support import rules_run
 
 import rnn_core as rc
 from rnn_core import data
-from ui import datasets, training
+from ui import training
 from ui.format import number
 
 
 def default_run(steps=1000, lr=0.03, speed=training.DEFAULT_SPEED, batch_size=None):
-    dataset, _ = datasets.build("rules", length=2, window=2, ticker="MSFT", seed=4)
-    model = training.build_model("statquest", 1, "relu", seed=4, start="random")
-    run = training.start_run(
-        (), dataset, model, optimizer="adam", lr=lr, clip="none", clip_threshold=1.0,
-        batch_size=batch_size, seed=4, target_steps=steps,
-    )  # fmt: skip
+    run = rules_run(lr=lr, steps=steps, batch_size=batch_size)
     run.speed = speed
     return run
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from training_support import rules_run
 
 import rnn_core as rc
 from rnn_core.data import decode, encode
@@ -203,23 +204,8 @@ def test_every_scenario_question_is_true_of_what_its_link_opens(scenario):
     assert_true(scenario.ask(), scenario.title)
 
 
-def _run(model, optimizer="adam", lr=0.03, steps=300, data="rules"):
-    from ui import datasets
-
-    dataset, problem = datasets.build(data, length=6, window=4, ticker="MSFT", seed=4, csv_series=None)
-    assert problem is None
-    run = training.start_run(
-        ("truth",),
-        dataset,
-        model,
-        optimizer=optimizer,
-        lr=lr,
-        clip="none",
-        clip_threshold=1.0,
-        batch_size=None,
-        seed=4,
-        target_steps=steps,
-    )
+def _run(model, optimizer="adam", lr=0.03, steps=300):
+    run = rules_run(model, optimizer=optimizer, lr=lr, steps=steps)
     run.advance(steps)
     return run
 
