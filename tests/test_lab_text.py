@@ -63,7 +63,8 @@ def _step_notice(w2, length, activation="relu", lr=0.05, threshold=1.0):
     _, ends = views.rnn_descent_paths(length, w2, activation, lr, threshold)
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
     leaves = (views.first_step_leaves(plain), views.first_step_leaves(clipped))
-    return text.step_notice(w2, length, activation, lr, threshold, views.first_step(plain, lr, None)[0], leaves)
+    log_norm = views.first_step(plain, lr, None)[0]
+    return text.step_notice(w2, length, activation, lr, threshold, log_norm, leaves, views.W2_RANGE)
 
 
 def _true(sentence):

@@ -22,7 +22,7 @@ from rnn_core.data import decode, encode
 from ui import bptt, claims, lab_text, lesson, scenarios, statland_view, training
 from ui import lab_views as views
 
-SWEEP = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SWEEP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def assert_true(sentence: claims.Said, where: str = "") -> None:
@@ -61,7 +61,8 @@ def test_the_training_step_notice_says_only_true_things(w2, length, activation, 
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
     log_norm, _ = views.first_step(plain, lr, None)
     leaves = (views.first_step_leaves(plain), views.first_step_leaves(clipped))
-    assert_true(lab_text.step_notice(w2, length, activation, lr, threshold, log_norm, leaves), "training step")
+    notice = lab_text.step_notice(w2, length, activation, lr, threshold, log_norm, leaves, views.W2_RANGE)
+    assert_true(notice, "training step")
 
 
 @SWEEP

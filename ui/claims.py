@@ -447,7 +447,7 @@ def _clipping_idle(w2, length, activation, threshold) -> bool:
 
 
 # -- the cliff (Pascanu et al.'s one sigmoid unit) ---------------------------------------------------------
-CLIFF_BOX = ((1.0, 9.0), (-5.0, 0.0))  # the cliff chart's w and b ranges (as ui.lab_views draws it)
+CLIFF_BOX = ((1.0, 9.0), (-5.0, 0.0))  # the cliff chart's w and b ranges (ui.lab_views draws this box)
 
 
 @functools.lru_cache(maxsize=64)
@@ -456,16 +456,19 @@ def cliff_paths(start_w: float, lr: float, threshold: float, steps: int) -> tupl
     return (an.cliff_descent(start, lr, steps), an.cliff_descent(start, lr, steps, clip_threshold=threshold))
 
 
+def on_cliff_chart(path: np.ndarray) -> np.ndarray:
+    """For each point (w, b, ...) of a cliff path, whether the cliff chart shows it."""
+    (w_lo, w_hi), (b_lo, b_hi) = CLIFF_BOX
+    return (path[:, 0] >= w_lo) & (path[:, 0] <= w_hi) & (path[:, 1] >= b_lo) & (path[:, 1] <= b_hi)
+
+
 def cliff_jumps(path: np.ndarray) -> np.ndarray:
     return np.hypot(*np.diff(path[:, :2], axis=0).T)
 
 
 @check("cliff_thrown_off", r"thrown .{0,24}off the chart", r"leaps? off the chart")
 def _cliff_thrown_off(start_w, lr, threshold, steps) -> bool:
-    plain = cliff_paths(start_w, lr, threshold, steps)[0]
-    (w_lo, w_hi), (b_lo, b_hi) = CLIFF_BOX
-    inside = (plain[:, 0] >= w_lo) & (plain[:, 0] <= w_hi) & (plain[:, 1] >= b_lo) & (plain[:, 1] <= b_hi)
-    return not bool(inside.all())
+    return not bool(on_cliff_chart(cliff_paths(start_w, lr, threshold, steps)[0]).all())
 
 
 @check("cliff_clip_acts", r"\blongest step\b")

@@ -37,6 +37,11 @@ def number(value: float, digits: int = 3) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def signed(value: float, digits: int = 3) -> str:
+    """``number`` as prose prints it, with a true minus sign: '−1', '0.5'."""
+    return number(value, digits).replace("-", "−")
+
+
 def _non_finite_words(log10_value: float) -> str | None:
     """The words for a log10 magnitude that is not a finite number, else None."""
     if math.isnan(log10_value):

@@ -14,7 +14,7 @@ import numpy as np
 import rnn_core as rc
 
 from .claims import Said, claim, piece_shares, said, share_class
-from .format import from_log10, number, significant
+from .format import from_log10, signed, significant
 
 # Each view's id and its button; the URL carries the button's text (``?lab_view=Heatmap``), as
 # Streamlit binds a segmented control by its shown option.
@@ -138,11 +138,6 @@ def each_input_notice(logs: np.ndarray, w2: float, activation: str) -> Said:
     )
 
 
-def signed(value: float) -> str:
-    """A number as prose prints it, with a true minus sign: '−1', '0.5'."""
-    return number(value).replace("-", "−")
-
-
 def w2_range_text(chosen: np.ndarray, grid: np.ndarray) -> str:
     """Which of the chart's columns ``grid`` are ``chosen``, in a few words: 'w2 ≥ 1.1',
     '|w2| from 0.1 to 0.9', 'w2 ≤ −1 and w2 = 0'."""
@@ -260,10 +255,18 @@ def pieces_notice(log10_steps: np.ndarray, w2: float, activation: str) -> Said:
 
 
 def step_notice(
-    w2: float, length: int, activation: str, lr: float, threshold: float, log_norm: float, leaves: tuple[bool, bool]
+    w2: float,
+    length: int,
+    activation: str,
+    lr: float,
+    threshold: float,
+    log_norm: float,
+    leaves: tuple[bool, bool],
+    reach: float,
 ) -> Said:
     """What to notice about one training step from the diamond, plain against clipped; ``leaves``
-    says whether the plain and the clipped first step land off the chart."""
+    says whether the plain and the clipped first step land off the chart, which spans |w2|, |w1| <=
+    ``reach``."""
     about = {"w2": w2, "length": length, "activation": activation}
     plain = math.log10(lr) + log_norm
     clipped = math.log10(lr) + min(log_norm, math.log10(threshold))
@@ -274,7 +277,7 @@ def step_notice(
         if log_norm > math.log10(threshold)
         else claim("clipping_idle", threshold=threshold, **about)
     )
-    reach = {"lr": lr, "reach": W2_REACH}
+    reach = {"lr": lr, "reach": reach}
     if leaves[0] and leaves[1]:
         return said(
             f"Both steps are thrown off the chart: clipping at τ = {threshold:g} still allows a step of "
@@ -293,9 +296,6 @@ def step_notice(
             f"The plain step is {from_log10(plain)} long; clipping shortens it to {from_log10(clipped)}.", clip_claim
         )
     return said(f"The plain step is {from_log10(plain)} long: clipping changes nothing here.", clip_claim)
-
-
-W2_REACH = 3.0  # the training step's chart spans |w2|, |w1| <= 3
 
 
 def gates_notice(length: int, log_shares: dict[str, float], about: dict) -> Said:

@@ -53,7 +53,6 @@ LR_CHOICES = [0.01, 0.05, 0.1, 0.5]
 CLIP_CHOICES = [0.1, 0.5, 1.0, 5.0]
 SURFACE_STEPS = 40
 CLIFF_STEPS = 80
-CLIFF_BOX = ((1.0, 9.0), (-5.0, 0.0))  # the cliff chart's w and b ranges
 GATED_UNITS = 4
 FIGURE_HEIGHT = 300
 # Okabe-Ito colours that read in light and dark themes; the charts give them a white halo.
@@ -268,14 +267,12 @@ def cliff_facts(rows: dict[str, np.ndarray]) -> dict:
     plain, clipped = rows["plain gradient descent"], rows["clipped by norm"]
     n = min(len(plain), len(clipped))
     equal = np.isclose(plain[:n, :2], clipped[:n, :2]).all(axis=1)
-    jumps = np.hypot(*np.diff(plain[:, :2], axis=0).T)
-    (w_lo, w_hi), (b_lo, b_hi) = CLIFF_BOX
-    inside = (plain[:, 0] >= w_lo) & (plain[:, 0] <= w_hi) & (plain[:, 1] >= b_lo) & (plain[:, 1] <= b_hi)
+    jumps = claims.cliff_jumps(plain)
     return {
         "shared": n if equal.all() else int(np.argmin(equal)),  # points both paths visit
         "longest_jump": float(jumps.max()) if len(jumps) else 0.0,
         "longest_step": int(np.argmax(jumps)) + 1 if len(jumps) else 0,
-        "leaves": not bool(inside.all()),
+        "leaves": not bool(claims.on_cliff_chart(plain).all()),
         "plain_end": tuple(float(v) for v in plain[-1, :3]),
         "clipped_end": tuple(float(v) for v in clipped[-1, :3]),
     }
@@ -283,7 +280,7 @@ def cliff_facts(rows: dict[str, np.ndarray]) -> dict:
 
 def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
     """The cliff's surface with both descent paths as a chart spec, and facts for the caption."""
-    (w_lo, w_hi), (b_lo, b_hi) = CLIFF_BOX
+    (w_lo, w_hi), (b_lo, b_hi) = claims.CLIFF_BOX
     ws, bs = np.linspace(w_lo, w_hi, 81), np.linspace(b_lo, b_hi, 51)
     w_grid, b_grid = np.meshgrid(ws, bs, indexing="ij")
     error = an.cliff_loss_and_grad(w_grid, b_grid)[0]
@@ -866,6 +863,7 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
                 threshold,
                 log_norm,
                 (first_step_leaves(plain), first_step_leaves(clipped)),
+                W2_RANGE,
             ),
             "w2 = 2 and T = 50.",
         )

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import rnn_core as rc
-from rnn_core import analysis as an
 from rnn_core.data import LEVELS, decode, encode
-from ui.claims import Said, claim, general, oldest_share, said, share_class, steady_band
+from ui.claims import Said, claim, general, input_logs, oldest_share, said, share_class, steady_band
 from ui.format import from_log10, number, power_of_ten
 
 VIDEO_TITLE = "Recurrent Neural Networks (RNNs), Clearly Explained!!!"
@@ -75,16 +74,6 @@ def network(weights: Mapping[str, float], activation: str = "relu") -> rc.Vanill
 def prediction(weights: Mapping[str, float], days) -> float:
     """y_T for the days (words, oldest first) on the network with ``weights``."""
     return float(network(weights).predict(encode(list(days))[None])[0, 0])
-
-
-def lab_first_input_log10(w2: float, length: int, activation: str = "relu") -> float:
-    """log10 |d y_T / d x_1| on the lab's network (the StatLand weights but w2) and its input
-    (``length`` high days)."""
-    fixed = rc.STATQUEST_WEIGHTS
-    logs = an.log10_input_gradients(
-        an.input_pattern("constant", int(length)), fixed["w1"], float(w2), fixed["b1"], fixed["w3"], activation
-    )
-    return float(logs[0])
 
 
 # -- the three kinds of challenge ------------------------------------------------------------
@@ -249,7 +238,7 @@ def _bptt_w2(state: State) -> float:
 
 
 def _first_day_scale(state: State) -> float:
-    return 10.0 ** lab_first_input_log10(state["w2"], state["length"], "identity") / (
+    return 10.0 ** input_logs(state["w2"], int(state["length"]), "identity")[0] / (
         rc.STATQUEST_WEIGHTS["w1"] * rc.STATQUEST_WEIGHTS["w3"]
     )
 
@@ -461,9 +450,9 @@ STEPS: tuple[Step, ...] = (
         lambda seed: {"w2": _pick(seed, (1.0, 0.5)), "length": _pick(seed, (10, 5))},
         Goal(
             lambda s: "Make the first day's gradient exceed 10⁶ with **at most 20 days**.",
-            lambda s: int(s["length"]) <= 20 and lab_first_input_log10(s["w2"], s["length"]) > 6,
+            lambda s: int(s["length"]) <= 20 and input_logs(s["w2"], int(s["length"]))[0] > 6,
             "Raise w2 above 1 first, then add days: each extra day multiplies the first day's gradient by w2.",
-            lambda s: f"The first day's gradient is {from_log10(lab_first_input_log10(s['w2'], s['length']))}.",
+            lambda s: f"The first day's gradient is {from_log10(input_logs(s['w2'], int(s['length']))[0])}.",
         ),
         explore="lab",
     ),

@@ -19,8 +19,7 @@ from rnn_core.data import RULES, decode, encode, four_rules
 
 from . import diagram
 from .claims import Said, claim, general, said
-from .format import number
-from .lab_text import signed
+from .format import number, signed
 from .state import PARAM_NAMES, WEIGHT_LIMIT, shown
 
 ARROW = " → "
