@@ -16,7 +16,7 @@ import numpy  # noqa: E402, F401  (loaded first, so that its BLAS library is the
 import streamlit as st  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from ui import classroom  # noqa: E402
+from ui.classroom import links as classroom  # noqa: E402
 
 HERE = Path(__file__).parent
 

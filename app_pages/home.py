@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.claims import Said, general
-from ui.state import shown
+from ui.kit.state import shown
 
 st.title("Unrolled")
 st.subheader("Recurrent neural networks, one turn of the knob at a time")

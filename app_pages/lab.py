@@ -6,8 +6,8 @@ then draws that one view (``ui.lab_views``): only that view computes.
 
 import streamlit as st
 
-from ui import lab_views as views
-from ui.links import link_snapshot, note_unused_link_values
+from ui.classroom.unused import link_snapshot, note_unused_link_values
+from ui.lab import views
 
 views.compact_top()
 st.title("Gradient lab")

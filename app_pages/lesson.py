@@ -4,7 +4,8 @@ One step per screen (``/lesson?step=N``); the views are the StatLand, Training a
 lab sections, shown with the step's settings.
 """
 
-from ui import lab_views, lesson_view
+from ui.lab import views as lab_views
+from ui.lesson import view as lesson_view
 
 # No page title: the progress line names the lesson, and each step's own heading leads.
 lab_views.compact_top()

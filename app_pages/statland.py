@@ -4,11 +4,11 @@ import streamlit as st
 
 import rnn_core as rc
 from rnn_core.data import LEVELS
-from ui import statland_view as view
-from ui.classroom import bound, locked
-from ui.links import link_snapshot, note_unused_link_values
-from ui.state import PARAM_NAMES, STATLAND_PENDING, send_weights_to_statland, shown
-from ui.widgets import weights_download_button
+from ui.classroom.links import bound, locked
+from ui.classroom.unused import link_snapshot, note_unused_link_values
+from ui.kit.state import PARAM_NAMES, STATLAND_PENDING, send_weights_to_statland, shown
+from ui.kit.widgets import weights_download_button
+from ui.statland import view
 
 MAX_DAYS = 10
 WORDS = list(LEVELS)  # low, medium, high

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui import classroom, scenarios
-from ui.state import shown
+from ui.classroom import links as classroom
+from ui.classroom import scenarios
+from ui.kit.state import shown
 
 st.title("For teachers")
 st.markdown(

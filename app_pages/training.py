@@ -7,10 +7,10 @@ which draws the run's controls, live charts, the backward pass and the results.
 import streamlit as st
 
 import rnn_core as rc
-from ui import datasets
-from ui.classroom import bound
-from ui.links import link_snapshot, note_unused_link_values
-from ui.training import (
+from ui.classroom.links import bound
+from ui.classroom.unused import link_snapshot, note_unused_link_values
+from ui.training import datasets
+from ui.training.run import (
     DATA_LABELS,
     DEFAULT_SPEED,
     MAX_HIDDEN,
@@ -22,7 +22,7 @@ from ui.training import (
     read_start_weights,
     shown_settings,
 )
-from ui.training_view import show_run
+from ui.training.view import show_run
 
 START_WEIGHTS = "tr_start_weights"
 WEIGHTS_MESSAGE = "tr_weights_message"

@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo, for
 
 from bench.app_server import peak_rss, running_app  # noqa: E402
 from bench.common import ROOT, Table, machine_lines  # noqa: E402
-from ui.scenarios import SCENARIOS as TEACHER_SCENARIOS  # noqa: E402
+from ui.classroom.scenarios import SCENARIOS as TEACHER_SCENARIOS  # noqa: E402
 
 TIMEOUT = 60.0
 FINISHED_OK = (0, 3)  # FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY

@@ -6,7 +6,7 @@ import pytest
 import rnn_core as rc
 from rnn_core import data
 from rnn_core.train import Trainer
-from ui import bptt
+from ui.training import bptt
 
 
 def captured_next_gradient(trainer: Trainer) -> np.ndarray:
@@ -63,7 +63,7 @@ def test_the_sentence_names_the_sums_and_the_batch():
     back = bptt.backward_for_next_step(statland_trainer())
     sentence = bptt.one_unit_sentence(back)
     assert "2 days" in sentence and "4 sequences" in sentence
-    from ui.format import number
+    from ui.kit.format import number
 
     assert number(back.sums()["w2"], 4) in sentence
 
@@ -73,7 +73,7 @@ def test_the_diagram_has_a_copy_per_day_and_the_sums():
     dot = bptt.one_unit_dot(back)
     for day in range(1, 5):
         assert f"d{day} [label=" in dot
-    from ui.format import number
+    from ui.kit.format import number
 
     for name, value in back.sums().items():
         assert f"dL/d{name} = {number(value, 4)}" in dot

@@ -17,7 +17,8 @@ from browser_support import (
 )
 from playwright.sync_api import Page, expect
 
-from ui import classroom, scenarios
+from ui.classroom import links as classroom
+from ui.classroom import scenarios
 
 SLIDER_INPUT = ".st-key-{} input[type=range]"
 

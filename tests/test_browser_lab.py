@@ -24,9 +24,9 @@ from playwright.sync_api import Page, expect
 import rnn_core as rc
 from bench.drag import DRAG_INPUT, REPAINT_TIMES, drag_values
 from rnn_core import analysis as an
-from ui.format import from_log10
-from ui.lab_text import word_count
-from ui.lab_views import VIEWS, uses_shared_controls
+from ui.kit.format import from_log10
+from ui.lab.text import word_count
+from ui.lab.views import VIEWS, uses_shared_controls
 
 MAX_WORDS = 60
 PLAIN_RGB = [0xD5, 0x5E, 0x00]  # the plain descent path's Okabe-Ito vermillion

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 import rnn_core as rc
 from rnn_core.data import encode
-from ui import lesson
+from ui.lesson import steps as lesson
 
 pytestmark = pytest.mark.browser
 # What a step's live view draws: the StatLand diagram, a chart, the BPTT graph or a table.

@@ -13,8 +13,8 @@ import pytest
 from browser_support import assert_healthy, cut_texts, expect_charts_drawn, open_app_page
 from playwright.sync_api import Page
 
-from ui.lab_views import VIEWS
-from ui.lesson import STEPS
+from ui.lab.views import VIEWS
+from ui.lesson.steps import STEPS
 
 SIZES = ((1280, 800), (1024, 700), (390, 844))
 # The widest numbers the lab writes: T = 1000 with tanh and a w2 under 1 (exponents of three digits).

@@ -14,7 +14,7 @@ from browser_support import (
 )
 from playwright.sync_api import Page, expect
 
-from ui.training import MIN_REFRESHES
+from ui.training.run import MIN_REFRESHES
 
 BUTTONS = ("tr_play", "tr_step", "tr_reset")
 # 20,000 steps of the 1-unit network on noisy 30-day histories (no convergence): still running at the click.

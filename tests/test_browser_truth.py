@@ -8,7 +8,7 @@ import pytest
 from browser_support import assert_healthy, expect_charts_drawn, open_app_page, rerun_after, screenshot
 from playwright.sync_api import Page, expect
 
-from ui import scenarios
+from ui.classroom import scenarios
 
 LAPTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 SIZES = {"1280x800": LAPTOP, "390x844": PHONE}

@@ -14,8 +14,8 @@ import json
 import pytest
 from apptest_support import open_page, vega_charts
 
-from ui.lab_views import VIEWS
-from ui.lesson import STEPS
+from ui.lab.views import VIEWS
+from ui.lesson.steps import STEPS
 
 PAGES = (
     [("home", None, {}), ("statland", "app_pages/statland.py", {}), ("training", "app_pages/training.py", {})]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from altair.utils.schemapi import SchemaValidationError
 
-from ui import charts
+from ui.kit import charts
 
 
 def line_layer(spec: dict) -> dict:

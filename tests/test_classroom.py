@@ -11,9 +11,11 @@ import pytest
 from apptest_support import all_text, assert_clean, chart_data, open_page
 
 import rnn_core as rc
-from ui import classroom, lesson, scenarios
-from ui.format import from_log10
-from ui.lab_views import FIXED, VIEWS
+from ui.classroom import links as classroom
+from ui.classroom import scenarios
+from ui.kit.format import from_log10
+from ui.lab.views import FIXED, VIEWS
+from ui.lesson import steps as lesson
 
 LAB, STATLAND, TRAINING, LESSON, TEACHERS = (
     "app_pages/lab.py",

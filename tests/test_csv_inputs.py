@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from apptest_support import NON_FINITE, all_text, assert_clean, chart_data, open_page, vega_charts
 
-from ui.datasets import read_upload
+from ui.training.datasets import read_upload
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 TRAINING = "app_pages/training.py"
@@ -164,7 +164,7 @@ def test_a_good_file_in_descending_date_order_trains_on_ascending_data():
 def test_the_prediction_charts_date_ticks_differ_over_short_and_long_spans():
     import pandas as pd
 
-    from ui.datasets import date_format
+    from ui.training.datasets import date_format
 
     for dates in (pd.date_range("2020-02-01", periods=2, freq="MS"), pd.date_range("2020-02-01", periods=6, freq="D")):
         fmt = date_format(dates)
@@ -177,7 +177,7 @@ def test_flat_predictions_are_explained_in_a_line():
     import numpy as np
 
     import rnn_core as rc
-    from ui.datasets import flat_note
+    from ui.training.datasets import flat_note
 
     one_unit = rc.VanillaRNN(1, activation="relu")
     assert "single ReLU unit" in flat_note(np.full(6, 0.3), np.linspace(0, 1, 6), one_unit)

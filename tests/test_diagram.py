@@ -9,8 +9,8 @@ import pytest
 
 import rnn_core as rc
 from rnn_core.data import encode
-from ui import diagram
-from ui.format import number
+from ui.kit.format import number
+from ui.statland import diagram
 
 
 def drawn(words, **weights):

@@ -8,8 +8,7 @@ import pytest
 import rnn_core as rc
 from rnn_core import analysis as an
 from ui import claims
-from ui import lab_text as text
-from ui import lab_views as views
+from ui.lab import text, views
 
 
 def test_word_count_counts_words_not_markup_or_latex():

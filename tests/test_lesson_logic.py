@@ -11,7 +11,7 @@ import pytest
 
 import rnn_core as rc
 from rnn_core.data import decode, encode
-from ui import lesson
+from ui.lesson import steps as lesson
 
 SEEDS = (0, 1, 2)
 

@@ -14,11 +14,11 @@ from apptest_support import all_text, assert_clean, chart_data, open_page, vega_
 
 import rnn_core as rc
 from rnn_core import analysis as an
-from ui import lab_views as views
-from ui.charts import DRAG_PARAM
-from ui.format import from_log10
-from ui.lab_text import word_count
-from ui.lab_views import PRESETS, VIEWS
+from ui.kit.charts import DRAG_PARAM
+from ui.kit.format import from_log10
+from ui.lab import views
+from ui.lab.text import word_count
+from ui.lab.views import PRESETS, VIEWS
 
 LAB = "app_pages/lab.py"
 FIRST = "First input's |∂y_T/∂x_1|"

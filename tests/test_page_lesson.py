@@ -99,7 +99,7 @@ def test_step_3_accepts_the_engines_prediction_and_hides_the_diagram_until_then(
 def test_step_6_accepts_the_sum_of_the_engines_per_day_pieces():
     at = at_step(6)
     pieces = at.dataframe[0].value["piece of dL/dw2"].to_numpy()
-    from ui import lesson
+    from ui.lesson import steps as lesson
 
     state = lesson.STEPS[5].start(0)
     model = statquest(w2=state["weights"]["w2"])
@@ -139,7 +139,7 @@ def four_rules_right(model) -> bool:
 def test_step_4_is_met_by_a_w2_the_engine_gets_all_four_rules_right_with():
     at = at_step(4)
     assert not at.success and at.info, "the step starts with w2 moved: the goal is not met"
-    from ui import lesson
+    from ui.lesson import steps as lesson
 
     w1 = lesson.STEPS[3].start(0)["weights"]["w1"]
     good = next(w2 for w2 in np.round(np.linspace(-1, 1, 201), 2) if four_rules_right(statquest(w1=w1, w2=w2)))
@@ -174,7 +174,7 @@ def test_in_presentation_mode_a_goal_hint_waits_in_a_tooltip_and_step_4_leaves_t
     assert any(m.help == hint for m in presented.markdown), "the hint stays one hover away"
     assert [m.label for m in shown.metric] == ["Prediction for tomorrow", "Output value"]
     assert not presented.metric, "step 4's table already gives each rule's output and prediction"
-    from ui import lesson
+    from ui.lesson import steps as lesson
 
     w1 = lesson.STEPS[3].start(0)["weights"]["w1"]
     good = next(w2 for w2 in np.round(np.linspace(-1, 1, 201), 2) if four_rules_right(statquest(w1=w1, w2=w2)))
@@ -203,7 +203,7 @@ def test_step_5_accepts_the_engines_parameter_count():
 
 @pytest.mark.parametrize("n", [9, 10])
 def test_the_choice_steps_accept_only_the_option_the_engine_supports(n):
-    from ui import lesson
+    from ui.lesson import steps as lesson
 
     at = at_step(n)
     state = lesson.STEPS[n - 1].start(0)

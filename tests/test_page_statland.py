@@ -11,8 +11,8 @@ from apptest_support import all_text, assert_clean, open_page, table_with
 
 import rnn_core as rc
 from rnn_core.data import RULES, decode, encode
-from ui.format import number
-from ui.statland_view import sequence_text
+from ui.kit.format import number
+from ui.statland.view import sequence_text
 
 STATLAND = "app_pages/statland.py"
 NAMES = ("w1", "w2", "b1", "w3", "b2")

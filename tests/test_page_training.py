@@ -15,8 +15,8 @@ from apptest_support import all_text, assert_clean, chart_data, open_page, table
 import rnn_core as rc
 from rnn_core.data import TICKERS
 from rnn_core.weights_io import model_to_json
-from ui.links import RENAMED_OPTIONS, renamed_options
-from ui.training import MODEL_CHOICES
+from ui.classroom.unused import RENAMED_OPTIONS, renamed_options
+from ui.training.run import MODEL_CHOICES
 
 TRAINING = "app_pages/training.py"
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -92,7 +92,7 @@ def converged_step_in_the_engine(lr: float = 0.03, seed: int = 4) -> int | None:
     """The default run (four rules, 1-unit RNN, Adam) trained without the page: the step whose
     loss (measured before it, at the previous step's weights) first falls below the page's tolerance."""
     from rnn_core.data import four_rules
-    from ui.training import CONVERGED_LOSS
+    from ui.training.run import CONVERGED_LOSS
 
     xs, ys = four_rules()
     trainer = rc.Trainer(rc.VanillaRNN(1, activation="relu", seed=seed), xs, ys, optimizer="adam", lr=lr, seed=seed)
@@ -111,8 +111,8 @@ def test_the_default_run_stops_itself_when_converged_and_shows_the_rules_learned
     assert expected is not None and expected < 500
     assert step_count(at) == expected, "the run stops at the step its loss fell below the tolerance"
     assert f"Converged at step {expected:,}" in all_text(at)
-    from ui.format import number
-    from ui.training import CONVERGED_LOSS
+    from ui.kit.format import number
+    from ui.training.run import CONVERGED_LOSS
 
     assert f"the loss is below {number(CONVERGED_LOSS)}" in all_text(at)
     assert at.button(key="tr_play").disabled, "a converged run cannot play on"
@@ -156,7 +156,7 @@ def test_the_run_buttons_act_once_per_drawing_so_a_click_delivered_twice_cannot_
     # browser test test_pause_stops_within_the_refresh_under_way... catches it end to end; this pins the rule.
     import streamlit as st
 
-    from ui.training_view import once_per_drawing
+    from ui.training.view import once_per_drawing
 
     monkeypatch.setattr(st, "session_state", {})
     calls = []
@@ -343,7 +343,7 @@ def test_longer_statland_histories_compare_the_network_with_the_naive_guess():
 
 def test_the_market_that_remembers_shows_the_naive_guess_beside_the_model():
     from rnn_core import data
-    from ui.datasets import MEMORY_SEQUENCES, TRAIN_FRACTION
+    from ui.training.datasets import MEMORY_SEQUENCES, TRAIN_FRACTION
 
     at = open_page(TRAINING, query={"tr_data": "A market that remembers", "tr_length": "12", "tr_model": "GRU"})
     assert "repeats day 1" in all_text(at)
@@ -678,7 +678,7 @@ def test_the_rising_first_adam_step_is_explained_where_it_happens():
 
 @pytest.mark.parametrize("speed", ["1 step/s", "medium", "fast"])
 def test_the_speed_control_sets_the_steps_each_refresh_takes(speed):
-    from ui.training import SPEEDS
+    from ui.training.run import SPEEDS
 
     at = open_page(TRAINING)
     at.select_slider(key="tr_lr").set_value(0.0003).run()  # no convergence in these few refreshes

@@ -12,9 +12,11 @@ from __future__ import annotations
 import pytest
 from apptest_support import open_page
 
-from ui import claims, lesson, scenarios
-from ui.lab_views import VIEWS
-from ui.state import SAID
+from ui import claims
+from ui.classroom import scenarios
+from ui.kit.state import SAID
+from ui.lab.views import VIEWS
+from ui.lesson import steps as lesson
 
 TEXT_KINDS = ("markdown", "caption", "info", "success", "warning", "error", "subheader", "title", "text")
 

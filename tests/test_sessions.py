@@ -46,7 +46,7 @@ def _module_containers() -> dict[str, object]:
     """Every module-level dict, list and set in rnn_core and ui, deep-copied."""
     found = {}
     for package in (rnn_core, ui):
-        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             module = importlib.import_module(info.name)
             for name, value in vars(module).items():
                 if isinstance(value, dict | list | set) and not name.startswith("__"):
@@ -82,7 +82,7 @@ def _cache_decorators(path: Path):
 
 
 def test_every_streamlit_cache_is_bounded():
-    sources = [*ROOT.glob("app_pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "streamlit_app.py"]
+    sources = [*ROOT.glob("app_pages/*.py"), *ROOT.glob("ui/**/*.py"), ROOT / "streamlit_app.py"]
     caches = [(path.name, name, decorator) for path in sources for name, decorator in _cache_decorators(path)]
     assert caches, "the pages cache their pure computations"
     unbounded = [

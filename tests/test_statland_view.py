@@ -7,13 +7,13 @@ from streamlit.testing.v1 import AppTest
 import rnn_core as rc
 from rnn_core.data import RULES, decode, encode
 from ui import claims
-from ui import statland_view as view
-from ui.format import number
-from ui.state import WEIGHT_LIMIT
+from ui.kit.format import number
+from ui.kit.state import WEIGHT_LIMIT
+from ui.statland import view
 
 
 def test_sequences_read_oldest_first_with_arrows_as_on_the_training_page():
-    from ui.datasets import _words
+    from ui.training.datasets import _words
 
     assert view.sequence_text(["low", "medium"]) == "low → medium"
     assert view.sequence_text(["high", "medium", "low"]) == _words(encode(["high", "medium", "low"]))
@@ -86,7 +86,7 @@ def test_the_rules_table_uses_the_engines_predictions():
 
 def _lesson_page():
     """A future page showing the StatLand network with its own settings and keys."""
-    from ui import statland_view
+    from ui.statland import view as statland_view
 
     statland_view.show_network(
         ["low", "high", "high"], {"w1": 1.0, "w2": 0.5, "b1": 0, "w3": 1, "b2": 0}, key_prefix="ls"

@@ -8,8 +8,8 @@ from training_support import rules_run
 
 import rnn_core as rc
 from rnn_core import data
-from ui import training
-from ui.format import number
+from ui.kit.format import number
+from ui.training import run as training
 
 
 def default_run(steps=1000, lr=0.03, speed=training.DEFAULT_SPEED, batch_size=None):

@@ -19,8 +19,14 @@ from training_support import rules_run
 
 import rnn_core as rc
 from rnn_core.data import decode, encode
-from ui import bptt, claims, lab_text, lesson, scenarios, statland_view, training
-from ui import lab_views as views
+from ui import claims
+from ui.classroom import scenarios
+from ui.lab import text as lab_text
+from ui.lab import views
+from ui.lesson import steps as lesson
+from ui.statland import view as statland_view
+from ui.training import bptt
+from ui.training import run as training
 
 SWEEP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -157,7 +163,7 @@ def learner_states(n: int, seed: int):
 def lesson_sentences(n: int, state) -> list[tuple[str, claims.Said]]:
     """Everything step ``n`` can say in ``state``: its text and prompt, the feedback to a right and to
     a wrong try (every choice, for a choice), and the revealed answer."""
-    from ui.lesson_view import reveal
+    from ui.lesson.view import reveal
 
     step = lesson.STEPS[n - 1]
     task = step.challenge
@@ -184,7 +190,7 @@ def test_every_lesson_step_says_only_true_things_in_every_variant(n):
 
 @pytest.mark.parametrize("n", [n for n, s in enumerate(lesson.STEPS, 1) if isinstance(s.challenge, lesson.Predict)])
 def test_a_revealed_answer_typed_back_is_accepted(n):
-    from ui.lesson_view import reveal
+    from ui.lesson.view import reveal
 
     task = lesson.STEPS[n - 1].challenge
     for seed in SEEDS:

@@ -15,10 +15,12 @@ import pytest
 from apptest_support import all_text, chart_data, open_page, vega_charts
 
 import rnn_core as rc
-from ui import claims, lesson, scenarios
-from ui import lab_views as views
-from ui.lab_views import VIEWS
-from ui.state import SAID
+from ui import claims
+from ui.classroom import scenarios
+from ui.kit.state import SAID
+from ui.lab import views
+from ui.lab.views import VIEWS
+from ui.lesson import steps as lesson
 
 STATLAND, LAB, LESSON = "app_pages/statland.py", "app_pages/lab.py", "app_pages/lesson.py"
 

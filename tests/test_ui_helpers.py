@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from ui.format import from_log10, number, significant
-from ui.links import unused_link_values
+from ui.classroom.unused import unused_link_values
+from ui.kit.format import from_log10, number, significant
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import rnn_core as rc
-from ui import datasets, training
+from ui.training import datasets
+from ui.training import run as training
 
 
 def rules_run(

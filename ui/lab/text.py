@@ -12,9 +12,8 @@ import re
 import numpy as np
 
 import rnn_core as rc
-
-from .claims import Said, claim, piece_shares, said, share_class
-from .format import from_log10, signed, significant
+from ui.claims import Said, claim, piece_shares, said, share_class
+from ui.kit.format import from_log10, signed, significant
 
 # Each view's id and its button; the URL carries the button's text (``?lab_view=Heatmap``), as
 # Streamlit binds a segmented control by its shown option.

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from rnn_core.train import Trainer
-from ui import charts
 from ui.claims import Said, claim, said
-from ui.format import number
+from ui.kit import charts
+from ui.kit.format import number
 
 SHARED = ("w1", "w2", "b1")  # the one-unit network's parameters used on every day
 # Up to this many days the one-unit network's backward pass is drawn copy by copy;

@@ -19,9 +19,9 @@ import numpy as np
 import rnn_core as rc
 from rnn_core.train import History, Trainer
 from rnn_core.weights_io import model_from_json, model_to_json
-from ui.charts import MAX_POINTS, thin_indices
 from ui.claims import Said, claim, said
-from ui.format import number, significant
+from ui.kit.charts import MAX_POINTS, thin_indices
+from ui.kit.format import number, significant
 
 MODEL_LABELS = {  # each model's name in sentences
     "statquest": "1-unit StatQuest RNN",

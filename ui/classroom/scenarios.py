@@ -16,8 +16,8 @@ import numpy as np
 import rnn_core as rc
 from rnn_core.data import four_rules
 from ui.claims import Said, claim, oldest_share, said, steady_band
-from ui.format import from_log10
-from ui.lab_text import VIEWS
+from ui.kit.format import from_log10
+from ui.lab.text import VIEWS
 
 WEIGHT_KEYS = ",".join(f"sl_{name}" for name in ("w1", "w2", "b1", "w3", "b2"))
 
@@ -119,7 +119,7 @@ def _gates() -> Said:
 
 def _lesson_from(step: int) -> Callable[[], Said]:
     def ask() -> Said:
-        from ui import lesson
+        from ui.lesson import steps as lesson
 
         doing = {"predict": "predict first", "goal": "reach the goal", "choose": "choose an answer"}
         first = lesson.STEPS[step - 1].challenge.kind

@@ -20,7 +20,7 @@ from html import escape
 
 import numpy as np
 
-from .format import number
+from ui.kit.format import number
 
 FONT = 14  # CSS px at the drawing's natural size
 LINE = 20  # line height inside nodes: more than a text box's height (about 1.36 em)

@@ -15,9 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from rnn_core import data
-from ui import charts
-from ui.format import number
-from ui.training import Dataset, shown_value
+from ui.kit import charts
+from ui.kit.format import number
+from ui.training.run import Dataset, shown_value
 
 TICKERS = list(data.TICKERS)
 CSV_PRICES = "tr_csv_prices"

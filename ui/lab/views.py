@@ -27,15 +27,14 @@ import streamlit as st
 
 import rnn_core as rc
 from rnn_core import analysis as an
-
-from . import charts, claims
-from . import lab_drag as drag
-from . import lab_text as text
-from .claims import Said, claim, general, said
-from .classroom import bound, hidden, hiding_style, locked
-from .format import from_log10, significant
-from .lab_text import VIEWS
-from .state import shown
+from ui import claims
+from ui.claims import Said, claim, general, said
+from ui.classroom.links import bound, hidden, hiding_style, locked
+from ui.kit import charts
+from ui.kit.format import from_log10, significant
+from ui.kit.state import shown
+from ui.lab import drag, text
+from ui.lab.text import VIEWS
 
 W2_RANGE = 3.0
 MAX_LENGTH = 1000

@@ -11,10 +11,12 @@ import pandas as pd
 import streamlit as st
 
 import rnn_core as rc
-from ui import bptt, charts, datasets
-from ui.format import number
-from ui.state import send_weights_to_statland, shown
-from ui.training import (
+from ui.kit import charts
+from ui.kit.format import number
+from ui.kit.state import send_weights_to_statland, shown
+from ui.kit.widgets import weights_download_button
+from ui.training import bptt, datasets
+from ui.training.run import (
     CHUNK_SECONDS,
     MODEL_LABELS,
     SPEEDS,
@@ -34,7 +36,6 @@ from ui.training import (
     start_run,
     status_line,
 )
-from ui.widgets import weights_download_button
 
 POINTS_UP_TO = 40  # a short history is drawn with a dot per step, so one step is visible
 MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines when batches are used

@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnn_core import analysis as an
-
-from .format import from_log10
+from ui.kit.format import from_log10
 
 W2_LIMIT = 3.0
 W2_STEP = 0.01

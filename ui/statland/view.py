@@ -16,11 +16,10 @@ import streamlit as st
 
 import rnn_core as rc
 from rnn_core.data import RULES, decode, encode, four_rules
-
-from . import diagram
-from .claims import Said, claim, general, said
-from .format import number, signed
-from .state import PARAM_NAMES, WEIGHT_LIMIT, shown
+from ui.claims import Said, claim, general, said
+from ui.kit.format import number, signed
+from ui.kit.state import PARAM_NAMES, WEIGHT_LIMIT, shown
+from ui.statland import diagram
 
 ARROW = " → "
 

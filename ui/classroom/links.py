@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from .state import SAID
+from ui.kit.state import SAID
 
 LOCK, HIDE, PRESENT = "lock", "hide", "present"
 # This run's controls, in the order drawn: key -> how a link writes its value (None: links don't).

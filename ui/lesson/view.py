@@ -13,10 +13,13 @@ import streamlit as st
 
 import rnn_core as rc
 from rnn_core.data import encode
-from ui import bptt, lab_views, lesson, statland_view
 from ui.claims import Said, general
-from ui.classroom import keep_in_link, lockable, presenting
-from ui.state import shown
+from ui.classroom.links import keep_in_link, lockable, presenting
+from ui.kit.state import shown
+from ui.lab import views as lab_views
+from ui.lesson import steps as lesson
+from ui.statland import view as statland_view
+from ui.training import bptt
 
 PROGRESS = "ls_progress"
 

@@ -1,0 +1,1 @@
+"""The classroom: links that lock or hide controls, presentation mode, teachers' scenarios."""

@@ -1,0 +1,1 @@
+"""Shared pieces every page uses: number formatting, chart builders, widgets, session-state keys."""

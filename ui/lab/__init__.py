@@ -1,0 +1,1 @@
+"""The Gradient lab: its settings, numbers, chart specs, views and sentences."""

@@ -1,0 +1,1 @@
+"""The guided lesson: its steps and challenges, and the page that shows them."""

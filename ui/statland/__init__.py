@@ -1,0 +1,1 @@
+"""The StatLand page's sections: the unrolled network, its diagram, the four rules."""

@@ -1,0 +1,1 @@
+"""The Training page: data sets, live runs, their views and backpropagation through time made visible."""
