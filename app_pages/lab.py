@@ -1,23 +1,23 @@
 """Gradient lab: make gradients explode and vanish with w2 and the sequence length, then tame them.
 
 The page reads the view chosen, the shared controls (shown only for a view that reads them),
-then draws that one view (``ui.lab_views``): only that view computes.
+then draws that one view (``ui.lab.views``): only that view computes.
 """
 
 import streamlit as st
 
 from ui.classroom.unused import link_snapshot, note_unused_link_values
-from ui.lab import views
+from ui.lab import controls, views
 
-views.compact_top()
+controls.compact_top()
 st.title("Gradient lab")
 link = link_snapshot("lab_")
-controls = st.container()  # above the view's tabs, filled once the view is known
+top = st.container()  # above the view's tabs, filled once the view is known
 view = views.view_selector(key_prefix="lab_")
-with controls:
-    settings = views.shared_controls(key_prefix="lab_", shown=views.uses_shared_controls(view))
+with top:
+    settings = controls.shared_controls(key_prefix="lab_", visible=views.uses_shared_controls(view))
     if views.uses_shared_controls(view):
-        views.network_line(settings)
+        controls.network_line(settings)
 own = views.show_view(view, settings, key_prefix="lab_")
 note_unused_link_values(
     link,
@@ -25,7 +25,7 @@ note_unused_link_values(
         "lab_w2": settings.w2,
         "lab_length": settings.length,
         "lab_activation": settings.activation,
-        "lab_view": views.VIEWS[view],
+        "lab_view": views.LABELS[view],
         **own,
     },
 )

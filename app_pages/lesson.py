@@ -4,9 +4,9 @@ One step per screen (``/lesson?step=N``); the views are the StatLand, Training a
 lab sections, shown with the step's settings.
 """
 
-from ui.lab import views as lab_views
+from ui.lab.controls import compact_top
 from ui.lesson import view as lesson_view
 
 # No page title: the progress line names the lesson, and each step's own heading leads.
-lab_views.compact_top()
+compact_top()
 lesson_view.show_lesson()

@@ -26,7 +26,7 @@ from bench.drag import DRAG_INPUT, REPAINT_TIMES, drag_values
 from rnn_core import analysis as an
 from ui.kit.format import from_log10
 from ui.lab.text import word_count
-from ui.lab.views import VIEWS, uses_shared_controls
+from ui.lab.views import LABELS, uses_shared_controls
 
 MAX_WORDS = 60
 PLAIN_RGB = [0xD5, 0x5E, 0x00]  # the plain descent path's Okabe-Ito vermillion
@@ -41,7 +41,7 @@ COLOUR_PIXELS = """([c, rgb]) => {
 
 
 def open_view(page: Page, base_url: str, view: str, query: str = "") -> None:
-    label = VIEWS[view].replace(" ", "+").replace("/", "%2F")
+    label = LABELS[view].replace(" ", "+").replace("/", "%2F")
     open_app_page(page, base_url, "/lab", "&".join(q for q in (f"lab_view={label}", query) if q))
     expect_charts_drawn(page, 1)
 
@@ -51,7 +51,7 @@ def view_text_words(page: Page, view: str) -> int:
 
 
 @pytest.mark.parametrize("extreme", [False, True], ids=["defaults", "w2=2,T=1000"])
-@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("view", list(LABELS))
 def test_each_view_fits_one_laptop_screen(page: Page, base_url, screenshots, view, extreme):
     errors = collect_console_errors(page)
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -85,7 +85,7 @@ OWN_CONTROLS = {
 @pytest.mark.parametrize(("width", "height"), [(1024, 700), (390, 844)])
 def test_every_view_is_whole_on_smaller_screens(page: Page, base_url, screenshots, width, height):
     page.set_viewport_size({"width": width, "height": height})
-    for view in VIEWS:
+    for view in LABELS:
         open_view(page, base_url, view)
         assert_healthy(page)
         assert page.evaluate(TOO_WIDE) == [], f"{view} at {width} px"
@@ -96,7 +96,7 @@ def test_dark_theme_draws_every_view(browser, base_url, screenshots):
     context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     try:
-        for view in VIEWS:
+        for view in LABELS:
             open_view(page, base_url, view)
             assert_healthy(page)
             background = page.evaluate(
@@ -267,7 +267,7 @@ def test_the_figure_follows_the_in_chart_slider_while_it_is_dragged(page: Page, 
     page.wait_for_function("() => new URLSearchParams(location.search).get('lab_w2') !== null", timeout=10_000)
     assert link_w2(page.url) == final
     other = "heatmap" if view == "inputs" else "inputs"
-    rerun_after(page, lambda: page.locator(".st-key-lab_view button", has_text=VIEWS[other]).click())
+    rerun_after(page, lambda: page.locator(".st-key-lab_view button", has_text=LABELS[other]).click())
     expect(page.locator(DRAG_INPUT)).to_have_value(str(final))
     expect(page_w2(page)).to_have_text(f"{final:.2f}")
     assert page.evaluate(READ_DRAG, DRAG_INPUT)[1].endswith(engine_first_input(final, T))

@@ -13,7 +13,7 @@ import pytest
 from browser_support import assert_healthy, cut_texts, expect_charts_drawn, open_app_page
 from playwright.sync_api import Page
 
-from ui.lab.views import VIEWS
+from ui.lab.views import LABELS
 from ui.lesson.steps import STEPS
 
 SIZES = ((1280, 800), (1024, 700), (390, 844))
@@ -22,8 +22,8 @@ LAB_EXTREME = "lab_w2=-0.9&lab_length=1000&lab_activation=tanh"
 PAGES = (
     [("/", ""), ("/statland", ""), ("/training", ""), ("/teachers", "")]
     + [("/lesson", f"step={n}") for n in range(1, len(STEPS) + 1)]
-    + [("/lab", f"lab_view={label}") for label in VIEWS.values()]
-    + [("/lab", f"lab_view={label}&{LAB_EXTREME}") for label in VIEWS.values()]
+    + [("/lab", f"lab_view={label}") for label in LABELS.values()]
+    + [("/lab", f"lab_view={label}&{LAB_EXTREME}") for label in LABELS.values()]
 )
 # KaTeX's box is a pixel or two narrower than its ink for italic corrections: that is not a cut.
 SLACK_PX = 3

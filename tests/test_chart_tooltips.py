@@ -14,12 +14,12 @@ import json
 import pytest
 from apptest_support import open_page, vega_charts
 
-from ui.lab.views import VIEWS
+from ui.lab.views import LABELS
 from ui.lesson.steps import STEPS
 
 PAGES = (
     [("home", None, {}), ("statland", "app_pages/statland.py", {}), ("training", "app_pages/training.py", {})]
-    + [(f"lab {view}", "app_pages/lab.py", {"lab_view": label}) for view, label in VIEWS.items()]
+    + [(f"lab {view}", "app_pages/lab.py", {"lab_view": label}) for view, label in LABELS.items()]
     + [(f"lesson step {n}", "app_pages/lesson.py", {"step": str(n)}) for n in range(1, len(STEPS) + 1)]
 )
 

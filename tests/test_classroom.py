@@ -14,7 +14,8 @@ import rnn_core as rc
 from ui.classroom import links as classroom
 from ui.classroom import scenarios
 from ui.kit.format import from_log10
-from ui.lab.views import FIXED, VIEWS
+from ui.lab.model import FIXED
+from ui.lab.views import LABELS
 from ui.lesson import steps as lesson
 
 LAB, STATLAND, TRAINING, LESSON, TEACHERS = (
@@ -165,7 +166,7 @@ def reopen(link: str, page: str):
 @pytest.mark.parametrize(
     ("page", "query", "changes"),
     [
-        (LAB, {"lab_view": VIEWS["step"]}, [("slider", "lab_w2", 2.0), ("select_slider", "lab_step_clip", 5.0)]),
+        (LAB, {"lab_view": LABELS["step"]}, [("slider", "lab_w2", 2.0), ("select_slider", "lab_step_clip", 5.0)]),
         (
             TRAINING,
             {},

@@ -8,7 +8,7 @@ import pytest
 import rnn_core as rc
 from rnn_core import analysis as an
 from ui.kit.format import from_log10
-from ui.lab import drag
+from ui.lab import drag_rows as drag
 
 WEIGHTS = {k: v for k, v in rc.STATQUEST_WEIGHTS.items() if k != "w2"}
 NAMES = ("computed", "analytic")
@@ -143,7 +143,7 @@ def test_the_axis_spans_the_presets_so_2_climbs_to_the_top_and_half_sinks_to_the
 @pytest.mark.parametrize(("length", "activation"), [(64, "tanh"), (1000, "tanh"), (1000, "relu"), (10, "sigmoid")])
 def test_every_w2_fits_in_what_a_phone_downloads_for_one_picture(length, activation):
     """The drag data of one view (all 601 w2) stays under half a megabyte, as Arrow bytes sent."""
-    from ui.lab.views import drag_data
+    from ui.lab.drag import drag_data
 
     data = drag_data(length, activation)
     sent = len(data["drag_lines"]) + len(data["drag_w2"])

@@ -1,4 +1,4 @@
-"""The Gradient lab's sentences and derived facts (ui.lab_text), checked against the engine."""
+"""The Gradient lab's sentences and derived facts (ui.lab.text), checked against the engine."""
 
 import math
 
@@ -8,7 +8,7 @@ import pytest
 import rnn_core as rc
 from rnn_core import analysis as an
 from ui import claims
-from ui.lab import text, views
+from ui.lab import model, specs, text
 
 
 def test_word_count_counts_words_not_markup_or_latex():
@@ -59,11 +59,11 @@ def test_w2_zero_over_one_step_is_w2_to_the_zero():
 
 
 def _step_notice(w2, length, activation="relu", lr=0.05, threshold=1.0):
-    _, ends = views.rnn_descent_paths(length, w2, activation, lr, threshold)
+    _, ends = specs.rnn_descent_paths(length, w2, activation, lr, threshold)
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
-    leaves = (views.first_step_leaves(plain), views.first_step_leaves(clipped))
-    log_norm = views.first_step(plain, lr, None)[0]
-    return text.step_notice(w2, length, activation, lr, threshold, log_norm, leaves, views.W2_RANGE)
+    leaves = (model.first_step_leaves(plain), model.first_step_leaves(clipped))
+    log_norm = model.first_step(plain, lr, None)[0]
+    return text.step_notice(w2, length, activation, lr, threshold, log_norm, leaves, model.W2_RANGE)
 
 
 def _true(sentence):
@@ -72,26 +72,26 @@ def _true(sentence):
 
 
 def test_notices_follow_the_numbers():
-    logs = views.facts(-0.5, 10, "relu").logs
+    logs = model.facts(-0.5, 10, "relu").logs
     assert _true(text.each_input_notice(logs, -0.5, "relu")) == (
         "The oldest input counts 0.003867, the newest 1.98: each step back multiplies by |w2| = 0.5."
     )
     # w2 = -2 switches the ReLU off on day 2: days 1 and 2 pass nothing back to y_3.
-    off = views.facts(-2.0, 3, "relu").logs
+    off = model.facts(-2.0, 3, "relu").logs
     assert _true(text.each_input_notice(off, -2.0, "relu")).startswith("2 of 3 inputs count exactly 0")
-    cut = views.facts(0.0, 5, "tanh").logs
+    cut = model.facts(0.0, 5, "tanh").logs
     assert _true(text.each_input_notice(cut, 0.0, "tanh")).startswith("w2 = 0 cuts the chain")
     assert "thrown off the chart" in _true(_step_notice(2.0, 50))
     assert "clipping changes nothing" in _true(_step_notice(-0.5, 10))
 
 
 def test_the_heatmap_notice_names_the_columns_that_explode_fade_or_are_exactly_zero():
-    relu = text.heatmap_notice("relu", 50, views.heatmap_w2s("relu"), views.heatmap_shares("relu", 50))
+    relu = text.heatmap_notice("relu", 50, model.heatmap_w2s("relu"), model.heatmap_shares("relu", 50))
     assert _true(relu) == (
         "At T = 50: explodes for w2 ≥ 1.1, stays within 10× at w2 = 1, exactly 0 at w2 ≤ −1 (ReLU off) and at "
         "w2 = 0, and fades elsewhere."
     )
-    tanh = text.heatmap_notice("tanh", 100, views.heatmap_w2s("tanh"), views.heatmap_shares("tanh", 100))
+    tanh = text.heatmap_notice("tanh", 100, model.heatmap_w2s("tanh"), model.heatmap_shares("tanh", 100))
     assert "Nowhere here does it explode" in _true(tanh)
 
 
@@ -104,9 +104,9 @@ def test_w2_ranges_read_as_a_learner_says_them():
 
 
 def test_the_pieces_notice_says_which_steps_make_up_the_gradient():
-    fading = views.facts(0.5, 100, "relu").pieces.log10_steps
+    fading = model.facts(0.5, 100, "relu").pieces.log10_steps
     assert _true(text.pieces_notice(fading, 0.5, "relu")).startswith("Early steps add next to nothing")
-    flat = views.facts(1.0, 100, "relu").pieces.log10_steps  # every step carries the error back whole
+    flat = model.facts(1.0, 100, "relu").pieces.log10_steps  # every step carries the error back whole
     said_flat = _true(text.pieces_notice(flat, 1.0, "relu"))
     assert "next to nothing" not in said_flat and "the first 50 add" in said_flat
     assert claims.piece_shares(np.array([-np.inf, -10.0, 0.0]))[-1] == pytest.approx(1.0, abs=1e-9)
@@ -132,8 +132,8 @@ def test_every_activation_has_a_note():
 
 
 def test_log_domain_is_at_least_four_decades():
-    assert views.log_domain(np.array([601.7, 602.1])) == (600.0, 604.0)
-    assert views.log_domain(np.array([-np.inf])) == (-2.0, 2.0)
+    assert model.log_domain(np.array([601.7, 602.1])) == (600.0, 604.0)
+    assert model.log_domain(np.array([-np.inf])) == (-2.0, 2.0)
 
 
 def test_short_magnitudes_for_metrics():

@@ -14,11 +14,14 @@ from apptest_support import all_text, assert_clean, chart_data, open_page, vega_
 
 import rnn_core as rc
 from rnn_core import analysis as an
+from ui.kit import charts
 from ui.kit.charts import DRAG_PARAM
 from ui.kit.format import from_log10
-from ui.lab import views
+from ui.lab import drag as lab_drag
+from ui.lab import drag_rows, model, specs, views
+from ui.lab.model import PRESETS
 from ui.lab.text import word_count
-from ui.lab.views import PRESETS, VIEWS
+from ui.lab.views import LABELS
 
 LAB = "app_pages/lab.py"
 FIRST = "First input's |∂y_T/∂x_1|"
@@ -119,7 +122,7 @@ def view_prose(at) -> str:
 
 def lab(view: str = "inputs", **query) -> object:
     params = {f"lab_{k}": str(v) for k, v in query.items()}
-    at = open_page(LAB, query={**params, "lab_view": VIEWS[view]})
+    at = open_page(LAB, query={**params, "lab_view": LABELS[view]})
     assert_clean(at)
     return at
 
@@ -158,7 +161,7 @@ def test_the_lab_opens_on_the_lessons_network():
 def test_one_setting_gives_one_loss_in_every_view(w2, length, activation):
     expected = engine_numbers(w2, length, activation)
     shown = {}
-    for view in [v for v in VIEWS if views.uses_shared_controls(v)]:  # the cliff has its own unit
+    for view in [v for v in LABELS if views.uses_shared_controls(v)]:  # the cliff has its own unit
         at = lab(view, w2=w2, length=length, activation=activation)
         shown[f"{view} header"] = header_loss(at)
         if view == "pieces":
@@ -212,7 +215,7 @@ def test_the_presets_include_the_lessons_w2():
 
 @pytest.mark.parametrize("activation", rc.ACTIVATIONS)
 def test_every_activation_works_in_every_view_and_says_what_it_changes(activation):
-    for view in VIEWS:
+    for view in LABELS:
         at = lab(view, w2=2, length=40, activation=activation)
         assert len(vega_charts(at)) == 1
         captions = "\n".join(c.value for c in at.caption)
@@ -225,7 +228,7 @@ def test_every_activation_works_in_every_view_and_says_what_it_changes(activatio
         assert "0.25" in captions
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("view", list(LABELS))
 def test_extremes_stay_finite_in_every_view(view):
     for query in ({"w2": 3, "length": 1000}, {"w2": 0, "length": 1}, {"w2": -3, "length": 1000, "activation": "tanh"}):
         at = lab(view, **query)
@@ -241,8 +244,8 @@ def test_views_keep_the_shared_values():
     at.slider(key="lab_length").set_value(77).run()
     at.selectbox(key="lab_activation").set_value("tanh").run()
     loss = header_loss(at)
-    for view in [*VIEWS, "inputs"]:
-        at.get("button_group")[0].set_value(VIEWS[view]).run()
+    for view in [*LABELS, "inputs"]:
+        at.get("button_group")[0].set_value(LABELS[view]).run()
         assert_clean(at)
         assert at.slider(key="lab_w2").value == 1.7
         assert at.slider(key="lab_length").value == 77
@@ -262,18 +265,18 @@ def test_the_cliff_shows_only_its_own_controls_and_keeps_the_shared_ones_for_the
     assert ".st-key-lab_shared { display: none !important; }" in page_styles(at)
     assert not [m for m in at.markdown if LOSS_IN_HEADER.search(m.value)], "the loss line is the RNN's, not the cliff's"
     assert at.slider(key="lab_w2").value == 1.7
-    at.get("button_group")[0].set_value(VIEWS["inputs"]).run()
+    at.get("button_group")[0].set_value(LABELS["inputs"]).run()
     assert ".st-key-lab_shared" not in page_styles(at)
     assert at.slider(key="lab_w2").value == 1.7 and at.slider(key="lab_length").value == 77
 
 
 def test_a_view_is_a_shareable_link():
     at = lab("gates", w2=0.5, length=200, gate_bias=8)
-    assert at.get("button_group")[0].value == VIEWS["gates"]
+    assert at.get("button_group")[0].value == LABELS["gates"]
     assert at.slider(key="lab_gate_bias").value == 8.0
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("view", list(LABELS))
 def test_each_view_reads_in_about_60_words_in_the_order_see_notice_try(view):
     for query in ({}, {"w2": 2, "length": 1000}):
         prose = view_prose(lab(view, **query))
@@ -323,7 +326,7 @@ def test_a_w2_set_elsewhere_starts_the_in_chart_slider_there():
     at.slider(key="lab_length").set_value(20).run()  # T only: the chart keeps its start and gets new rows
     assert drag_param(at)["value"] == 0.73
     assert readout(at, 0.73).endswith(engine_numbers(0.73, 20, "relu")["first"])
-    at.get("button_group")[0].set_value(VIEWS["heatmap"]).run()
+    at.get("button_group")[0].set_value(LABELS["heatmap"]).run()
     assert drag_param(at)["value"] == 0.73 and datasets(at)["marks"]["T"].unique().tolist() == [20]
 
 
@@ -334,7 +337,7 @@ def test_releasing_the_in_chart_slider_sets_the_pages_w2():
     key = vega_charts(at)[0].proto.id.split("-", 2)[-1]
     memo = "lab_drag_inputs"
     state = {key: {"selection": {DRAG_PARAM: [{"w2": 1.3}]}}, memo: at.session_state[memo], "lab_w2": -0.5}
-    views.take_drag(key, "inputs", "lab_", state)
+    lab_drag.take_drag(key, "inputs", "lab_", state)
     assert state["lab_w2"] == 1.3 and state[memo][2] == 1.3
     at.session_state["lab_w2"], at.session_state[memo] = state["lab_w2"], state[memo]
     at.run()
@@ -346,11 +349,11 @@ def test_releasing_the_in_chart_slider_sets_the_pages_w2():
     assert drag_param(at)["value"] == -0.5
     for empty in ({}, {"selection": {}}, {"selection": {DRAG_PARAM: {}}}):  # nothing picked: nothing changes
         state = {key: empty, memo: at.session_state[memo], "lab_w2": 1.3}
-        views.take_drag(key, "inputs", "lab_", state)
+        lab_drag.take_drag(key, "inputs", "lab_", state)
         assert state["lab_w2"] == 1.3 and state[memo] == at.session_state[memo]
     # A page without the lab's w2 control (a lesson step showing a lab view): a preview, nothing set.
     state = {key: {"selection": {DRAG_PARAM: [{"w2": 2.0}]}}, memo: at.session_state[memo]}
-    views.take_drag(key, "inputs", "lab_", state)
+    lab_drag.take_drag(key, "inputs", "lab_", state)
     assert "lab_w2" not in state and state[memo] == at.session_state[memo]
 
 
@@ -392,7 +395,7 @@ def test_heatmap_cells_agree_with_the_engine(length, longest):
     at = lab("heatmap", w2=0.8, length=length, activation="tanh")
     cells = datasets(at)["cells"]
     assert (cells["T_lo"].min(), cells["T_hi"].max()) == (1, longest), "the rows span 1 .. longest exactly"
-    w2s, lengths = np.linspace(-3, 3, views.HEATMAP_COLUMNS), np.unique(np.linspace(1, longest, 40).round())
+    w2s, lengths = np.linspace(-3, 3, model.HEATMAP_COLUMNS), np.unique(np.linspace(1, longest, 40).round())
     rng = np.random.default_rng(0)
     for w2, T in zip(rng.choice(w2s, 12), rng.choice(lengths, 12), strict=True):
         over = cells[(cells["w2_lo"] <= w2) & (w2 <= cells["w2_hi"]) & (cells["T_lo"] <= T) & (T <= cells["T_hi"])]
@@ -480,7 +483,7 @@ def test_a_preset_after_opening_a_link_is_not_reported_as_an_unusable_link():
 
 def test_a_link_that_locks_w2_draws_the_figure_without_its_own_slider():
     for view in ("inputs", "heatmap"):
-        at = open_page(LAB, query={"lab_w2": "1.5", "lab_view": VIEWS[view], "lock": "lab_w2"})
+        at = open_page(LAB, query={"lab_w2": "1.5", "lab_view": LABELS[view], "lock": "lab_w2"})
         assert_clean(at)
         assert at.slider(key="lab_w2").disabled and at.slider(key="lab_w2").value == 1.5
         param = drag_param(at)
@@ -493,11 +496,11 @@ def test_a_link_that_locks_w2_draws_the_figure_without_its_own_slider():
 # What each view computes when T changes, counted where the cached functions call into the engine
 # and Altair: drag data, the heatmap's grid, the loss surface, the descent paths, the drag chart.
 ENGINE_CALLS = (
-    (views.drag, "inputs_rows"),
-    (views.an, "log10_first_input_gradient_grid"),
-    (views.an, "log10_loss_surface"),
-    (views.an, "one_unit_descent"),
-    (views.charts, "drag_lines_spec"),
+    (drag_rows, "inputs_rows"),
+    (an, "log10_first_input_gradient_grid"),
+    (an, "log10_loss_surface"),
+    (an, "one_unit_descent"),
+    (charts, "drag_lines_spec"),
 )
 
 
@@ -520,19 +523,19 @@ def test_a_view_works_out_the_longest_sequence_ahead_so_moving_t_there_computes_
     while they read (here: waited for), so the rerun at T = 1000 only reads caches. A setting the
     view was not opened with (another activation) is computed on the spot, as the control."""
     activation = "tanh"
-    cached_here = (views.drag_data, views.heatmap_spec, views.heatmap_cells, views.surface_spec, views.surface_cells)
-    for cached in (*cached_here, views.rnn_descent_paths):
+    cached_here = (lab_drag.drag_data, specs.heatmap_spec, specs.heatmap_cells, specs.surface_spec, specs.surface_cells)
+    for cached in (*cached_here, specs.rnn_descent_paths):
         cached.clear()  # whatever other tests computed
-    views._drag_lines_spec.clear()
+    specs._drag_lines_spec.clear()
     views.work_ahead.clear()
-    at = open_page(LAB, query={"lab_view": VIEWS[view], "lab_w2": "2.03", "lab_activation": activation})
+    at = open_page(LAB, query={"lab_view": LABELS[view], "lab_w2": "2.03", "lab_activation": activation})
     assert_clean(at)
     own = {"lab_step_lr": 0.05, "lab_step_clip": 1.0} if view == "step" else {}
     views.work_ahead(view, activation, 2.03, tuple(sorted(own.items()))).join(timeout=60)
     calls = count_engine_calls(monkeypatch)
-    at.slider(key="lab_length").set_value(views.MAX_LENGTH).run()
+    at.slider(key="lab_length").set_value(model.MAX_LENGTH).run()
     assert_clean(at)
-    assert calls == [], f"computed at T = {views.MAX_LENGTH} although worked out ahead: {calls}"
+    assert calls == [], f"computed at T = {model.MAX_LENGTH} although worked out ahead: {calls}"
     at.selectbox(key="lab_activation").set_value("identity").run()
     assert_clean(at)
     assert calls, "a setting not worked out ahead is computed on the spot"
@@ -545,7 +548,7 @@ def test_moving_t_sends_the_same_chart_with_new_rows(view):
     at = lab(view, w2=2, length=10)
     before = vega_charts(at)[0].proto
     spec, alt, key, cells = before.spec, before.alt, before.id, datasets(at)["cells"]
-    for length in (75, views.MAX_LENGTH):
+    for length in (75, model.MAX_LENGTH):
         at.slider(key="lab_length").set_value(length).run()
         assert_clean(at)
         after = vega_charts(at)[0].proto
@@ -553,4 +556,4 @@ def test_moving_t_sends_the_same_chart_with_new_rows(view):
         assert not datasets(at)["cells"].equals(cells), "the cells are new"
         cells = datasets(at)["cells"]
     if view == "step":  # its title used to name T; the heatmap's read-out on the chart does
-        assert f"T = {views.MAX_LENGTH}" in view_prose(at), "the text beside says which T is drawn"
+        assert f"T = {model.MAX_LENGTH}" in view_prose(at), "the text beside says which T is drawn"

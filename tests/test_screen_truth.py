@@ -15,7 +15,7 @@ from apptest_support import open_page
 from ui import claims
 from ui.classroom import scenarios
 from ui.kit.state import SAID
-from ui.lab.views import VIEWS
+from ui.lab.views import LABELS
 from ui.lesson import steps as lesson
 
 TEXT_KINDS = ("markdown", "caption", "info", "success", "warning", "error", "subheader", "title", "text")
@@ -65,14 +65,14 @@ PAGES = (
         ("training", "app_pages/training.py", {}),
         ("teachers", "app_pages/teachers.py", {}),
     ]
-    + [(f"lab {view}", "app_pages/lab.py", {"lab_view": label}) for view, label in VIEWS.items()]
+    + [(f"lab {view}", "app_pages/lab.py", {"lab_view": label}) for view, label in LABELS.items()]
     + [
         (
             f"lab {view} w2 = −2 tanh T = 200",
             "app_pages/lab.py",
             {"lab_view": label, "lab_w2": "-2", "lab_length": "200", "lab_activation": "tanh"},
         )
-        for view, label in VIEWS.items()
+        for view, label in LABELS.items()
     ]
     + [(f"lesson step {n}", "app_pages/lesson.py", {"step": str(n)}) for n in range(1, len(lesson.STEPS) + 1)]
     + [(f"scenario {s.title}", s.page, s.params) for s in scenarios.SCENARIOS]

@@ -21,8 +21,8 @@ import rnn_core as rc
 from rnn_core.data import decode, encode
 from ui import claims
 from ui.classroom import scenarios
+from ui.lab import model, specs
 from ui.lab import text as lab_text
-from ui.lab import views
 from ui.lesson import steps as lesson
 from ui.statland import view as statland_view
 from ui.training import bptt
@@ -49,7 +49,7 @@ activations = st.sampled_from(rc.ACTIVATIONS)
 @SWEEP
 @given(w2=w2s, length=lengths, activation=activations)
 def test_the_lab_notices_say_only_true_things(w2, length, activation):
-    f = views.facts(w2, length, activation)
+    f = model.facts(w2, length, activation)
     assert_true(lab_text.each_input_notice(f.logs, w2, activation), "each input")
     assert_true(lab_text.pieces_notice(f.pieces.log10_steps, w2, activation), "pieces")
 
@@ -59,15 +59,15 @@ def test_the_lab_notices_say_only_true_things(w2, length, activation):
     w2=w2s,
     length=lengths,
     activation=activations,
-    lr=st.sampled_from(views.LR_CHOICES),
-    threshold=st.sampled_from(views.CLIP_CHOICES),
+    lr=st.sampled_from(model.LR_CHOICES),
+    threshold=st.sampled_from(model.CLIP_CHOICES),
 )
 def test_the_training_step_notice_says_only_true_things(w2, length, activation, lr, threshold):
-    _, ends = views.rnn_descent_paths(length, w2, activation, lr, threshold)
+    _, ends = specs.rnn_descent_paths(length, w2, activation, lr, threshold)
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
-    log_norm, _ = views.first_step(plain, lr, None)
-    leaves = (views.first_step_leaves(plain), views.first_step_leaves(clipped))
-    notice = lab_text.step_notice(w2, length, activation, lr, threshold, log_norm, leaves, views.W2_RANGE)
+    log_norm, _ = model.first_step(plain, lr, None)
+    leaves = (model.first_step_leaves(plain), model.first_step_leaves(clipped))
+    notice = lab_text.step_notice(w2, length, activation, lr, threshold, log_norm, leaves, model.W2_RANGE)
     assert_true(notice, "training step")
 
 
@@ -80,8 +80,8 @@ def test_the_training_step_notice_says_only_true_things(w2, length, activation, 
 )
 def test_the_gates_notice_says_only_true_things(w2, length, activation, gate_bias):
     logs = {
-        "vanilla RNN": views.facts(w2, length, activation).logs,
-        **{kind.upper(): views.gated_input_gradients(length, kind, gate_bias) for kind in ("lstm", "gru")},
+        "vanilla RNN": model.facts(w2, length, activation).logs,
+        **{kind.upper(): model.gated_input_gradients(length, kind, gate_bias) for kind in ("lstm", "gru")},
     }
     shares = {name: (-math.inf if v[0] == -math.inf else float(v[0] - v[-1])) for name, v in logs.items()}
     notice = lab_text.gates_notice(length, shares, {"w2": w2, "activation": activation, "gate_bias": gate_bias})
@@ -89,10 +89,10 @@ def test_the_gates_notice_says_only_true_things(w2, length, activation, gate_bia
 
 
 @pytest.mark.parametrize("activation", rc.ACTIVATIONS)
-@pytest.mark.parametrize("longest", views.LENGTH_BINS)
+@pytest.mark.parametrize("longest", model.LENGTH_BINS)
 def test_the_heatmap_notice_describes_every_column_truly(activation, longest):
-    w2s_ = views.heatmap_w2s(activation)
-    notice = lab_text.heatmap_notice(activation, longest, w2s_, views.heatmap_shares(activation, longest))
+    w2s_ = model.heatmap_w2s(activation)
+    notice = lab_text.heatmap_notice(activation, longest, w2s_, model.heatmap_shares(activation, longest))
     assert_true(notice, f"heatmap {activation} T {longest}")
     # Every column is spoken of: one claim each about how its oldest input fares.
     described = {dict(c.about)["w2"] for c in notice.claims if c.kind in ("explodes", "fades", "zero", "steady")}
@@ -106,9 +106,9 @@ def test_the_heatmap_notice_describes_every_column_truly(activation, longest):
     threshold=st.sampled_from([0.1, 0.25, 0.5, 1.0, 2.0]),
 )
 def test_the_cliff_notice_says_only_true_things(start, lr, threshold):
-    found = views.cliff_facts(views.cliff_runs(lr, threshold, (start, -2.0)))
+    found = model.cliff_facts(model.cliff_runs(lr, threshold, (start, -2.0)))
     notice = lab_text.cliff_notice(
-        start, lr, threshold, views.CLIFF_STEPS, found["longest_jump"], found["longest_step"], found["leaves"]
+        start, lr, threshold, model.CLIFF_STEPS, found["longest_jump"], found["longest_step"], found["leaves"]
     )
     assert_true(notice, "cliff")
 

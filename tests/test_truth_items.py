@@ -19,7 +19,7 @@ from ui import claims
 from ui.classroom import scenarios
 from ui.kit.state import SAID
 from ui.lab import views
-from ui.lab.views import VIEWS
+from ui.lab.views import LABELS
 from ui.lesson import steps as lesson
 
 STATLAND, LAB, LESSON = "app_pages/statland.py", "app_pages/lab.py", "app_pages/lesson.py"
@@ -40,7 +40,7 @@ def said_on_screen(at) -> list[claims.Said]:
 
 
 def lab(view: str, **query):
-    return open_page(LAB, query={"lab_view": VIEWS[view], **{f"lab_{k}": str(v) for k, v in query.items()}})
+    return open_page(LAB, query={"lab_view": LABELS[view], **{f"lab_{k}": str(v) for k, v in query.items()}})
 
 
 # 1 -----------------------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_7_the_statland_scenarios_do_not_ask_for_a_w2_they_lock():
 
 
 def test_7_the_gates_scenario_asks_what_its_numbers_show():
-    scenario = next(s for s in scenarios.SCENARIOS if s.params.get("lab_view") == VIEWS["gates"])
+    scenario = next(s for s in scenarios.SCENARIOS if s.params.get("lab_view") == LABELS["gates"])
     ask = scenario.ask()
     assert not claims.false_claims(ask) and "still feel" not in ask.text
     at = open_page(scenario.page, query=scenario.params)
@@ -167,7 +167,7 @@ def test_8_the_cliff_shows_only_the_controls_that_act_on_it():
     at = lab("cliff")
     styles = "\n".join(h.proto.body for h in at.get("html"))
     assert ".st-key-lab_shared { display: none !important; }" in styles
-    for view in VIEWS:
+    for view in LABELS:
         shown = ".st-key-lab_shared { display: none" not in "\n".join(h.proto.body for h in lab(view).get("html"))
         assert shown == views.uses_shared_controls(view) == (view != "cliff")
 

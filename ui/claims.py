@@ -447,7 +447,7 @@ def _clipping_idle(w2, length, activation, threshold) -> bool:
 
 
 # -- the cliff (Pascanu et al.'s one sigmoid unit) ---------------------------------------------------------
-CLIFF_BOX = ((1.0, 9.0), (-5.0, 0.0))  # the cliff chart's w and b ranges (ui.lab_views draws this box)
+CLIFF_BOX = ((1.0, 9.0), (-5.0, 0.0))  # the cliff chart's w and b ranges (ui.lab.specs draws this box)
 
 
 @functools.lru_cache(maxsize=64)

@@ -17,7 +17,7 @@ import rnn_core as rc
 from rnn_core.data import four_rules
 from ui.claims import Said, claim, oldest_share, said, steady_band
 from ui.kit.format import from_log10
-from ui.lab.text import VIEWS
+from ui.lab.views import LABELS
 
 WEIGHT_KEYS = ",".join(f"sl_{name}" for name in ("w1", "w2", "b1", "w3", "b2"))
 
@@ -155,35 +155,35 @@ SCENARIOS = (
         "w2 = 2: gradients explode",
         "app_pages/lab.py",
         "lab",
-        {"lab_w2": "2", "lab_length": "20", "lab_view": VIEWS["inputs"], "lock": "lab_w2", "hide": "lab_activation"},
+        {"lab_w2": "2", "lab_length": "20", "lab_view": LABELS["inputs"], "lock": "lab_w2", "hide": "lab_activation"},
         _w2_two,
     ),
     Scenario(
         "w2 = 0.5: gradients vanish",
         "app_pages/lab.py",
         "lab",
-        {"lab_w2": "0.5", "lab_length": "50", "lab_view": VIEWS["inputs"], "lock": "lab_w2", "hide": "lab_activation"},
+        {"lab_w2": "0.5", "lab_length": "50", "lab_view": LABELS["inputs"], "lock": "lab_w2", "hide": "lab_activation"},
         _w2_half,
     ),
     Scenario(
         "No safe w2: the map",
         "app_pages/lab.py",
         "lab",
-        {"lab_view": VIEWS["heatmap"], "lab_length": "100", "hide": "lab_activation"},
+        {"lab_view": LABELS["heatmap"], "lab_length": "100", "hide": "lab_activation"},
         _no_safe_w2,
     ),
     Scenario(
         "Clipping past the cliff",
         "app_pages/lab.py",
         "lab",
-        {"lab_view": VIEWS["cliff"], "lab_cliff_start": "5.5"},
+        {"lab_view": LABELS["cliff"], "lab_cliff_start": "5.5"},
         _cliff,
     ),
     Scenario(
         "Gates slow the fade",
         "app_pages/lab.py",
         "lab",
-        {"lab_view": VIEWS["gates"], "lab_w2": "0.5", "lab_length": "1000", "lock": "lab_w2,lab_length"},
+        {"lab_view": LABELS["gates"], "lab_w2": "0.5", "lab_length": "1000", "lock": "lab_w2,lab_length"},
         _gates,
     ),
     Scenario("The lesson, from exploding gradients", "app_pages/lesson.py", "lesson", {"step": "7"}, _lesson_from(7)),

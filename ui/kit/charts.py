@@ -823,7 +823,7 @@ def w2_drag_selection(value: float, limit: float, step: float, label: str = "dra
 
 
 def drag_code_param(pick) -> alt.Parameter:
-    """The selected w2 in hundredths (the ``w2c`` key of ``ui.lab_drag.w2_code``), worked out once per
+    """The selected w2 in hundredths (the ``w2c`` key of ``ui.lab.drag_rows.w2_code``), worked out once per
     movement, so each of the tens of thousands of rows is kept or dropped by one comparison
     (``datum.w2c === w2_drag_code``): Streamlit's Vega interprets expressions node by node, and the
     selection's own test per row costs several times more. ``pick.w2`` lists the picked w2 values."""

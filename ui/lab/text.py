@@ -15,18 +15,6 @@ import rnn_core as rc
 from ui.claims import Said, claim, piece_shares, said, share_class
 from ui.kit.format import from_log10, signed, significant
 
-# Each view's id and its button; the URL carries the button's text (``?lab_view=Heatmap``), as
-# Streamlit binds a segmented control by its shown option.
-VIEWS = {
-    "inputs": "Each input",
-    "heatmap": "Heatmap",
-    "pieces": "Pieces of dL/dw2",
-    "step": "Training step",
-    "cliff": "The cliff",
-    "gates": "Gates",
-}
-
-
 # What each activation changes, against the lesson's ReLU (one line each, shown beside the choice).
 ACTIVATION_NOTES = {
     "relu": "the lesson's: slope 1 where the unit is on, 0 where it is off.",

@@ -16,7 +16,9 @@ from rnn_core.data import encode
 from ui.claims import Said, general
 from ui.classroom.links import keep_in_link, lockable, presenting
 from ui.kit.state import shown
-from ui.lab import views as lab_views
+from ui.lab.controls import shared_controls
+from ui.lab.model import LESSON_W2, LabSettings
+from ui.lab.views import show_view
 from ui.lesson import steps as lesson
 from ui.statland import view as statland_view
 from ui.training import bptt
@@ -182,9 +184,9 @@ def live_state(n: int, seed: int) -> dict:
     elif n == 5:
         state["n_days"] = st.slider("Number of days", 2, 10, int(state["n_days"]), width=260, **lockable("ls5_days"))
     elif n == 7:
-        settings = lab_views.shared_controls(
+        settings = shared_controls(
             key_prefix="ls7_",
-            defaults=lab_views.LabSettings(w2=float(state["w2"]), length=int(state["length"])),
+            defaults=LabSettings(w2=float(state["w2"]), length=int(state["length"])),
             activation_note=False,  # the step is about w2 and T; its room goes to the view
         )
         state.update(w2=settings.w2, length=settings.length)
@@ -213,8 +215,8 @@ def live_view(n: int, state, reveal_numbers: bool, prediction_area=None) -> None
         bptt_diagram(state)
     else:
         view = step.view.split(":", 1)[1]
-        defaults = {"w2": float(state.get("w2", lab_views.LESSON_W2)), "length": int(state.get("length", 10))}
-        lab_views.show_view(view, lab_views.LabSettings(**defaults), key_prefix=f"ls{n}_")
+        defaults = {"w2": float(state.get("w2", LESSON_W2)), "length": int(state.get("length", 10))}
+        show_view(view, LabSettings(**defaults), key_prefix=f"ls{n}_")
 
 
 def _step6_trainer(state) -> rc.Trainer:

@@ -1,0 +1,126 @@
+"""The controls every lab view shares (w2 with its presets, T, the activation), the lab's one
+network and loss stated once, and the layout of a view: figure left, controls and text right.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import rnn_core as rc
+from ui.claims import Said, general
+from ui.classroom.links import bound, hidden, hiding_style, locked
+from ui.kit.state import shown
+from ui.lab import text
+from ui.lab.model import FIXED, MAX_LENGTH, PRESETS, W2_RANGE, LabSettings, loss_text
+
+
+def set_values(values: dict) -> None:
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def shared_controls(
+    key_prefix: str = "lab_", defaults: LabSettings | None = None, activation_note: bool = True, visible: bool = True
+) -> LabSettings:
+    """w2 (with the presets), T and the activation, bound to the URL as ``<prefix>w2`` and so on.
+
+    With ``visible=False`` (a view that reads none of them) they are drawn off the screen, so their
+    values, and the link's, are kept for the next view that uses them."""
+    defaults = defaults or LabSettings()
+    if not visible:
+        st.html(hiding_style([f"{key_prefix}shared"]))
+    with st.container(key=f"{key_prefix}shared"):
+        return _shared_controls(key_prefix, defaults, activation_note)
+
+
+def _shared_controls(key_prefix: str, defaults: LabSettings, activation_note: bool) -> LabSettings:
+    w2_column, length_column, activation_column = st.columns([5, 3, 2], gap="medium")
+    with w2_column:
+        w2 = st.slider(
+            "Recurrent weight w2",
+            -W2_RANGE,
+            W2_RANGE,
+            defaults.w2,
+            step=0.01,
+            **bound(f"{key_prefix}w2"),
+            help="Multiplies the previous step's hidden value in every step.",
+        )
+        # A link that locks w2 locks its presets too; one that hides w2 hides them.
+        if not hidden(f"{key_prefix}w2"):
+            with st.container(horizontal=True, gap="small"):
+                for i, (label, value) in enumerate(PRESETS.items()):
+                    st.button(
+                        f"w2 = {label}",
+                        key=f"{key_prefix}preset{i}",
+                        on_click=set_values,
+                        args=({f"{key_prefix}w2": value},),
+                        type="secondary",
+                        disabled=locked(f"{key_prefix}w2"),
+                    )
+    length = length_column.slider("Sequence length T", 1, MAX_LENGTH, defaults.length, **bound(f"{key_prefix}length"))
+    with activation_column:
+        activation = st.selectbox(
+            "Activation",
+            rc.ACTIVATIONS,
+            index=rc.ACTIVATIONS.index(defaults.activation),
+            help=f"relu, {text.ACTIVATION_NOTES['relu']}",
+            **bound(f"{key_prefix}activation"),
+        )
+        # An alternative says what it changes; the lesson's own ReLU needs no words on screen.
+        if activation_note and activation != "relu" and not hidden(f"{key_prefix}activation"):
+            st.caption(text.ACTIVATION_NOTES[activation])
+    return LabSettings(float(w2), int(length), str(activation))
+
+
+def compact_top() -> None:
+    """Less empty space above the title, so a view's controls and figure fit one laptop screen."""
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }" + DRAG_SLIDER_CSS + "</style>")
+
+
+# The in-chart w2 slider (Vega's own range input under the figure): as wide as the figure allows, on
+# one line close under the figure (so figure and slider fit a 1280x720 projector in presentation mode).
+DRAG_SLIDER_CSS = (
+    "[data-testid='stVegaLiteChart'] form.vega-bindings.vega-bindings { padding-top: 0; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind label { display: flex; flex-wrap: nowrap; align-items: center; "
+    "gap: 0.5rem; font-weight: 600; line-height: 1.2; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind-name { min-width: 0; white-space: nowrap; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] { flex: 1; min-width: 6rem; "
+    "max-width: 22rem; height: 1.25rem; margin: 0; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] + span { min-width: 2.5rem; white-space: nowrap; }"
+)
+
+
+def network_line(settings: LabSettings) -> None:
+    """The one network and the one loss of the whole lab, stated once, with the loss at this setting."""
+    act = text.LATEX_ACTIVATION[settings.activation]
+    st.markdown(
+        f"The lesson's network $h_t = {act}({FIXED['w1']:g}\\,x_t + w_2\\,h_{{t-1}})$, "
+        f"$y_T = {FIXED['w3']:g}\\,h_T$ reads $T$ high days ${{(x_t = 1)}}$, target 1. "
+        f"Loss $(y_T - 1)^2$ = **{loss_text(settings)}**."
+    )
+
+
+def columns():
+    """A view's figure (left) and its controls and text (right); stacked on a phone."""
+    return st.columns([5, 4], gap="medium")
+
+
+def metrics(*pairs: tuple[str, str]) -> None:
+    """Metrics (label, value) side by side where the column has room for them, else one under
+    another: equal columns would cut a value such as 0.03711 to "0.03…" beside a laptop's sidebar."""
+    with st.container(horizontal=True, gap="medium"):
+        for label, value in pairs:
+            st.metric(label, value, width="content")
+
+
+def why(text: str) -> None:
+    """The longer explanation behind a view's "Why?": what holds for every setting, not only the one shown."""
+    st.markdown(shown(general(text)))
+
+
+def prose(key: str, see: Said | str, notice: Said, try_this: Said | str) -> None:
+    """The view's few lines, in the order what you see / what to notice / try this; what to notice
+    is built from the numbers on screen (``ui.claims``)."""
+    with st.container(key=key):
+        see, try_this = (shown(part) if isinstance(part, Said) else part for part in (see, try_this))
+        st.markdown(f"**You see** {see}  \n**Notice** {shown(notice)}  \n**Try** {try_this}")

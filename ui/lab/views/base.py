@@ -1,0 +1,24 @@
+"""What a lab view is: one idea, the label of its button, how it draws and what it works out ahead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+def nothing_ahead(activation: str, w2: float, own: dict) -> list[Callable[[], object]]:
+    return []
+
+
+@dataclass(frozen=True)
+class View:
+    """One lab view. ``draw(settings, key_prefix=...)`` draws it and returns its own widgets' values
+    (for link checks); ``shared_controls``: whether it reads w2, T and the activation (else they are
+    kept off the screen); ``ahead(activation, w2, own)``: the cached computations it needs at the
+    longest T, for the lab to run in the background while the learner reads (``ui.lab.views.work_ahead``)."""
+
+    key: str  # its name in code and tests ("heatmap")
+    label: str  # its button's text, which the link carries (``?lab_view=Heatmap``)
+    draw: Callable[..., dict]
+    shared_controls: bool = True
+    ahead: Callable[[str, float, dict], list[Callable[[], object]]] = nothing_ahead

@@ -1,0 +1,53 @@
+"""The cliff: Pascanu, Mikolov and Bengio's classic one-unit example, with its own unit and controls."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.classroom.links import bound
+from ui.kit import charts
+from ui.kit.format import significant
+from ui.lab import text
+from ui.lab.controls import columns, prose, why
+from ui.lab.model import CLIFF_STEPS, LabSettings
+from ui.lab.specs import cliff_chart
+from ui.lab.views.base import View
+
+
+def cliff_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """Pascanu et al.'s classic cliff, with its own unit and its own controls."""
+    figure, side = columns()
+    with side:
+        choices = [0.1, 0.25, 0.5, 1.0, 2.0]
+        left, right = st.columns(2)
+        lr = left.select_slider("Learning rate", choices, value=0.5, **bound(f"{key_prefix}cliff_lr", str))
+        threshold = right.select_slider("Clip at", choices, value=0.5, **bound(f"{key_prefix}cliff_threshold", str))
+        start_w = st.slider("Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, **bound(f"{key_prefix}cliff_start"))
+    chart, found = cliff_chart(lr, threshold, (start_w, -2.0))
+    with figure:
+        charts.draw(
+            chart,
+            key=f"{key_prefix}chart_cliff",
+            alt_text="Heatmap of the classic unit's error over w and b with a plain and a clipped descent path.",
+        )
+    with side:
+        prose(
+            f"{key_prefix}cliff_text",
+            "a classic unit of its own (Pascanu et al., 2013), $x_t = w\\,\\sigma(x_{t-1}) + b$, whose "
+            "error drops at a thin wall.",
+            text.cliff_notice(
+                start_w, lr, threshold, CLIFF_STEPS, found["longest_jump"], found["longest_step"], found["leaves"]
+            ),
+            "start at w = 4.5.",
+        )
+        with st.expander("Why?"):
+            why(
+                "Pascanu, Mikolov and Bengio (*On the difficulty of training recurrent neural networks*, 2013) "
+                "trained one sigmoid unit so that $\\sigma(x_{50}) = 0.7$, from $x_0 = 0.5$. Its error surface has "
+                "a cliff: a narrow wall where the error drops and the gradient is enormous. A gradient step on "
+                f"the wall is thrown far away; clipped, a step is at most {significant(lr * threshold)} long."
+            )
+    return {f"{key_prefix}cliff_lr": lr, f"{key_prefix}cliff_threshold": threshold, f"{key_prefix}cliff_start": start_w}
+
+
+VIEW = View("cliff", "The cliff", cliff_view, shared_controls=False)

@@ -1,0 +1,65 @@
+"""Each input: how much every input still moves the prediction, beside the closed form."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from ui.kit.format import from_log10
+from ui.lab import text
+from ui.lab.controls import columns, prose, why
+from ui.lab.drag import drag_data, drag_hint, draw_drag
+from ui.lab.model import FIXED, MAX_LENGTH, LabSettings, facts
+from ui.lab.specs import _drag_lines_spec, drag_lines_spec, drag_y_domain, with_points
+from ui.lab.views.base import View
+
+
+def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """How much each input still counts at the end: |d y_T / d x_t| against the closed form."""
+    f = facts(settings.w2, settings.length, settings.activation)
+    T = settings.length
+    data = drag_data(T, settings.activation)
+    spec = drag_lines_spec(with_points(T), drag_y_domain(*data["range"]))
+    figure, side = columns()
+    with figure:
+        draw_drag(
+            {**spec, "datasets": {"drag_lines": data["drag_lines"], "drag_w2": data["drag_w2"]}},
+            "inputs",
+            settings.w2,
+            key_prefix=key_prefix,
+            alt_text=f"Line chart of each input's gradient on a log scale, T = {T}, with its own w2 slider; "
+            "the numbers are beside it.",
+        )
+    with side:
+        symbolic, plugged, _ = text.first_input_formula(FIXED["w1"], settings.w2, FIXED["w3"], T, f.log10_slopes)
+        st.metric("First input's |∂y_T/∂x_1|", from_log10(float(f.logs[0])))
+        st.latex(rf"\small \begin{{gathered}} {symbolic} \\ {plugged} \end{{gathered}}")
+        prose(
+            f"{key_prefix}inputs_text",
+            "how much each day's input still moves the prediction; $s_k$ are the slopes. " + drag_hint(key_prefix),
+            text.each_input_notice(f.logs, settings.w2, settings.activation),
+            "w2 = 2, then T = 1000.",
+        )
+        with st.expander("Why?"):
+            why(
+                "By the chain rule, $\\partial y_T/\\partial x_t = w_3\\, w_1\\, s_t \\prod_{k=t+1}^{T} w_2 s_k$: "
+                "one factor $w_2 s_k$ for every step between input $t$ and the end. An input $n$ steps before "
+                "the last is scaled by $w_2^n$ (times slopes), so the first of $T$ inputs by $w_2^{T-1}$. "
+                "ReLU's slope is 1 where the unit is on and 0 where it is off; the dashed line leaves the "
+                "slopes out, so with ReLU it lies on the computed one whenever the unit stays on. tanh's and "
+                "sigmoid's slopes are below 1, so their computed line runs under the dashed one."
+            )
+    return {}
+
+
+def ahead(activation: str, w2: float, own: dict) -> list:
+    T = MAX_LENGTH
+    return [
+        functools.partial(facts, w2, T, activation),
+        functools.partial(drag_data, T, activation),
+        functools.partial(_drag_lines_spec, with_points(T)),
+    ]
+
+
+VIEW = View("inputs", "Each input", each_input_view, ahead=ahead)

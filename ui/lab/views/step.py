@@ -1,0 +1,93 @@
+"""One training step: what an exploding gradient does to a plain descent step, and how clipping helps."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from ui.classroom.links import bound
+from ui.kit import charts
+from ui.kit.format import from_log10
+from ui.lab import text
+from ui.lab.controls import columns, metrics, prose, why
+from ui.lab.model import (
+    CLIP_CHOICES,
+    FIXED,
+    LR_CHOICES,
+    MAX_LENGTH,
+    SURFACE_STEPS,
+    W2_RANGE,
+    LabSettings,
+    first_step,
+    first_step_leaves,
+)
+from ui.lab.specs import rnn_descent_paths, surface_cells, surface_spec
+from ui.lab.views.base import View
+
+
+def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+    """What an exploding gradient does to a training step, and how clipping helps."""
+    figure, side = columns()
+    with side:
+        left, right = st.columns(2)  # side by side on a laptop, stacked on a phone
+        lr = left.select_slider("Learning rate η", LR_CHOICES, value=0.05, **bound(f"{key_prefix}step_lr", str))
+        threshold = right.select_slider("Clip at τ", CLIP_CHOICES, value=1.0, **bound(f"{key_prefix}step_clip", str))
+    path_data, ends = rnn_descent_paths(settings.length, settings.w2, settings.activation, lr, threshold)
+    plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
+    log_norm, log_step = first_step(plain, lr, None)
+    _, log_clipped = first_step(clipped, lr, threshold)
+    marker = charts.arrow_table({"w2": [settings.w2], "w1": [FIXED["w1"]], "label": ["the current weights"]})
+    with figure:
+        charts.draw(
+            charts.with_datasets(
+                surface_spec(),
+                cells=surface_cells(settings.length, settings.activation),
+                marks=marker,
+                **path_data,
+            ),
+            key=f"{key_prefix}chart_step",
+            alt_text="Heatmap of the loss over w2 and w1 with a plain and a clipped descent path from the diamond.",
+        )
+    with side:
+        metrics(
+            ("Plain step η‖g‖", text.short_magnitude(log_step)),
+            ("Clipped step η·min(‖g‖, τ)", text.short_magnitude(log_clipped)),
+        )
+        prose(
+            f"{key_prefix}step_text",
+            f"the loss at T = {settings.length} and {SURFACE_STEPS} descent steps from the diamond, where "
+            f"‖g‖ = {from_log10(log_norm)}: plain (orange, dashed) and clipped (blue).",
+            text.step_notice(
+                settings.w2,
+                settings.length,
+                settings.activation,
+                lr,
+                threshold,
+                log_norm,
+                (first_step_leaves(plain), first_step_leaves(clipped)),
+                W2_RANGE,
+            ),
+            "w2 = 2 and T = 50.",
+        )
+        with st.expander("Why?"):
+            why(
+                "$g$ is the gradient of the loss with respect to $(w_2, w_1)$; $b_1$, $w_3$ and $b_2$ stay at the "
+                "lesson's values. Where gradients explode, one plain step $-\\eta g$ is far longer than the "
+                "weights themselves and throws them off the chart. Clipping by norm keeps the step's "
+                "direction but caps its length at $\\eta\\tau$, so the same start walks downhill."
+            )
+    return {f"{key_prefix}step_lr": lr, f"{key_prefix}step_clip": threshold}
+
+
+def ahead(activation: str, w2: float, own: dict) -> list:
+    lr = next(value for key, value in own.items() if key.endswith("step_lr"))
+    threshold = next(value for key, value in own.items() if key.endswith("step_clip"))
+    return [
+        surface_spec,
+        functools.partial(surface_cells, MAX_LENGTH, activation),
+        functools.partial(rnn_descent_paths, MAX_LENGTH, w2, activation, lr, threshold),
+    ]
+
+
+VIEW = View("step", "Training step", training_step_view, ahead=ahead)
