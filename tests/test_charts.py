@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from altair.utils.schemapi import SchemaValidationError
 
-from ui.kit import charts
+from ui.kit import chart_data, charts, heatmaps
 
 
 def line_layer(spec: dict) -> dict:
@@ -36,7 +36,7 @@ def heatmap():
     values = w2 * T
     values[0, 0], values[1, 1] = -np.inf, np.nan
     frame = pd.DataFrame({"w2": w2.ravel(), "T": T.ravel(), "log10": values.ravel()})
-    return charts.log_heatmap(
+    return heatmaps.log_heatmap(
         frame,
         "w2",
         "T",
@@ -136,7 +136,7 @@ def lab_heatmap():
     """log_heatmap with a tick at 0, a 10ⁿ legend and the paths left out of the legend."""
     w2, T = np.meshgrid(np.linspace(-3, 3, 7), np.arange(1, 6), indexing="ij")
     frame = pd.DataFrame({"w2": w2.ravel(), "T": T.ravel(), "log10": (w2 * T).ravel()})
-    return charts.log_heatmap(
+    return heatmaps.log_heatmap(
         frame,
         "w2",
         "T",
@@ -227,16 +227,16 @@ def test_long_histories_are_thinned_but_keep_their_ends():
 
 
 def test_heatmap_cells_meet_without_gaps():
-    lower, upper = charts.cell_edges([0.0, 1.0, 3.0, 0.0, 1.0])
+    lower, upper = heatmaps.cell_edges([0.0, 1.0, 3.0, 0.0, 1.0])
     np.testing.assert_allclose(lower, [-0.5, 0.5, 2.0, -0.5, 0.5])
     np.testing.assert_allclose(upper, [0.5, 2.0, 4.0, 0.5, 2.0])  # halfway to the neighbours
-    lower, upper = charts.cell_edges([0.0, 1.0, 2.0], overlap=0.3)
+    lower, upper = heatmaps.cell_edges([0.0, 1.0, 2.0], overlap=0.3)
     assert np.all(upper[:-1] > lower[1:])  # each cell reaches under the next, hiding anti-aliasing seams
 
 
 def test_a_path_that_leaves_the_chart_is_drawn_to_the_edge_with_an_arrow():
     points = np.array([[0.0, 0.0], [0.5, 0.5], [11.0, 0.5], [11.0, 5.0]])  # the third step leaves to the right
-    shown, exits = charts.path_segments({"plain": points}, "x", "y", (-1.0, 1.0), (-1.0, 1.0))
+    shown, exits = heatmaps.path_segments({"plain": points}, "x", "y", (-1.0, 1.0), (-1.0, 1.0))
     assert shown["x"] == [0.0, 0.5, 1.0] and shown["y"] == [0.0, 0.5, 0.5]
     assert shown["visited"] == [True, True, False]  # the last vertex is where the step crosses the edge
     assert len(set(shown["segment"])) == 1
@@ -248,7 +248,7 @@ def test_a_path_that_leaves_the_chart_is_drawn_to_the_edge_with_an_arrow():
 
 def test_a_path_that_comes_back_starts_a_new_segment_and_labels_can_be_given():
     points = np.array([[0.0, 0.0], [0.0, 5.0], [0.0, 0.5]])  # up and out, then back in
-    shown, exits = charts.path_segments({"p": (points, [None, "too far", None])}, "x", "y", (-1.0, 1.0), (-1.0, 1.0))
+    shown, exits = heatmaps.path_segments({"p": (points, [None, "too far", None])}, "x", "y", (-1.0, 1.0), (-1.0, 1.0))
     assert shown["y"] == [0.0, 1.0, 1.0, 0.5]
     assert shown["visited"] == [True, False, False, True]
     assert len(set(shown["segment"])) == 2  # no line is drawn across the outside
@@ -258,16 +258,16 @@ def test_a_path_that_comes_back_starts_a_new_segment_and_labels_can_be_given():
 def test_paths_are_drawn_plain_on_top_and_datasets_can_be_swapped():
     spec = charts.vega_spec(heatmap())
     assert {"marks", "paths", "exits"} <= set(spec["datasets"])
-    swapped = charts.with_datasets(spec, marks=charts.arrow_table({"w2": [2.0], "T": [4], "label": ["x"]}))
+    swapped = chart_data.with_datasets(spec, marks=chart_data.arrow_table({"w2": [2.0], "T": [4], "label": ["x"]}))
     assert swapped["datasets"]["paths"] is spec["datasets"]["paths"] and spec["datasets"]["marks"] is not None
     with pytest.raises(KeyError, match="no dataset named lines"):
-        charts.with_datasets(spec, lines=None)
-    frozen = charts.frozen(spec, keep=("marks",))
+        chart_data.with_datasets(spec, lines=None)
+    frozen = chart_data.frozen(spec, keep=("marks",))
     assert isinstance(frozen["datasets"]["paths"], bytes) and not isinstance(frozen["datasets"]["marks"], bytes)
 
 
 def test_arrow_tables_drop_rows_that_are_not_finite():
-    table = charts.arrow_table(
+    table = chart_data.arrow_table(
         {"step": [1, 2, 3], "log10": [1.0, -np.inf, np.nan], "series": ["a", "b", "c"]}, finite=("log10",)
     )
     assert table.to_pydict() == {"step": [1], "log10": [1.0], "series": ["a"]}
@@ -292,7 +292,7 @@ def test_a_cached_curve_spec_with_rows_swapped_in_draws_what_curve_draws(log_y):
     built = charts.vega_spec(charts.curve(pd.DataFrame({"step": steps, "loss": loss}), "step", "loss", **options))
     spec = charts.curve_spec("step", "loss", **options)
     assert charts.curve_spec("step", "loss", **options) is spec  # built once
-    swapped = charts.with_datasets(
+    swapped = chart_data.with_datasets(
         spec, curve=charts.curve_table({"step": steps, "loss": loss}, "step", "loss", log_y=log_y)
     )
     (frame,) = built["datasets"].values()
@@ -319,21 +319,23 @@ def test_long_columns_thin_every_series_at_the_same_steps():
 def test_heatmap_cells_carry_only_what_is_drawn_and_can_fit_the_grid_height():
     w2, T = np.meshgrid(np.linspace(-3, 3, 7), np.array([1, 4, 10]), indexing="ij")
     frame = pd.DataFrame({"w2": w2.ravel(), "T": T.ravel(), "log10": (w2 * T).ravel()})
-    cells = charts.heatmap_cells(frame, "w2", "T", "log10")
+    cells = heatmaps.heatmap_cells(frame, "w2", "T", "log10")
     assert list(cells.columns) == ["w2_lo", "w2_hi", "T_lo", "T_hi", "log10"]
     assert set(cells.dtypes) == {np.dtype(np.float32)}
     assert cells["T_lo"].min() < 1 and cells["T_hi"].max() > 10, "edges halfway past the outer rows"
-    fitted = charts.heatmap_cells(frame, "w2", "T", "log10", fit_y=True)
+    fitted = heatmaps.heatmap_cells(frame, "w2", "T", "log10", fit_y=True)
     assert (fitted["T_lo"].min(), fitted["T_hi"].max()) == (1, 10), "the cells span the rows' range exactly"
     np.testing.assert_array_equal(fitted["w2_lo"], cells["w2_lo"])
     spec = charts.vega_spec(
-        charts.log_heatmap(
+        heatmaps.log_heatmap(
             frame, "w2", "T", "log10", title="H", x_title="w2", y_title="T", value_title="v", cells_dataset="cells"
         )
     )
     assert "cells" in spec["datasets"] and spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [1.0, 10.0]
     fitted_spec = charts.vega_spec(
-        charts.log_heatmap(frame, "w2", "T", "log10", title="H", x_title="w2", y_title="T", value_title="v", fit_y=True)
+        heatmaps.log_heatmap(
+            frame, "w2", "T", "log10", title="H", x_title="w2", y_title="T", value_title="v", fit_y=True
+        )
     )
     assert "domain" not in fitted_spec["layer"][0]["encoding"]["y"]["scale"], "the y range comes from the cells"
 
@@ -346,7 +348,7 @@ def test_equal_neighbouring_cells_of_a_column_are_sent_as_one_rectangle():
             "v": [20.0, 20.0, 20.0, 3.0, 99.0, 1.0, 1.0, np.nan, 1.0, 1.0],  # 99 clips to 20
         }
     )
-    cells = charts.heatmap_cells(frame, "x", "y", "v", fit_y=True)
+    cells = heatmaps.heatmap_cells(frame, "x", "y", "v", fit_y=True)
     assert cells[["y_lo", "v"]].values.tolist() == [[1, 20], [3.5, 3], [4.5, 20], [1, 1], [3.5, 1]]
     assert cells["y_hi"].tolist()[:3] == [pytest.approx(3.8), pytest.approx(4.8), 5], (
         "a run ends where its last cell does"

@@ -14,8 +14,8 @@ from apptest_support import all_text, assert_clean, chart_data, open_page, vega_
 
 import rnn_core as rc
 from rnn_core import analysis as an
-from ui.kit import charts
-from ui.kit.charts import DRAG_PARAM
+from ui.kit import drag_charts
+from ui.kit.drag_charts import DRAG_PARAM
 from ui.kit.format import from_log10
 from ui.lab import drag as lab_drag
 from ui.lab import drag_rows, model, specs, views
@@ -500,7 +500,7 @@ ENGINE_CALLS = (
     (an, "log10_first_input_gradient_grid"),
     (an, "log10_loss_surface"),
     (an, "one_unit_descent"),
-    (charts, "drag_lines_spec"),
+    (drag_charts, "drag_lines_spec"),
 )
 
 

@@ -17,7 +17,7 @@ import functools
 import streamlit as st
 
 from ui.classroom.links import locked
-from ui.kit import charts
+from ui.kit import chart_data, drag_charts
 from ui.lab import drag_rows
 from ui.lab.model import FIXED
 from ui.lab.specs import ANALYTIC, COMPUTED
@@ -42,9 +42,9 @@ def drag_data(length: int, activation: str) -> dict:
     )
     marks = drag_rows.heatmap_marks(length, rows["first"])
     return {
-        "drag_lines": charts.arrow_bytes(table),
-        "drag_w2": charts.arrow_bytes(charts.arrow_table(rows["w2"])),
-        "marks": charts.arrow_bytes(charts.arrow_table(marks)),
+        "drag_lines": chart_data.arrow_bytes(table),
+        "drag_w2": chart_data.arrow_bytes(chart_data.arrow_table(rows["w2"])),
+        "marks": chart_data.arrow_bytes(chart_data.arrow_table(marks)),
         "range": rows["range"],
     }
 
@@ -76,7 +76,7 @@ def take_drag(chart_key: str, view: str, key_prefix: str, state=None) -> None:
     own fixed w2), the in-chart slider is a preview: it stays where it was released."""
     state = st.session_state if state is None else state
     event = state.get(chart_key) or {}
-    value = drag_rows.selected_w2((event.get("selection") or {}).get(charts.DRAG_PARAM))
+    value = drag_rows.selected_w2((event.get("selection") or {}).get(drag_charts.DRAG_PARAM))
     if value is None or not has_w2_control(key_prefix, state) or locked(f"{key_prefix}w2"):
         return
     state[f"{key_prefix}w2"] = value
@@ -101,15 +101,15 @@ def draw_drag(spec: dict, view: str, w2: float, *, key_prefix: str, alt_text: st
     """Draw a drag chart; where a classroom link locks (or hides) w2, without its in-chart slider:
     the figure then shows the link's w2 only, as the locked page slider does."""
     if locked(f"{key_prefix}w2"):
-        fixed = charts.without_drag_slider(charts.with_drag_value(spec, w2, 0, st.context.theme.type))
+        fixed = drag_charts.without_drag_slider(drag_charts.with_drag_value(spec, w2, 0, st.context.theme.type))
         st.vega_lite_chart(spec=fixed, width="stretch", key=f"{key_prefix}chart_{view}_locked", alt=alt_text)
         return
     key, start, generation = drag_start(view, w2, key_prefix=key_prefix)
     st.vega_lite_chart(
-        spec=charts.with_drag_value(spec, start, generation, st.context.theme.type),
+        spec=drag_charts.with_drag_value(spec, start, generation, st.context.theme.type),
         width="stretch",
         key=key,
         alt=alt_text,
         on_select=functools.partial(take_drag, key, view, key_prefix),
-        selection_mode=[charts.DRAG_PARAM],
+        selection_mode=[drag_charts.DRAG_PARAM],
     )

@@ -14,7 +14,7 @@ import streamlit as st
 import rnn_core as rc
 from rnn_core import analysis as an
 from ui import claims
-from ui.kit import charts
+from ui.kit import chart_data, charts, drag_charts, heatmaps
 from ui.kit.format import from_log10
 from ui.lab import drag_rows
 from ui.lab.model import (
@@ -102,7 +102,9 @@ def pieces_spec(directions: tuple, y_domain: tuple) -> dict:
 @st.cache_data(max_entries=24, show_spinner=False)
 def heatmap_cells(activation: str, longest: int) -> bytes:
     """The heatmap's cells for lengths 1 .. ``longest`` as Arrow bytes (the spec's dataset "cells")."""
-    return charts.arrow_bytes(charts.heatmap_cells(heatmap_grid(activation, longest), "w2", "T", "log10", fit_y=True))
+    return chart_data.arrow_bytes(
+        heatmaps.heatmap_cells(heatmap_grid(activation, longest), "w2", "T", "log10", fit_y=True)
+    )
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -112,7 +114,7 @@ def heatmap_spec(activation: str) -> dict:
     browser is sent new rows for the chart it has, not a chart to build afresh."""
     bound = 1.0 / rc.MAX_SLOPE[activation]
     reach = heatmap_reach(activation)
-    chart = charts.log_heatmap(
+    chart = heatmaps.log_heatmap(
         heatmap_grid(activation, LENGTH_BINS[0]),  # any height: the page swaps in the cells of its own
         "w2",
         "T",
@@ -130,7 +132,7 @@ def heatmap_spec(activation: str) -> dict:
         cells_dataset="cells",
         fit_y=True,
     )
-    spec = charts.frozen(charts.vega_spec(chart), keep=("marks",))
+    spec = chart_data.frozen(charts.vega_spec(chart), keep=("marks",))
     # Cells on a canvas, text (the read-out a test reads, the axes) in SVG on top of it.
     spec["usermeta"] = {"embedOptions": {"renderer": "hybrid"}}
     return spec
@@ -161,7 +163,7 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
         ],
         ignore_index=True,
     )
-    chart = charts.log_heatmap(
+    chart = heatmaps.log_heatmap(
         surface,
         "w",
         "b",
@@ -178,13 +180,13 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
         path_legend=False,  # the text beside names the paths
         exponent_legend=True,
     )
-    return charts.frozen(charts.vega_spec(chart)), cliff_facts(rows)
+    return chart_data.frozen(charts.vega_spec(chart)), cliff_facts(rows)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def surface_cells(length: int, activation: str) -> bytes:
     """The loss surface's cells for this T and activation as Arrow bytes (the spec's dataset "cells")."""
-    return charts.arrow_bytes(charts.heatmap_cells(surface_grid(length, activation), "w2", "w1", "log10"))
+    return chart_data.arrow_bytes(heatmaps.heatmap_cells(surface_grid(length, activation), "w2", "w1", "log10"))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -192,7 +194,7 @@ def surface_spec() -> dict:
     """The loss surface's chart spec, one for every T and activation (the page swaps in the cells,
     the marker and the paths): its title leaves T to the text beside, so a new T sends the browser
     new rows for the chart it has, not a chart to build afresh."""
-    chart = charts.log_heatmap(
+    chart = heatmaps.log_heatmap(
         surface_grid(1, "relu"),  # any grid: the page swaps in the cells of its own
         "w2",
         "w1",
@@ -212,7 +214,7 @@ def surface_spec() -> dict:
         exponent_legend=True,
         cells_dataset="cells",
     )
-    spec = charts.frozen(charts.vega_spec(chart), keep=("marks", "paths", "exits"))
+    spec = chart_data.frozen(charts.vega_spec(chart), keep=("marks", "paths", "exits"))
     spec["usermeta"] = {"embedOptions": {"renderer": "hybrid"}}  # cells and paths on a canvas, text in SVG
     return spec
 
@@ -240,9 +242,9 @@ def rnn_descent_paths(
         paths[label] = (points, labels)
         ends[label] = path
     domain = (-W2_RANGE, W2_RANGE)
-    shown, exits = charts.path_segments(paths, "w2", "w1", domain, domain)
-    datasets = {"paths": charts.arrow_table(shown), "exits": charts.arrow_table(exits)}
-    return charts.frozen({"datasets": datasets})["datasets"], ends
+    shown, exits = heatmaps.path_segments(paths, "w2", "w1", domain, domain)
+    datasets = {"paths": chart_data.arrow_table(shown), "exits": chart_data.arrow_table(exits)}
+    return chart_data.frozen({"datasets": datasets})["datasets"], ends
 
 
 def gates_domain(vanilla: np.ndarray, gated: list[np.ndarray]) -> tuple[float, float]:
@@ -267,7 +269,7 @@ def drag_lines_spec(points: bool, y_domain: tuple) -> dict:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _drag_lines_spec(points: bool) -> dict:
-    return charts.drag_lines_spec(
+    return drag_charts.drag_lines_spec(
         title="How much each input still moves y_T",
         x_title="input step t (1 = oldest)",
         y_title="|∂y_T/∂x_t|",

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import rnn_core as rc
-from ui.kit import charts
+from ui.kit import chart_data, charts
 from ui.kit.format import number
 from ui.kit.state import send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
@@ -236,14 +236,14 @@ def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_
         **by_batch,
     )
     loss_rows = charts.curve_table(loss_columns, "step", "loss", log_y=log_loss, thin=not mini_batches)
-    charts.draw(charts.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}_loss_chart", where=left)
+    charts.draw(chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}_loss_chart", where=left)
     norm_spec = charts.curve_spec(
         "step", "gradient norm", title="Gradient norm", y_title="‖gradient‖ (log)", log_y=True, **common
     )
     norm_rows = charts.curve_table(
         {"step": history["step"], "gradient norm": history["gradient norm"]}, "step", "gradient norm", log_y=True
     )
-    charts.draw(charts.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}_grad_chart", where=right)
+    charts.draw(chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}_grad_chart", where=right)
 
 
 def weights_chart(history: dict, key_prefix: str) -> None:
@@ -264,7 +264,7 @@ def weights_chart(history: dict, key_prefix: str) -> None:
         height=220,
     )
     rows = charts.curve_table(weights, "step", "value", thin=False)  # long_columns thinned each series
-    charts.draw(charts.with_datasets(spec, curve=rows), key=f"{key_prefix}_weights_chart")
+    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}_weights_chart")
 
 
 def first_step_line(run: LiveRun) -> None:

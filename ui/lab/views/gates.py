@@ -10,7 +10,7 @@ import streamlit as st
 from ui import claims
 from ui.claims import Said, claim, said
 from ui.classroom.links import bound, locked
-from ui.kit import charts
+from ui.kit import chart_data, charts
 from ui.kit.state import shown
 from ui.lab import text
 from ui.lab.controls import columns, prose, set_values, why
@@ -71,7 +71,7 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     }
     series = {name: relative_to_newest(values) for name, values in logs.items()}
     series = {name: values for name, values in series.items() if np.isfinite(values).any()}
-    rows = charts.arrow_table(
+    rows = chart_data.arrow_table(
         {
             "step": np.tile(np.arange(1, T + 1), len(series)),
             "series": [name for name in series for _ in range(T)],
@@ -96,7 +96,7 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     )
     with figure:
         charts.draw(
-            charts.with_datasets(spec, lines=rows),
+            chart_data.with_datasets(spec, lines=rows),
             key=f"{key_prefix}chart_gates",
             alt_text="Lines: each input's gradient as a share of the newest input's, on a log scale, for the "
             f"vanilla RNN, an LSTM and a GRU. {notice.text}",

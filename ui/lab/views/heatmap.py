@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from ui.kit import charts
+from ui.kit import chart_data, heatmaps
 from ui.kit.format import from_log10
 from ui.lab import text
 from ui.lab.controls import columns, prose, why
@@ -23,7 +23,7 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     figure, side = columns()
     with figure:
         draw_drag(
-            charts.with_datasets(
+            chart_data.with_datasets(
                 heatmap_spec(settings.activation),
                 cells=heatmap_cells(settings.activation, heatmap_rows(settings.length)),
                 marks=marker,
@@ -52,7 +52,7 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
             why(
                 "Each row is one length $T$, each column one $w_2$. The colour is "
                 "$|\\partial y_T/\\partial x_1| = |w_3 w_1|\\,|w_2|^{T-1}\\prod s_k$ as a power of ten (colours stop "
-                f"at $10^{{\\pm{charts.LOG_COLOUR_LIMIT:g}}}$). With slopes of 1, $|w_2| > 1$ grows without "
+                f"at $10^{{\\pm{heatmaps.LOG_COLOUR_LIMIT:g}}}$). With slopes of 1, $|w_2| > 1$ grows without "
                 "bound and $|w_2| < 1$ fades to nothing: keeping $|w_2| < 1$ only trades explosion for "
                 "vanishing. Negative $w_2$ can switch a ReLU off, which makes the gradient exactly 0."
             )

@@ -7,7 +7,7 @@ import functools
 import numpy as np
 import streamlit as st
 
-from ui.kit import charts
+from ui.kit import chart_data, charts
 from ui.lab import text
 from ui.lab.controls import columns, metrics, prose, why
 from ui.lab.model import MAX_LENGTH, LabSettings, facts, log_domain
@@ -23,11 +23,13 @@ def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
     directions = np.where(pieces.signs < 0, "pushes w2 up", "pushes w2 down")  # descent moves against the sign
     shown = np.isfinite(pieces.log10_steps)
     present = tuple(name for name in ("pushes w2 up", "pushes w2 down") if (directions[shown] == name).any())
-    rows = charts.arrow_table({"step": steps, "log10": pieces.log10_steps, "direction": directions}, finite=("log10",))
+    rows = chart_data.arrow_table(
+        {"step": steps, "log10": pieces.log10_steps, "direction": directions}, finite=("log10",)
+    )
     figure, side = columns()
     with figure:
         charts.draw(
-            charts.with_datasets(pieces_spec(present, log_domain(pieces.log10_steps)), pieces=rows),
+            chart_data.with_datasets(pieces_spec(present, log_domain(pieces.log10_steps)), pieces=rows),
             key=f"{key_prefix}chart_pieces",
             alt_text="Dots: the size of each step's piece of dL/dw2 on a log scale, coloured by its sign.",
         )

@@ -7,7 +7,7 @@ import functools
 import streamlit as st
 
 from ui.classroom.links import bound
-from ui.kit import charts
+from ui.kit import chart_data, charts
 from ui.kit.format import from_log10
 from ui.lab import text
 from ui.lab.controls import columns, metrics, prose, why
@@ -37,10 +37,10 @@ def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> di
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
     log_norm, log_step = first_step(plain, lr, None)
     _, log_clipped = first_step(clipped, lr, threshold)
-    marker = charts.arrow_table({"w2": [settings.w2], "w1": [FIXED["w1"]], "label": ["the current weights"]})
+    marker = chart_data.arrow_table({"w2": [settings.w2], "w1": [FIXED["w1"]], "label": ["the current weights"]})
     with figure:
         charts.draw(
-            charts.with_datasets(
+            chart_data.with_datasets(
                 surface_spec(),
                 cells=surface_cells(settings.length, settings.activation),
                 marks=marker,
