@@ -8,6 +8,7 @@ import pytest
 import rnn_core as rc
 from rnn_core import analysis as an
 from ui import claims
+from ui.claims import lab as claims_lab
 from ui.lab import model, specs, text
 
 
@@ -109,16 +110,16 @@ def test_the_pieces_notice_says_which_steps_make_up_the_gradient():
     flat = model.facts(1.0, 100, "relu").pieces.log10_steps  # every step carries the error back whole
     said_flat = _true(text.pieces_notice(flat, 1.0, "relu"))
     assert "next to nothing" not in said_flat and "the first 50 add" in said_flat
-    assert claims.piece_shares(np.array([-np.inf, -10.0, 0.0]))[-1] == pytest.approx(1.0, abs=1e-9)
-    assert claims.piece_shares(np.full(10, -np.inf)).sum() == 0.0
+    assert claims_lab.piece_shares(np.array([-np.inf, -10.0, 0.0]))[-1] == pytest.approx(1.0, abs=1e-9)
+    assert claims_lab.piece_shares(np.full(10, -np.inf)).sum() == 0.0
 
 
 def test_the_gates_notice_says_whether_the_gates_slowed_the_fade():
     def notice(w2, length, bias=4.0):
         shares = {
-            "vanilla RNN": claims.oldest_share(w2, length),
-            "LSTM": claims.oldest_share(w2, length, model="lstm", gate_bias=bias),
-            "GRU": claims.oldest_share(w2, length, model="gru", gate_bias=bias),
+            "vanilla RNN": claims_lab.oldest_share(w2, length),
+            "LSTM": claims_lab.oldest_share(w2, length, model="lstm", gate_bias=bias),
+            "GRU": claims_lab.oldest_share(w2, length, model="gru", gate_bias=bias),
         }
         return _true(text.gates_notice(length, shares, {"w2": w2, "activation": "relu", "gate_bias": bias}))
 

@@ -16,6 +16,7 @@ from apptest_support import all_text, chart_data, open_page, vega_charts
 
 import rnn_core as rc
 from ui import claims
+from ui.claims import lab as claims_lab
 from ui.classroom import scenarios
 from ui.kit.state import SAID
 from ui.lab import views
@@ -63,7 +64,7 @@ def test_2_the_heatmap_says_a_negative_w2_gives_exactly_0_with_relu_not_an_explo
     at = lab("heatmap", w2=-2)
     text = notice(at)
     assert "exactly 0 at w2 ≤ −1 (ReLU off)" in text and "explodes for w2 ≥ 1.1" in text
-    first = claims.input_logs(-2.0, 10, "relu")[0]
+    first = claims_lab.input_logs(-2.0, 10, "relu")[0]
     assert first == -math.inf and next(m.value for m in at.metric if "diamond" in m.label) == "exactly 0"
     heat = next(s for s in said_on_screen(at) if s.text in text)
     explode = {dict(c.about)["w2"] for c in heat.claims if c.kind == "explodes"}

@@ -15,7 +15,8 @@ import numpy as np
 
 import rnn_core as rc
 from rnn_core.data import four_rules
-from ui.claims import Said, claim, oldest_share, said, steady_band
+from ui.claims import Said, claim, said
+from ui.claims.lab import oldest_share, steady_band
 from ui.kit.format import from_log10
 from ui.lab.views import LABELS
 

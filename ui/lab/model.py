@@ -17,7 +17,7 @@ import streamlit as st
 
 import rnn_core as rc
 from rnn_core import analysis as an
-from ui import claims
+from ui.claims import lab as claims_lab
 from ui.kit.format import from_log10
 
 W2_RANGE = 3.0
@@ -159,12 +159,12 @@ def cliff_facts(rows: dict[str, np.ndarray]) -> dict:
     plain, clipped = rows["plain gradient descent"], rows["clipped by norm"]
     n = min(len(plain), len(clipped))
     equal = np.isclose(plain[:n, :2], clipped[:n, :2]).all(axis=1)
-    jumps = claims.cliff_jumps(plain)
+    jumps = claims_lab.cliff_jumps(plain)
     return {
         "shared": n if equal.all() else int(np.argmin(equal)),  # points both paths visit
         "longest_jump": float(jumps.max()) if len(jumps) else 0.0,
         "longest_step": int(np.argmax(jumps)) + 1 if len(jumps) else 0,
-        "leaves": not bool(claims.on_cliff_chart(plain).all()),
+        "leaves": not bool(claims_lab.on_cliff_chart(plain).all()),
         "plain_end": tuple(float(v) for v in plain[-1, :3]),
         "clipped_end": tuple(float(v) for v in clipped[-1, :3]),
     }

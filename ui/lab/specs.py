@@ -13,7 +13,7 @@ import streamlit as st
 
 import rnn_core as rc
 from rnn_core import analysis as an
-from ui import claims
+from ui.claims import lab as claims_lab
 from ui.kit import chart_data, charts, drag_charts, heatmaps
 from ui.kit.format import from_log10
 from ui.lab import drag_rows
@@ -140,7 +140,7 @@ def heatmap_spec(activation: str) -> dict:
 
 def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
     """The cliff's surface with both descent paths as a chart spec, and facts for the caption."""
-    (w_lo, w_hi), (b_lo, b_hi) = claims.CLIFF_BOX
+    (w_lo, w_hi), (b_lo, b_hi) = claims_lab.CLIFF_BOX
     ws, bs = np.linspace(w_lo, w_hi, 81), np.linspace(b_lo, b_hi, 51)
     w_grid, b_grid = np.meshgrid(ws, bs, indexing="ij")
     error = an.cliff_loss_and_grad(w_grid, b_grid)[0]

@@ -12,7 +12,8 @@ import re
 import numpy as np
 
 import rnn_core as rc
-from ui.claims import Said, claim, piece_shares, said, share_class
+from ui.claims import Said, claim, said
+from ui.claims.lab import piece_shares, share_class
 from ui.kit.format import from_log10, signed, significant
 
 # What each activation changes, against the lesson's ReLU (one line each, shown beside the choice).

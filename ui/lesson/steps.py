@@ -19,7 +19,8 @@ import numpy as np
 
 import rnn_core as rc
 from rnn_core.data import LEVELS, decode, encode
-from ui.claims import Said, claim, general, input_logs, oldest_share, said, share_class, steady_band
+from ui.claims import Said, claim, general, said
+from ui.claims.lab import input_logs, oldest_share, share_class, steady_band
 from ui.kit.format import from_log10, number, power_of_ten
 
 VIDEO_TITLE = "Recurrent Neural Networks (RNNs), Clearly Explained!!!"

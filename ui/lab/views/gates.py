@@ -7,8 +7,8 @@ import math
 import numpy as np
 import streamlit as st
 
-from ui import claims
 from ui.claims import Said, claim, said
+from ui.claims import lab as claims_lab
 from ui.classroom.links import bound, locked
 from ui.kit import chart_data, charts
 from ui.kit.state import shown
@@ -29,7 +29,7 @@ VANISHING_CASE_TRY = said("the vanishing case, then b = 0.", _FADES_THERE)
 def gates_held(gate_bias: float, length: int) -> Said:
     """Where the memory gates sit on the lab's sequence: near sigmoid(b) where the bias holds them there."""
     keep = 1.0 / (1.0 + math.exp(-gate_bias))
-    low, high = claims.memory_gate_range(gate_bias, length)
+    low, high = claims_lab.memory_gate_range(gate_bias, length)
     if abs(low - keep) <= 0.15 and abs(high - keep) <= 0.15:
         return said(f"(gates near σ(b) = {keep:.3g})", claim("memory_gates_near", gate_bias=gate_bias, length=length))
     low, high = math.floor(low * 100) / 100, math.ceil(high * 100) / 100
