@@ -81,7 +81,7 @@ SCENARIOS = (
     Scenario("Training: press Step", "training", "", "tr_step", "button"),
     Scenario("Gradient lab: w2 slider", "lab", "lab_w2=2&lab_length=50", "lab_w2", "slider",
              lambda s, k: round(2.0 - 0.05 * ((k + 1) % 40), 2)),
-    Scenario("Lesson step 7: w2 slider", "lesson", "step=7", "ls7_w2", "slider",
+    Scenario("Lesson step 7: w2 slider", "lesson", "step=7", "ls_exploding_w2", "slider",
              lambda s, k: round(1.0 + 0.05 * ((k + 1) % 30), 2)),
     # A teacher's scenario link (ui.scenarios, "w2 = 0.5: gradients vanish"): w2 locked, T changed.
     Scenario("Teacher's link, lab: T slider", "lab", TEACHER_LINK.split("?", 1)[1], "lab_length", "slider",

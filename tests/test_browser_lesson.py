@@ -148,9 +148,9 @@ def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, 
             field.fill(str(rc.STATQUEST_WEIGHTS["w2"]))
             rerun_after(page, lambda field=field: field.press("Enter"))
         elif n == 7:
-            rerun_after(page, lambda: page.locator(".st-key-ls7_preset0 button").click())  # w2 = 2
-            slider = page.locator(".st-key-ls7_length").get_by_role("slider")
-            shown = page.locator(".st-key-ls7_length").get_by_test_id("stSliderThumbValue")
+            rerun_after(page, lambda: page.locator(".st-key-ls_exploding_preset0 button").click())  # w2 = 2
+            slider = page.locator(".st-key-ls_exploding_length").get_by_role("slider")
+            shown = page.locator(".st-key-ls_exploding_length").get_by_test_id("stSliderThumbValue")
             while int(shown.inner_text()) < 20:
                 slider.focus()
                 rerun_after(page, lambda: page.keyboard.press("ArrowRight"))

@@ -145,9 +145,9 @@ def test_training_controls_lock_by_their_shown_values():
 
 
 def test_a_lesson_steps_own_control_can_be_locked():
-    at = open_page(LESSON, {"step": "4", "lock": "ls4_w2"})
+    at = open_page(LESSON, {"step": "4", "lock": "ls_rules_w2"})
     assert_clean(at)
-    assert at.number_input(key="ls4_w2").disabled
+    assert at.number_input(key="ls_rules_w2").disabled
     assert not link_notes(at)
 
 

@@ -13,6 +13,7 @@ from apptest_support import assert_clean, open_page
 
 import rnn_core as rc
 from rnn_core.data import decode, encode
+from ui.lesson.view import widget_prefix
 
 LESSON = "app_pages/lesson.py"
 
@@ -50,8 +51,8 @@ def asked_days(at) -> list[str]:
 
 
 def guess(at, n: int, value: float):
-    at.number_input(key=f"ls{n}_guess").set_value(value)
-    at.button(key=f"ls{n}_check").click().run()
+    at.number_input(key=widget_prefix(n) + "guess").set_value(value)
+    at.button(key=widget_prefix(n) + "check").click().run()
     assert_clean(at)
     return at
 
@@ -123,9 +124,9 @@ def test_two_wrong_tries_offer_the_answer_with_its_explanation():
     at = at_step(1)
     day = asked_day(at)
     guess(at, 1, 7.0)
-    assert not at.button(key="ls1_reveal") if "ls1_reveal" in [b.key for b in at.button] else True
+    assert not at.button(key="ls_scaling_reveal") if "ls_scaling_reveal" in [b.key for b in at.button] else True
     guess(at, 1, 8.0)
-    at.button(key="ls1_reveal").click().run()
+    at.button(key="ls_scaling_reveal").click().run()
     assert any(str(encode(day)) in i.value for i in at.info)
     assert "0 passed" in passed_text(at), "a shown answer is not a pass"
 
@@ -144,9 +145,9 @@ def test_step_4_is_met_by_a_w2_the_engine_gets_all_four_rules_right_with():
     w1 = lesson.STEPS[3].start(0)["weights"]["w1"]
     good = next(w2 for w2 in np.round(np.linspace(-1, 1, 201), 2) if four_rules_right(statquest(w1=w1, w2=w2)))
     bad = next(w2 for w2 in (0.9, 0.3, -1.0) if not four_rules_right(statquest(w1=w1, w2=w2)))
-    at.number_input(key="ls4_w2").set_value(float(bad)).run()
+    at.number_input(key="ls_rules_w2").set_value(float(bad)).run()
     assert not at.success
-    at.number_input(key="ls4_w2").set_value(float(good)).run()
+    at.number_input(key="ls_rules_w2").set_value(float(good)).run()
     assert_clean(at)
     assert at.success and "1 passed" in passed_text(at)
 
@@ -159,10 +160,10 @@ def test_step_7_is_met_once_bptt_gives_the_first_day_over_a_million_within_20_da
         model = statquest(w2=w2)
         return abs(float(model.input_gradients(np.ones((1, length)))[0, 0]))
 
-    at.slider(key="ls7_w2").set_value(2.0).run()
-    at.slider(key="ls7_length").set_value(25).run()
+    at.slider(key="ls_exploding_w2").set_value(2.0).run()
+    at.slider(key="ls_exploding_length").set_value(25).run()
     assert first(2.0, 25) > 1e6 and not at.success, "more than 20 days does not count"
-    at.slider(key="ls7_length").set_value(20).run()
+    at.slider(key="ls_exploding_length").set_value(20).run()
     assert_clean(at)
     assert first(2.0, 20) > 1e6 and at.success
 
@@ -178,21 +179,21 @@ def test_in_presentation_mode_a_goal_hint_waits_in_a_tooltip_and_step_4_leaves_t
 
     w1 = lesson.STEPS[3].start(0)["weights"]["w1"]
     good = next(w2 for w2 in np.round(np.linspace(-1, 1, 201), 2) if four_rules_right(statquest(w1=w1, w2=w2)))
-    presented.number_input(key="ls4_w2").set_value(float(good)).run()
+    presented.number_input(key="ls_rules_w2").set_value(float(good)).run()
     assert_clean(presented)
     assert presented.success and "1 passed" in passed_text(presented), "the goal is checked as without presenting"
 
 
 # -- choose an explanation --------------------------------------------------------------------
 def choose(at, n: int, text: str):
-    at.radio(key=f"ls{n}_choice").set_value(text).run()
+    at.radio(key=widget_prefix(n) + "choice").set_value(text).run()
     assert_clean(at)
     return at
 
 
 def test_step_5_accepts_the_engines_parameter_count():
     at = at_step(5)
-    options = at.radio(key="ls5_choice").options
+    options = at.radio(key="ls_sharing_choice").options
     right = str(rc.statquest_rnn().n_params)
     wrong = next(o for o in options if o != right)
     choose(at, 5, wrong)
@@ -207,7 +208,7 @@ def test_the_choice_steps_accept_only_the_option_the_engine_supports(n):
 
     at = at_step(n)
     state = lesson.STEPS[n - 1].start(0)
-    options = at.radio(key=f"ls{n}_choice").options
+    options = at.radio(key=widget_prefix(n) + "choice").options
     if n == 9:
         model = rc.VanillaRNN(1, activation="identity", seed=0)
         model.params["w1"], model.params["w2"], model.params["w3"] = 1.0, state["w2"], 1.0

@@ -55,7 +55,7 @@ def test_1_with_w2_at_0_the_notice_names_w2_as_what_carries_nothing():
 
 def test_1_the_lesson_step_4_diagram_says_the_same_when_w2_is_set_to_0():
     at = open_page(LESSON, query={"step": "4"})
-    at.number_input(key="ls4_w2").set_value(0.0).run()
+    at.number_input(key="ls_rules_w2").set_value(0.0).run()
     assert "w2 = 0, so nothing of day 1 reaches day 2" in notice(at)
 
 
@@ -106,9 +106,9 @@ def test_3_the_lessons_last_step_no_longer_says_old_days_keep_counting():
 def test_4_a_revealed_answer_typed_back_is_accepted_on_the_page():
     at = open_page(LESSON, query={"step": "8"})
     for wrong in (0.5, 0.25):
-        at.number_input(key="ls8_guess").set_value(wrong)
-        at.button(key="ls8_check").click().run()
-    at.button(key="ls8_reveal").click().run()
+        at.number_input(key="ls_vanishing_guess").set_value(wrong)
+        at.button(key="ls_vanishing_check").click().run()
+    at.button(key="ls_vanishing_reveal").click().run()
     revealed = next(i.value for i in at.info if i.value.startswith("The answer is"))
     # w2 = 0.5 alone over the days after the first: the identity network with w1 = w3 = 1 gives it
     model = rc.VanillaRNN(1, activation="identity", seed=0)
@@ -117,8 +117,8 @@ def test_4_a_revealed_answer_typed_back_is_accepted_on_the_page():
     shown = revealed.removeprefix("The answer is ").split(". ")[0]
     assert float(shown) == pytest.approx(expected, rel=1e-3) and float(shown) != round(expected, 3)
     at = open_page(LESSON, query={"step": "8"})
-    at.number_input(key="ls8_guess").set_value(float(shown))
-    at.button(key="ls8_check").click().run()
+    at.number_input(key="ls_vanishing_guess").set_value(float(shown))
+    at.button(key="ls_vanishing_check").click().run()
     assert at.success and at.success[0].value.startswith(f"Right: {shown}.")
 
 

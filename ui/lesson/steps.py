@@ -152,17 +152,64 @@ class Choose:
         return Verdict(option.correct(state), as_said(option.why(state)))
 
 
+# -- what a step shows and what the learner may change there (drawn by ui.lesson.view) --------------
+@dataclass(frozen=True)
+class StatLandView:
+    """The unrolled network on the step's days (``days(state)``), with its prediction beside the
+    question; ``rules``: the four rules' table there too (on a projector it takes the prediction's room)."""
+
+    days: Callable[[State], list[str]]
+    rules: bool = False
+
+
+@dataclass(frozen=True)
+class BPTTView:
+    """Backpropagation through time on the step's days, weights and target: before the answer, each
+    day's piece of dL/dw2 without their sum; after it, the backward pass drawn on the unrolled network."""
+
+
+@dataclass(frozen=True)
+class LabView:
+    """A Gradient lab view (``ui.lab.views``) at the step's w2 and length."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class WeightField:
+    """A number field for one of the five weights, ``state["weights"][name]``."""
+
+    name: str
+    step: float = 0.05
+
+
+@dataclass(frozen=True)
+class DaysSlider:
+    """How many days the network reads, ``state["n_days"]``."""
+
+    low: int = 2
+    high: int = 10
+
+
+@dataclass(frozen=True)
+class LabKnobs:
+    """The lab's w2 and length controls, ``state["w2"]`` and ``state["length"]``."""
+
+
 @dataclass(frozen=True)
 class Step:
     """One screen of the lesson: ``text`` (what you see, what to notice; a function of the step's
-    state where it speaks of it), the ``view`` it shows (``statland``, ``training`` or
-    ``lab:<view>``), its starting state and its challenge."""
+    state where it speaks of it), the ``view`` it shows, its starting state, its challenge, and the
+    ``controls`` the learner may change there. ``key`` names the step in its widgets' keys, so
+    inserting a step changes no other step's behaviour."""
 
+    key: str
     title: str
     text: Said | str | Callable[[State], Said]
-    view: str
+    view: StatLandView | BPTTView | LabView
     start: Callable[[int], dict]
     challenge: Predict | Goal | Choose
+    controls: WeightField | DaysSlider | LabKnobs | None = None
     explore: str = field(default="")  # the page where the idea can be explored further
 
     def words(self, state: State) -> Said:
@@ -331,10 +378,11 @@ def _remedies_text(state: State) -> Said:
 
 STEPS: tuple[Step, ...] = (
     Step(
+        "scaling",
         "Prices become numbers",
         "A network only reads numbers, so StatLand's prices are scaled: each day is low, medium "
         "or high, evenly spaced from 0 to 1.",
-        "statland",
+        StatLandView(lambda s: [s["day"]]),
         lambda seed: {"day": _pick(seed, ("medium", "high", "low"))},
         Predict(
             lambda s: f"Which number does a **{s['day']}** day enter the network as?",
@@ -346,11 +394,12 @@ STEPS: tuple[Step, ...] = (
         explore="statland",
     ),
     Step(
+        "loop",
         "One unit and a loop",
         "The network is one unit: it adds w1·x, w2·h and b1, and ReLU keeps the sum if it is "
         "positive. Its output h loops back into the next day's sum. The first day has no earlier "
         "h: h0 = 0.",
-        "statland",
+        StatLandView(lambda s: [s["day"]]),
         lambda seed: {"day": _pick(seed, ("high", "medium")), "weights": _weights()},
         Predict(
             lambda s: f"For the single day **{s['day']}**, what is h1?",
@@ -361,10 +410,11 @@ STEPS: tuple[Step, ...] = (
         explore="statland",
     ),
     Step(
+        "unrolling",
         "Unrolling",
         "Unrolled, the loop becomes one copy of the unit per day, fed oldest day first. Every "
         "copy passes its h to the next; only the last copy's output is the prediction.",
-        "statland",
+        StatLandView(lambda s: list(s["days"])),
         lambda seed: {
             "days": _pick(seed, (("high", "high", "high"), ("low", "high", "medium"))),
             "weights": _weights(),
@@ -379,9 +429,10 @@ STEPS: tuple[Step, ...] = (
         explore="statland",
     ),
     Step(
+        "rules",
         "The four rules",
         _four_rules_text,
-        "statland",
+        StatLandView(lambda s: ["high", "medium"], rules=True),
         lambda seed: (lambda w: {"weights": w, "start_weights": dict(w)})(
             _weights(w1=_pick(seed, (1.8, 1.6, 2.0)), w2=_pick(seed // 3, (0.5, 0.2, -0.9)))
         ),
@@ -392,12 +443,14 @@ STEPS: tuple[Step, ...] = (
             "w1·x, without pulling high → high down.",
             _four_rules_why,
         ),
+        controls=WeightField("w2"),
         explore="statland",
     ),
     Step(
+        "sharing",
         "Weight sharing",
         "Every copy uses the same w1, w2, b1, w3 and b2: more days make the network longer, not bigger.",
-        "statland",
+        StatLandView(lambda s: ["medium"] * int(s["n_days"])),
         lambda seed: {"n_days": _pick(seed, (3, 7, 10))},
         Choose(
             lambda s: f"Unrolled over **{s['n_days']} days**, how many parameters does training adjust?",
@@ -419,13 +472,15 @@ STEPS: tuple[Step, ...] = (
                 ),
             ),
         ),
+        controls=DaysSlider(),
         explore="statland",
     ),
     Step(
+        "bptt",
         "Backpropagation through time",
         "To train, the error flows back through the copies. Each day adds its own piece to "
         "dL/dw2; the gradient is their sum.",
-        "training",
+        BPTTView(),
         lambda seed: {
             "days": _pick(seed, (("high", "medium"), ("medium", "high", "medium"))),
             "target": "low",
@@ -445,9 +500,10 @@ STEPS: tuple[Step, ...] = (
         explore="training",
     ),
     Step(
+        "exploding",
         "Exploding gradients",
         "Seen from the last day, an input n days back is scaled by w2ⁿ (and ReLU's slopes, 1 while on): 2ⁿ for w2 = 2.",
-        "lab:inputs",
+        LabView("inputs"),
         lambda seed: {"w2": _pick(seed, (1.0, 0.5)), "length": _pick(seed, (10, 5))},
         Goal(
             lambda s: "Make the first day's gradient exceed 10⁶ with **at most 20 days**.",
@@ -455,13 +511,15 @@ STEPS: tuple[Step, ...] = (
             "Raise w2 above 1 first, then add days: each extra day multiplies the first day's gradient by w2.",
             lambda s: f"The first day's gradient is {from_log10(input_logs(s['w2'], int(s['length']))[0])}.",
         ),
+        controls=LabKnobs(),
         explore="lab",
     ),
     Step(
+        "vanishing",
         "Vanishing gradients",
         "With |w2| < 1 the same product shrinks: for w2 = 0.5 an input n days back is scaled "
         "by 0.5ⁿ, so old days count less and less.",
-        "lab:inputs",
+        LabView("inputs"),
         lambda seed: {"w2": 0.5, "length": _pick(seed, (10, 20, 30))},
         Predict(
             lambda s: (
@@ -477,12 +535,13 @@ STEPS: tuple[Step, ...] = (
         explore="lab",
     ),
     Step(
+        "tradeoff",
         "The trade-off",
         general(
             "Keeping |w2| < 1 stops the explosion but brings vanishing; |w2| > 1 can explode. Only narrow "
             "bands near |w2| = 1 keep an old day's pull steady, and they narrow as the days add up."
         ),
-        "lab:heatmap",
+        LabView("heatmap"),
         lambda seed: {"w2": _pick(seed, (0.9, 1.1)), "length": 100},
         Choose(
             lambda s: f"With w2 = {s['w2']} over {s['length']} days, what happens to the first day's gradient?",
@@ -507,9 +566,10 @@ STEPS: tuple[Step, ...] = (
         explore="lab",
     ),
     Step(
+        "remedies",
         "The remedies",
         _remedies_text,
-        "lab:gates",
+        LabView("gates"),
         lambda seed: {"length": _pick(seed, (100, 200))},
         Choose(
             lambda s: f"Over {s['length']} days, which network keeps the most of the first day's pull?",
@@ -546,7 +606,11 @@ STEPS: tuple[Step, ...] = (
 
 
 def step_number(raw, total: int = len(STEPS)) -> tuple[int, str | None]:
-    """The step a link asks for (1-based) and a note when the value was not a valid step."""
+    """The step a link asks for (1-based, or by its key: ``?step=rules``) and a note when the value
+    was not a valid step."""
+    keys = {step.key: n for n, step in enumerate(STEPS, start=1)}
+    if str(raw) in keys:
+        return keys[str(raw)], None
     try:
         number_ = int(str(raw))
     except (TypeError, ValueError):

@@ -109,9 +109,15 @@ def _passed(n: int, seed: int, message: str) -> None:
     st.success(message, icon=":material/check_circle:")
 
 
+def widget_prefix(n: int) -> str:
+    """The prefix of step ``n``'s widget keys, from the step's own key (``ls_rules_``), so inserting a
+    step changes no other step's widgets."""
+    return f"ls_{lesson.STEPS[n - 1].key}_"
+
+
 def challenge(n: int, state, seed: int) -> bool:
     """The step's challenge; returns whether the step's view may show its numbers now."""
-    step = lesson.STEPS[n - 1]
+    step, prefix = lesson.STEPS[n - 1], widget_prefix(n)
     task, done = step.challenge, progress()
     prompt = f"**Your turn:** {shown(lesson.as_said(task.prompt(state)))}"
     if isinstance(task, lesson.Goal):
@@ -128,14 +134,14 @@ def challenge(n: int, state, seed: int) -> bool:
     st.markdown(prompt)
     answered = st.empty()  # an answered question gives its place on the screen to the view
     if isinstance(task, lesson.Predict):
-        with answered.container(), st.form(key=f"ls{n}_form", border=False, enter_to_submit=True):
-            guess = st.number_input("Your answer", value=None, format="%g", key=f"ls{n}_guess", width=240)
-            submitted = st.form_submit_button("Check", key=f"ls{n}_check")
+        with answered.container(), st.form(key=f"{prefix}form", border=False, enter_to_submit=True):
+            guess = st.number_input("Your answer", value=None, format="%g", key=f"{prefix}guess", width=240)
+            submitted = st.form_submit_button("Check", key=f"{prefix}check")
         verdict = task.check(state, guess) if guess is not None else None
     else:
         texts = [shown(general(text)) for text in task.texts(state)]  # choices offered, not claims
         short = all(len(text) <= 12 for text in texts)  # a row of short numbers reads as one question
-        choice = st.radio("Choose one", texts, index=None, key=f"ls{n}_choice", horizontal=short)
+        choice = st.radio("Choose one", texts, index=None, key=f"{prefix}choice", horizontal=short)
         submitted = choice is not None
         verdict = task.check(state, texts.index(choice)) if choice is not None else None
     if submitted and verdict is not None:
@@ -152,7 +158,7 @@ def challenge(n: int, state, seed: int) -> bool:
         st.success("You answered this one.", icon=":material/check_circle:")
         return True
     if done.tries.get(n, 0) >= lesson.TRIES_BEFORE_REVEAL:
-        if st.button("Show the answer", key=f"ls{n}_reveal", icon=":material/visibility:"):
+        if st.button("Show the answer", key=f"{prefix}reveal", icon=":material/visibility:"):
             done.shown.add(n)
             done.solved_with[n] = seed
         if done.solved_with.get(n) == seed:
@@ -171,75 +177,98 @@ def reveal(task, state) -> Said:
     )
 
 
-# -- each step's live state and view ------------------------------------------------------------
+# -- each step's controls and view, drawn by their kind ----------------------------------------------
+def weight_field(control: lesson.WeightField, state, prefix: str) -> dict:
+    value = st.number_input(
+        control.name,
+        value=float(state["weights"][control.name]),
+        step=control.step,
+        format="%.2f",
+        width=120,
+        **lockable(f"{prefix}{control.name}"),
+    )
+    return {**state, "weights": {**state["weights"], control.name: float(value)}}
+
+
+def days_slider(control: lesson.DaysSlider, state, prefix: str) -> dict:
+    days = st.slider(
+        "Number of days", control.low, control.high, int(state["n_days"]), width=260, **lockable(f"{prefix}days")
+    )
+    return {**state, "n_days": days}
+
+
+def lab_knobs(control: lesson.LabKnobs, state, prefix: str) -> dict:
+    settings = shared_controls(
+        key_prefix=prefix,
+        defaults=LabSettings(w2=float(state["w2"]), length=int(state["length"])),
+        activation_note=False,  # the step is about w2 and T; its room goes to the view
+    )
+    return {**state, "w2": settings.w2, "length": settings.length}
+
+
+CONTROLS = {lesson.WeightField: weight_field, lesson.DaysSlider: days_slider, lesson.LabKnobs: lab_knobs}
+
+
 def live_state(n: int, seed: int) -> dict:
     """The step's state: its start, changed by the step's own controls."""
     step = lesson.STEPS[n - 1]
     state = step.start(seed)
-    if n == 4:
-        w2 = st.number_input(
-            "w2", value=float(state["weights"]["w2"]), step=0.05, format="%.2f", width=120, **lockable("ls4_w2")
-        )
-        state["weights"] = {**state["weights"], "w2": float(w2)}
-    elif n == 5:
-        state["n_days"] = st.slider("Number of days", 2, 10, int(state["n_days"]), width=260, **lockable("ls5_days"))
-    elif n == 7:
-        settings = shared_controls(
-            key_prefix="ls7_",
-            defaults=LabSettings(w2=float(state["w2"]), length=int(state["length"])),
-            activation_note=False,  # the step is about w2 and T; its room goes to the view
-        )
-        state.update(w2=settings.w2, length=settings.length)
-    return state
+    if step.controls is None:
+        return state
+    return CONTROLS[type(step.controls)](step.controls, state, widget_prefix(n))
 
 
-def live_view(n: int, state, reveal_numbers: bool, prediction_area=None) -> None:
-    step = lesson.STEPS[n - 1]
-    if not reveal_numbers:
-        st.caption("The view shows its numbers once you have answered.")
-        if n == 6:
-            bptt_pieces(state)
+def statland_view_of(view: lesson.StatLandView, state, revealed: bool, prefix: str, area) -> None:
+    if not revealed:
         return
-    if step.view == "statland":
-        days = {1: [state.get("day")], 2: [state.get("day")], 4: ["high", "medium"]}.get(n) or list(
-            state.get("days") or ["medium"] * int(state.get("n_days", 2))
-        )
-        weights = state.get("weights", rc.STATQUEST_WEIGHTS)
-        # Step 4's table already gives every rule's output and prediction; on a projector the
-        # diagram needs their room.
-        show_prediction = not (n == RULES_STEP and presenting())
-        statland_view.show_network(
-            days, weights, key_prefix=f"ls{n}", prediction_area=prediction_area, show_prediction=show_prediction
-        )
-    elif step.view == "training":
-        bptt_diagram(state)
-    else:
-        view = step.view.split(":", 1)[1]
-        defaults = {"w2": float(state.get("w2", LESSON_W2)), "length": int(state.get("length", 10))}
-        show_view(view, LabSettings(**defaults), key_prefix=f"ls{n}_")
-
-
-def _step6_trainer(state) -> rc.Trainer:
-    xs = encode(list(state["days"]))[None]
-    model = lesson.network(state["weights"])
-    return rc.Trainer(model, xs, [[float(encode(state["target"]))]], optimizer="sgd", lr=0.1, loss="ssr")
-
-
-def bptt_pieces(state) -> None:
-    """Step 6 before the answer: each day's piece of dL/dw2, without their sum."""
-    back = bptt.backward_for_next_step(_step6_trainer(state))
-    pieces = back.per_day["w2"].reshape(-1)
-    st.dataframe(
-        {"day": [f"day {t}: {word}" for t, word in enumerate(state["days"], 1)], "piece of dL/dw2": pieces.tolist()},
-        hide_index=True,
-        key="ls6_pieces",
+    # With the four rules' table beside the question, a projector needs the prediction's room for the diagram.
+    statland_view.show_network(
+        view.days(state),
+        state.get("weights", rc.STATQUEST_WEIGHTS),
+        key_prefix=prefix.rstrip("_"),
+        prediction_area=area,
+        show_prediction=not (view.rules and presenting()),
     )
 
 
-def bptt_diagram(state) -> None:
-    back = bptt.backward_for_next_step(_step6_trainer(state))
+def bptt_view_of(view: lesson.BPTTView, state, revealed: bool, prefix: str, area) -> None:
+    back = bptt.backward_for_next_step(_trainer(state))
+    if not revealed:  # each day's piece of dL/dw2, without their sum
+        st.dataframe(
+            {
+                "day": [f"day {t}: {word}" for t, word in enumerate(state["days"], 1)],
+                "piece of dL/dw2": back.per_day["w2"].reshape(-1).tolist(),
+            },
+            hide_index=True,
+            key=f"{prefix}pieces",
+        )
+        return
     st.graphviz_chart(bptt.one_unit_dot(back, st.context.theme.type or "light"), width="content")
     st.caption(shown(bptt.one_unit_notice(back, step_button=False)))
+
+
+def lab_view_of(view: lesson.LabView, state, revealed: bool, prefix: str, area) -> None:
+    if revealed:
+        settings = LabSettings(w2=float(state.get("w2", LESSON_W2)), length=int(state.get("length", 10)))
+        show_view(view.key, settings, key_prefix=prefix)
+
+
+VIEWS = {lesson.StatLandView: statland_view_of, lesson.BPTTView: bptt_view_of, lesson.LabView: lab_view_of}
+
+
+def live_view(n: int, state, revealed: bool, prediction_area=None) -> None:
+    """The step's view: its numbers once the learner has answered (some views show part before)."""
+    step = lesson.STEPS[n - 1]
+    if not revealed:
+        st.caption("The view shows its numbers once you have answered.")
+    VIEWS[type(step.view)](step.view, state, revealed, widget_prefix(n), prediction_area)
+
+
+def _trainer(state) -> rc.Trainer:
+    """The one-step trainer of a BPTT step: its days, its weights, its target, the loss (y - target)²."""
+    xs = encode(list(state["days"]))[None]
+    model = lesson.network(state["weights"])
+    return rc.Trainer(model, xs, [[float(encode(state["target"]))]], optimizer="sgd", lr=0.1, loss="ssr")
 
 
 def summary() -> None:
@@ -256,13 +285,12 @@ def summary() -> None:
 
 
 SEED = "ls_seed"
-RULES_STEP = 4
 
 
 def other_numbers(n: int) -> None:
     """A new starting state for step ``n``: the step's own widgets go back to its new start."""
     st.session_state[SEED] = st.session_state.get(SEED, 0) + 1
-    for key in [k for k in st.session_state if str(k).startswith(f"ls{n}_")]:
+    for key in [k for k in st.session_state if str(k).startswith(widget_prefix(n))]:
         del st.session_state[key]
     progress().tries.pop(n, None)
     progress().solved_with.pop(n, None)
@@ -277,24 +305,26 @@ def show_lesson() -> None:
     seed = st.session_state.get(SEED, 0)
     header(n, seed)
     # On the StatLand steps the prediction sits beside the question, so the diagram below it fits
-    # the screen; step 4's goal is about the four rules' table, which sits there too.
-    statland = lesson.STEPS[n - 1].view == "statland"
+    # the screen; a goal about the four rules has their table there too.
+    view = lesson.STEPS[n - 1].view
+    statland = isinstance(view, lesson.StatLandView)
     ask, side = st.columns(2, gap="medium") if statland else (st.container(), None)
     with ask:
         state = live_state(n, seed)
-        shown = challenge(n, state, seed)
+        revealed = challenge(n, state, seed)
     prediction = None
     if side is not None:
         with side:
-            if n == RULES_STEP:
-                statland_view.show_rules(lesson.network(state["weights"]), key_prefix=f"ls{n}", verdict=False)
+            if view.rules:
+                prefix = widget_prefix(n).rstrip("_")
+                statland_view.show_rules(lesson.network(state["weights"]), key_prefix=prefix, verdict=False)
             prediction = st.container()
     # Drawn after the challenge, above it: a pass on this run already counts, and Next sits at the
     # top of the screen where a learner who has just answered finds it without scrolling.
     progress_bar(n, bar)
     with nav:
         navigation(n)
-    live_view(n, state, shown, prediction_area=prediction)
+    live_view(n, state, revealed, prediction_area=prediction)
     if n == len(lesson.STEPS):
         summary()
     done = progress().link_value()
