@@ -10,7 +10,7 @@ import rnn_core as rc
 from ui.classroom.links import bound
 from ui.classroom.unused import link_snapshot, note_unused_link_values
 from ui.training import datasets
-from ui.training.run import (
+from ui.training.choices import (
     DATA_LABELS,
     DEFAULT_SPEED,
     MAX_HIDDEN,

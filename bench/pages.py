@@ -161,7 +161,7 @@ def page_trainer():
     """The Trainer the Training page builds for the live run (StatLand rules, 1-unit RNN, Adam at LIVE_LR, seed 4)."""
     import rnn_core as rc
     from rnn_core.data import four_rules
-    from ui.training.run import build_model
+    from ui.training.choices import build_model
 
     xs, ys = four_rules()
     return rc.Trainer(build_model("statquest", 1, "relu", 4, "random"), xs, ys, optimizer="adam", lr=LIVE_LR)
@@ -208,7 +208,7 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
     from playwright.sync_api import sync_playwright
 
     from bench.app_server import CHROMIUM_ARGS, IDLE, chromium_path, running_app
-    from ui.training.run import CHUNK_SECONDS, LONGEST_REFRESH
+    from ui.training.choices import CHUNK_SECONDS, LONGEST_REFRESH
 
     with running_app() as app, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

@@ -12,11 +12,13 @@ import pytest
 import rnn_core as rc
 from rnn_core.data import decode, encode
 from ui.lesson import steps as lesson
+from ui.lesson.challenges import Predict
+from ui.lesson.step import Step
 
 SEEDS = (0, 1, 2)
 
 
-def step(title: str) -> lesson.Step:
+def step(title: str) -> Step:
     return next(s for s in lesson.STEPS if s.title == title)
 
 
@@ -27,7 +29,7 @@ def model_with(**weights) -> rc.VanillaRNN:
     return model
 
 
-def assert_predict_both_ways(challenge: lesson.Predict, state, expected: float) -> None:
+def assert_predict_both_ways(challenge: Predict, state, expected: float) -> None:
     assert challenge.check(state, expected).passed
     assert challenge.check(state, str(expected)).passed  # what a text box sends
     wrong = expected + max(0.5, 3 * abs(expected))

@@ -16,7 +16,7 @@ import rnn_core as rc
 from rnn_core.data import TICKERS
 from rnn_core.weights_io import model_to_json
 from ui.classroom.unused import RENAMED_OPTIONS, renamed_options
-from ui.training.run import MODEL_CHOICES
+from ui.training.choices import MODEL_CHOICES
 
 TRAINING = "app_pages/training.py"
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -678,7 +678,7 @@ def test_the_rising_first_adam_step_is_explained_where_it_happens():
 
 @pytest.mark.parametrize("speed", ["1 step/s", "medium", "fast"])
 def test_the_speed_control_sets_the_steps_each_refresh_takes(speed):
-    from ui.training.run import SPEEDS
+    from ui.training.choices import SPEEDS
 
     at = open_page(TRAINING)
     at.select_slider(key="tr_lr").set_value(0.0003).run()  # no convergence in these few refreshes

@@ -9,10 +9,11 @@ from training_support import rules_run
 import rnn_core as rc
 from rnn_core import data
 from ui.kit.format import number
+from ui.training import choices
 from ui.training import run as training
 
 
-def default_run(steps=1000, lr=0.03, speed=training.DEFAULT_SPEED, batch_size=None):
+def default_run(steps=1000, lr=0.03, speed=choices.DEFAULT_SPEED, batch_size=None):
     run = rules_run(lr=lr, steps=steps, batch_size=batch_size)
     run.speed = speed
     return run
@@ -25,14 +26,14 @@ def test_each_speed_takes_its_stated_steps_per_refresh(speed):
     for _ in range(3):
         before = run.step
         run.tick(10.0)
-        assert run.step - before == training.SPEEDS[speed].steps
+        assert run.step - before == choices.SPEEDS[speed].steps
 
 
 @pytest.mark.parametrize("speed", ["fast", "fastest"])
 def test_a_speed_that_fills_the_time_box_asks_for_no_refresh_before_one_can_end(speed):
     # A timer faster than a refresh (training up to its time box, then drawing) leaves the
     # next tick always waiting; with post-run collection off that stalled live training.
-    assert training.SPEEDS[speed].seconds >= training.CHUNK_SECONDS + training.DRAW_SECONDS
+    assert choices.SPEEDS[speed].seconds >= choices.CHUNK_SECONDS + choices.DRAW_SECONDS
 
 
 def test_the_fastest_speed_finishes_20000_steps_in_a_few_refreshes_of_the_time_box():
@@ -67,9 +68,9 @@ def test_values_below_the_tiny_threshold_read_zero():
 
 
 def test_a_runs_label_names_its_settings():
-    label = training.Settings(model_kind="gru", n_hidden=8, clip="norm", clip_threshold=1.0, lr=0.01).run_label()
+    label = choices.Settings(model_kind="gru", n_hidden=8, clip="norm", clip_threshold=1.0, lr=0.01).run_label()
     assert label == "GRU (8) · adam lr 0.01 · clip norm 1 · seed 4"
-    assert training.Settings().run_label() == "1-unit RNN · adam lr 0.03 · clip off · seed 4"
+    assert choices.Settings().run_label() == "1-unit RNN · adam lr 0.03 · clip off · seed 4"
 
 
 def test_the_last_runs_are_kept_newest_last_and_same_labels_numbered():

@@ -24,6 +24,7 @@ from ui.classroom import scenarios
 from ui.lab import model, specs
 from ui.lab import text as lab_text
 from ui.lesson import steps as lesson
+from ui.lesson.challenges import Goal, Predict, answer_text, as_said
 from ui.statland import view as statland_view
 from ui.training import bptt
 from ui.training import run as training
@@ -167,15 +168,15 @@ def lesson_sentences(n: int, state) -> list[tuple[str, claims.Said]]:
 
     step = lesson.STEPS[n - 1]
     task = step.challenge
-    out = [("text", step.words(state)), ("prompt", lesson.as_said(task.prompt(state)))]
-    if isinstance(task, lesson.Predict):
+    out = [("text", step.words(state)), ("prompt", as_said(task.prompt(state)))]
+    if isinstance(task, Predict):
         answer = task.answer(state)
         out += [("right", task.check(state, answer).message), ("wrong", task.check(state, answer + 7.0).message)]
-    elif isinstance(task, lesson.Goal):
+    elif isinstance(task, Goal):
         out.append(("verdict", task.check(state).message))
     else:
         out += [(f"choice {i}", task.check(state, i).message) for i in range(len(task.options))]
-    if not isinstance(task, lesson.Goal):
+    if not isinstance(task, Goal):
         out.append(("reveal", reveal(task, state)))
     return out
 
@@ -188,14 +189,14 @@ def test_every_lesson_step_says_only_true_things_in_every_variant(n):
                 assert_true(sentence, f"step {n} seed {seed} {where}")
 
 
-@pytest.mark.parametrize("n", [n for n, s in enumerate(lesson.STEPS, 1) if isinstance(s.challenge, lesson.Predict)])
+@pytest.mark.parametrize("n", [n for n, s in enumerate(lesson.STEPS, 1) if isinstance(s.challenge, Predict)])
 def test_a_revealed_answer_typed_back_is_accepted(n):
     from ui.lesson.view import reveal
 
     task = lesson.STEPS[n - 1].challenge
     for seed in SEEDS:
         for state in learner_states(n, seed):
-            shown, typed = lesson.answer_text(task.answer(state))
+            shown, typed = answer_text(task.answer(state))
             assert reveal(task, state).text.startswith(f"The answer is {shown}.")
             assert task.check(state, float(typed)).passed, (n, seed, shown, typed, task.answer(state))
             # and the tolerance is no wider than the stated one where the shown number is exact

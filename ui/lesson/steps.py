@@ -11,17 +11,23 @@ No Streamlit here: the Lesson page draws these.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-
-import numpy as np
+from collections.abc import Mapping
 
 import rnn_core as rc
 from rnn_core.data import LEVELS, decode, encode
 from ui.claims import Said, claim, general, said
 from ui.claims.lab import input_logs, oldest_share, share_class, steady_band
-from ui.kit.format import from_log10, number, power_of_ten
+from ui.kit.format import from_log10, number
+from ui.lesson.challenges import (
+    Choose,
+    Goal,
+    Option,
+    Predict,
+    State,
+    answer_text,
+    as_said,
+)
+from ui.lesson.step import BPTTView, DaysSlider, LabKnobs, LabView, StatLandView, Step, WeightField
 
 VIDEO_TITLE = "Recurrent Neural Networks (RNNs), Clearly Explained!!!"
 WORDS = tuple(LEVELS)
@@ -31,36 +37,6 @@ FOUR_RULES = (
     (("high", "medium"), "low"),
     (("high", "high"), "high"),
 )
-TRIES_BEFORE_REVEAL = 2
-
-State = Mapping[str, object]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of one try: whether it passed, and what to tell the learner (a sentence built
-    from the step's state, with the claims it makes)."""
-
-    passed: bool
-    message: Said
-
-
-def as_said(text: Said | str) -> Said:
-    """A sentence as built (``Said``), or plain text that makes no claim about the state."""
-    return text if isinstance(text, Said) else Said(text)
-
-
-def answer_text(value: float) -> tuple[str, str]:
-    """A predicted number as the lesson shows it and as a learner types it, to 4 significant digits:
-    ('0.001953', '0.001953'), ('−0.1234', '-0.1234'), ('1.863 × 10⁻⁹', '1.863e-09'). A revealed
-    answer typed back is accepted (``Predict.room``)."""
-    value = float(value)
-    if value == 0 or 1e-4 <= abs(value) < 1e6:
-        typed = np.format_float_positional(value, precision=4, unique=False, fractional=False, trim="-")
-        return typed.replace("-", "−"), typed
-    typed = f"{value:.3e}"
-    mantissa, exponent = typed.split("e")
-    return f"{mantissa.replace('-', '−')} × {power_of_ten(int(exponent))}", typed
 
 
 # -- the learner's network ----------------------------------------------------------------
@@ -75,146 +51,6 @@ def network(weights: Mapping[str, float], activation: str = "relu") -> rc.Vanill
 def prediction(weights: Mapping[str, float], days) -> float:
     """y_T for the days (words, oldest first) on the network with ``weights``."""
     return float(network(weights).predict(encode(list(days))[None])[0, 0])
-
-
-# -- the three kinds of challenge ------------------------------------------------------------
-@dataclass(frozen=True)
-class Predict:
-    """Predict a number before the view shows it; right within ``tolerance`` (absolute, or
-    relative when ``relative``)."""
-
-    prompt: Callable[[State], str]
-    answer: Callable[[State], float]
-    hint: str
-    why: Callable[[State], Said | str]
-    tolerance: float = 0.01
-    relative: bool = False
-    kind: str = "predict"
-
-    def room(self, state: State) -> float:
-        """How far a guess may be from the answer: the stated tolerance, and never less than the
-        distance of the answer as shown (``answer_text``) from the answer, so typing what was shown passes."""
-        answer = self.answer(state)
-        room = self.tolerance * abs(answer) if self.relative else self.tolerance
-        return max(room, abs(float(answer_text(answer)[1]) - answer) * (1 + 1e-9))
-
-    def check(self, state: State, guess) -> Verdict:
-        try:
-            guess = float(guess)
-        except (TypeError, ValueError):
-            return Verdict(False, Said("Type a number, such as 0.5."))
-        if not math.isfinite(guess):
-            return Verdict(False, Said("Type an ordinary number, such as 0.5."))
-        answer = self.answer(state)
-        if abs(guess - answer) <= self.room(state):
-            return Verdict(True, f"Right: {answer_text(answer)[0]}. " + as_said(self.why(state)))
-        return Verdict(False, as_said(self.hint))
-
-
-@dataclass(frozen=True)
-class Goal:
-    """Reach a state by changing the live network; checked on every change."""
-
-    prompt: Callable[[State], Said | str]
-    met: Callable[[State], bool]
-    hint: Said | str
-    why: Callable[[State], Said | str]
-    kind: str = "goal"
-
-    def check(self, state: State) -> Verdict:
-        if self.met(state):
-            return Verdict(True, "Done. " + as_said(self.why(state)))
-        return Verdict(False, as_said(self.hint))
-
-
-@dataclass(frozen=True)
-class Option:
-    text: str
-    correct: Callable[[State], bool]
-    why: Callable[[State], Said | str]
-
-
-@dataclass(frozen=True)
-class Choose:
-    """Choose an explanation; every option says why it is right or wrong."""
-
-    prompt: Callable[[State], str]
-    options: tuple[Option, ...]
-    kind: str = "choose"
-
-    def texts(self, state: State) -> list[str]:
-        return [option.text.format(**state) for option in self.options]
-
-    def check(self, state: State, choice: int) -> Verdict:
-        if not isinstance(choice, int) or not 0 <= choice < len(self.options):
-            return Verdict(False, Said("Pick one of the answers."))
-        option = self.options[choice]
-        return Verdict(option.correct(state), as_said(option.why(state)))
-
-
-# -- what a step shows and what the learner may change there (drawn by ui.lesson.view) --------------
-@dataclass(frozen=True)
-class StatLandView:
-    """The unrolled network on the step's days (``days(state)``), with its prediction beside the
-    question; ``rules``: the four rules' table there too (on a projector it takes the prediction's room)."""
-
-    days: Callable[[State], list[str]]
-    rules: bool = False
-
-
-@dataclass(frozen=True)
-class BPTTView:
-    """Backpropagation through time on the step's days, weights and target: before the answer, each
-    day's piece of dL/dw2 without their sum; after it, the backward pass drawn on the unrolled network."""
-
-
-@dataclass(frozen=True)
-class LabView:
-    """A Gradient lab view (``ui.lab.views``) at the step's w2 and length."""
-
-    key: str
-
-
-@dataclass(frozen=True)
-class WeightField:
-    """A number field for one of the five weights, ``state["weights"][name]``."""
-
-    name: str
-    step: float = 0.05
-
-
-@dataclass(frozen=True)
-class DaysSlider:
-    """How many days the network reads, ``state["n_days"]``."""
-
-    low: int = 2
-    high: int = 10
-
-
-@dataclass(frozen=True)
-class LabKnobs:
-    """The lab's w2 and length controls, ``state["w2"]`` and ``state["length"]``."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One screen of the lesson: ``text`` (what you see, what to notice; a function of the step's
-    state where it speaks of it), the ``view`` it shows, its starting state, its challenge, and the
-    ``controls`` the learner may change there. ``key`` names the step in its widgets' keys, so
-    inserting a step changes no other step's behaviour."""
-
-    key: str
-    title: str
-    text: Said | str | Callable[[State], Said]
-    view: StatLandView | BPTTView | LabView
-    start: Callable[[int], dict]
-    challenge: Predict | Goal | Choose
-    controls: WeightField | DaysSlider | LabKnobs | None = None
-    explore: str = field(default="")  # the page where the idea can be explored further
-
-    def words(self, state: State) -> Said:
-        """The step's text for this state."""
-        return as_said(self.text(state) if callable(self.text) else self.text)
 
 
 def _pick(seed: int, choices):

@@ -20,6 +20,8 @@ from ui.lab.controls import shared_controls
 from ui.lab.model import LESSON_W2, LabSettings
 from ui.lab.views import show_view
 from ui.lesson import steps as lesson
+from ui.lesson.challenges import TRIES_BEFORE_REVEAL, Goal, Predict, answer_text, as_said
+from ui.lesson.step import BPTTView, DaysSlider, LabKnobs, LabView, StatLandView, WeightField
 from ui.statland import view as statland_view
 from ui.training import bptt
 
@@ -119,8 +121,8 @@ def challenge(n: int, state, seed: int) -> bool:
     """The step's challenge; returns whether the step's view may show its numbers now."""
     step, prefix = lesson.STEPS[n - 1], widget_prefix(n)
     task, done = step.challenge, progress()
-    prompt = f"**Your turn:** {shown(lesson.as_said(task.prompt(state)))}"
-    if isinstance(task, lesson.Goal):
+    prompt = f"**Your turn:** {shown(as_said(task.prompt(state)))}"
+    if isinstance(task, Goal):
         verdict = task.check(state)
         if verdict.passed:
             st.markdown(prompt)
@@ -133,7 +135,7 @@ def challenge(n: int, state, seed: int) -> bool:
         return True
     st.markdown(prompt)
     answered = st.empty()  # an answered question gives its place on the screen to the view
-    if isinstance(task, lesson.Predict):
+    if isinstance(task, Predict):
         with answered.container(), st.form(key=f"{prefix}form", border=False, enter_to_submit=True):
             guess = st.number_input("Your answer", value=None, format="%g", key=f"{prefix}guess", width=240)
             submitted = st.form_submit_button("Check", key=f"{prefix}check")
@@ -147,17 +149,17 @@ def challenge(n: int, state, seed: int) -> bool:
     if submitted and verdict is not None:
         done.tries[n] = done.tries.get(n, 0) + 1
         if verdict.passed:
-            if isinstance(task, lesson.Predict):
+            if isinstance(task, Predict):
                 answered.empty()
             _passed(n, seed, shown(verdict.message))
             return True
         st.warning(shown(verdict.message), icon=":material/lightbulb:")
     elif done.solved_with.get(n) == seed:
-        if isinstance(task, lesson.Predict):
+        if isinstance(task, Predict):
             answered.empty()
         st.success("You answered this one.", icon=":material/check_circle:")
         return True
-    if done.tries.get(n, 0) >= lesson.TRIES_BEFORE_REVEAL:
+    if done.tries.get(n, 0) >= TRIES_BEFORE_REVEAL:
         if st.button("Show the answer", key=f"{prefix}reveal", icon=":material/visibility:"):
             done.shown.add(n)
             done.solved_with[n] = seed
@@ -169,16 +171,14 @@ def challenge(n: int, state, seed: int) -> bool:
 
 def reveal(task, state) -> Said:
     """The answer, as the check accepts it when typed back, and why."""
-    if isinstance(task, lesson.Predict):
-        return f"The answer is {lesson.answer_text(task.answer(state))[0]}. " + lesson.as_said(task.why(state))
+    if isinstance(task, Predict):
+        return f"The answer is {answer_text(task.answer(state))[0]}. " + as_said(task.why(state))
     right = [text for text, option in zip(task.texts(state), task.options, strict=True) if option.correct(state)]
-    return f"The answer is “{right[0]}”. " + lesson.as_said(
-        next(o.why(state) for o in task.options if o.correct(state))
-    )
+    return f"The answer is “{right[0]}”. " + as_said(next(o.why(state) for o in task.options if o.correct(state)))
 
 
 # -- each step's controls and view, drawn by their kind ----------------------------------------------
-def weight_field(control: lesson.WeightField, state, prefix: str) -> dict:
+def weight_field(control: WeightField, state, prefix: str) -> dict:
     value = st.number_input(
         control.name,
         value=float(state["weights"][control.name]),
@@ -190,14 +190,14 @@ def weight_field(control: lesson.WeightField, state, prefix: str) -> dict:
     return {**state, "weights": {**state["weights"], control.name: float(value)}}
 
 
-def days_slider(control: lesson.DaysSlider, state, prefix: str) -> dict:
+def days_slider(control: DaysSlider, state, prefix: str) -> dict:
     days = st.slider(
         "Number of days", control.low, control.high, int(state["n_days"]), width=260, **lockable(f"{prefix}days")
     )
     return {**state, "n_days": days}
 
 
-def lab_knobs(control: lesson.LabKnobs, state, prefix: str) -> dict:
+def lab_knobs(control: LabKnobs, state, prefix: str) -> dict:
     settings = shared_controls(
         key_prefix=prefix,
         defaults=LabSettings(w2=float(state["w2"]), length=int(state["length"])),
@@ -206,7 +206,7 @@ def lab_knobs(control: lesson.LabKnobs, state, prefix: str) -> dict:
     return {**state, "w2": settings.w2, "length": settings.length}
 
 
-CONTROLS = {lesson.WeightField: weight_field, lesson.DaysSlider: days_slider, lesson.LabKnobs: lab_knobs}
+CONTROLS = {WeightField: weight_field, DaysSlider: days_slider, LabKnobs: lab_knobs}
 
 
 def live_state(n: int, seed: int) -> dict:
@@ -218,7 +218,7 @@ def live_state(n: int, seed: int) -> dict:
     return CONTROLS[type(step.controls)](step.controls, state, widget_prefix(n))
 
 
-def statland_view_of(view: lesson.StatLandView, state, revealed: bool, prefix: str, area) -> None:
+def statland_view_of(view: StatLandView, state, revealed: bool, prefix: str, area) -> None:
     if not revealed:
         return
     # With the four rules' table beside the question, a projector needs the prediction's room for the diagram.
@@ -231,7 +231,7 @@ def statland_view_of(view: lesson.StatLandView, state, revealed: bool, prefix: s
     )
 
 
-def bptt_view_of(view: lesson.BPTTView, state, revealed: bool, prefix: str, area) -> None:
+def bptt_view_of(view: BPTTView, state, revealed: bool, prefix: str, area) -> None:
     back = bptt.backward_for_next_step(_trainer(state))
     if not revealed:  # each day's piece of dL/dw2, without their sum
         st.dataframe(
@@ -247,13 +247,13 @@ def bptt_view_of(view: lesson.BPTTView, state, revealed: bool, prefix: str, area
     st.caption(shown(bptt.one_unit_notice(back, step_button=False)))
 
 
-def lab_view_of(view: lesson.LabView, state, revealed: bool, prefix: str, area) -> None:
+def lab_view_of(view: LabView, state, revealed: bool, prefix: str, area) -> None:
     if revealed:
         settings = LabSettings(w2=float(state.get("w2", LESSON_W2)), length=int(state.get("length", 10)))
         show_view(view.key, settings, key_prefix=prefix)
 
 
-VIEWS = {lesson.StatLandView: statland_view_of, lesson.BPTTView: bptt_view_of, lesson.LabView: lab_view_of}
+VIEWS = {StatLandView: statland_view_of, BPTTView: bptt_view_of, LabView: lab_view_of}
 
 
 def live_view(n: int, state, revealed: bool, prediction_area=None) -> None:
@@ -307,7 +307,7 @@ def show_lesson() -> None:
     # On the StatLand steps the prediction sits beside the question, so the diagram below it fits
     # the screen; a goal about the four rules has their table there too.
     view = lesson.STEPS[n - 1].view
-    statland = isinstance(view, lesson.StatLandView)
+    statland = isinstance(view, StatLandView)
     ask, side = st.columns(2, gap="medium") if statland else (st.container(), None)
     with ask:
         state = live_state(n, seed)

@@ -17,7 +17,8 @@ import streamlit as st
 from rnn_core import data
 from ui.kit import charts
 from ui.kit.format import number
-from ui.training.run import Dataset, shown_value
+from ui.training.choices import Dataset
+from ui.training.run import shown_value
 
 TICKERS = list(data.TICKERS)
 CSV_PRICES = "tr_csv_prices"

@@ -16,19 +16,21 @@ from ui.kit.format import number
 from ui.kit.state import send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
 from ui.training import bptt, datasets
-from ui.training.run import (
+from ui.training.choices import (
     CHUNK_SECONDS,
     MODEL_LABELS,
     SPEEDS,
     Dataset,
-    LiveRun,
-    RunCurve,
     Settings,
     StartWeights,
     build_model,
+    is_statland_network,
+)
+from ui.training.run import (
+    LiveRun,
+    RunCurve,
     curve_of,
     first_step_note,
-    is_statland_network,
     keep_curve,
     loss_rose_warning,
     next_label,

@@ -54,7 +54,8 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
                 "$|\\partial y_T/\\partial x_1| = |w_3 w_1|\\,|w_2|^{T-1}\\prod s_k$ as a power of ten (colours stop "
                 f"at $10^{{\\pm{heatmaps.LOG_COLOUR_LIMIT:g}}}$). With slopes of 1, $|w_2| > 1$ grows without "
                 "bound and $|w_2| < 1$ fades to nothing: keeping $|w_2| < 1$ only trades explosion for "
-                "vanishing. Negative $w_2$ can switch a ReLU off, which makes the gradient exactly 0."
+                "vanishing. A negative $w_2$ can switch a ReLU off, which makes the gradient exactly 0; a "
+                "saturated tanh or sigmoid has slopes far below 1, which can outweigh any $|w_2|$."
             )
     return {}
 
