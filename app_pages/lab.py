@@ -18,14 +18,5 @@ with top:
     settings = controls.shared_controls(key_prefix="lab_", visible=views.uses_shared_controls(view))
     if views.uses_shared_controls(view):
         controls.network_line(settings)
-own = views.show_view(view, settings, key_prefix="lab_")
-note_unused_link_values(
-    link,
-    {
-        "lab_w2": settings.w2,
-        "lab_length": settings.length,
-        "lab_activation": settings.activation,
-        "lab_view": views.LABELS[view],
-        **own,
-    },
-)
+views.show_view(view, settings, key_prefix="lab_")
+note_unused_link_values(link)

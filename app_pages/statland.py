@@ -157,15 +157,8 @@ weights_row = st.container(horizontal=True, gap="small", vertical_alignment="bot
 weights, problems = weight_inputs(weights_row)
 for problem in problems:
     st.error(problem, icon=":material/error:")
-note_unused_link_values(
-    link,
-    {
-        "sl_days": len(day_words),
-        **{f"sl_day{d}": w for d, w in enumerate(day_words, 1)},
-        **{f"sl_{k}": v for k, v in weights.items()},
-    },
-)
-model, trace = view.show_network(day_words, weights, key_prefix="sl", prediction_area=weights_row)
+note_unused_link_values(link)
+model, trace = view.show_network(day_words, weights, key_prefix="sl_", prediction_area=weights_row)
 guide.markdown(shown(view.guide(day_words, weights, w2_locked=locked("sl_w2"), days_locked=locked("sl_days"))))
 
 with st.expander("Why? How to read the diagram", icon=":material/help:"):
@@ -173,5 +166,5 @@ with st.expander("Why? How to read the diagram", icon=":material/help:"):
 with st.expander("The same numbers as a table"):
     st.dataframe(view.steps_table(trace, day_words, weights["b1"]), hide_index=True, key="sl_steps")
 st.subheader("The four rules with these weights")
-view.show_rules(model, key_prefix="sl")
+view.show_rules(model, key_prefix="sl_")
 weights_files(model)

@@ -20,7 +20,6 @@ from ui.training.choices import (
     START_LABELS,
     Settings,
     read_start_weights,
-    shown_settings,
 )
 from ui.training.view import show_run
 
@@ -228,7 +227,7 @@ start_weights = st.session_state.get(START_WEIGHTS)
 settings_column, run_column = st.columns([1, 2.4], gap="medium")
 with settings_column:
     settings = settings_panel(csv_series, start_weights)
-note_unused_link_values(link, shown_settings(settings))
+note_unused_link_values(link)
 dataset, data_problem = datasets.build(
     settings.data_kind,
     length=settings.length,
@@ -244,4 +243,4 @@ with run_column:
         st.stop()
     if (note := datasets.batch_note(settings.batch_size, len(dataset.train_xs))) is not None:
         st.caption(note)
-    show_run(settings, dataset, key_prefix="tr", start_weights=start_weights, theme=st.context.theme.type or "light")
+    show_run(settings, dataset, key_prefix="tr_", start_weights=start_weights, theme=st.context.theme.type or "light")

@@ -89,7 +89,7 @@ def _lesson_page():
     from ui.statland import view as statland_view
 
     statland_view.show_network(
-        ["low", "high", "high"], {"w1": 1.0, "w2": 0.5, "b1": 0, "w3": 1, "b2": 0}, key_prefix="ls"
+        ["low", "high", "high"], {"w1": 1.0, "w2": 0.5, "b1": 0, "w3": 1, "b2": 0}, key_prefix="ls_"
     )
 
 

@@ -4,7 +4,8 @@ Widgets bound with ``bind="query-params"`` read their value from the URL and fal
 back to their default when the value there is malformed or out of range. That
 fallback is silent (and the bad value leaves ``st.query_params``), so a page takes a
 ``link_snapshot`` before it draws its widgets and calls ``note_unused_link_values``
-after them, to show one quiet line naming what was ignored.
+after them, to show one quiet line naming what was ignored: the widgets drawn with ``bound``
+(``ui.classroom.links``) say themselves what they show, so no page lists its keys again.
 
 Only a page's first run in a session reads the link. Later runs start from a URL that
 the app wrote itself, one rerun behind: after a callback sets a bound widget (a reset,
@@ -17,6 +18,8 @@ import math
 from collections.abc import Mapping
 
 import streamlit as st
+
+from ui.classroom.links import drawn_controls
 
 
 def _same(raw: str, shown: object) -> bool:
@@ -66,9 +69,19 @@ def link_snapshot(prefix: str) -> dict[str, str]:
     return {key: st.query_params[key] for key in st.query_params if key.startswith(prefix)}
 
 
-def note_unused_link_values(snapshot: Mapping[str, str], shown: Mapping[str, object]) -> None:
-    """Show a quiet notice when the link asked for values the page could not use."""
-    ignored = unused_link_values(shown, snapshot)
+def shown_now() -> dict[str, object]:
+    """What each URL-bound widget this run drew shows, as its link would hold it: a number or a switch
+    as its value, any other as its text (``bound`` recorded how)."""
+    return {
+        control.key: control.value if isinstance(control.value, bool | int | float) else control.link_text
+        for control in drawn_controls()
+        if control.link_text is not None
+    }
+
+
+def note_unused_link_values(snapshot: Mapping[str, str]) -> None:
+    """Show a quiet notice when the link asked for values the page's widgets could not use."""
+    ignored = unused_link_values(shown_now(), snapshot)
     if ignored:
         names = ", ".join(f"`{key}`" for key in ignored)
         st.caption(

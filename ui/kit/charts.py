@@ -2,7 +2,9 @@
 
 Charts carry a title and axis titles with units, use the Okabe-Ito colour-blind-safe
 palette, and leave background and text colours to Streamlit's theme so they read in
-light and dark mode. Non-finite values never reach a chart.
+light and dark mode. Non-finite values never reach a chart. Encodings are written as channel
+objects (``alt.Tooltip("a:N")``), never bare strings, which Altair parses by rebuilding its
+schema index on every rerun.
 """
 
 from __future__ import annotations

@@ -15,23 +15,15 @@ from ui.kit.format import significant
 # and their labels a plot as narrow as the lab's training-step view beside its controls (a
 # wider guess let a label near the left edge run over the y axis's numbers).
 _ASSUMED_ASPECT = 2.4
-
 _ASSUMED_PLOT_WIDTH = 300
-
 # Descent paths: the first is drawn last (on top), dashed with squares; the rest solid with circles.
 PATH_DASHES = ([7, 4], [1, 0])
-
 PATH_SHAPES = ("square", "circle")
-
-# Encodings are written as channel objects (alt.Tooltip("a:N")), never bare strings: Altair
-# parses a bare "a:N" by rebuilding its schema index, about 5 ms a time on every rerun.
 # log10 colour scales are clipped to this range so one extreme cell cannot wash out the rest.
 LOG_COLOUR_LIMIT = 20.0
-
 # Lines drawn over a heatmap get a white halo underneath, so they read on every cell colour
 # and in both themes (the heatmap, not the page background, is what is behind them).
 HALO = "#FFFFFF"
-
 INK = "#000000"
 
 

@@ -225,7 +225,7 @@ def statland_view_of(view: StatLandView, state, revealed: bool, prefix: str, are
     statland_view.show_network(
         view.days(state),
         state.get("weights", rc.STATQUEST_WEIGHTS),
-        key_prefix=prefix.rstrip("_"),
+        key_prefix=prefix,
         prediction_area=area,
         show_prediction=not (view.rules and presenting()),
     )
@@ -316,8 +316,7 @@ def show_lesson() -> None:
     if side is not None:
         with side:
             if view.rules:
-                prefix = widget_prefix(n).rstrip("_")
-                statland_view.show_rules(lesson.network(state["weights"]), key_prefix=prefix, verdict=False)
+                statland_view.show_rules(lesson.network(state["weights"]), key_prefix=widget_prefix(n), verdict=False)
             prediction = st.container()
     # Drawn after the challenge, above it: a pass on this run already counts, and Next sits at the
     # top of the screen where a learner who has just answered finds it without scrolling.

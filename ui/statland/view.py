@@ -176,7 +176,7 @@ def show_network(
     day_words: Sequence[str],
     weights: Mapping[str, float],
     *,
-    key_prefix: str = "sl",
+    key_prefix: str = "sl_",
     prediction_area=None,
     show_prediction: bool = True,
 ):
@@ -192,22 +192,22 @@ def show_network(
     word = decode(prediction)
     if show_prediction:
         area = prediction_area if prediction_area is not None else st.container(horizontal=True)
-        with area.container(key=f"{key_prefix}_prediction", horizontal=True, width="content", gap="small"):
+        with area.container(key=f"{key_prefix}prediction", horizontal=True, width="content", gap="small"):
             nearest = "The StatLand level nearest to the output y."
             st.metric("Prediction for tomorrow", word, help=nearest, width="content")
             st.metric("Output value", number(prediction), help="y = w3 × h (last day) + b2", width="content")
-    with st.container(key=f"{key_prefix}_network"):
+    with st.container(key=f"{key_prefix}network"):
         st.markdown(diagram.unrolled_svg(trace, day_words, model.params, word), unsafe_allow_html=True)
         notice = notice_sentence(day_words, weights, trace, word) + " " + days_and_parameters(day_words, model)
         st.markdown(shown(notice))
     return model, trace
 
 
-def show_rules(model: rc.RecurrentModel, *, key_prefix: str = "sl", verdict: bool = True) -> None:
+def show_rules(model: rc.RecurrentModel, *, key_prefix: str = "sl_", verdict: bool = True) -> None:
     """The four rules checked against the model's weights, with a verdict unless ``verdict`` is off
     (the lesson gives its own)."""
     table = rules_table(model)
-    st.dataframe(table, hide_index=True, key=f"{key_prefix}_rules")
+    st.dataframe(table, hide_index=True, key=f"{key_prefix}rules")
     if not verdict:
         return
     matches = int((table["match"] == "✓").sum())

@@ -55,9 +55,7 @@ class Speed:
 # once Streamlit's collection after each run was switched off. The rest of a tick leaves the
 # server free for clicks and for other learners.
 CHUNK_SECONDS = 0.2
-
 DRAW_SECONDS = 0.1
-
 LONGEST_REFRESH = CHUNK_SECONDS + DRAW_SECONDS
 
 SPEEDS = {
@@ -209,33 +207,3 @@ class Settings:
             model += f" ({self.n_hidden})"
         clip = "clip off" if self.clip == "none" else f"clip {self.clip} {self.clip_threshold:g}"
         return f"{model} · {self.optimizer} lr {self.lr:g} · {clip} · seed {self.seed}"
-
-
-def shown_settings(settings: Settings) -> dict[str, object]:
-    """Each link parameter's key and the value its widget shows, for ``note_unused_link_values``."""
-    from_labels = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
-    clip_labels = {"none": "off", "norm": "by norm", "value": "by value"}
-    shown = {
-        "tr_data": DATA_LABELS[settings.data_kind],
-        "tr_model": MODEL_CHOICES[settings.model_kind],
-        "tr_seed": settings.seed,
-        "tr_optimizer": from_labels[settings.optimizer],
-        "tr_lr": f"{settings.lr:g}",
-        "tr_clip": clip_labels[settings.clip],
-        "tr_batch": settings.batch_size,
-        "tr_steps": settings.target_steps,
-        "tr_speed": settings.speed,
-    }
-    if settings.data_kind in ("statland", "memory"):
-        shown["tr_length"] = settings.length
-    if settings.data_kind == "stocks":
-        shown["tr_ticker"] = settings.ticker
-    if settings.data_kind in ("stocks", "csv"):
-        shown["tr_window"] = settings.window
-    if settings.model_kind != "statquest":
-        shown["tr_hidden"] = settings.n_hidden
-    if settings.model_kind == "vanilla":
-        shown["tr_activation"] = settings.activation
-    if settings.clip != "none":
-        shown["tr_clip_threshold"] = settings.clip_threshold
-    return shown

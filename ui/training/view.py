@@ -66,7 +66,7 @@ def current_run(
 ) -> LiveRun:
     """The session's run for these settings: kept if they still describe it, else a new one
     (the old one's loss curve is kept for comparison)."""
-    key = f"{key_prefix}_run"
+    key = f"{key_prefix}run"
     signature = run_signature(settings, dataset, start_weights)
     run: LiveRun | None = st.session_state.get(key)
     if run is None or run.signature != signature:
@@ -104,7 +104,7 @@ def current_run(
 
 def retire(run: LiveRun, key_prefix: str) -> None:
     """Keep a run's loss curve (if it took steps) among the last few for the comparison chart."""
-    kept_key = f"{key_prefix}_kept_runs"
+    kept_key = f"{key_prefix}kept_runs"
     st.session_state[kept_key] = keep_curve(
         st.session_state.get(kept_key, []), curve_of(run, getattr(run, "label", "an earlier run"))
     )
@@ -135,8 +135,8 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
     time: a Pause would be undone and a Step taken twice. So their callbacks act once per
     drawing of the buttons (``once_per_drawing``).
     """
-    key = f"{key_prefix}_run"
-    once = once_per_drawing(f"{key_prefix}_run_buttons")
+    key = f"{key_prefix}run"
+    once = once_per_drawing(f"{key_prefix}run_buttons")
 
     @once
     def play_pause() -> None:
@@ -155,7 +155,7 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
     buttons = st.columns(3, vertical_alignment="center")
     buttons[0].button(
         "Pause" if run.running else "Play",
-        key=f"{key_prefix}_play",
+        key=f"{key_prefix}play",
         on_click=play_pause,
         type="primary",
         icon=":material/pause:" if run.running else ":material/play_arrow:",
@@ -164,15 +164,13 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
     )
     buttons[1].button(
         "Step",
-        key=f"{key_prefix}_step",
+        key=f"{key_prefix}step",
         on_click=step_once,
         icon=":material/skip_next:",
         disabled=run.diverged,
         width="stretch",
     )
-    buttons[2].button(
-        "Reset", key=f"{key_prefix}_reset", on_click=reset, icon=":material/restart_alt:", width="stretch"
-    )
+    buttons[2].button("Reset", key=f"{key_prefix}reset", on_click=reset, icon=":material/restart_alt:", width="stretch")
 
 
 def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
@@ -238,14 +236,14 @@ def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_
         **by_batch,
     )
     loss_rows = charts.curve_table(loss_columns, "step", "loss", log_y=log_loss, thin=not mini_batches)
-    charts.draw(chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}_loss_chart", where=left)
+    charts.draw(chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}loss_chart", where=left)
     norm_spec = charts.curve_spec(
         "step", "gradient norm", title="Gradient norm", y_title="‖gradient‖ (log)", log_y=True, **common
     )
     norm_rows = charts.curve_table(
         {"step": history["step"], "gradient norm": history["gradient norm"]}, "step", "gradient norm", log_y=True
     )
-    charts.draw(chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}_grad_chart", where=right)
+    charts.draw(chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}grad_chart", where=right)
 
 
 def weights_chart(history: dict, key_prefix: str) -> None:
@@ -266,7 +264,7 @@ def weights_chart(history: dict, key_prefix: str) -> None:
         height=220,
     )
     rows = charts.curve_table(weights, "step", "value", thin=False)  # long_columns thinned each series
-    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}_weights_chart")
+    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}weights_chart")
 
 
 def first_step_line(run: LiveRun) -> None:
@@ -277,7 +275,7 @@ def first_step_line(run: LiveRun) -> None:
         st.caption(f":material/info: {shown(note)}")
 
 
-def show_backward(run: LiveRun, *, key_prefix: str = "tr", theme: str = "light") -> None:
+def show_backward(run: LiveRun, *, key_prefix: str = "tr_", theme: str = "light") -> None:
     """BPTT at the current weights: each day's share of the gradient the next Step uses, and their sums."""
     st.subheader("Backpropagation through time: the next step's gradient, day by day")
     back = bptt.backward_for_next_step(run.trainer)
@@ -288,12 +286,12 @@ def show_backward(run: LiveRun, *, key_prefix: str = "tr", theme: str = "light")
             st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
             st.caption(shown(bptt.one_unit_notice(back)))
         else:
-            charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}_bptt_chart")
+            charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}bptt_chart")
         table = bptt.one_unit_table(back).map(lambda v: number(v, 4))
-        st.dataframe(table, key=f"{key_prefix}_bptt_table")
+        st.dataframe(table, key=f"{key_prefix}bptt_table")
         st.markdown(bptt.one_unit_sentence(back))
     else:
-        charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}_bptt_chart")
+        charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}bptt_chart")
         st.caption(bptt.per_day_caption(back))
     if run.trainer.clip != "none":
         st.caption("Clipping is on: the step uses these sums after clipping shrinks them (if they are too large).")
@@ -326,7 +324,7 @@ def comparison_chart(run: LiveRun, kept: list[RunCurve], *, key_prefix: str) -> 
             palette=palette,
             height=240,
         ),
-        key=f"{key_prefix}_compare_chart",
+        key=f"{key_prefix}compare_chart",
     )
     st.caption(
         "Change one setting (model, clipping, learning rate) and train again: the last runs stay here to compare."
@@ -353,7 +351,7 @@ def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
         st.dataframe(
             pd.DataFrame(rows, columns=["weights", *run.model.params]),
             hide_index=True,
-            key=f"{key_prefix}_weights_table",
+            key=f"{key_prefix}weights_table",
         )
         if on_statland:
             st.caption(
@@ -372,13 +370,13 @@ def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
                 }
             ),
             hide_index=True,
-            key=f"{key_prefix}_weights_table",
+            key=f"{key_prefix}weights_table",
         )
     weights_download_button(
-        run.model, f"unrolled_{run.model.kind}_{run.model.n_hidden}_weights.json", key=f"{key_prefix}_download"
+        run.model, f"unrolled_{run.model.kind}_{run.model.n_hidden}_weights.json", key=f"{key_prefix}download"
     )
     if is_statland_network(run.model):
-        if st.button("Use these weights on StatLand", key=f"{key_prefix}_to_statland", icon=":material/send:"):
+        if st.button("Use these weights on StatLand", key=f"{key_prefix}to_statland", icon=":material/send:"):
             problem = send_weights_to_statland(run.model.params)
             if problem:
                 st.error(f"These weights cannot go to the StatLand page: {problem}.")
@@ -393,7 +391,7 @@ def show_run(
     settings: Settings,
     dataset: Dataset,
     *,
-    key_prefix: str = "tr",
+    key_prefix: str = "tr_",
     start_weights: StartWeights | None = None,
     theme: str = "light",
 ) -> LiveRun:
@@ -401,11 +399,11 @@ def show_run(
     run = current_run(settings, dataset, start_weights, key_prefix=key_prefix)
     run_buttons(run, key_prefix=key_prefix)
     interval = SPEEDS[settings.speed].seconds if run.running else None
-    st.fragment(live_view, run_every=interval)(f"{key_prefix}_run", key_prefix, settings.log_loss)
+    st.fragment(live_view, run_every=interval)(f"{key_prefix}run", key_prefix, settings.log_loss)
     st.caption(f"{dataset.description} · {MODEL_LABELS[settings.model_kind]} with {run.model.n_params} parameters.")
     if not run.running:
         if not run.diverged:
             show_backward(run, key_prefix=key_prefix, theme=theme)
-        comparison_chart(run, st.session_state.get(f"{key_prefix}_kept_runs", []), key_prefix=key_prefix)
+        comparison_chart(run, st.session_state.get(f"{key_prefix}kept_runs", []), key_prefix=key_prefix)
         show_results(run, settings.data_kind, key_prefix=key_prefix)
     return run
