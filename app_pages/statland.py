@@ -6,7 +6,7 @@ import rnn_core as rc
 from rnn_core.data import LEVELS
 from ui.classroom.links import bound, locked
 from ui.classroom.unused import link_snapshot, note_unused_link_values
-from ui.kit.state import PARAM_NAMES, STATLAND_PENDING, send_weights_to_statland, shown
+from ui.kit.state import STATLAND_PENDING, send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
 from ui.statland import view
 
@@ -49,7 +49,7 @@ def load_weights_file() -> None:
         st.session_state["sl_upload_message"] = ("error", f"That weights file was not loaded: {error}")
         return
     problem = None
-    if model.kind != "vanilla" or getattr(model, "activation", None) != "relu":
+    if not rc.is_statquest_rnn(model):
         problem = "the StatLand network is a one-unit ReLU RNN; this file holds a different model"
     problem = problem or send_weights_to_statland(model.params)
     if problem:
@@ -80,7 +80,7 @@ def control_strip() -> None:
             on_click=reset_weights,
             icon=":material/restart_alt:",
             width="content",
-            disabled=any(locked(f"sl_{name}") for name in PARAM_NAMES),
+            disabled=any(locked(f"sl_{name}") for name in rc.PARAM_NAMES),
         )
 
 
@@ -112,7 +112,7 @@ def weight_inputs(row) -> tuple[dict[str, float], list[str]]:
     """The five shared weights as typed, checked: the values to use and what could not be used."""
     raw = {}
     with row.container(horizontal=True, gap="small", key="sl_weights", width="content"):
-        for name in PARAM_NAMES:
+        for name in rc.PARAM_NAMES:
             raw[name] = st.number_input(
                 name,
                 value=rc.STATQUEST_WEIGHTS[name],

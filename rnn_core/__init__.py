@@ -11,7 +11,7 @@ from .activations import ACTIVATIONS, MAX_SLOPE
 from .base import Gradients, ParamDict, RecurrentModel
 from .losses import LOSSES, loss_and_dy
 from .optim import CLIPPING, OPTIMIZERS, SGD, Adam, Momentum, clip_gradient, global_norm, make_optimizer
-from .vanilla import STATQUEST_WEIGHTS, VanillaRNN, VanillaTrace, statquest_rnn
+from .vanilla import PARAM_NAMES, STATQUEST_WEIGHTS, VanillaRNN, VanillaTrace, is_statquest_rnn, statquest_rnn
 
 # Imported on first use (PEP 562), so `import rnn_core` costs little more than `import numpy`.
 _LAZY = {
@@ -71,7 +71,9 @@ __all__ = [
     "StepRecord",
     "Trainer",
     "TrainingDiverged",
+    "PARAM_NAMES",
     "STATQUEST_WEIGHTS",
+    "is_statquest_rnn",
     "VanillaRNN",
     "VanillaTrace",
     "statquest_rnn",

@@ -28,6 +28,8 @@ from .activations import Activation, activation_named
 from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
 from .losses import loss_and_dy
 
+# The vanilla RNN's parameters, in the lesson's names and its flat buffer's order.
+PARAM_NAMES = ("w1", "w2", "b1", "w3", "b2")
 # The lesson's weights ("the StatLand weights"): they reproduce the four rules.
 STATQUEST_WEIGHTS = {"w1": 1.8, "b1": 0.0, "w2": -0.5, "w3": 1.1, "b2": 0.0}
 
@@ -87,7 +89,8 @@ class VanillaRNN(RecurrentModel):
 
     def _param_shapes(self):
         n_in, H, n_out = self.n_in, self.n_hidden, self.n_out
-        return {"w1": (n_in, H), "w2": (H, H), "b1": (H,), "w3": (H, n_out), "b2": (n_out,)}
+        shapes = ((n_in, H), (H, H), (H,), (H, n_out), (n_out,))
+        return dict(zip(PARAM_NAMES, shapes, strict=True))
 
     def _init_params(self, rng):
         k = 1.0 / np.sqrt(self.n_hidden)
@@ -361,13 +364,21 @@ def _backward_one_unit(run: _UnrolledOneUnit, dy: np.ndarray, truncate: int | No
     return Gradients(grad, model.param_shapes, inputs, per_step)
 
 
-def statquest_rnn() -> VanillaRNN:
-    """The lesson's one-unit ReLU network with the StatLand weights.
+def statquest_rnn(**weights: float) -> VanillaRNN:
+    """The lesson's one-unit ReLU network with the StatLand weights, or with some of them changed
+    (``statquest_rnn(w2=0.0)``).
 
     w1 = 1.8, b1 = 0, w2 = -0.5, w3 = 1.1, b2 = 0. On the four StatLand rules it
     predicts 0, 0.99, 0, 0.99 (low, high, low, high).
     """
+    if unknown := set(weights) - set(PARAM_NAMES):
+        raise ValueError(f"the one-unit network has no {', '.join(sorted(unknown))}; its weights are {PARAM_NAMES}")
     model = VanillaRNN(1, activation="relu", seed=0)
-    for name, value in STATQUEST_WEIGHTS.items():
-        model.params[name] = value
+    for name, value in {**STATQUEST_WEIGHTS, **weights}.items():
+        model.params[name] = float(value)
     return model
+
+
+def is_statquest_rnn(model: RecurrentModel) -> bool:
+    """Whether ``model`` is the lesson's kind of network (a one-unit ReLU vanilla RNN), whatever its weights."""
+    return model.kind == "vanilla" and model.n_hidden == 1 and getattr(model, "activation", "") == "relu"

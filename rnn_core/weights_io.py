@@ -25,6 +25,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .base import RecurrentModel
+from .vanilla import PARAM_NAMES
 
 FORMAT = "unrolled-weights"
 VERSION = 1
@@ -35,7 +36,6 @@ MAX_BYTES = 1_000_000
 # 655 kB even when every weight takes the longest float text (24 characters), so every
 # model that can be saved can be loaded again.
 LIMITS = {"n_hidden": 64, "n_in": 16, "n_out": 16}
-STATLAND_NAMES = ("w1", "w2", "b1", "w3", "b2")
 
 
 class WeightsError(ValueError):
@@ -106,7 +106,7 @@ def model_from_dict(document) -> RecurrentModel:
     """Build a model from an already-parsed weights document (see the module docstring)."""
     if not isinstance(document, dict):
         raise WeightsError("a weights file holds one JSON object")
-    if "format" not in document and set(document) == set(STATLAND_NAMES):
+    if "format" not in document and set(document) == set(PARAM_NAMES):
         document = _statland_shorthand(document)
     if document.get("format") != FORMAT:
         raise WeightsError(f"this is not an Unrolled weights file (its 'format' should be '{FORMAT}')")

@@ -14,6 +14,7 @@ from browser_support import (
     open_app_page,
     rerun_after,
     screenshot,
+    watch_script_runs,
 )
 from playwright.sync_api import Page, expect
 
@@ -62,7 +63,7 @@ def test_locked_and_hidden_controls_and_the_note(page: Page, base_url, screensho
 
 def test_a_shared_link_reproduces_the_view_in_a_fresh_browser(browser, base_url, screenshots):
     teacher = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = teacher.new_page()
+    page = watch_script_runs(teacher.new_page())  # its reruns counted, not waited out
     open_app_page(page, base_url, "/lab")
     rerun_after(page, lambda: page.get_by_role("button", name="w2 = 2", exact=True).click())
     rerun_after(page, lambda: page.locator(".st-key-lab_view").get_by_text("Heatmap", exact=True).click())
@@ -70,10 +71,12 @@ def test_a_shared_link_reproduces_the_view_in_a_fresh_browser(browser, base_url,
     page.get_by_role("button", name="Share this view").click()
     dialog = page.get_by_test_id("stDialog")
     expect(dialog).to_be_visible()
-    rerun_after(page, lambda: dialog.locator(".st-key-share_lock").get_by_text("lab_w2 = 2").click())
-    rerun_after(page, lambda: dialog.locator(".st-key-share_hide").get_by_text("lab_activation", exact=False).click())
+    # The dialog reruns as a fragment (no app run to count): wait for the link it shows instead.
     code = dialog.locator("code")
+    dialog.locator(".st-key-share_lock").get_by_text("lab_w2 = 2").click()
     expect(code).to_contain_text("lock=lab_w2")
+    dialog.locator(".st-key-share_hide").get_by_text("lab_activation", exact=False).click()
+    expect(code).to_contain_text("hide=lab_activation")
     link = code.inner_text().strip()
     screenshot(page, screenshots, "classroom_share_dialog", full_page=False)
     teacher.close()

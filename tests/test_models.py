@@ -235,3 +235,15 @@ def test_params_cannot_be_replaced_but_each_parameter_can_be_assigned(kind):
     model.params["w3"] = np.full((2, 1), 0.25)  # the documented way still changes the model
     np.testing.assert_array_equal(model.params["w3"], 0.25)
     assert np.shares_memory(model.params["w3"], model.flat)
+
+
+def test_the_lessons_network_takes_any_of_its_five_weights_and_is_told_apart_from_other_models():
+    model = rc.statquest_rnn(w2=0.0)
+    assert float(model.params["w2"][0, 0]) == 0.0 and float(model.params["w1"][0, 0]) == 1.8
+    assert rc.is_statquest_rnn(model) and rc.is_statquest_rnn(rc.VanillaRNN(1, activation="relu", seed=3))
+    assert not rc.is_statquest_rnn(rc.VanillaRNN(2, activation="relu", seed=3))
+    assert not rc.is_statquest_rnn(rc.VanillaRNN(1, activation="tanh", seed=3))
+    assert not rc.is_statquest_rnn(rc.MODEL_KINDS["gru"](1, seed=3))
+    with pytest.raises(ValueError, match="no w4"):
+        rc.statquest_rnn(w4=1.0)
+    assert rc.PARAM_NAMES == tuple(model.params)

@@ -32,9 +32,9 @@ def test_a_weight_out_of_range_or_not_finite_keeps_the_last_good_value_and_is_na
     assert ok["w2"] == WEIGHT_LIMIT and none == []
 
 
-def test_the_network_for_given_weights_is_the_lessons_network():
+def test_the_engines_one_unit_network_takes_the_given_weights():
     weights = {"w1": 0.3, "w2": -0.2, "b1": 0.1, "w3": 2.0, "b2": -0.4}
-    model = view.network_for(weights)
+    model = rc.statquest_rnn(**weights)
     reference = rc.statquest_rnn()
     for name, value in weights.items():
         reference.params[name] = np.full_like(reference.params[name], value)
@@ -45,7 +45,7 @@ def test_the_network_for_given_weights_is_the_lessons_network():
 
 def _notice(words, **weights):
     weights = {**rc.STATQUEST_WEIGHTS, **weights}
-    trace = view.network_for(weights).forward(encode(words)[None, :])
+    trace = view.rc.statquest_rnn(**weights).forward(encode(words)[None, :])
     notice = view.notice_sentence(words, weights, trace, decode(float(trace.y[0, 0])))
     assert not claims.false_claims(notice) and not claims.unbacked_words(notice)
     return notice.text, trace
@@ -98,7 +98,7 @@ def test_the_network_section_can_be_shown_by_another_page_with_its_own_keys():
     assert not at.exception
     svg = next(m.value for m in at.markdown if "<svg" in m.value)
     assert "Day 3: high" in svg
-    model = view.network_for({"w1": 1.0, "w2": 0.5, "b1": 0, "w3": 1, "b2": 0})
+    model = view.rc.statquest_rnn(**{"w1": 1.0, "w2": 0.5, "b1": 0, "w3": 1, "b2": 0})
     y = float(model.predict(encode(["low", "high", "high"])[None, :])[0, 0])
     assert next(m.value for m in at.metric if m.label == "Output value") == number(y)
 
@@ -109,7 +109,7 @@ def test_the_first_screen_reads_in_about_sixty_words_and_the_rest_waits_behind_w
         return len(text.replace("**", "").split())
 
     weights = dict(rc.STATQUEST_WEIGHTS)
-    model = view.network_for(weights)
+    model = rc.statquest_rnn(**weights)
     trace = model.forward(encode(words)[None, :])
     guide = view.guide(words, weights, w2_locked=False).text
     notice = view.notice_sentence(words, weights, trace, "low") + " " + view.days_and_parameters(words, model)

@@ -126,7 +126,7 @@ day_lists = st.lists(st.sampled_from(["low", "medium", "high"]), min_size=1, max
 @settings(max_examples=150, deadline=None)
 @given(days=day_lists, weights=weights_sets, w2_locked=st.booleans(), days_locked=st.booleans())
 def test_the_statland_sentences_say_only_true_things(days, weights, w2_locked, days_locked):
-    model = statland_view.network_for(weights)
+    model = rc.statquest_rnn(**weights)
     trace = model.forward(encode(days)[None, :])
     word = decode(float(trace.y[0, 0]))
     assert_true(statland_view.notice_sentence(days, weights, trace, word), "notice")

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..vanilla import VanillaRNN
+from ..vanilla import PARAM_NAMES, VanillaRNN
 from .scaled import ScaledTrace, final_scaled_state, log10_abs, scaled_forward, signed_log_sum, times
-
-PARAM_NAMES = ("w1", "w2", "b1", "w3", "b2")
 
 
 def one_unit_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu"):

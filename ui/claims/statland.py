@@ -11,9 +11,7 @@ from ui.claims import check
 
 # -- StatLand: the lesson's network on a few days ----------------------------------------------------------
 def statland_trace(days: tuple[str, ...], weights: tuple[tuple[str, float], ...]):
-    model = rc.statquest_rnn()
-    for name, value in weights:
-        model.params[name] = float(value)
+    model = rc.statquest_rnn(**dict(weights))
     return model.forward(encode(list(days))[None])
 
 
@@ -71,9 +69,7 @@ def rules_matched(weights: tuple[tuple[str, float], ...]) -> int:
     """How many of the four StatLand rules these weights predict (the output's nearest level is right)."""
     from rnn_core.data import four_rules
 
-    model = rc.statquest_rnn()
-    for name, value in weights:
-        model.params[name] = float(value)
+    model = rc.statquest_rnn(**dict(weights))
     xs, ys = four_rules()
     return sum(decode(a) == decode(b) for a, b in zip(model.predict(xs)[:, 0], ys[:, 0], strict=True))
 

@@ -14,9 +14,7 @@ from ui.claims import check
 @check("first_day_w2_share_zero", r"exactly zero", r"share of dL/dw2 is 0")
 def _first_day_w2_share_zero(xs, ys, weights, loss="ssr") -> bool:
     """BPTT gives day 1 no share of dL/dw2 for these sequences (``xs``, oldest first), targets and one-unit weights."""
-    model = rc.statquest_rnn()
-    for name, value in weights:
-        model.params[name] = float(value)
+    model = rc.statquest_rnn(**dict(weights))
     grads = model.loss_and_grads(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), loss=loss)[1]
     return float(np.asarray(grads.per_step["w2"])[0].sum()) == 0.0
 

@@ -20,7 +20,7 @@ from ui.claims.lab import oldest_share, steady_band
 from ui.kit.format import from_log10
 from ui.lab.views import LABELS
 
-WEIGHT_KEYS = ",".join(f"sl_{name}" for name in ("w1", "w2", "b1", "w3", "b2"))
+WEIGHT_KEYS = ",".join(f"sl_{name}" for name in rc.PARAM_NAMES)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-PARAM_NAMES = ("w1", "w2", "b1", "w3", "b2")
+import rnn_core as rc
+
 # Weights handed from another page (Training, or an upload) to the StatLand page,
 # applied to its weight inputs on its next run.
 STATLAND_PENDING = "sl_pending_weights"
@@ -15,7 +16,7 @@ WEIGHT_LIMIT = 50.0
 def send_weights_to_statland(params) -> str | None:
     """Queue a 1-unit model's five weights for the StatLand page; return a problem or None."""
     values = {}
-    for name in PARAM_NAMES:
+    for name in rc.PARAM_NAMES:
         if name not in params:
             return f"these weights have no {name}; the StatLand network needs w1, w2, b1, w3 and b2"
         array = np.asarray(params[name], dtype=float)

@@ -40,12 +40,9 @@ FOUR_RULES = (
 
 
 # -- the learner's network ----------------------------------------------------------------
-def network(weights: Mapping[str, float], activation: str = "relu") -> rc.VanillaRNN:
-    """The one-unit RNN with the given w1, w2, b1, w3, b2."""
-    model = rc.VanillaRNN(1, activation=activation, seed=0)
-    for name in rc.STATQUEST_WEIGHTS:
-        model.params[name] = float(weights[name])
-    return model
+def network(weights: Mapping[str, float]) -> rc.VanillaRNN:
+    """The lesson's one-unit network with the step's w1, w2, b1, w3, b2."""
+    return rc.statquest_rnn(**{name: weights[name] for name in rc.PARAM_NAMES})
 
 
 def prediction(weights: Mapping[str, float], days) -> float:

@@ -20,6 +20,7 @@ from html import escape
 
 import numpy as np
 
+import rnn_core as rc
 from ui.kit.format import number
 
 FONT = 14  # CSS px at the drawing's natural size
@@ -105,7 +106,7 @@ def layout(trace, day_words: list[str], params: dict, prediction_word: str) -> D
     w3, b2. The starting hidden value h0 = 0 feeds day 1's sum through the same w2 wire as
     every later day.
     """
-    w1, w2, b1, w3, b2 = (_weight(params, k) for k in ("w1", "w2", "b1", "w3", "b2"))
+    w1, w2, b1, w3, b2 = (_weight(params, k) for k in rc.PARAM_NAMES)
     xs = trace.xs[0, :, 0]
     input_term = trace.input_term[0, :, 0]
     recurrent = trace.recurrent_term[0, :, 0]

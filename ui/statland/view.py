@@ -18,7 +18,7 @@ import rnn_core as rc
 from rnn_core.data import RULES, decode, encode, four_rules
 from ui.claims import Said, claim, general, said
 from ui.kit.format import number, signed
-from ui.kit.state import PARAM_NAMES, WEIGHT_LIMIT, shown
+from ui.kit.state import WEIGHT_LIMIT, shown
 from ui.statland import diagram
 
 ARROW = " → "
@@ -43,7 +43,7 @@ def checked_weights(
     value, so the network keeps working while the learner corrects the field.
     """
     used, problems = {}, []
-    for name in PARAM_NAMES:
+    for name in rc.PARAM_NAMES:
         value = raw.get(name)
         if value is None or not math.isfinite(float(value)) or abs(float(value)) > WEIGHT_LIMIT:
             used[name] = float(last_good[name])
@@ -61,16 +61,8 @@ def checked_weights(
     return used, problems
 
 
-def network_for(weights: Mapping[str, float]) -> rc.VanillaRNN:
-    """The one-unit ReLU network of the lesson with the given five weights."""
-    model = rc.statquest_rnn()
-    for name in PARAM_NAMES:
-        model.params[name] = np.full_like(np.asarray(model.params[name], dtype=float), float(weights[name]))
-    return model
-
-
 def _state(day_words: Sequence[str], weights: Mapping[str, float]) -> dict:
-    return {"days": tuple(day_words), "weights": {name: float(weights[name]) for name in PARAM_NAMES}}
+    return {"days": tuple(day_words), "weights": {name: float(weights[name]) for name in rc.PARAM_NAMES}}
 
 
 def notice_sentence(day_words: Sequence[str], weights: Mapping[str, float], trace, prediction_word: str) -> Said:
@@ -146,7 +138,7 @@ def guide(day_words: Sequence[str], weights: Mapping[str, float], w2_locked: boo
 
 
 def rules_verdict(weights: Mapping[str, float], matches: int) -> Said:
-    rules = claim("rules_matched", weights={n: float(weights[n]) for n in PARAM_NAMES}, count=matches)
+    rules = claim("rules_matched", weights={n: float(weights[n]) for n in rc.PARAM_NAMES}, count=matches)
     if matches == 4:
         return said("These weights reproduce all four StatLand rules.", rules)
     return said(
@@ -186,7 +178,7 @@ def show_network(
     weights), else in a row of their own above the diagram; ``show_prediction=False`` leaves them out.
     """
     day_words = list(day_words)
-    model = network_for(weights)
+    model = rc.statquest_rnn(**weights)
     trace = model.forward(encode(day_words)[None, :])
     prediction = float(trace.y[0, 0])
     word = decode(prediction)
@@ -211,7 +203,7 @@ def show_rules(model: rc.RecurrentModel, *, key_prefix: str = "sl_", verdict: bo
     if not verdict:
         return
     matches = int((table["match"] == "✓").sum())
-    weights = {name: float(np.ravel(model.params[name])[0]) for name in PARAM_NAMES}
+    weights = {name: float(np.ravel(model.params[name])[0]) for name in rc.PARAM_NAMES}
     if matches == 4:
         st.success(shown(rules_verdict(weights, matches)), icon=":material/check_circle:")
     else:
@@ -254,10 +246,10 @@ def why() -> Said:
     """The explanation behind Why?: how to read the diagram, and high → medium worked through on the
     StatLand weights, with and without w2, every number from the engine."""
     days = ("high", "medium")
-    lesson = {name: float(rc.STATQUEST_WEIGHTS[name]) for name in PARAM_NAMES}
+    lesson = {name: float(rc.STATQUEST_WEIGHTS[name]) for name in rc.PARAM_NAMES}
     without = {**lesson, "w2": 0.0}
-    loop = network_for(lesson).forward(encode(list(days))[None, :])
-    flat = network_for(without).forward(encode(list(days))[None, :])
+    loop = rc.statquest_rnn(**lesson).forward(encode(list(days))[None, :])
+    flat = rc.statquest_rnn(**without).forward(encode(list(days))[None, :])
     h1, h2 = (float(v) for v in loop.hidden[0, :, 0])
     y, flat_h2, flat_y = float(loop.y[0, 0]), float(flat.hidden[0, 1, 0]), float(flat.y[0, 0])
     worked = said(

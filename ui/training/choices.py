@@ -148,7 +148,7 @@ def read_start_weights(file_name: str, raw: bytes) -> StartWeights:
     if model.n_hidden > MAX_HIDDEN:
         raise WeightsError(f"this model has {model.n_hidden} hidden units; the Training page trains up to {MAX_HIDDEN}")
     activation = getattr(model, "activation", "relu")
-    if model.kind == "vanilla" and model.n_hidden == 1 and activation == "relu":
+    if rc.is_statquest_rnn(model):
         kind = "statquest"
     else:
         kind = model.kind
@@ -171,11 +171,6 @@ def build_model(
     if kind == "vanilla":
         return rc.VanillaRNN(n_hidden, activation=activation, seed=seed)
     return rc.MODEL_KINDS[kind](n_hidden, seed=seed)
-
-
-def is_statland_network(model: rc.RecurrentModel) -> bool:
-    """The one-unit ReLU RNN that the StatLand page draws."""
-    return model.kind == "vanilla" and model.n_hidden == 1 and getattr(model, "activation", "") == "relu"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import rnn_core as rc
 from rnn_core import data
 from ui.kit import charts
 from ui.kit.format import number
@@ -350,7 +351,7 @@ def flat_note(predictions, targets, model) -> str | None:
     spread, wanted = float(np.ptp(predictions)), float(np.ptp(targets))
     if wanted <= 0 or spread >= 0.2 * wanted:
         return None
-    if model.kind == "vanilla" and getattr(model, "activation", "") == "relu" and model.n_hidden == 1:
+    if rc.is_statquest_rnn(model):
         return (
             "The predictions sit almost flat: the single ReLU unit barely responds to these prices "
             "(at 0 it is switched off and the output is just b2), so the network predicts about the same price "

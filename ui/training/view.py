@@ -24,7 +24,6 @@ from ui.training.choices import (
     Settings,
     StartWeights,
     build_model,
-    is_statland_network,
 )
 from ui.training.run import (
     LiveRun,
@@ -281,7 +280,7 @@ def show_backward(run: LiveRun, *, key_prefix: str = "tr_", theme: str = "light"
     back = bptt.backward_for_next_step(run.trainer)
     if run.mini_batches:
         st.caption(f"For the next mini-batch ({back.n_sequences} sequences), the one the next **Step** uses.")
-    if is_statland_network(run.model):
+    if rc.is_statquest_rnn(run.model):
         if back.n_days <= bptt.MAX_DRAWN_DAYS:
             st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
             st.caption(shown(bptt.one_unit_notice(back)))
@@ -343,7 +342,7 @@ def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
         st.subheader("Weights kept from the last finite step")
     else:
         st.subheader("Learned weights" if run.step else "Starting weights")
-    if is_statland_network(run.model):
+    if rc.is_statquest_rnn(run.model):
         rows = [{"weights": "this run", **{k: shown_value(float(np.ravel(v)[0])) for k, v in run.model.params.items()}}]
         on_statland = data_kind in ("rules", "statland")  # the StatLand weights were made for these data only
         if on_statland:
@@ -375,7 +374,7 @@ def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
     weights_download_button(
         run.model, f"unrolled_{run.model.kind}_{run.model.n_hidden}_weights.json", key=f"{key_prefix}download"
     )
-    if is_statland_network(run.model):
+    if rc.is_statquest_rnn(run.model):
         if st.button("Use these weights on StatLand", key=f"{key_prefix}to_statland", icon=":material/send:"):
             problem = send_weights_to_statland(run.model.params)
             if problem:
