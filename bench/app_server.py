@@ -22,18 +22,29 @@ from pathlib import Path
 from bench.common import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_CANDIDATES = (CHROMIUM, "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_ARGS = [
-    "--headless",
+    "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-first-run",
     "--disable-dev-shm-usage",
 ]
 APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium (or the browser named by $CHROMIUM), or None when there is none."""
+    configured = os.environ.get("CHROMIUM")
+    for candidate in ([configured] if configured else []) + list(CHROMIUM_CANDIDATES):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
 
 
 def browser_missing() -> str | None:
@@ -42,13 +53,13 @@ def browser_missing() -> str | None:
         import playwright  # noqa: F401
     except ImportError:
         return "playwright is not installed"
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    if find_chromium() is None:
         return f"{CHROMIUM} is not installed (apt-get install chromium)"
     return None
 
 
 def chromium_path() -> str:
-    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium") or CHROMIUM
+    return find_chromium() or CHROMIUM
 
 
 def free_port() -> int:
@@ -65,10 +76,17 @@ class RunningApp:
 
 
 @contextlib.contextmanager
-def running_app(script: str = "streamlit_app.py", timeout: float = 60.0) -> Iterator[RunningApp]:
-    """The app (or another ``script``) served on a free local port for the duration of the ``with`` block."""
+def running_app(
+    script: str = "streamlit_app.py", timeout: float = 60.0, log_dir: Path | None = None
+) -> Iterator[RunningApp]:
+    """The app (or another ``script``) served on a free local port for the duration of the ``with`` block;
+    its log is kept in ``log_dir`` when given (the tests keep it for a failure's report), else deleted."""
     port = free_port()
-    log = Path(tempfile.mkstemp(prefix="unrolled_bench_server_", suffix=".log")[1])
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = log_dir / f"streamlit-{port}.log"
+    else:
+        log = Path(tempfile.mkstemp(prefix="unrolled_bench_server_", suffix=".log")[1])
     command = [
         sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -99,7 +117,8 @@ def running_app(script: str = "streamlit_app.py", timeout: float = 60.0) -> Iter
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        log.unlink(missing_ok=True)
+        if log_dir is None:
+            log.unlink(missing_ok=True)
 
 
 def peak_rss(pid: int) -> tuple[int | None, str]:

@@ -54,6 +54,11 @@ def all_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def metric(at: AppTest, label: str) -> str:
+    """The value the metric labelled ``label`` shows."""
+    return next(m for m in at.metric if m.label == label).value
+
+
 def assert_clean(at: AppTest) -> None:
     """No exception on the page and no 'nan' / 'inf' in anything it shows."""
     assert not at.exception, [e.value for e in at.exception]

@@ -8,6 +8,7 @@ No browser is needed (the client is a websocket), so these tests carry no ``brow
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -25,6 +26,13 @@ if w > 1:
 """
 
 
+def run_async(coroutine):
+    """Run ``coroutine`` to its end on an event loop of its own thread: a test process that has driven a
+    browser (Playwright's sync API) may hold a running loop on this one, where asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="module")
 def app():
     with running_app() as running:
@@ -32,7 +40,7 @@ def app():
 
 
 def test_two_sessions_rerun_the_lab_on_each_change_and_finish(app):
-    phase = asyncio.run(cl.run_phase(app.url, app.process.pid, LAB, 2, 2, 0.2, 0.2))
+    phase = run_async(cl.run_phase(app.url, app.process.pid, LAB, 2, 2, 0.2, 0.2))
     assert phase.errors == [] and phase.lost == 0
     assert phase.changes == 4 and len(phase.times) == 4 and all(t > 0 for t in phase.times)
     assert phase.cpu > 0  # the server process did the work
@@ -53,7 +61,7 @@ def test_a_session_reads_the_widgets_and_the_new_value_reaches_the_script(app):
         finally:
             await session.close()
 
-    asyncio.run(walk())
+    run_async(walk())
 
 
 def test_an_exception_in_the_script_is_counted_as_an_error(tmp_path):
@@ -61,6 +69,6 @@ def test_an_exception_in_the_script_is_counted_as_an_error(tmp_path):
     script.write_text(RAISES_ABOVE_ONE)
     scenario = cl.Scenario("raises", "", "", "w", "slider", lambda s, k: [0.7, 2.0][k])
     with running_app(str(script)) as running:
-        phase = asyncio.run(cl.run_phase(running.url, running.process.pid, scenario, 1, 2, 0.0, 0.0))
+        phase = run_async(cl.run_phase(running.url, running.process.pid, scenario, 1, 2, 0.0, 0.0))
     assert phase.changes == 2 and phase.lost == 0
     assert len(phase.errors) == 1 and "change 1" in phase.errors[0] and "w is above one" in phase.errors[0]

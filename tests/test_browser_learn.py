@@ -5,8 +5,9 @@ Layout is measured from bounding boxes in one viewport; screenshots are saved fo
 
 import pytest
 from browser_support import assert_healthy, collect_console_errors, open_app_page, rerun_after, screenshot
-from conftest import AppServer
 from playwright.sync_api import Page, expect
+
+from bench.app_server import running_app
 
 DIAGRAM = ".st-key-sl_network svg"
 
@@ -232,9 +233,7 @@ def test_a_fresh_server_opened_on_a_page_url_uses_the_apps_navigation(page: Page
     With the page files in a folder named ``pages/``, Streamlit's legacy auto-discovery
     answered that first request: no sections, lowercase file names, no wide layout.
     """
-    server = AppServer()
-    try:
-        server.wait_until_healthy()
+    with running_app() as server:
         open_app_page(page, server.url, "/statland")
         nav = page.get_by_test_id("stSidebarNav")
         expect(nav).to_contain_text("Learn")
@@ -242,5 +241,3 @@ def test_a_fresh_server_opened_on_a_page_url_uses_the_apps_navigation(page: Page
         expect(nav).not_to_contain_text("streamlit app")
         expect(prediction(page)).to_have_text("low")
         assert_healthy(page)
-    finally:
-        server.stop()

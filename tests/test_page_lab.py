@@ -78,8 +78,9 @@ def engine_numbers(w2: float, length: int, activation: str) -> dict:
 
 
 # ----------------------------------------------------------------------------- reading the page
-def metric(at, label):
-    """A metric's value, in from_log10's words ('≈ 10⁶⁰⁴' in a narrow metric reads 'about 10⁶⁰⁴')."""
+def metric_words(at, label):
+    """A metric's value (its label starting with ``label``), in from_log10's words ('≈ 10⁶⁰⁴' in a narrow
+    metric reads 'about 10⁶⁰⁴')."""
     return next(m for m in at.metric if m.label.startswith(label)).value.replace("≈ ", "about ")
 
 
@@ -153,7 +154,7 @@ def test_the_lab_opens_on_the_lessons_network():
     header = next(m.value for m in at.markdown if "lesson's network" in m.value)
     assert "1.8\\,x_t" in header and "1.1\\,h_T" in header  # w1 and w3 as the engine has them
     first = lesson_model(-0.5).input_gradients(np.ones((1, 10)))[0, 0]
-    assert metric(at, FIRST) == from_log10(np.log10(abs(first))) == "0.003867"  # 1.1 × 1.8 × 0.5⁹
+    assert metric_words(at, FIRST) == from_log10(np.log10(abs(first))) == "0.003867"  # 1.1 × 1.8 × 0.5⁹
     assert len(vega_charts(at)) == 1, "only the view on screen is drawn"
 
 
@@ -165,7 +166,7 @@ def test_one_setting_gives_one_loss_in_every_view(w2, length, activation):
         at = lab(view, w2=w2, length=length, activation=activation)
         shown[f"{view} header"] = header_loss(at)
         if view == "pieces":
-            shown["pieces metric"] = metric(at, "Loss (y_T − 1)²")
+            shown["pieces metric"] = metric_words(at, "Loss (y_T − 1)²")
     assert set(shown.values()) == {expected["loss"]}, shown
 
 
@@ -173,7 +174,7 @@ def test_one_setting_gives_one_loss_in_every_view(w2, length, activation):
 def test_every_closed_form_on_screen_equals_the_engines_number(w2, length, activation):
     expected = engine_numbers(w2, length, activation)
     at = lab("inputs", w2=w2, length=length, activation=activation)
-    assert metric(at, FIRST) == expected["first"]
+    assert metric_words(at, FIRST) == expected["first"]
     formula = latex(at)
     assert "|w_3|\\,|w_1|\\,|w_2|^{T-1}" in formula and "s_k" in formula  # every factor, the slopes named
     assert f"= 1.1 \\times 1.8 \\times |{{{w2:g}}}|^{{{length - 1}}}" in formula
@@ -186,12 +187,12 @@ def test_every_closed_form_on_screen_equals_the_engines_number(w2, length, activ
         )
 
     at = lab("pieces", w2=w2, length=length, activation=activation)
-    assert metric(at, "dL/dw2") == expected["dL/dw2"]
+    assert metric_words(at, "dL/dw2") == expected["dL/dw2"]
     assert "2\\,(y_T - 1)\\, w_3\\, s_t" in latex(at)
 
     at = lab("step", w2=w2, length=length, activation=activation)
     assert f"‖g‖ = {from_log10(expected['log10 |g|'])}" in view_prose(at)
-    plain, clipped = metric(at, "Plain step η‖g‖"), metric(at, "Clipped step η·min(‖g‖, τ)")
+    plain, clipped = metric_words(at, "Plain step η‖g‖"), metric_words(at, "Clipped step η·min(‖g‖, τ)")
     assert plain == from_log10(np.log10(0.05) + expected["log10 |g|"])
     assert clipped == from_log10(np.log10(0.05) + min(expected["log10 |g|"], 0.0))  # τ = 1
 
@@ -204,7 +205,7 @@ def test_every_preset_sets_w2(index, label):
     assert_clean(at)
     w2 = PRESETS[label]
     assert at.slider(key="lab_w2").value == w2
-    assert metric(at, FIRST) == engine_numbers(w2, 10, "relu")["first"]
+    assert metric_words(at, FIRST) == engine_numbers(w2, 10, "relu")["first"]
     assert header_loss(at) == engine_numbers(w2, 10, "relu")["loss"]
 
 
@@ -309,7 +310,7 @@ def test_the_in_chart_slider_starts_at_the_pages_w2_and_reads_out_the_metrics_nu
         slider = at.slider(key="lab_w2")
         assert (slider.min, slider.max, slider.step) == (-3, 3, 0.01), "the page slider's grid"
         first = engine_numbers(1.37, 40, "relu")["first"]
-        assert metric(at, FIRST) == first
+        assert metric_words(at, FIRST) == first
         assert readout(at, 1.37, dataset).endswith(f"|∂y_T/∂x₁| = {first}")
         for w2 in (-0.5, 2.0, 3.0):  # the read-outs the drag passes through, each the engine's number
             assert readout(at, w2, dataset).endswith(f"|∂y_T/∂x₁| = {engine_numbers(w2, 40, 'relu')['first']}")
@@ -343,7 +344,7 @@ def test_releasing_the_in_chart_slider_sets_the_pages_w2():
     at.run()
     assert_clean(at)
     assert at.slider(key="lab_w2").value == 1.3
-    assert metric(at, FIRST) == engine_numbers(1.3, 10, "relu")["first"]
+    assert metric_words(at, FIRST) == engine_numbers(1.3, 10, "relu")["first"]
     assert header_loss(at) == engine_numbers(1.3, 10, "relu")["loss"]
     assert vega_charts(at)[0].proto.id.endswith(key), "the chart that was dragged is kept, not rebuilt"
     assert drag_param(at)["value"] == -0.5
@@ -372,7 +373,7 @@ def test_no_legend_entry_without_data():
         assert (name in spec) == (name in directions), name
     at = lab("inputs", w2=-3, length=10)  # a ReLU switched off: the computed line has no point to draw
     assert set(drawn_lines(at, -3.0)["series"]) == {"|w1 w3| |w2|^(T−t), slopes left out"}
-    assert readout(at, -3.0).endswith("exactly 0") and metric(at, FIRST) == "exactly 0"
+    assert readout(at, -3.0).endswith("exactly 0") and metric_words(at, FIRST) == "exactly 0"
 
 
 def test_the_heatmap_marks_the_setting_the_boundaries_and_a_tick_at_zero():

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from apptest_support import all_text, assert_clean, open_page, table_with
+from apptest_support import all_text, assert_clean, metric, open_page, table_with
 
 import rnn_core as rc
 from rnn_core.data import RULES, decode, encode
@@ -16,10 +16,6 @@ from ui.statland.view import sequence_text
 
 STATLAND = "app_pages/statland.py"
 NAMES = ("w1", "w2", "b1", "w3", "b2")
-
-
-def metric(at, label):
-    return next(m for m in at.metric if m.label == label).value
 
 
 def diagram(at) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_support import all_text, assert_clean, chart_data, open_page, table_with, vega_charts
+from apptest_support import all_text, assert_clean, chart_data, metric, open_page, table_with, vega_charts
 
 import rnn_core as rc
 from rnn_core.data import TICKERS
@@ -21,10 +21,6 @@ from ui.training.choices import MODEL_CHOICES
 TRAINING = "app_pages/training.py"
 CORPUS = Path(__file__).parent / "bad_inputs"
 PARAMS = ("w1", "w2", "b1", "w3", "b2")
-
-
-def metric(at, label: str) -> str:
-    return next(m for m in at.metric if m.label == label).value
 
 
 def as_number(text: str) -> float:

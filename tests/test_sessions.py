@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from apptest_support import assert_clean, open_page
+from apptest_support import assert_clean, metric, open_page
 
 import rnn_core
 import ui
@@ -18,10 +18,6 @@ import ui
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = "app_pages/training.py"
 GOOD_CSV = b"Date,Close\n" + b"".join(f"2024-01-{d:02d},{100 + d * 0.7:.2f}\n".encode() for d in range(1, 29))
-
-
-def metric(at, label):
-    return next(m for m in at.metric if m.label == label).value
 
 
 def test_two_learners_training_at_once_never_see_each_others_runs_or_uploads():
