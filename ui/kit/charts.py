@@ -399,7 +399,7 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
     ``st.altair_chart`` validates every spec against Vega-Lite's JSON schema on every
     rerun: most of a chart's cost, and 7 charts' worth on the gradient lab. The charts
     here come only from the builders above, whose specs the test suite validates
-    (``tests/test_charts.py``), so at run time they are converted without it.
+    (``tests/ui/test_charts.py``), so at run time they are converted without it.
     """
     datasets: dict[str, pd.DataFrame] = {}
     parts = [chart, *(getattr(chart, "layer", None) or [])]

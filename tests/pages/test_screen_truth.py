@@ -4,7 +4,7 @@ Each page, lab view, lesson step (and its feedback) and scenario link is opened;
 it shows is read, and every word that makes a claim about the state ("explodes", "exactly 0",
 "cancels", "all four rules" ... ``ui.claims.VOCABULARY``) must sit inside a sentence the run built
 with ``ui.claims`` (noted by ``ui.state.shown``) that declares a claim backing it, and every claim
-those sentences make must hold on the engine's numbers. ``tests/test_truth.py`` sweeps the states.
+those sentences make must hold on the engine's numbers. ``tests/ui/test_truth.py`` sweeps the states.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from training_support import rules_run
 
 from rnn_core.weights_io import model_from_json
 
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = Path(__file__).parents[1] / "bad_inputs"
 # Long histories, many steps and a 16-unit network, so the run is still going while the test
 # watches it (the 1-unit network can finish 20,000 steps in the time the test takes).
 LONG_RUN = "tr_data=Longer+StatLand+sequences&tr_length=30&tr_steps=20000&tr_model=Vanilla+RNN&tr_hidden=16"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import rnn_core as rc
 from rnn_core.weights_io import LIMITS, MAX_BYTES, WeightsError, model_from_json, model_to_json
 
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = Path(__file__).parents[1] / "bad_inputs"
 
 
 def models():

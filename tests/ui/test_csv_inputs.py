@@ -14,7 +14,7 @@ from apptest_support import NON_FINITE, all_text, assert_clean, chart_data, open
 
 from ui.training.datasets import read_upload
 
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = Path(__file__).parents[1] / "bad_inputs"
 TRAINING = "app_pages/training.py"
 WINDOW = 4  # the page's default window
 

@@ -19,7 +19,7 @@ from ui.classroom.unused import RENAMED_OPTIONS, renamed_options
 from ui.training.choices import MODEL_CHOICES
 
 TRAINING = "app_pages/training.py"
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = Path(__file__).parents[1] / "bad_inputs"
 PARAMS = ("w1", "w2", "b1", "w3", "b2")
 
 

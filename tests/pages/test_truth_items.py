@@ -1,8 +1,8 @@
 """The nine false sentences a learner met (issue 25), each pinned on the page where it was met.
 
 Each test opens the state the learner was in and checks what the page now says against the
-engine; the sweep over all states is ``tests/test_truth.py``, the screen scan
-``tests/test_screen_truth.py``.
+engine; the sweep over all states is ``tests/ui/test_truth.py``, the screen scan
+``tests/pages/test_screen_truth.py``.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from apptest_support import assert_clean, metric, open_page
 import rnn_core
 import ui
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TRAINING = "app_pages/training.py"
 GOOD_CSV = b"Date,Close\n" + b"".join(f"2024-01-{d:02d},{100 + d * 0.7:.2f}\n".encode() for d in range(1, 29))
 

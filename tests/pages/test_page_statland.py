@@ -202,7 +202,7 @@ def test_a_huge_prediction_is_read_as_high_and_shown_as_a_power_of_ten():
 
 from pathlib import Path  # noqa: E402  (appended with the tests below)
 
-BAD_INPUTS = Path(__file__).parent / "bad_inputs"
+BAD_INPUTS = Path(__file__).parents[1] / "bad_inputs"
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in BAD_INPUTS.glob("weights_*.json")))
