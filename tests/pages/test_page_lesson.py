@@ -13,6 +13,7 @@ from apptest_support import assert_clean, open_page
 
 import rnn_core as rc
 from rnn_core.data import decode, encode
+from ui.kit.format import number
 from ui.lesson.view import widget_prefix
 
 LESSON = "app_pages/lesson.py"
@@ -88,26 +89,38 @@ def test_step_2_accepts_the_engines_h1():
     assert at.get("graphviz_chart") or any("<svg" in m.value for m in at.markdown), "the diagram shows after"
 
 
-def test_step_3_accepts_the_engines_prediction_and_hides_the_diagram_until_then():
+def diagram_svg(at) -> str:
+    return next(m.value for m in at.markdown if "<svg" in m.value)
+
+
+def test_step_3_shows_the_diagram_with_its_output_masked_until_the_answer():
     at = at_step(3)
-    assert not any("<svg" in m.value for m in at.markdown), "no diagram (with its output) before the answer"
     days = asked_days(at)
-    y = float(rc.statquest_rnn().predict(encode(days)[None])[0, 0])
+    trace = rc.statquest_rnn().forward(encode(days)[None])
+    y = float(trace.y[0, 0])
+    before = diagram_svg(at)
+    # Every day but the last is drawn with its numbers; the last day's h and the output read "?".
+    assert f"h1 = {number(trace.hidden[0, 0, 0])}" in before and f"h{len(days)} = ?" in before
+    assert "y = ?" in before and f"y = {number(y)}" not in before
+    assert not [m for m in at.metric if m.label == "Output value"], "the prediction waits for the answer"
     assert_rejected_then_accepted(at, 3, y, y + 1.0)
-    assert any("<svg" in m.value for m in at.markdown)
+    assert f"y = {number(y)}" in diagram_svg(at)
 
 
-def test_step_6_accepts_the_sum_of_the_engines_per_day_pieces():
+def test_step_6_draws_each_days_share_on_the_unrolled_network_and_accepts_their_sum():
     at = at_step(6)
-    pieces = at.dataframe[0].value["piece of dL/dw2"].to_numpy()
     from ui.lesson import steps as lesson
 
     state = lesson.STEPS[5].start(0)
     model = statquest(w2=state["weights"]["w2"])
     _, grads = model.loss_and_grads(encode(list(state["days"]))[None], [[float(encode(state["target"]))]], loss="ssr")
-    np.testing.assert_allclose(pieces, grads.per_step["w2"].ravel(), rtol=1e-9)
+    svg = diagram_svg(at)
+    for share in grads.per_step["w2"].ravel():  # each day's share, under its input, on the same diagram
+        assert f"dL/dw2 {number(float(share), 4)}" in svg
     total = float(grads["w2"][0, 0])
+    assert "dL/dw2 = ?" in svg, "the sum is the question"
     assert_rejected_then_accepted(at, 6, total, total + 1.0)
+    assert "dL/dw2 = ?" not in diagram_svg(at)
 
 
 def test_step_8_accepts_the_factor_bptt_gives_the_first_day():
@@ -139,14 +152,14 @@ def four_rules_right(model) -> bool:
 
 def test_step_4_is_met_by_a_w2_the_engine_gets_all_four_rules_right_with():
     at = at_step(4)
-    assert not at.success and at.info, "the step starts with w2 moved: the goal is not met"
+    assert not at.success and not at.info, "the goal is not met, and no hint before a first try"
     from ui.lesson import steps as lesson
 
     w1 = lesson.STEPS[3].start(0)["weights"]["w1"]
     good = next(w2 for w2 in np.round(np.linspace(-1, 1, 201), 2) if four_rules_right(statquest(w1=w1, w2=w2)))
     bad = next(w2 for w2 in (0.9, 0.3, -1.0) if not four_rules_right(statquest(w1=w1, w2=w2)))
     at.number_input(key="ls_rules_w2").set_value(float(bad)).run()
-    assert not at.success
+    assert not at.success and at.info, "a try that misses gets the hint"
     at.number_input(key="ls_rules_w2").set_value(float(good)).run()
     assert_clean(at)
     assert at.success and "1 passed" in passed_text(at)
@@ -170,8 +183,10 @@ def test_step_7_is_met_once_bptt_gives_the_first_day_over_a_million_within_20_da
 
 def test_in_presentation_mode_a_goal_hint_waits_in_a_tooltip_and_step_4_leaves_the_table_to_speak():
     shown, presented = at_step(4), at_step(4, {"present": "1"})
+    for at in (shown, presented):  # a first try that misses: only now is there a hint
+        at.number_input(key="ls_rules_w2").set_value(0.9).run()
     hint = shown.info[0].value
-    assert not presented.info, "on a projector the hint is not shown before the class has tried"
+    assert not presented.info, "on a projector the hint is not shown on the screen"
     assert any(m.help == hint for m in presented.markdown), "the hint stays one hover away"
     assert [m.label for m in shown.metric] == ["Prediction for tomorrow", "Output value"]
     assert not presented.metric, "step 4's table already gives each rule's output and prediction"
@@ -263,3 +278,53 @@ def test_progress_survives_a_page_switch_and_comes_back_from_a_link():
     assert "3 passed" in passed_text(fresh)
     bad = at_step(3, {"done": "1.x.99"})
     assert "1 passed" in passed_text(bad)
+
+
+# -- predict, observe, explain ---------------------------------------------------------------------
+def figure_of(at) -> str:
+    """What the step draws: the unrolled diagram's SVG, or a chart's spec."""
+    svgs = [m.value for m in at.markdown if "<svg" in m.value]
+    charts = [c.proto.spec for c in (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))]
+    return "\n".join(svgs + charts)
+
+
+@pytest.mark.parametrize("n", range(1, 11))
+def test_before_the_answer_every_step_shows_its_figure_and_masks_only_what_it_asks(n):
+    from ui.lesson import steps as lesson
+    from ui.lesson.challenges import Predict, answer_text
+    from ui.lesson.step import BPTTView, LabView, StatLandView
+
+    step = lesson.STEPS[n - 1]
+    state = step.start(0)
+    at = at_step(n)
+    figure = figure_of(at)
+    assert figure, "the view is on screen before the answer"
+    assert "The view shows its numbers once you have answered" not in str([c.value for c in at.caption])
+    view = step.view
+    if isinstance(view, StatLandView):
+        for name in view.masked(state):
+            label = {"x": "x = ?", "h": f"{name} = ?", "y": "y = ?", "t": ">?</text>"}[name[0]]
+            assert label in figure, (n, name)
+    if isinstance(view, BPTTView):
+        assert "dL/dw2 = ?" in figure
+    if isinstance(view, LabView) and "first" in view.masked:
+        assert next(m.value for m in at.metric if m.label.startswith("First input")) == "?"
+    if isinstance(step.challenge, Predict):
+        shown_answer = answer_text(step.challenge.answer(state))[0]
+        said = " ".join(str(m.value) for m in at.markdown if "<svg" not in m.value)
+        assert f"= {shown_answer}" not in said, "the step's words do not give the answer"
+
+
+def test_try_other_numbers_changes_only_its_own_step():
+    at = at_step(1)
+    day = asked_day(at)
+    guess(at, 1, float(encode(day)))
+    at.query_params["step"] = "2"
+    at.run()
+    before = asked_day(at)
+    at.button(key="ls_other").click().run()
+    assert asked_day(at) != before, "step 2 starts from new numbers"
+    at.query_params["step"] = "1"
+    at.run()
+    assert_clean(at)
+    assert asked_day(at) == day and any("You answered this one" in s.value for s in at.success)

@@ -98,8 +98,9 @@ def test_3_the_lessons_last_step_no_longer_says_old_days_keep_counting():
     for seed in range(2):
         state = lesson.STEPS[9].start(seed)
         text = lesson.STEPS[9].words(state)
-        assert "keep counting" not in text.text and "fades far more slowly" in text.text
-        assert not claims.false_claims(text)
+        assert "keep counting" not in text.text and not claims.false_claims(text)
+        gru = lesson.STEPS[9].challenge.check(state, 0).message  # the GRU's why, with its number
+        assert "still pulls" in gru.text and "keep counting" not in gru.text
 
 
 # 4 -----------------------------------------------------------------------------------------------------

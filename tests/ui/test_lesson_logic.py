@@ -32,9 +32,29 @@ def model_with(**weights) -> rc.VanillaRNN:
 def assert_predict_both_ways(challenge: Predict, state, expected: float) -> None:
     assert challenge.check(state, expected).passed
     assert challenge.check(state, str(expected)).passed  # what a text box sends
-    wrong = expected + max(0.5, 3 * abs(expected))
+    wrong = expected + 7.31  # no listed mistake's answer: the hint points to the view
+    assert challenge.mistake_made(state, wrong) is None
     verdict = challenge.check(state, wrong)
     assert not verdict.passed and verdict.message.text == challenge.hint
+
+
+@pytest.mark.parametrize("n", [n for n, s in enumerate(lesson.STEPS, 1) if isinstance(s.challenge, Predict)])
+def test_each_listed_mistake_gets_its_own_hint_in_every_variant(n):
+    challenge = lesson.STEPS[n - 1].challenge
+    assert challenge.mistakes, "a prediction lists its common mistakes"
+    hints = set()
+    for seed in SEEDS:
+        state = lesson.STEPS[n - 1].start(seed)
+        for mistake in challenge.mistakes:
+            wrong = mistake.answer(state)
+            if abs(wrong - challenge.answer(state)) <= challenge.room(state):
+                continue  # in this variant the mistake changes nothing: it cannot be told from the answer
+            verdict = challenge.check(state, wrong)
+            assert not verdict.passed
+            made = challenge.mistake_made(state, wrong)
+            assert verdict.message.text == made.hint and made.hint != challenge.hint, (n, seed, mistake.name)
+            hints.add(mistake.name)
+    assert hints == {m.name for m in challenge.mistakes}, "every mistake shows up in some variant"
 
 
 def test_the_lesson_has_the_videos_ten_steps_in_order_each_within_80_words():
@@ -60,9 +80,11 @@ def test_the_lesson_has_the_videos_ten_steps_in_order_each_within_80_words():
 ENGINE_ANSWERS = {
     "Prices become numbers": lambda state: float(encode(state["day"])),
     "One unit and a loop": lambda state: float(
-        rc.statquest_rnn().forward([[float(encode(state["day"]))]]).hidden[0, 0, 0]
+        rc.statquest_rnn(**state["weights"]).forward([[float(encode(state["day"]))]]).hidden[0, 0, 0]
     ),
-    "Unrolling": lambda state: float(rc.statquest_rnn().predict(encode(list(state["days"]))[None])[0, 0]),
+    "Unrolling": lambda state: float(
+        rc.statquest_rnn(**state["weights"]).predict(encode(list(state["days"]))[None])[0, 0]
+    ),
 }
 
 

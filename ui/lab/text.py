@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 import rnn_core as rc
-from ui.claims import Said, claim, said
+from ui.claims import Said, claim, general, said
 from ui.claims.lab import piece_shares, share_class
 from ui.kit.format import from_log10, signed, significant
 
@@ -90,6 +90,10 @@ W2_GRADIENT_FORMULA = (
 
 
 # -- what to notice, built from the numbers of the setting on screen (see ``ui.claims``) -------------
+# Said in a lesson's question about the first input, until it is answered (the numbers would tell it).
+MASKED_NOTICE = general("the first input is the curve's left end; the question is about its size.")
+
+
 def each_input_notice(logs: np.ndarray, w2: float, activation: str) -> Said:
     """What to notice on the per-input chart: the oldest input against the newest, and why."""
     about = {"w2": w2, "length": len(logs), "activation": activation}

@@ -46,17 +46,38 @@ def answer_text(value: float) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """A common wrong way to work a prediction out: the number it gives for the step's state (computed
+    by rnn_core, with the mistake made) and the hint that answers it."""
+
+    name: str
+    answer: Callable[[State], float]
+    hint: str
+
+
+@dataclass(frozen=True)
 class Predict:
     """Predict a number before the view shows it; right within ``tolerance`` (absolute, or
     relative when ``relative``)."""
 
     prompt: Callable[[State], str]
     answer: Callable[[State], float]
-    hint: str
+    hint: str  # a nudge towards the view, for a wrong answer that matches no listed mistake
     why: Callable[[State], Said | str]
     tolerance: float = 0.01
     relative: bool = False
+    mistakes: tuple[Mistake, ...] = ()
     kind: str = "predict"
+
+    def mistake_made(self, state: State, guess: float) -> Mistake | None:
+        """The listed mistake whose wrong answer ``guess`` is (to the check's tolerance), if any: one
+        that gives the right answer for this state tells nothing and is passed over."""
+        answer, room = self.answer(state), self.room(state)
+        for mistake in self.mistakes:
+            wrong = mistake.answer(state)
+            if math.isfinite(wrong) and abs(wrong - answer) > room and abs(guess - wrong) <= room:
+                return mistake
+        return None
 
     def room(self, state: State) -> float:
         """How far a guess may be from the answer: the stated tolerance, and never less than the
@@ -75,7 +96,8 @@ class Predict:
         answer = self.answer(state)
         if abs(guess - answer) <= self.room(state):
             return Verdict(True, f"Right: {answer_text(answer)[0]}. " + as_said(self.why(state)))
-        return Verdict(False, as_said(self.hint))
+        mistake = self.mistake_made(state, guess)
+        return Verdict(False, as_said(mistake.hint if mistake else self.hint))
 
 
 @dataclass(frozen=True)
@@ -99,6 +121,7 @@ class Option:
     text: str
     correct: Callable[[State], bool]
     why: Callable[[State], Said | str]
+    reveals: str = ""  # the misconception a learner who picks it (wrongly) holds, as TEACHING.md numbers them
 
 
 @dataclass(frozen=True)

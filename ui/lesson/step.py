@@ -10,26 +10,35 @@ from ui.claims import Said
 from ui.lesson.challenges import Choose, Goal, Predict, State, as_said
 
 
+def nothing_masked(state: State) -> frozenset[str]:
+    return frozenset()
+
+
 @dataclass(frozen=True)
 class StatLandView:
     """The unrolled network on the step's days (``days(state)``), with its prediction beside the
-    question; ``rules``: the four rules' table there too (on a projector it takes the prediction's room)."""
+    question; ``rules``: the four rules' table there too (on a projector it takes the prediction's
+    room). Until the question is answered the numbers it asks for (``masked(state)``, names as
+    ``ui.statland.diagram.layout`` takes them) read "?", and nothing else on screen gives them away."""
 
     days: Callable[[State], list[str]]
     rules: bool = False
+    masked: Callable[[State], frozenset[str]] = nothing_masked
 
 
 @dataclass(frozen=True)
 class BPTTView:
-    """Backpropagation through time on the step's days, weights and target: before the answer, each
-    day's piece of dL/dw2 without their sum; after it, the backward pass drawn on the unrolled network."""
+    """Backpropagation through time on the step's days, weights and target, drawn on the unrolled
+    network: each day's share of dL/dw2 under its input, their sum "?" until the question is answered."""
 
 
 @dataclass(frozen=True)
 class LabView:
-    """A Gradient lab view (``ui.lab.views``) at the step's w2 and length."""
+    """A Gradient lab view (``ui.lab.views``) at the step's w2 and length; until the question is
+    answered it hides what ``masked`` names ("first": the first input's gradient and its formula)."""
 
     key: str
+    masked: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

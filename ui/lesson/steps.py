@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+
 import rnn_core as rc
 from rnn_core.data import LEVELS, decode, encode
 from ui.claims import Said, claim, general, said
@@ -21,6 +23,7 @@ from ui.kit.format import from_log10, number
 from ui.lesson.challenges import (
     Choose,
     Goal,
+    Mistake,
     Option,
     Predict,
     State,
@@ -168,6 +171,73 @@ def _steady_why(state: State) -> Said:
     ) + _trade_off_why(state)
 
 
+# -- step 1: the scale -----------------------------------------------------------------------------------
+def _scale_days(state: State) -> list[str]:
+    """The two other levels, then the asked-for day: the learner reads the scale from the two shown."""
+    return [word for word in WORDS if word != state["day"]] + [state["day"]]
+
+
+def _scale_masked(state: State) -> frozenset[str]:
+    return frozenset({"x3", "terms3", "h3", "y"})  # the third day's number and all it would give away
+
+
+def _level_position(state: State) -> float:
+    return float(WORDS.index(state["day"]) + 1)  # low 1, medium 2, high 3
+
+
+# -- step 2: the first day's h ------------------------------------------------------------------------
+FIRST_DAY_VARIANTS = (("high", 0.0), ("medium", -0.3), ("low", -0.3), ("high", 0.2))
+
+
+def _first_day(state: State, **changes) -> float:
+    """h1 for the step's day on its weights, with ``changes`` made (a mistake's way of working it out)."""
+    weights = {**state["weights"], **changes}
+    return float(network(weights).forward(encode([state["day"]])[None]).hidden[0, 0, 0])
+
+
+def _first_day_sum(state: State) -> float:
+    return float(network(state["weights"]).forward(encode([state["day"]])[None]).pre_activation[0, 0, 0])
+
+
+# -- step 3: the output of three days -------------------------------------------------------------------
+def _last_masked(state: State) -> frozenset[str]:
+    T = len(state["days"])
+    return frozenset({f"terms{T}", f"h{T}", "y"})
+
+
+def _output(state: State, days=None, **changes) -> float:
+    return prediction({**state["weights"], **changes}, state["days"] if days is None else days)
+
+
+def _last_h(state: State) -> float:
+    return float(network(state["weights"]).forward(encode(list(state["days"]))[None]).hidden[0, -1, 0])
+
+
+def _last_sum_through_w3(state: State) -> float:
+    """The output with the last day's ReLU left out: w3 times the raw sum, plus b2."""
+    trace = network(state["weights"]).forward(encode(list(state["days"]))[None])
+    weights = state["weights"]
+    return float(weights["w3"] * trace.pre_activation[0, -1, 0] + weights["b2"])
+
+
+# -- step 6: BPTT's shares ------------------------------------------------------------------------------
+# Days and w2: with a negative w2 the pieces alternate in sign, so adding them is not adding their sizes.
+BPTT_VARIANTS = ((("high", "medium"), -0.2), (("medium", "high", "medium"), -0.2), (("high", "high", "medium"), 0.3))
+
+
+def bptt_shares(state: State) -> list[float]:
+    """Each day's share of dL/dw2 for the step's days, weights and target (loss (y - target)²)."""
+    model = network(state["weights"])
+    xs, ys = encode(list(state["days"]))[None], [[LEVELS[state["target"]]]]
+    grads = model.loss_and_grads(xs, ys, loss="ssr")[1]
+    return [float(v) for v in np.asarray(grads.per_step["w2"]).reshape(-1)]
+
+
+# -- step 8: w2 alone ----------------------------------------------------------------------------------
+def _w2_power(state: State, power: int) -> float:
+    return float(state["w2"]) ** power
+
+
 GRU_UPDATE_BIAS = 4.0  # sigmoid(4) = 0.98: the update gate mostly keeps the old state
 
 
@@ -190,39 +260,39 @@ def _remedy_best(state: State) -> str:
     return max(found, key=found.get)
 
 
-def _remedies_text(state: State) -> Said:
-    lab = {
-        "w2": rc.STATQUEST_WEIGHTS["w2"],
-        "length": int(state["length"]),
-        "activation": "relu",
-        "gate_bias": GRU_UPDATE_BIAS,
-    }
-    return (
-        "Clipping caps a gradient's size. LSTMs and GRUs carry memory through a gate, not through w2 at "
-        "every step, "
-        + said(
-            "so an old day fades far more slowly.",
-            *(claim("gated_slower", model=m, **lab) for m in ("lstm", "gru")),
-            *(claim("fades", model=m, **lab) for m in ("lstm", "gru")),
-        )
-        + " Transformers, the other remedy, drop the chain: attention reads every day directly."
-    )
-
-
 STEPS: tuple[Step, ...] = (
     Step(
         "scaling",
         "Prices become numbers",
-        "A network only reads numbers, so StatLand's prices are scaled: each day is low, medium "
-        "or high, evenly spaced from 0 to 1.",
-        StatLandView(lambda s: [s["day"]]),
+        "A network only reads numbers, so StatLand's three price levels become numbers on one scale. "
+        "The diagram shows two of them going in.",
+        StatLandView(_scale_days, masked=_scale_masked),
         lambda seed: {"day": _pick(seed, ("medium", "high", "low"))},
         Predict(
             lambda s: f"Which number does a **{s['day']}** day enter the network as?",
             lambda s: float(encode(s["day"])),
-            "Look at the scale: low and high are the two ends, 0 and 1; medium sits halfway.",
-            lambda s: "Low is 0, medium 0.5 and high 1.",
+            "Read the x of the other two days in the diagram: the three levels sit evenly on one scale.",
+            lambda s: "Low is 0, medium 0.5 and high 1: the scale runs from the lowest price to the highest.",
             tolerance=0.001,
+            mistakes=(
+                Mistake(
+                    "counted the levels",
+                    _level_position,
+                    "That counts the levels 1, 2, 3. The scale puts them on one line from the lowest price to the "
+                    "highest: read the other two days' x.",
+                ),
+                Mistake(
+                    "split into thirds",
+                    lambda s: _level_position(s) / 3,
+                    "That splits the scale into thirds. Three levels that include both ends sit at the two ends "
+                    "and halfway between them.",
+                ),
+                Mistake(
+                    "a percentage",
+                    lambda s: 100 * float(encode(s["day"])),
+                    "That is a percentage: the network reads the fraction itself, between 0 and 1.",
+                ),
+            ),
         ),
         explore="statland",
     ),
@@ -230,15 +300,42 @@ STEPS: tuple[Step, ...] = (
         "loop",
         "One unit and a loop",
         "The network is one unit: it adds w1·x, w2·h and b1, and ReLU keeps the sum if it is "
-        "positive. Its output h loops back into the next day's sum. The first day has no earlier "
-        "h: h0 = 0.",
-        StatLandView(lambda s: [s["day"]]),
-        lambda seed: {"day": _pick(seed, ("high", "medium")), "weights": _weights()},
+        "positive. Its output h loops back into the next day's sum.",
+        StatLandView(lambda s: [s["day"]], masked=lambda s: frozenset({"terms1", "h1", "y"})),
+        lambda seed: (lambda day, b1: {"day": day, "weights": _weights(b1=b1)})(*_pick(seed, FIRST_DAY_VARIANTS)),
         Predict(
             lambda s: f"For the single day **{s['day']}**, what is h1?",
-            lambda s: float(network(s["weights"]).forward(encode([s["day"]])[None]).hidden[0, 0, 0]),
-            "h1 = ReLU(w1·x + w2·h0 + b1), with h0 = 0: only w1·x and b1 count.",
-            lambda s: "With h0 = 0 the loop adds nothing on the first day.",
+            _first_day,
+            "Follow day 1's wires in the diagram: x goes up through × w1, h0 comes in through × w2, b1 is "
+            "added, and ReLU keeps the sum if it is positive.",
+            lambda s: "With h0 = 0 the loop adds nothing on the first day: h1 = ReLU(w1·x + b1).",
+            mistakes=(
+                Mistake(
+                    "forgot ReLU",
+                    _first_day_sum,
+                    "That is the sum itself. ReLU keeps a sum only if it is positive, and makes it 0 otherwise.",
+                ),
+                Mistake(
+                    "forgot b1",
+                    lambda s: _first_day(s, b1=0.0),
+                    "Close: the bias b1 is added to every day's sum too (see the sum box).",
+                ),
+                Mistake(
+                    "forgot w1",
+                    lambda s: max(0.0, float(encode(s["day"])) + s["weights"]["b1"]),
+                    "The price goes in through the × w1 wire: it is multiplied by w1 before it is added.",
+                ),
+                Mistake(
+                    "added w1",
+                    lambda s: max(0.0, s["weights"]["w1"] + float(encode(s["day"])) + s["weights"]["b1"]),
+                    "w1 multiplies the price; it is not added to it.",
+                ),
+                Mistake(
+                    "went on to the output",
+                    lambda s: s["weights"]["w3"] * _first_day(s) + s["weights"]["b2"],
+                    "That is the output y = w3·h + b2. The question stops at h1, before the green wire.",
+                ),
+            ),
         ),
         explore="statland",
     ),
@@ -247,17 +344,48 @@ STEPS: tuple[Step, ...] = (
         "Unrolling",
         "Unrolled, the loop becomes one copy of the unit per day, fed oldest day first. Every "
         "copy passes its h to the next; only the last copy's output is the prediction.",
-        StatLandView(lambda s: list(s["days"])),
+        StatLandView(lambda s: list(s["days"]), masked=_last_masked),
         lambda seed: {
-            "days": _pick(seed, (("high", "high", "high"), ("low", "high", "medium"))),
+            "days": _pick(
+                seed,
+                (
+                    ("high", "high", "high"),
+                    ("low", "high", "medium"),
+                    ("high", "high", "low"),
+                    ("high", "low", "medium"),
+                ),
+            ),
             "weights": _weights(),
         },
         Predict(
             lambda s: f"What will the network output for **{_days_text(s['days'])}**?",
-            lambda s: prediction(s["weights"], s["days"]),
-            "Work left to right: h1 from the first day, then h2 = ReLU(w1·x2 + w2·h1 + b1), and so on; "
-            "the output is w3·h for the last day.",
-            lambda s: "The diagram now shows every copy's numbers.",
+            _output,
+            "The diagram gives every day but the last: take h from the day before, through × w2, into the last "
+            "day's sum with w1·x and b1; then ReLU, then × w3 + b2.",
+            lambda s: "Each copy passes its h on; the last copy's h, through w3 and b2, is the prediction.",
+            mistakes=(
+                Mistake(
+                    "forgot w2·h",
+                    lambda s: _output(s, w2=0.0),
+                    "That leaves out what the earlier days carry in: the last sum also gets w2 times the day "
+                    "before's h.",
+                ),
+                Mistake(
+                    "newest first",
+                    lambda s: _output(s, days=list(reversed(s["days"]))),
+                    "That feeds the days newest first. The oldest day goes in first, on the left.",
+                ),
+                Mistake(
+                    "forgot ReLU",
+                    _last_sum_through_w3,
+                    "The last day's sum goes through ReLU before w3: a sum below 0 becomes 0.",
+                ),
+                Mistake(
+                    "stopped at h",
+                    _last_h,
+                    "That is the last h. The output multiplies it by w3 and adds b2.",
+                ),
+            ),
         ),
         explore="statland",
     ),
@@ -282,7 +410,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "sharing",
         "Weight sharing",
-        "Every copy uses the same w1, w2, b1, w3 and b2: more days make the network longer, not bigger.",
+        "Unrolled, the network makes one copy of the unit for each day. Look at each copy's wires.",
         StatLandView(lambda s: ["medium"] * int(s["n_days"])),
         lambda seed: {"n_days": _pick(seed, (3, 7, 10))},
         Choose(
@@ -291,17 +419,28 @@ STEPS: tuple[Step, ...] = (
                 Option(
                     "5",
                     lambda s: network(_weights()).n_params == 5,
-                    lambda s: "Right: five, whatever the number of days. The copies share them.",
+                    lambda s: (
+                        "Right: five, whatever the number of days. Every copy's wires carry the same w1, "
+                        "w2, b1, w3 and b2."
+                    ),
                 ),
                 Option(
                     "{n_days}",
                     lambda s: network(_weights()).n_params == s["n_days"],
-                    lambda s: f"{s['n_days']} is the number of copies, not of parameters.",
+                    lambda s: (
+                        f"{s['n_days']} is the number of copies. Read their wires: each says × w1 "
+                        f"({number(rc.STATQUEST_WEIGHTS['w1'])}), the same number in every copy."
+                    ),
+                    reveals="M7",
                 ),
                 Option(
                     "5 × {n_days}",
                     lambda s: network(_weights()).n_params == 5 * s["n_days"],
-                    lambda s: "That would be true if each copy had weights of its own; they share one set.",
+                    lambda s: (
+                        "That would be true if each copy had weights of its own. Change a weight on the "
+                        "StatLand page: every copy changes with it."
+                    ),
+                    reveals="M1",
                 ),
             ),
         ),
@@ -311,24 +450,37 @@ STEPS: tuple[Step, ...] = (
     Step(
         "bptt",
         "Backpropagation through time",
-        "To train, the error flows back through the copies. Each day adds its own piece to "
-        "dL/dw2; the gradient is their sum.",
+        "To train, the error flows back through the copies. The diagram writes each day's piece of dL/dw2 "
+        "under its input.",
         BPTTView(),
-        lambda seed: {
-            "days": _pick(seed, (("high", "medium"), ("medium", "high", "medium"))),
-            "target": "low",
-            "weights": _weights(w2=_pick(seed, (-0.2, 0.3))),
-        },
+        lambda seed: (lambda days, w2: {"days": days, "target": "low", "weights": _weights(w2=w2)})(
+            *_pick(seed, BPTT_VARIANTS)
+        ),
         Predict(
             lambda s: (
                 f"The target is **{s['target']}** ({LEVELS[s['target']]:g}), so L = (y − {LEVELS[s['target']]:g})². "
-                f"The pieces of dL/dw2 for **{_days_text(s['days'])}** are in the table below. What is their sum?"
+                f"For **{_days_text(s['days'])}**, what is dL/dw2?"
             ),
             _bptt_w2,
-            "Add the pieces from every day, signs included.",
-            lambda s: "That sum is exactly the dL/dw2 the next training step uses.",
+            "w2 is shared by every copy: read each day's dL/dw2 in the diagram.",
+            lambda s: (
+                "w2 is used on every day, so its gradient is every day's piece added up, exactly what the "
+                "next training step uses."
+            ),
             tolerance=0.02,
             relative=True,
+            mistakes=(
+                Mistake(
+                    "only the last day",
+                    lambda s: bptt_shares(s)[-1],
+                    "That is the last day's piece only. Every day used w2, so every day's piece counts.",
+                ),
+                Mistake(
+                    "sizes",
+                    lambda s: sum(abs(v) for v in bptt_shares(s)),
+                    "Add the pieces with their signs: a negative piece pulls the other way.",
+                ),
+            ),
         ),
         explore="training",
     ),
@@ -350,20 +502,41 @@ STEPS: tuple[Step, ...] = (
     Step(
         "vanishing",
         "Vanishing gradients",
-        "With |w2| < 1 the same product shrinks: for w2 = 0.5 an input n days back is scaled "
-        "by 0.5ⁿ, so old days count less and less.",
-        LabView("inputs"),
+        "With |w2| < 1 the same product shrinks instead: each day between an input and the end multiplies "
+        "its pull by w2 once more.",
+        LabView("inputs", masked=frozenset({"first"})),
         lambda seed: {"w2": 0.5, "length": _pick(seed, (10, 20, 30))},
         Predict(
             lambda s: (
-                f"With w2 = 0.5 and **{s['length']} days**, by what factor does w2 alone scale the first day "
-                "(w2 to the power of the days after it)?"
+                f"With w2 = 0.5 and **{s['length']} days**, by what factor does w2 alone scale the first day's pull?"
             ),
             _first_day_scale,
-            "The first of T days has T − 1 days after it, so the factor is 0.5^(T − 1).",
+            "Count the days after the first: each multiplies the first day's pull by w2 once.",
             _first_day_why,
             tolerance=0.01,
             relative=True,
+            mistakes=(
+                Mistake(
+                    "T powers",
+                    lambda s: _w2_power(s, int(s["length"])),
+                    "One factor too many: the first of T days has T − 1 days after it, and the last day none.",
+                ),
+                Mistake(
+                    "multiplied",
+                    lambda s: float(s["w2"]) * (int(s["length"]) - 1),
+                    "Each later day multiplies by w2 again: that is a power, not w2 times the number of days.",
+                ),
+                Mistake(
+                    "one factor",
+                    lambda s: float(s["w2"]),
+                    "That is one day's factor. Every day after the first multiplies by w2 again.",
+                ),
+                Mistake(
+                    "inverted",
+                    lambda s: 1.0 / _w2_power(s, int(s["length"]) - 1),
+                    "That is how many times stronger the last day is. The first day's pull is the small one.",
+                ),
+            ),
         ),
         explore="lab",
     ),
@@ -371,29 +544,17 @@ STEPS: tuple[Step, ...] = (
         "tradeoff",
         "The trade-off",
         general(
-            "Keeping |w2| < 1 stops the explosion but brings vanishing; |w2| > 1 can explode. Only narrow "
-            "bands near |w2| = 1 keep an old day's pull steady, and they narrow as the days add up."
+            "The heatmap colours the first day's pull for every w2 (across) and T (up). Drag w2 under it and "
+            "read the diamond."
         ),
         LabView("heatmap"),
         lambda seed: {"w2": _pick(seed, (0.9, 1.1)), "length": 100},
         Choose(
             lambda s: f"With w2 = {s['w2']} over {s['length']} days, what happens to the first day's gradient?",
             (
-                Option(
-                    "It fades towards 0",
-                    lambda s: _trade_off_class(s) == "fades",
-                    _trade_off_why,
-                ),
-                Option(
-                    "It explodes",
-                    lambda s: _trade_off_class(s) == "explodes",
-                    _trade_off_why,
-                ),
-                Option(
-                    "It stays about the same",
-                    lambda s: _trade_off_class(s) == "steady",
-                    _steady_why,
-                ),
+                Option("It fades towards 0", lambda s: _trade_off_class(s) == "fades", _trade_off_why),
+                Option("It explodes", lambda s: _trade_off_class(s) == "explodes", _trade_off_why),
+                Option("It stays about the same", lambda s: _trade_off_class(s) == "steady", _steady_why),
             ),
         ),
         explore="lab",
@@ -401,9 +562,12 @@ STEPS: tuple[Step, ...] = (
     Step(
         "remedies",
         "The remedies",
-        _remedies_text,
+        general(
+            "Three ways to keep an old day's pull: clip the gradient, keep w2 near 1, or use a gated cell "
+            "(Transformers, the other remedy, drop the chain altogether). Set w2 = 0.9 on the chart to compare."
+        ),
         LabView("gates"),
-        lambda seed: {"length": _pick(seed, (100, 200))},
+        lambda seed: {"w2": rc.STATQUEST_WEIGHTS["w2"], "length": _pick(seed, (100, 200))},
         Choose(
             lambda s: f"Over {s['length']} days, which network keeps the most of the first day's pull?",
             (
@@ -422,6 +586,7 @@ STEPS: tuple[Step, ...] = (
                         "Clipping only shrinks a gradient that is too large, all of it at once: the first "
                         f"day's share stays {from_log10(_remedies(s)['clipped'])} of the last day's."
                     ),
+                    reveals="M6",
                 ),
                 Option(
                     "A vanilla RNN with w2 = 0.9",
@@ -433,6 +598,7 @@ STEPS: tuple[Step, ...] = (
                 ),
             ),
         ),
+        controls=LabKnobs(),
         explore="lab",
     ),
 )

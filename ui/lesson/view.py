@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 import rnn_core as rc
-from rnn_core.data import encode
 from ui.claims import Said, general
 from ui.classroom.links import keep_in_link, lockable, presenting
 from ui.kit.state import shown
@@ -23,7 +22,6 @@ from ui.lesson import steps as lesson
 from ui.lesson.challenges import TRIES_BEFORE_REVEAL, Goal, Predict, answer_text, as_said
 from ui.lesson.step import BPTTView, DaysSlider, LabKnobs, LabView, StatLandView, WeightField
 from ui.statland import view as statland_view
-from ui.training import bptt
 
 PROGRESS = "ls_progress"
 
@@ -124,14 +122,16 @@ def challenge(n: int, state, seed: int) -> bool:
     prompt = f"**Your turn:** {shown(as_said(task.prompt(state)))}"
     if isinstance(task, Goal):
         verdict = task.check(state)
+        tried = state != step.start(seed)  # a hint answers a try: none before the first change
         if verdict.passed:
             st.markdown(prompt)
             _passed(n, seed, shown(verdict.message))
-        elif presenting():  # in front of a class the hint waits behind the prompt's tooltip
+        elif presenting() and tried:  # in front of a class the hint waits behind the prompt's tooltip
             st.markdown(prompt, help=shown(verdict.message))
         else:
             st.markdown(prompt)
-            st.info(shown(verdict.message), icon=":material/lightbulb:")
+            if tried:
+                st.info(shown(verdict.message), icon=":material/lightbulb:")
         return True
     st.markdown(prompt)
     answered = st.empty()  # an answered question gives its place on the screen to the view
@@ -219,56 +219,44 @@ def live_state(n: int, seed: int) -> dict:
 
 
 def statland_view_of(view: StatLandView, state, revealed: bool, prefix: str, area) -> None:
-    if not revealed:
-        return
     # With the four rules' table beside the question, a projector needs the prediction's room for the diagram.
+    masked = frozenset() if revealed else view.masked(state)
     statland_view.show_network(
         view.days(state),
         state.get("weights", rc.STATQUEST_WEIGHTS),
         key_prefix=prefix,
         prediction_area=area,
-        show_prediction=not (view.rules and presenting()),
+        show_prediction=not (view.rules and presenting()) and not masked,
+        masked=masked,
     )
 
 
 def bptt_view_of(view: BPTTView, state, revealed: bool, prefix: str, area) -> None:
-    back = bptt.backward_for_next_step(_trainer(state))
-    if not revealed:  # each day's piece of dL/dw2, without their sum
-        st.dataframe(
-            {
-                "day": [f"day {t}: {word}" for t, word in enumerate(state["days"], 1)],
-                "piece of dL/dw2": back.per_day["w2"].reshape(-1).tolist(),
-            },
-            hide_index=True,
-            key=f"{prefix}pieces",
-        )
-        return
-    st.graphviz_chart(bptt.one_unit_dot(back, st.context.theme.type or "light"), width="content")
-    st.caption(shown(bptt.one_unit_notice(back, step_button=False)))
+    """The unrolled network with each day's share of dL/dw2 under its input; their sum once answered."""
+    shares = lesson.bptt_shares(state)
+    total = f"{answer_text(sum(shares))[0]}" if revealed else "?"
+    statland_view.show_network(
+        list(state["days"]),
+        state["weights"],
+        key_prefix=prefix,
+        prediction_area=area,
+        show_prediction=False,
+        shares=(shares, total),
+    )
 
 
 def lab_view_of(view: LabView, state, revealed: bool, prefix: str, area) -> None:
-    if revealed:
-        settings = LabSettings(w2=float(state.get("w2", LESSON_W2)), length=int(state.get("length", 10)))
-        show_view(view.key, settings, key_prefix=prefix)
+    settings = LabSettings(w2=float(state.get("w2", LESSON_W2)), length=int(state.get("length", 10)))
+    show_view(view.key, settings, key_prefix=prefix, masked=frozenset() if revealed else view.masked)
 
 
 VIEWS = {StatLandView: statland_view_of, BPTTView: bptt_view_of, LabView: lab_view_of}
 
 
 def live_view(n: int, state, revealed: bool, prediction_area=None) -> None:
-    """The step's view: its numbers once the learner has answered (some views show part before)."""
+    """The step's view, on screen before the answer: what the question asks for reads "?" until then."""
     step = lesson.STEPS[n - 1]
-    if not revealed:
-        st.caption("The view shows its numbers once you have answered.")
     VIEWS[type(step.view)](step.view, state, revealed, widget_prefix(n), prediction_area)
-
-
-def _trainer(state) -> rc.Trainer:
-    """The one-step trainer of a BPTT step: its days, its weights, its target, the loss (y - target)²."""
-    xs = encode(list(state["days"]))[None]
-    model = lesson.network(state["weights"])
-    return rc.Trainer(model, xs, [[float(encode(state["target"]))]], optimizer="sgd", lr=0.1, loss="ssr")
 
 
 def summary() -> None:
@@ -284,12 +272,18 @@ def summary() -> None:
             st.page_link(pages[step.explore], label=f"Explore further: {step.title}", icon=":material/explore:")
 
 
-SEED = "ls_seed"
+SEEDS = "ls_seeds"  # each step's starting numbers: "Try other numbers" changes only its own step's
+
+
+def seed_of(n: int) -> int:
+    return st.session_state.get(SEEDS, {}).get(lesson.STEPS[n - 1].key, 0)
 
 
 def other_numbers(n: int) -> None:
-    """A new starting state for step ``n``: the step's own widgets go back to its new start."""
-    st.session_state[SEED] = st.session_state.get(SEED, 0) + 1
+    """A new starting state for step ``n`` (and no other): its own widgets go back to its new start."""
+    seeds = dict(st.session_state.get(SEEDS, {}))
+    seeds[lesson.STEPS[n - 1].key] = seed_of(n) + 1
+    st.session_state[SEEDS] = seeds
     for key in [k for k in st.session_state if str(k).startswith(widget_prefix(n))]:
         del st.session_state[key]
     progress().tries.pop(n, None)
@@ -302,7 +296,7 @@ def show_lesson() -> None:
     # (In presentation mode the row leaves the top corner to Leave presentation.)
     bar_column, nav = st.columns([4, 4] if presenting() else [5, 4], vertical_alignment="bottom", gap="medium")
     bar = bar_column.empty()
-    seed = st.session_state.get(SEED, 0)
+    seed = seed_of(n)
     header(n, seed)
     # On the StatLand steps the prediction sits beside the question, so the diagram below it fits
     # the screen; a goal about the four rules has their table there too.

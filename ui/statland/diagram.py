@@ -28,6 +28,7 @@ LINE = 20  # line height inside nodes: more than a text box's height (about 1.36
 MIN_TEXT_PX = 11  # the drawing never shrinks its text below this; it scrolls sideways instead
 CHAR_WIDTH = 0.5  # an average glyph width in em, over the page font's (about 0.45), so estimated boxes hold the text
 PAD = 8
+SCREEN_MARGIN = 48  # the page's padding around the main column on a phone, both sides
 # Okabe-Ito hues in a middle shade, readable on a white and on a near-black page alike.
 COLOURS = {"input": "#2E86C1", "recurrent": "#D55E00", "output": "#00896A"}
 
@@ -85,8 +86,15 @@ class Drawing:
             for name, colour in [("plain", "currentColor"), *COLOURS.items()]
         )
         smallest = math.ceil(self.width * MIN_TEXT_PX / FONT)
+        # Where the screen is narrower than the drawing's smallest width, the box scrolls sideways:
+        # a line under it says so (a phone shows no scroll bar until the drawing is touched).
+        cue = (
+            f"<style>.sl-scroll-cue {{ display: none; }} @media (max-width: {smallest + SCREEN_MARGIN}px) "
+            "{ .sl-scroll-cue { display: block; } }</style>"
+            '<div class="sl-scroll-cue" style="font-size: 0.85em; opacity: 0.75">Swipe sideways for every day →</div>'
+        )
         return (
-            f'<div class="sl-diagram" style="overflow-x:auto; overflow-y:hidden; max-width:100%">'
+            cue + f'<div class="sl-diagram" style="overflow-x:auto; overflow-y:hidden; max-width:100%">'
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(description)}" '
             f'viewBox="0 0 {self.width:.0f} {self.height:.0f}" width="100%" '
             f'style="display:block; max-width:{self.width:.0f}px; min-width:{smallest}px; height:auto; '
@@ -99,12 +107,30 @@ def _weight(params: dict, name: str) -> float:
     return float(np.ravel(params[name])[0])
 
 
-def layout(trace, day_words: list[str], params: dict, prediction_word: str) -> Drawing:
+MASK = "?"  # what a masked number reads: the quantity a lesson's question asks for
+
+
+def masked_number(value: float, name: str, masked: frozenset[str]) -> str:
+    return MASK if name in masked else number(value)
+
+
+def layout(
+    trace,
+    day_words: list[str],
+    params: dict,
+    prediction_word: str,
+    masked: frozenset[str] = frozenset(),
+    shares: list[float] | None = None,
+    shares_total: str = "",
+) -> Drawing:
     """Lay out the unrolled network of the trace's first sequence (a 1-unit model).
 
     ``day_words`` are the price words shown at the inputs; ``params`` the current w1, w2, b1,
     w3, b2. The starting hidden value h0 = 0 feeds day 1's sum through the same w2 wire as
-    every later day.
+    every later day. ``masked`` names the numbers a question asks for, drawn as "?":
+    ``x<t>`` (a day's input), ``terms<t>`` (its w1·x, w2·h and sum), ``h<t>``, ``y`` (the output
+    and its word). ``shares``: each day's share of dL/dw2, written under its input (backpropagation
+    through time), with ``shares_total`` (their sum, or "?") at the output.
     """
     w1, w2, b1, w3, b2 = (_weight(params, k) for k in rc.PARAM_NAMES)
     xs = trace.xs[0, :, 0]
@@ -124,7 +150,7 @@ def layout(trace, day_words: list[str], params: dict, prediction_word: str) -> D
     sum_height = 4 * LINE + 12
     sum_mid = sum_top + sum_height / 2
     x_top = sum_top + sum_height + 30
-    x_height = 2 * LINE + 10
+    x_height = (2 if shares is None else 3) * LINE + 10
     d.height = x_top + x_height + PAD
     gap = 16  # space between a wire's turn and the box it enters
 
@@ -140,16 +166,19 @@ def layout(trace, day_words: list[str], params: dict, prediction_word: str) -> D
 
     for t in range(T):
         day = t + 1
+        terms = f"terms{day}"
         rows = [
-            ("w1·x", number(input_term[t]), COLOURS["input"]),
-            ("w2·h", number(recurrent[t]), COLOURS["recurrent"]),
+            ("w1·x", masked_number(input_term[t], terms, masked), COLOURS["input"]),
+            ("w2·h", masked_number(recurrent[t], terms, masked), COLOURS["recurrent"]),
             ("b1", number(b1), "currentColor"),
         ]
-        total = ("sum", number(pre[t]))
+        total = ("sum", masked_number(pre[t], terms, masked))
         sum_w = max(text_width(f"{a}   {b}") for a, b, _ in [*rows, (*total, "")]) + 20
-        h_text = f"h{day} = {number(hidden[t])}"
+        h_text = f"h{day} = {masked_number(hidden[t], f'h{day}', masked)}"
         h_w = text_width(h_text) + 20
-        x_lines = [f"Day {day}: {day_words[t]}", f"x = {number(xs[t])}"]
+        x_lines = [f"Day {day}: {day_words[t]}", f"x = {masked_number(xs[t], f'x{day}', masked)}"]
+        if shares is not None:
+            x_lines.append(f"dL/dw2 {number(shares[t], 4)}")
         x_w = max(text_width(s) for s in x_lines) + 20
         w1_label = f"× w1 ({number(w1)})"
         half = max(sum_w, h_w, x_w) / 2
@@ -175,6 +204,8 @@ def layout(trace, day_words: list[str], params: dict, prediction_word: str) -> D
         d.box(cx, x_mid, x_w, x_height, tint=COLOURS["input"])
         d.text(cx, x_top + 5 + LINE * 0.8, x_lines[0], anchor="middle", bold=True)
         d.text(cx, x_top + 5 + LINE * 1.8, x_lines[1], anchor="middle")
+        if shares is not None:  # this day's piece of the gradient, in the backward pass's colour
+            d.text(cx, x_top + 5 + LINE * 2.8, x_lines[2], anchor="middle", colour=COLOURS["recurrent"], bold=True)
         d.wire([(cx, x_top), (cx, sum_top + sum_height)], colour=COLOURS["input"], name=f"x{day}->s{day}", kind="input")
         d.text(cx + 7, (x_top + sum_top + sum_height) / 2 + 4.5, w1_label, colour=COLOURS["input"])
 
@@ -203,9 +234,11 @@ def layout(trace, day_words: list[str], params: dict, prediction_word: str) -> D
 
     # The output: the last hidden value times w3, plus b2, is the prediction.
     out_label = f"× w3 ({number(w3)}) + b2 ({number(b2)})"
-    out_lines = [f"y = {number(y)}", f"→ {prediction_word}"]
+    out_lines = [f"y = {MASK}", f"→ {MASK}"] if "y" in masked else [f"y = {number(y)}", f"→ {prediction_word}"]
+    if shares is not None:
+        out_lines.append(f"dL/dw2 = {shares_total}")
     out_w = max(text_width(s) for s in out_lines) + 24
-    out_h = 2 * LINE + 12
+    out_h = len(out_lines) * LINE + 12
     out_left = max(previous_h_right + text_width(out_label) + 16, previous_right_extent + 2 * gap)
     d.wire([(previous_h_right, y_h), (out_left, y_h)], colour=COLOURS["output"], name=f"h{T}->y", kind="output")
     d.text((previous_h_right + out_left) / 2, y_h - 9, out_label, colour=COLOURS["output"], anchor="middle")
@@ -214,24 +247,38 @@ def layout(trace, day_words: list[str], params: dict, prediction_word: str) -> D
     d.box(out_cx, y_h, out_w, out_h, tint=COLOURS["output"])
     d.text(out_cx, out_top + 6 + LINE * 0.8, out_lines[0], anchor="middle", bold=True)
     d.text(out_cx, out_top + 6 + LINE * 1.8, out_lines[1], anchor="middle", bold=True)
+    if shares is not None:
+        d.text(out_cx, out_top + 6 + LINE * 2.8, out_lines[2], anchor="middle", colour=COLOURS["recurrent"], bold=True)
     d.width = out_left + out_w + PAD
     return d
 
 
-def unrolled_svg(trace, day_words: list[str], params: dict, prediction_word: str) -> str:
-    """The unrolled network as HTML (an SVG in a box that scrolls sideways when it must)."""
-    drawing = layout(trace, day_words, params, prediction_word)
-    return drawing.svg(describe(trace, day_words, prediction_word))
+def unrolled_svg(
+    trace,
+    day_words: list[str],
+    params: dict,
+    prediction_word: str,
+    masked: frozenset[str] = frozenset(),
+    shares: list[float] | None = None,
+    shares_total: str = "",
+) -> str:
+    """The unrolled network as HTML (an SVG in a box that scrolls sideways when it must, saying so
+    on a narrow screen); ``masked``, ``shares`` as for ``layout``."""
+    drawing = layout(trace, day_words, params, prediction_word, masked, shares, shares_total)
+    return drawing.svg(describe(trace, day_words, prediction_word, masked))
 
 
-def describe(trace, day_words: list[str], prediction_word: str) -> str:
-    """The diagram in words, for screen readers: each day's sum and hidden value, then the prediction."""
+def describe(trace, day_words: list[str], prediction_word: str, masked: frozenset[str] = frozenset()) -> str:
+    """The diagram in words, for screen readers: each day's sum and hidden value, then the prediction
+    (a masked number is a question mark here too)."""
     steps = [
-        f"day {t + 1} ({day_words[t]}): sum {number(trace.pre_activation[0, t, 0])}, "
-        f"h{t + 1} = {number(trace.hidden[0, t, 0])}"
+        f"day {t + 1} ({day_words[t]}): sum {masked_number(trace.pre_activation[0, t, 0], f'terms{t + 1}', masked)}, "
+        f"h{t + 1} = {masked_number(trace.hidden[0, t, 0], f'h{t + 1}', masked)}"
         for t in range(trace.hidden.shape[1])
     ]
-    return (
-        f"The network unrolled over {len(steps)} days. " + "; ".join(steps) + ". "
-        f"Prediction y = {number(float(trace.y[0, 0]))}, read as {prediction_word}."
+    ending = (
+        "The prediction is the question."
+        if "y" in masked
+        else f"Prediction y = {number(float(trace.y[0, 0]))}, read as {prediction_word}."
     )
+    return f"The network unrolled over {len(steps)} days. " + "; ".join(steps) + ". " + ending

@@ -171,11 +171,15 @@ def show_network(
     key_prefix: str = "sl_",
     prediction_area=None,
     show_prediction: bool = True,
+    masked: frozenset[str] = frozenset(),
+    shares: tuple[list[float], str] | None = None,
 ):
     """The prediction and the unrolled network for these days and weights; returns the model and trace.
 
     The prediction's numbers go into ``prediction_area`` when given (a page puts them beside its
     weights), else in a row of their own above the diagram; ``show_prediction=False`` leaves them out.
+    ``masked``: numbers a lesson's question asks for, drawn as "?" (the notice, which would give them
+    away, waits); ``shares``: each day's share of dL/dw2 and their sum as shown, drawn on the diagram.
     """
     day_words = list(day_words)
     model = rc.statquest_rnn(**weights)
@@ -189,9 +193,12 @@ def show_network(
             st.metric("Prediction for tomorrow", word, help=nearest, width="content")
             st.metric("Output value", number(prediction), help="y = w3 × h (last day) + b2", width="content")
     with st.container(key=f"{key_prefix}network"):
-        st.markdown(diagram.unrolled_svg(trace, day_words, model.params, word), unsafe_allow_html=True)
-        notice = notice_sentence(day_words, weights, trace, word) + " " + days_and_parameters(day_words, model)
-        st.markdown(shown(notice))
+        each_day, total = shares if shares is not None else (None, "")
+        picture = diagram.unrolled_svg(trace, day_words, model.params, word, masked, each_day, total)
+        st.markdown(picture, unsafe_allow_html=True)
+        if not masked:
+            notice = notice_sentence(day_words, weights, trace, word) + " " + days_and_parameters(day_words, model)
+            st.markdown(shown(notice))
     return model, trace
 
 

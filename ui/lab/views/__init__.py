@@ -41,9 +41,12 @@ def view_selector(key_prefix: str = "lab_", default: str = "inputs") -> str:
     return next(key for key, shown in LABELS.items() if shown == label)
 
 
-def show_view(key: str, settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
-    """Draw the view ``key``; returns the view's own widget values (for link checks)."""
-    own = VIEWS[key].draw(settings, key_prefix=key_prefix)
+def show_view(
+    key: str, settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()
+) -> dict:
+    """Draw the view ``key`` (hiding what ``masked`` names, for a lesson's question); returns the
+    view's own widget values (for the work done ahead)."""
+    own = VIEWS[key].draw(settings, key_prefix=key_prefix, masked=masked)
     if settings.length != MAX_LENGTH:
         work_ahead(key, settings.activation, settings.w2, tuple(sorted(own.items())))
     return own

@@ -12,10 +12,11 @@ def nothing_ahead(activation: str, w2: float, own: dict) -> list[Callable[[], ob
 
 @dataclass(frozen=True)
 class View:
-    """One lab view. ``draw(settings, key_prefix=...)`` draws it and returns its own widgets' values
-    (for link checks); ``shared_controls``: whether it reads w2, T and the activation (else they are
-    kept off the screen); ``ahead(activation, w2, own)``: the cached computations it needs at the
-    longest T, for the lab to run in the background while the learner reads (``ui.lab.views.work_ahead``)."""
+    """One lab view. ``draw(settings, key_prefix=..., masked=...)`` draws it (hiding what ``masked``
+    names until a lesson's question is answered) and returns its own widgets' values;
+    ``shared_controls``: whether it reads w2, T and the activation (else they are kept off the
+    screen); ``ahead(activation, w2, own)``: the cached computations it needs at the longest T, for
+    the lab to run in the background while the learner reads (``ui.lab.views.work_ahead``)."""
 
     key: str  # its name in code and tests ("heatmap")
     label: str  # its button's text, which the link carries (``?lab_view=Heatmap``)

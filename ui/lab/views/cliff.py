@@ -14,7 +14,7 @@ from ui.lab.specs import cliff_chart
 from ui.lab.views.base import View
 
 
-def cliff_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+def cliff_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()) -> dict:
     """Pascanu et al.'s classic cliff, with its own unit and its own controls."""
     figure, side = columns()
     with side:

@@ -39,7 +39,7 @@ def gates_held(gate_bias: float, length: int) -> Said:
     )
 
 
-def gates_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+def gates_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()) -> dict:
     """What gates change: how much each input still counts, as a share of the newest input, in the
     vanilla RNN beside an LSTM and a GRU."""
     figure, side = columns()

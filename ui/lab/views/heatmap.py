@@ -16,7 +16,7 @@ from ui.lab.specs import heatmap_cells, heatmap_spec
 from ui.lab.views.base import View
 
 
-def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()) -> dict:
     """Where gradients explode and vanish: the first input's gradient over w2 and T."""
     f = facts(settings.w2, settings.length, settings.activation)
     marker = drag_data(settings.length, settings.activation)["marks"]  # a diamond per w2, the one dragged to drawn

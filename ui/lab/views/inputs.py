@@ -15,7 +15,7 @@ from ui.lab.specs import _drag_lines_spec, drag_lines_spec, drag_y_domain, with_
 from ui.lab.views.base import View
 
 
-def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()) -> dict:
     """How much each input still counts at the end: |d y_T / d x_t| against the closed form."""
     f = facts(settings.w2, settings.length, settings.activation)
     T = settings.length
@@ -33,12 +33,14 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
         )
     with side:
         symbolic, plugged, _ = text.first_input_formula(FIXED["w1"], settings.w2, FIXED["w3"], T, f.log10_slopes)
-        st.metric("First input's |∂y_T/∂x_1|", from_log10(float(f.logs[0])))
-        st.latex(rf"\small \begin{{gathered}} {symbolic} \\ {plugged} \end{{gathered}}")
+        hidden = "first" in masked  # a lesson asks for the first input's share: its numbers wait
+        st.metric("First input's |∂y_T/∂x_1|", "?" if hidden else from_log10(float(f.logs[0])))
+        lines = symbolic if hidden else rf"{symbolic} \\ {plugged}"
+        st.latex(rf"\small \begin{{gathered}} {lines} \end{{gathered}}")
         prose(
             f"{key_prefix}inputs_text",
             "how much each day's input still moves the prediction; $s_k$ are the slopes. " + drag_hint(key_prefix),
-            text.each_input_notice(f.logs, settings.w2, settings.activation),
+            text.MASKED_NOTICE if hidden else text.each_input_notice(f.logs, settings.w2, settings.activation),
             "w2 = 2, then T = 1000.",
         )
         with st.expander("Why?"):

@@ -15,7 +15,7 @@ from ui.lab.specs import pieces_spec
 from ui.lab.views.base import View
 
 
-def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()) -> dict:
     """Which steps make up dL/dw2: BPTT's per-step pieces, and their sum."""
     f = facts(settings.w2, settings.length, settings.activation)
     pieces = f.pieces

@@ -26,7 +26,9 @@ from ui.lab.specs import rnn_descent_paths, surface_cells, surface_spec
 from ui.lab.views.base import View
 
 
-def training_step_view(settings: LabSettings, *, key_prefix: str = "lab_") -> dict:
+def training_step_view(
+    settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()
+) -> dict:
     """What an exploding gradient does to a training step, and how clipping helps."""
     figure, side = columns()
     with side:
