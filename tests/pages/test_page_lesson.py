@@ -130,14 +130,16 @@ def test_step_8_accepts_the_factor_bptt_gives_the_first_day():
     model = rc.VanillaRNN(1, activation="identity", seed=0)
     model.params["w1"], model.params["w2"], model.params["w3"] = 1.0, 0.5, 1.0
     factor = float(model.input_gradients(np.ones((1, length)))[0, 0])
+    assert all(label.endswith("= ?") for label in readouts_of(at))
     assert_rejected_then_accepted(at, 8, factor, factor * 3 + 0.1)
+    assert not any(label.endswith("= ?") for label in readouts_of(at)), "answered, the read-out has its numbers"
 
 
 def test_two_wrong_tries_offer_the_answer_with_its_explanation():
     at = at_step(1)
     day = asked_day(at)
     guess(at, 1, 7.0)
-    assert not at.button(key="ls_scaling_reveal") if "ls_scaling_reveal" in [b.key for b in at.button] else True
+    assert "ls_scaling_reveal" not in [b.key for b in at.button], "one wrong try does not offer the answer"
     guess(at, 1, 8.0)
     at.button(key="ls_scaling_reveal").click().run()
     assert any(str(encode(day)) in i.value for i in at.info)
@@ -288,8 +290,19 @@ def figure_of(at) -> str:
     return "\n".join(svgs + charts)
 
 
+def readouts_of(at) -> list[str]:
+    """The labels a drag chart prints above its plot (the per-input chart's "drag_w2" dataset, the
+    heatmap's "marks")."""
+    import pyarrow as pa
+
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    found = [d.data.data for c in charts for d in c.proto.datasets if d.name in ("drag_w2", "marks")]
+    return [label for data in found for label in pa.ipc.open_stream(data).read_all().column("label").to_pylist()]
+
+
 @pytest.mark.parametrize("n", range(1, 11))
 def test_before_the_answer_every_step_shows_its_figure_and_masks_only_what_it_asks(n):
+    from ui.lab import text as lab_text
     from ui.lesson import steps as lesson
     from ui.lesson.challenges import Predict, answer_text
     from ui.lesson.step import BPTTView, LabView, StatLandView
@@ -309,6 +322,11 @@ def test_before_the_answer_every_step_shows_its_figure_and_masks_only_what_it_as
         assert "dL/dw2 = ?" in figure
     if isinstance(view, LabView) and "first" in view.masked:
         assert next(m.value for m in at.metric if m.label.startswith("First input")) == "?"
+        # the chart's read-out above the plot, at every w2 its slider reaches, waits too
+        assert readouts_of(at) and all(label.endswith("= ?") for label in readouts_of(at))
+    if isinstance(view, LabView) and "notice" in view.masked:
+        said = " ".join(str(m.value) for m in at.markdown)
+        assert "**Notice** " + lab_text.GATES_MASKED_NOTICE.text in said, "the figure answers, not the text"
     if isinstance(step.challenge, Predict):
         shown_answer = answer_text(step.challenge.answer(state))[0]
         said = " ".join(str(m.value) for m in at.markdown if "<svg" not in m.value)

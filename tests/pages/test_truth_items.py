@@ -100,7 +100,7 @@ def test_3_the_lessons_last_step_no_longer_says_old_days_keep_counting():
         text = lesson.STEPS[9].words(state)
         assert "keep counting" not in text.text and not claims.false_claims(text)
         gru = lesson.STEPS[9].challenge.check(state, 0).message  # the GRU's why, with its number
-        assert "still pulls" in gru.text and "keep counting" not in gru.text
+        assert "keeps" in gru.text and "of the last day's pull" in gru.text and "keep counting" not in gru.text
 
 
 # 4 -----------------------------------------------------------------------------------------------------

@@ -20,21 +20,33 @@ def set_values(values: dict) -> None:
 
 
 def shared_controls(
-    key_prefix: str = "lab_", defaults: LabSettings | None = None, activation_note: bool = True, visible: bool = True
+    key_prefix: str = "lab_",
+    defaults: LabSettings | None = None,
+    activation_note: bool = True,
+    visible: bool = True,
+    presets: bool = True,
+    with_activation: bool = True,
 ) -> LabSettings:
     """w2 (with the presets), T and the activation, bound to the URL as ``<prefix>w2`` and so on.
 
     With ``visible=False`` (a view that reads none of them) they are drawn off the screen, so their
-    values, and the link's, are kept for the next view that uses them."""
+    values, and the link's, are kept for the next view that uses them. A lesson step leaves out the
+    presets (``presets=False``) or the activation (``with_activation=False``: the lesson's ReLU) where it
+    needs neither."""
     defaults = defaults or LabSettings()
     if not visible:
         st.html(hiding_style([f"{key_prefix}shared"]))
     with st.container(key=f"{key_prefix}shared"):
-        return _shared_controls(key_prefix, defaults, activation_note)
+        return _shared_controls(key_prefix, defaults, activation_note, presets, with_activation)
 
 
-def _shared_controls(key_prefix: str, defaults: LabSettings, activation_note: bool) -> LabSettings:
-    w2_column, length_column, activation_column = st.columns([5, 3, 2], gap="medium")
+def _shared_controls(
+    key_prefix: str, defaults: LabSettings, activation_note: bool, presets: bool, with_activation: bool
+) -> LabSettings:
+    if not with_activation:
+        w2_column, length_column = st.columns([5, 3], gap="medium")
+    else:
+        w2_column, length_column, activation_column = st.columns([5, 3, 2], gap="medium")
     with w2_column:
         w2 = st.slider(
             "Recurrent weight w2",
@@ -46,7 +58,7 @@ def _shared_controls(key_prefix: str, defaults: LabSettings, activation_note: bo
             help="Multiplies the previous step's hidden value in every step.",
         )
         # A link that locks w2 locks its presets too; one that hides w2 hides them.
-        if not hidden(f"{key_prefix}w2"):
+        if presets and not hidden(f"{key_prefix}w2"):
             with st.container(horizontal=True, gap="small"):
                 for i, (label, value) in enumerate(PRESETS.items()):
                     st.button(
@@ -58,6 +70,8 @@ def _shared_controls(key_prefix: str, defaults: LabSettings, activation_note: bo
                         disabled=locked(f"{key_prefix}w2"),
                     )
     length = length_column.slider("Sequence length T", 1, MAX_LENGTH, defaults.length, **bound(f"{key_prefix}length"))
+    if not with_activation:
+        return LabSettings(float(w2), int(length), defaults.activation)
     with activation_column:
         activation = st.selectbox(
             "Activation",

@@ -49,6 +49,17 @@ def drag_data(length: int, activation: str) -> dict:
     }
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def masked_readouts(length: int) -> dict:
+    """``drag_data``'s read-outs ("drag_w2", "marks") with "?" for every gradient, as Arrow bytes, for a
+    lesson question that asks for it."""
+    rows = drag_rows.masked_readouts(length)
+    return {
+        "drag_w2": chart_data.arrow_bytes(chart_data.arrow_table(rows["w2"])),
+        "marks": chart_data.arrow_bytes(chart_data.arrow_table(rows["marks"])),
+    }
+
+
 def _drag_memo(key_prefix: str, view: str) -> str:
     return f"{key_prefix}drag_{view}"
 

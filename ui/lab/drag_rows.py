@@ -45,8 +45,21 @@ def on_grid(value: float) -> float | None:
 def readout(w2: float, log10_first: float, length: int | None = None) -> str:
     """The line drawn above a drag figure: the w2 under the slider and the first input's gradient,
     as the page's metric writes it (short enough for a phone's chart)."""
+    return _readout(w2, from_log10(log10_first), length)
+
+
+def _readout(w2: float, value: str, length: int | None = None) -> str:
     where = f"w2 = {w2:g}" if length is None else f"w2 = {w2:g}, T = {length}"
-    return f"{where}: |∂y_T/∂x₁| = {from_log10(log10_first)}"
+    return f"{where}: |∂y_T/∂x₁| = {value}"
+
+
+def masked_readouts(length: int) -> dict:
+    """The read-outs of both drag figures with the gradient drawn as "?", for a lesson question that
+    asks for it: {"w2": the per-input chart's (w2c, w2, label), "marks": the heatmap's (w2, T, label)}."""
+    return {
+        "w2": {"w2c": w2_code(W2_GRID), "w2": W2_GRID, "label": [_readout(w2, "?") for w2 in W2_GRID]},
+        "marks": _marks(length, [_readout(w2, "?", length) for w2 in W2_GRID]),
+    }
 
 
 def thin_mask(logs: np.ndarray, max_points: int = MAX_POINTS, tolerance: float = 0.02) -> np.ndarray:
@@ -188,7 +201,10 @@ def heatmap_marks(length: int, first: np.ndarray) -> dict:
 
     ``first``: log10 |d y_T / d x_1| per w2 on the grid (the first row of ``input_gradient_grid``),
     so the read-out is the number the page's metric shows for the same w2."""
-    labels = [readout(w2, f, length) for w2, f in zip(W2_GRID, first, strict=True)]
+    return _marks(length, [readout(w2, f, length) for w2, f in zip(W2_GRID, first, strict=True)])
+
+
+def _marks(length: int, labels: list[str]) -> dict:
     return {"w2": W2_GRID, "T": np.full(W2_GRID.size, length, dtype=np.int16), "label": labels}
 
 

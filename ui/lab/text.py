@@ -92,6 +92,8 @@ W2_GRADIENT_FORMULA = (
 # -- what to notice, built from the numbers of the setting on screen (see ``ui.claims``) -------------
 # Said in a lesson's question about the first input, until it is answered (the numbers would tell it).
 MASKED_NOTICE = general("the first input is the curve's left end; the question is about its size.")
+HEATMAP_MASKED_NOTICE = general("the diamond's colour is the first input's gradient at your w2 and T.")
+GATES_MASKED_NOTICE = general("each line's left end is how much the first day still pulls.")
 
 
 def each_input_notice(logs: np.ndarray, w2: float, activation: str) -> Said:

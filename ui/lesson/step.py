@@ -35,7 +35,8 @@ class BPTTView:
 @dataclass(frozen=True)
 class LabView:
     """A Gradient lab view (``ui.lab.views``) at the step's w2 and length; until the question is
-    answered it hides what ``masked`` names ("first": the first input's gradient and its formula)."""
+    answered it hides what ``masked`` names ("first": the first input's gradient, its read-outs and
+    its formula; "notice": the sentence that reads the figure out)."""
 
     key: str
     masked: frozenset[str] = frozenset()
@@ -59,7 +60,10 @@ class DaysSlider:
 
 @dataclass(frozen=True)
 class LabKnobs:
-    """The lab's w2 and length controls, ``state["w2"]`` and ``state["length"]``."""
+    """The lab's w2 and length controls, ``state["w2"]`` and ``state["length"]`` (with w2's presets
+    where ``presets``); the lesson's network keeps its ReLU."""
+
+    presets: bool = True
 
 
 @dataclass(frozen=True)

@@ -414,7 +414,7 @@ STEPS: tuple[Step, ...] = (
         StatLandView(lambda s: ["medium"] * int(s["n_days"])),
         lambda seed: {"n_days": _pick(seed, (3, 7, 10))},
         Choose(
-            lambda s: f"Unrolled over **{s['n_days']} days**, how many parameters does training adjust?",
+            lambda s: f"Over **{s['n_days']} days**, how many parameters does training adjust?",
             (
                 Option(
                     "5",
@@ -547,7 +547,7 @@ STEPS: tuple[Step, ...] = (
             "The heatmap colours the first day's pull for every w2 (across) and T (up). Drag w2 under it and "
             "read the diamond."
         ),
-        LabView("heatmap"),
+        LabView("heatmap", masked=frozenset({"first"})),
         lambda seed: {"w2": _pick(seed, (0.9, 1.1)), "length": 100},
         Choose(
             lambda s: f"With w2 = {s['w2']} over {s['length']} days, what happens to the first day's gradient?",
@@ -563,10 +563,9 @@ STEPS: tuple[Step, ...] = (
         "remedies",
         "The remedies",
         general(
-            "Three ways to keep an old day's pull: clip the gradient, keep w2 near 1, or use a gated cell "
-            "(Transformers, the other remedy, drop the chain altogether). Set w2 = 0.9 on the chart to compare."
+            "Clip the gradient, keep w2 near 1, or gate the cell; Transformers drop the chain. Set w2 = 0.9 to compare."
         ),
-        LabView("gates"),
+        LabView("gates", masked=frozenset({"notice"})),
         lambda seed: {"w2": rc.STATQUEST_WEIGHTS["w2"], "length": _pick(seed, (100, 200))},
         Choose(
             lambda s: f"Over {s['length']} days, which network keeps the most of the first day's pull?",
@@ -575,8 +574,8 @@ STEPS: tuple[Step, ...] = (
                     "A GRU",
                     lambda s: _remedy_best(s) == "gru",
                     lambda s: (
-                        "Its update gate passes the old state on without multiplying it by w2 at every step: "
-                        f"the first day still pulls {from_log10(_remedies(s)['gru'])} as hard as the last."
+                        "Its update gate hands the old state on without w2 in the way: the first day keeps "
+                        f"{from_log10(_remedies(s)['gru'])} of the last day's pull."
                     ),
                 ),
                 Option(
@@ -598,7 +597,7 @@ STEPS: tuple[Step, ...] = (
                 ),
             ),
         ),
-        controls=LabKnobs(),
+        controls=LabKnobs(presets=False),
         explore="lab",
     ),
 )

@@ -137,13 +137,16 @@ def challenge(n: int, state, seed: int) -> bool:
     answered = st.empty()  # an answered question gives its place on the screen to the view
     if isinstance(task, Predict):
         with answered.container(), st.form(key=f"{prefix}form", border=False, enter_to_submit=True):
-            guess = st.number_input("Your answer", value=None, format="%g", key=f"{prefix}guess", width=240)
-            submitted = st.form_submit_button("Check", key=f"{prefix}check")
+            with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+                guess = st.number_input("Your answer", value=None, format="%g", key=f"{prefix}guess", width=240)
+                submitted = st.form_submit_button("Check", key=f"{prefix}check")
         verdict = task.check(state, guess) if guess is not None else None
     else:
         texts = [shown(general(text)) for text in task.texts(state)]  # choices offered, not claims
-        short = all(len(text) <= 12 for text in texts)  # a row of short numbers reads as one question
-        choice = st.radio("Choose one", texts, index=None, key=f"{prefix}choice", horizontal=short)
+        in_a_row = sum(len(text) for text in texts) <= 70  # the choices side by side where one line holds them
+        choice = st.radio(
+            "Choose one", texts, index=None, key=f"{prefix}choice", horizontal=in_a_row, label_visibility="collapsed"
+        )
         submitted = choice is not None
         verdict = task.check(state, texts.index(choice)) if choice is not None else None
     if submitted and verdict is not None:
@@ -201,7 +204,9 @@ def lab_knobs(control: LabKnobs, state, prefix: str) -> dict:
     settings = shared_controls(
         key_prefix=prefix,
         defaults=LabSettings(w2=float(state["w2"]), length=int(state["length"])),
-        activation_note=False,  # the step is about w2 and T; its room goes to the view
+        activation_note=False,
+        presets=control.presets,
+        with_activation=False,  # the step is about w2 and T on the lesson's ReLU: its room goes to the view
     )
     return {**state, "w2": settings.w2, "length": settings.length}
 

@@ -94,6 +94,8 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froze
     notice = text.gates_notice(
         T, shares, {"w2": settings.w2, "activation": settings.activation, "gate_bias": gate_bias}
     )
+    if "notice" in masked:  # a lesson asks which line keeps the most: the figure answers, not the text
+        notice = text.GATES_MASKED_NOTICE
     with figure:
         charts.draw(
             chart_data.with_datasets(spec, lines=rows),

@@ -10,7 +10,7 @@ from ui.kit import chart_data, heatmaps
 from ui.kit.format import from_log10
 from ui.lab import text
 from ui.lab.controls import columns, prose, why
-from ui.lab.drag import drag_data, drag_hint, draw_drag
+from ui.lab.drag import drag_data, drag_hint, draw_drag, masked_readouts
 from ui.lab.model import MAX_LENGTH, LabSettings, facts, heatmap_rows, heatmap_shares, heatmap_w2s
 from ui.lab.specs import heatmap_cells, heatmap_spec
 from ui.lab.views.base import View
@@ -19,7 +19,9 @@ from ui.lab.views.base import View
 def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()) -> dict:
     """Where gradients explode and vanish: the first input's gradient over w2 and T."""
     f = facts(settings.w2, settings.length, settings.activation)
-    marker = drag_data(settings.length, settings.activation)["marks"]  # a diamond per w2, the one dragged to drawn
+    hidden = "first" in masked  # a lesson asks what happens to the first input: its numbers wait
+    marker = (masked_readouts(settings.length) if hidden else drag_data(settings.length, settings.activation))["marks"]
+    # (a diamond per w2, the one dragged to drawn)
     figure, side = columns()
     with figure:
         draw_drag(
@@ -35,12 +37,14 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: fro
             "the diamond is the current setting.",
         )
     with side:
-        st.metric("First input's |∂y_T/∂x_1| at the diamond", from_log10(float(f.logs[0])))
+        st.metric("First input's |∂y_T/∂x_1| at the diamond", "?" if hidden else from_log10(float(f.logs[0])))
         prose(
             f"{key_prefix}heatmap_text",
             "the first input's gradient over w2 and T: orange above 1, blue below; the diamond, your setting. "
             + drag_hint(key_prefix),
-            text.heatmap_notice(
+            text.HEATMAP_MASKED_NOTICE
+            if hidden
+            else text.heatmap_notice(
                 settings.activation,
                 heatmap_rows(settings.length),
                 heatmap_w2s(settings.activation),

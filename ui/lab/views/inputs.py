@@ -9,7 +9,7 @@ import streamlit as st
 from ui.kit.format import from_log10
 from ui.lab import text
 from ui.lab.controls import columns, prose, why
-from ui.lab.drag import drag_data, drag_hint, draw_drag
+from ui.lab.drag import drag_data, drag_hint, draw_drag, masked_readouts
 from ui.lab.model import FIXED, MAX_LENGTH, LabSettings, facts
 from ui.lab.specs import _drag_lines_spec, drag_lines_spec, drag_y_domain, with_points
 from ui.lab.views.base import View
@@ -21,10 +21,12 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: 
     T = settings.length
     data = drag_data(T, settings.activation)
     spec = drag_lines_spec(with_points(T), drag_y_domain(*data["range"]))
+    hidden = "first" in masked  # a lesson asks for the first input's pull: its numbers wait
+    readouts = masked_readouts(T)["drag_w2"] if hidden else data["drag_w2"]
     figure, side = columns()
     with figure:
         draw_drag(
-            {**spec, "datasets": {"drag_lines": data["drag_lines"], "drag_w2": data["drag_w2"]}},
+            {**spec, "datasets": {"drag_lines": data["drag_lines"], "drag_w2": readouts}},
             "inputs",
             settings.w2,
             key_prefix=key_prefix,
@@ -33,7 +35,6 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: 
         )
     with side:
         symbolic, plugged, _ = text.first_input_formula(FIXED["w1"], settings.w2, FIXED["w3"], T, f.log10_slopes)
-        hidden = "first" in masked  # a lesson asks for the first input's share: its numbers wait
         st.metric("First input's |∂y_T/∂x_1|", "?" if hidden else from_log10(float(f.logs[0])))
         lines = symbolic if hidden else rf"{symbolic} \\ {plugged}"
         st.latex(rf"\small \begin{{gathered}} {lines} \end{{gathered}}")
