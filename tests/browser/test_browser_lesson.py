@@ -73,10 +73,10 @@ def test_a_learner_answers_wrong_then_right_and_moves_on(page: Page, base_url, s
     answer = float(encode(state["day"]))  # the engine's scaled price for the asked day
     field = page.get_by_label("Your answer")
     field.fill(str(answer + 0.3))
-    rerun_after(page, lambda: page.get_by_role("button", name="Check").click())
+    rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
     expect(page.get_by_test_id("stAlertContentWarning")).to_be_visible()
     field.fill(str(answer))
-    rerun_after(page, lambda: page.get_by_role("button", name="Check").click())
+    rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
     expect(page.get_by_test_id("stAlertContentSuccess")).to_be_visible()
     expect(page.get_by_text("1 passed")).to_be_visible()
     assert_healthy(page)
@@ -91,7 +91,7 @@ def test_a_learner_answers_wrong_then_right_and_moves_on(page: Page, base_url, s
     state = lesson.STEPS[1].start(0)
     h1 = float(rc.statquest_rnn().forward([[float(encode(state["day"]))]]).hidden[0, 0, 0])
     page.get_by_label("Your answer").fill(str(h1))
-    rerun_after(page, lambda: page.get_by_role("button", name="Check").click())
+    rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
     expect(page.get_by_text("2 passed")).to_be_visible()
     assert_healthy(page)
     screenshot(page, screenshots, f"lesson_step2_answered_{width}x{height}")
@@ -146,7 +146,7 @@ def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, 
         expect(page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")).to_be_visible()
         if n in answers:
             page.get_by_label("Your answer").fill(repr(answers[n]))
-            rerun_after(page, lambda: page.get_by_role("button", name="Check").click())
+            rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
         elif n == 4:
             field = page.get_by_label("w2", exact=True)
             field.fill(str(rc.STATQUEST_WEIGHTS["w2"]))
@@ -159,7 +159,7 @@ def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, 
                 slider.focus()
                 rerun_after(page, lambda: page.keyboard.press("ArrowRight"))
         else:
-            right = {5: "5", 9: "It fades towards 0", 10: "A GRU"}[n]
+            right = {5: "5", 9: "It fades towards 0", 10: "A GRU; it still fades"}[n]
             radio = page.get_by_test_id("stRadio")
             rerun_after(page, lambda radio=radio, right=right: radio.get_by_text(right, exact=True).click())
         expect(success.first).to_be_visible()

@@ -62,12 +62,12 @@ def test_4_a_revealed_answer_typed_back_is_accepted(page: Page, base_url, screen
     answer = page.get_by_label("Your answer")
     for wrong in ("0.5", "0.25"):
         answer.fill(wrong)
-        rerun_after(page, lambda: page.get_by_role("button", name="Check").click())
+        rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
     rerun_after(page, lambda: page.get_by_role("button", name="Show the answer").click())
     shown = page.get_by_text("The answer is").first.inner_text().split("The answer is ", 1)[1].split(". ")[0]
     screenshot(page, screenshots, f"truth_4_step8_revealed_{size}")
     answer.fill(shown)
-    rerun_after(page, lambda: page.get_by_role("button", name="Check").click())
+    rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
     visible_text(page, f"Right: {shown}.")
     assert_healthy(page)
 

@@ -64,6 +64,15 @@ check("zero", r"exactly 0", r"\bnothing flows\b", r"passes no gradient")(_share_
 check("steady", r"\bsteady\b", r"within (?:a factor of )?10\b")(_share_is("steady"))
 
 
+@check("newest_pull", r"newest (?:day|input) still moves")
+def _newest_pull(w2, length, activation, shown) -> bool:
+    """The newest input still moves y_T by ``shown`` (as the lab writes it), within a decade of 1."""
+    from ui.kit.format import from_log10
+
+    newest = float(input_logs(w2, length, activation)[-1])
+    return math.isfinite(newest) and abs(newest) < STEADY and from_log10(newest) == shown
+
+
 @check("never_explodes", r"nowhere here does it explode")
 def _never_explodes(w2s, length, activation) -> bool:
     """None of these columns explodes at this length."""
@@ -256,6 +265,16 @@ def _plain_step_leaves(w2, length, activation, lr, reach, threshold=None) -> boo
 @check("clipping_shortens", r"\bshortens\b")
 def _clipping_shortens(w2, length, activation, threshold) -> bool:
     return _first_step(w2, length, activation)[0] > math.log10(threshold)
+
+
+@check("clip_keeps_direction", r"keeps? its direction", r"share .{0,40}\bstays\b")
+def _clip_keeps_direction(w2, length, threshold) -> bool:
+    """Clipping the engine's input gradients (the lesson's ReLU network, the lab's T high days) by norm
+    at ``threshold`` shortens them and keeps their direction: every input's share of the newest's stays."""
+    model = rc.statquest_rnn(w2=float(w2))
+    grads = model.input_gradients(np.ones((1, int(length))))[0]
+    clipped, changed = rc.optim.clip_gradient(grads.copy(), "norm", float(threshold))
+    return bool(changed and grads[-1] != 0 and np.allclose(clipped / clipped[-1], grads / grads[-1], rtol=1e-12))
 
 
 @check("clipping_idle", r"changes nothing")

@@ -115,3 +115,12 @@ def _day_one_changes_prediction(weights) -> bool:
 @check("no_parameters_added", r"how many numbers did we have to add")
 def _no_parameters_added(n_days) -> bool:
     return _param_count(2, 5) and _param_count(n_days, 5)
+
+
+@check("only_last_predicts", r"only the last day's h")
+def _only_last_predicts(days, weights) -> bool:
+    """The prediction is w3 times the last day's h plus b2, and day 1's h through w3 and b2 would read
+    another level."""
+    trace, w = statland_trace(days, weights), dict(weights)
+    y, hidden = float(trace.y[0, 0]), trace.hidden[0, :, 0]
+    return y == w["w3"] * float(hidden[-1]) + w["b2"] and decode(w["w3"] * float(hidden[0]) + w["b2"]) != decode(y)

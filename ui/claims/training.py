@@ -19,6 +19,18 @@ def _first_day_w2_share_zero(xs, ys, weights, loss="ssr") -> bool:
     return float(np.asarray(grads.per_step["w2"])[0].sum()) == 0.0
 
 
+@check("shares_add_up", r"sum of every day's piece")
+def _shares_add_up(xs, ys, weights, loss="ssr") -> bool:
+    """The engine's dL/dw2 is the sum of the per-day pieces BPTT finds (day 1's is 0: h0 = 0), over more
+    than one day."""
+    model = rc.statquest_rnn(**dict(weights))
+    grads = model.loss_and_grads(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), loss=loss)[1]
+    per_step = np.asarray(grads.per_step["w2"])
+    pieces = per_step.reshape(per_step.shape[0], -1).sum(axis=1)  # one piece per day, over the batch
+    total = float(np.asarray(grads["w2"]).ravel()[0])
+    return bool(pieces.size > 1 and np.any(pieces) and math.isclose(pieces.sum(), total, rel_tol=1e-12, abs_tol=1e-15))
+
+
 @check("loss_rose", r"loss (?:climbs|climb|rose|went up)", r"raised the loss")
 def _loss_rose(before, after) -> bool:
     return math.isfinite(before) and math.isfinite(after) and after > before

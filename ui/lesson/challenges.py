@@ -53,6 +53,7 @@ class Mistake:
     name: str
     answer: Callable[[State], float]
     hint: str
+    reveals: str = ""  # the misconception (``ui.lesson.misconceptions``) behind it, if one is
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,15 @@ class Option:
     text: str
     correct: Callable[[State], bool]
     why: Callable[[State], Said | str]
-    reveals: str = ""  # the misconception a learner who picks it (wrongly) holds, as TEACHING.md numbers them
+    # The misconception (``ui.lesson.misconceptions``) a learner who picks it wrongly holds, or a function
+    # of the state naming it ("" where a wrong pick there shows none).
+    reveals: str | Callable[[State], str] = ""
+
+    def misconception(self, state: State) -> str:
+        """The misconception a wrong pick of this option reveals in ``state`` ("" for none or a right pick)."""
+        if self.correct(state):
+            return ""
+        return self.reveals(state) if callable(self.reveals) else self.reveals
 
 
 @dataclass(frozen=True)

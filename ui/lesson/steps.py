@@ -18,7 +18,7 @@ import numpy as np
 import rnn_core as rc
 from rnn_core.data import LEVELS, decode, encode
 from ui.claims import Said, claim, general, said
-from ui.claims.lab import input_logs, oldest_share, share_class, steady_band
+from ui.claims.lab import input_logs, oldest_share, share_class
 from ui.kit.format import from_log10, number
 from ui.lesson.challenges import (
     Choose,
@@ -158,16 +158,22 @@ def _trade_off_why(state: State) -> Said:
             "the last: it explodes.",
             lab,
         )
+    if kind == "zero":
+        return said(
+            f"w2 = {w2:g} switches the ReLU unit off on every other day: the first day's gradient is exactly 0, "
+            "though |w2| > 1.",
+            lab,
+            claim("relu_switches_off", w2=w2, length=T, activation="relu"),
+        )
     return said(f"Over {T} days w2 = {w2:g} leaves the first day {share} of the last day's pull.", lab)
 
 
-def _steady_why(state: State) -> Said:
-    T = int(state["length"])
-    lo, hi = steady_band(T)
+def _newest_why(state: State) -> Said:
+    w2, T = state["w2"], int(state["length"])
+    newest = from_log10(float(input_logs(w2, T)[-1]))
     return said(
-        f"Over {T} days only the band of w2 from {lo:g} to {hi:g} keeps the first day within a factor of 10 of "
-        "the last; ",
-        claim("steady_band", length=T, low=lo, high=hi),
+        f"The newest day still moves y by {newest} whatever w2 is: no w2 stands between it and the end. ",
+        claim("newest_pull", w2=w2, length=T, activation="relu", shown=newest),
     ) + _trade_off_why(state)
 
 
@@ -253,6 +259,10 @@ def _remedies(state: State) -> dict[str, float]:
         "clipped": oldest_share(lesson_w2, length),
         "w2 0.9": oldest_share(0.9, length),
     }
+
+
+def _gru_fades(state: State) -> bool:
+    return share_class(_remedies(state)["gru"]) == "fades"
 
 
 def _remedy_best(state: State) -> str:
@@ -369,11 +379,20 @@ STEPS: tuple[Step, ...] = (
                     lambda s: _output(s, w2=0.0),
                     "That leaves out what the earlier days carry in: the last sum also gets w2 times the day "
                     "before's h.",
+                    reveals="M2",
                 ),
                 Mistake(
                     "newest first",
                     lambda s: _output(s, days=list(reversed(s["days"]))),
                     "That feeds the days newest first. The oldest day goes in first, on the left.",
+                    reveals="M8",
+                ),
+                Mistake(
+                    "day 1's output",
+                    lambda s: _output(s, days=list(s["days"])[:1]),
+                    "That is what day 1's h would give through w3 and b2. Only the last day's h does: the earlier "
+                    "copies hand theirs on through w2.",
+                    reveals="M9",
                 ),
                 Mistake(
                     "forgot ReLU",
@@ -548,13 +567,25 @@ STEPS: tuple[Step, ...] = (
             "read the diamond."
         ),
         LabView("heatmap", masked=frozenset({"first"})),
-        lambda seed: {"w2": _pick(seed, (0.9, 1.1)), "length": 100},
+        # w2 = -1.5 switches the unit off on every other day: an odd length ends on a day it is on.
+        lambda seed: dict(zip(("w2", "length"), _pick(seed, ((0.9, 100), (1.1, 100), (-1.5, 99))), strict=True)),
         Choose(
             lambda s: f"With w2 = {s['w2']} over {s['length']} days, what happens to the first day's gradient?",
             (
                 Option("It fades towards 0", lambda s: _trade_off_class(s) == "fades", _trade_off_why),
-                Option("It explodes", lambda s: _trade_off_class(s) == "explodes", _trade_off_why),
-                Option("It stays about the same", lambda s: _trade_off_class(s) == "steady", _steady_why),
+                Option(
+                    "It fades, and so does the newest's",
+                    lambda s: False,  # the newest day's pull is |w1·w3| whatever w2 is
+                    _newest_why,
+                    reveals=lambda s: "M3" if _trade_off_class(s) == "fades" else "",
+                ),
+                Option(
+                    "It explodes",
+                    lambda s: _trade_off_class(s) == "explodes",
+                    _trade_off_why,
+                    reveals=lambda s: "M4" if abs(s["w2"]) > 1 else "",
+                ),
+                Option("It is exactly 0", lambda s: _trade_off_class(s) == "zero", _trade_off_why),
             ),
         ),
         explore="lab",
@@ -568,27 +599,58 @@ STEPS: tuple[Step, ...] = (
         LabView("gates", masked=frozenset({"notice"})),
         lambda seed: {"w2": rc.STATQUEST_WEIGHTS["w2"], "length": _pick(seed, (100, 200))},
         Choose(
-            lambda s: f"Over {s['length']} days, which network keeps the most of the first day's pull?",
+            lambda s: f"Over {s['length']} days, which keeps the most of the first day's pull?",
             (
                 Option(
-                    "A GRU",
-                    lambda s: _remedy_best(s) == "gru",
+                    "A GRU; it still fades",
+                    lambda s: _remedy_best(s) == "gru" and _gru_fades(s),
                     lambda s: (
                         "Its update gate hands the old state on without w2 in the way: the first day keeps "
                         f"{from_log10(_remedies(s)['gru'])} of the last day's pull."
                     ),
                 ),
                 Option(
-                    "A vanilla RNN with clipping",
+                    "A GRU; it no longer fades",
+                    lambda s: _remedy_best(s) == "gru" and not _gru_fades(s),
+                    lambda s: said(
+                        f"The GRU keeps the most, but its first day keeps only {from_log10(_remedies(s)['gru'])} of "
+                        "the last day's pull: its gates slow the fade without ending it.",
+                        claim(
+                            "fades",
+                            w2=rc.STATQUEST_WEIGHTS["w2"],
+                            length=int(s["length"]),
+                            activation="relu",
+                            model="gru",
+                            gate_bias=GRU_UPDATE_BIAS,
+                        ),
+                        claim(
+                            "gated_slower",
+                            w2=rc.STATQUEST_WEIGHTS["w2"],
+                            length=int(s["length"]),
+                            activation="relu",
+                            model="gru",
+                            gate_bias=GRU_UPDATE_BIAS,
+                        ),
+                    ),
+                    reveals="M5",
+                ),
+                Option(
+                    "Clipping the gradient",
                     lambda s: _remedy_best(s) == "clipped",
-                    lambda s: (
+                    lambda s: said(
                         "Clipping only shrinks a gradient that is too large, all of it at once: the first "
-                        f"day's share stays {from_log10(_remedies(s)['clipped'])} of the last day's."
+                        f"day's share stays {from_log10(_remedies(s)['clipped'])} of the last day's.",
+                        claim(
+                            "clip_keeps_direction",
+                            w2=rc.STATQUEST_WEIGHTS["w2"],
+                            length=int(s["length"]),
+                            threshold=1.0,
+                        ),
                     ),
                     reveals="M6",
                 ),
                 Option(
-                    "A vanilla RNN with w2 = 0.9",
+                    "w2 = 0.9",
                     lambda s: _remedy_best(s) == "w2 0.9",
                     lambda s: (
                         f"0.9 multiplied in {s['length'] - 1} times leaves the first day "

@@ -18,6 +18,7 @@ from ui.kit.state import shown
 from ui.lab.controls import shared_controls
 from ui.lab.model import LESSON_W2, LabSettings
 from ui.lab.views import show_view
+from ui.lesson import quiz, quiz_view
 from ui.lesson import steps as lesson
 from ui.lesson.challenges import TRIES_BEFORE_REVEAL, Goal, Predict, answer_text, as_said
 from ui.lesson.step import BPTTView, DaysSlider, LabKnobs, LabView, StatLandView, WeightField
@@ -143,7 +144,7 @@ def challenge(n: int, state, seed: int) -> bool:
         verdict = task.check(state, guess) if guess is not None else None
     else:
         texts = [shown(general(text)) for text in task.texts(state)]  # choices offered, not claims
-        in_a_row = sum(len(text) for text in texts) <= 70  # the choices side by side where one line holds them
+        in_a_row = sum(len(text) for text in texts) <= 80  # the choices side by side where one line holds them
         choice = st.radio(
             "Choose one", texts, index=None, key=f"{prefix}choice", horizontal=in_a_row, label_visibility="collapsed"
         )
@@ -177,7 +178,10 @@ def reveal(task, state) -> Said:
     if isinstance(task, Predict):
         return f"The answer is {answer_text(task.answer(state))[0]}. " + as_said(task.why(state))
     right = [text for text, option in zip(task.texts(state), task.options, strict=True) if option.correct(state)]
-    return f"The answer is “{right[0]}”. " + as_said(next(o.why(state) for o in task.options if o.correct(state)))
+    # the option's text is a choice offered, not a claim; the why that follows makes the claims
+    return general(f"The answer is “{right[0]}”. ") + as_said(
+        next(o.why(state) for o in task.options if o.correct(state))
+    )
 
 
 # -- each step's controls and view, drawn by their kind ----------------------------------------------
@@ -271,6 +275,14 @@ def summary() -> None:
         return
     st.balloons()
     st.success(f"You passed all {len(lesson.STEPS)} steps of “{lesson.VIDEO_TITLE}”.")
+    st.button(
+        quiz_view.TITLES["after"],
+        key="ls_quiz_after",
+        on_click=quiz_view.open_round,
+        args=("after",),
+        type="primary",
+        icon=":material/quiz:",
+    )
     pages = {"statland": "app_pages/statland.py", "training": "app_pages/training.py", "lab": "app_pages/lab.py"}
     for step in lesson.STEPS:
         if step.explore in pages:
@@ -296,6 +308,10 @@ def other_numbers(n: int) -> None:
 
 
 def show_lesson() -> None:
+    if (which := st.query_params.get("quiz")) in quiz.ROUNDS:
+        quiz_view.show_round(which)
+        keep_in_link(quiz=which, **link_values())
+        return
     n = current_step()
     # The progress and the way on share the first row, so the step itself starts near the top.
     # (In presentation mode the row leaves the top corner to Leave presentation.)
@@ -303,6 +319,15 @@ def show_lesson() -> None:
     bar = bar_column.empty()
     seed = seed_of(n)
     header(n, seed)
+    if n == 1 and not quiz_view.answers("before"):
+        st.button(
+            f"Check yourself first: {len(quiz.QUESTIONS)} questions, optional",
+            key="ls_quiz_before",
+            on_click=quiz_view.open_round,
+            args=("before",),
+            type="tertiary",
+            icon=":material/quiz:",
+        )
     # On the StatLand steps the prediction sits beside the question, so the diagram below it fits
     # the screen; a goal about the four rules has their table there too.
     view = lesson.STEPS[n - 1].view
@@ -328,4 +353,10 @@ def show_lesson() -> None:
     done = progress().link_value()
     if done and st.query_params.get("done") != done:
         st.query_params["done"] = done
-    keep_in_link(step=str(n), **({"done": done} if done else {}))
+    keep_in_link(step=str(n), **link_values())
+
+
+def link_values() -> dict[str, str]:
+    """What the lesson's link keeps besides the step: the steps passed and the Check yourself answers."""
+    done = progress().link_value()
+    return {**({"done": done} if done else {}), **quiz_view.link_values()}
