@@ -349,3 +349,16 @@ def test_try_other_numbers_changes_only_its_own_step():
     at.run()
     assert_clean(at)
     assert asked_day(at) == day and any("You answered this one" in s.value for s in at.success)
+
+
+def test_a_prediction_asks_how_sure_and_the_link_keeps_the_first_answer_only():
+    at = at_step(1)
+    day = asked_day(at)
+    at.segmented_control(key="ls_scaling_sure").set_value("Sure")
+    guess(at, 1, float(encode(day)) + 0.3)
+    assert at.query_params["sure"] in ("1sw", ["1sw"]), "sure, and wrong"
+    at.segmented_control(key="ls_scaling_sure").set_value("Not sure")
+    guess(at, 1, float(encode(day)))
+    assert at.query_params["sure"] in ("1sw", ["1sw"]), "a second try does not change the first answer"
+    again = at_step(10, {"done": ".".join(map(str, range(1, 11))), "sure": "1sw.2sr.3ur"})
+    assert any("when sure, right 1 of 2 times; when not sure, right 1 of 1 time" in m.value for m in again.markdown)

@@ -297,3 +297,25 @@ def test_predictions_refuse_what_is_not_a_number():
 def test_a_links_step_number_is_checked(raw, expected, noted):
     number, note = lesson.step_number(raw)
     assert number == expected and (note is not None) == noted
+
+
+# -- how sure: the first answers ----------------------------------------------------------------------------
+def test_first_answers_survive_the_link_and_junk_is_ignored():
+    from ui.lesson import calibration as cal
+
+    answers = {1: cal.FirstAnswer(True, True), 3: cal.FirstAnswer(False, False), 8: cal.FirstAnswer(True, False)}
+    assert cal.link_value(answers) == "1sr.3uw.8sw"
+    assert cal.parse(cal.link_value(answers), 10) == answers
+    assert cal.parse("11sr.0sr.2xr.3s.4srr.x", 10) == {}
+
+
+def test_the_calibration_sentence_counts_sure_and_not_sure_apart():
+    from ui.lesson import calibration as cal
+
+    answers = {1: cal.FirstAnswer(True, True), 2: cal.FirstAnswer(True, False), 3: cal.FirstAnswer(False, True)}
+    assert (
+        cal.summary(answers)
+        == "On your first answers: when sure, right 1 of 2 times; when not sure, right 1 of 1 time."
+    )
+    assert cal.summary({}) is None
+    assert cal.summary({6: cal.FirstAnswer(False, False)}) == "On your first answers: when not sure, right 0 of 1 time."

@@ -18,7 +18,7 @@ from ui.kit.state import shown
 from ui.lab.controls import shared_controls
 from ui.lab.model import LESSON_W2, LabSettings
 from ui.lab.views import show_view
-from ui.lesson import quiz, quiz_view
+from ui.lesson import calibration, quiz, quiz_view
 from ui.lesson import steps as lesson
 from ui.lesson.challenges import TRIES_BEFORE_REVEAL, Goal, Predict, answer_text, as_said
 from ui.lesson.step import BPTTView, DaysSlider, LabKnobs, LabView, StatLandView, WeightField
@@ -37,6 +37,8 @@ class Progress:
     # The starting numbers (seed) each step was last solved or shown with: its view reveals
     # its numbers only for those, so "Try other numbers" asks again before showing.
     solved_with: dict[int, int] = field(default_factory=dict)
+    # How sure each prediction's first answer was, and whether it was right.
+    first_answers: dict[int, calibration.FirstAnswer] = field(default_factory=dict)
 
     def link_value(self) -> str:
         return ".".join(str(n) for n in sorted(self.passed))
@@ -57,6 +59,8 @@ def progress() -> Progress:
         st.session_state[PROGRESS] = Progress()
     found = st.session_state[PROGRESS]
     found.passed |= parse_done(st.query_params.get("done"))
+    linked = calibration.parse(st.query_params.get("sure"), len(lesson.STEPS))
+    found.first_answers = {**linked, **found.first_answers}
     return found
 
 
@@ -139,10 +143,12 @@ def challenge(n: int, state, seed: int) -> bool:
     if isinstance(task, Predict):
         with answered.container(), st.form(key=f"{prefix}form", border=False, enter_to_submit=True):
             with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
-                guess = st.number_input("Your answer", value=None, format="%g", key=f"{prefix}guess", width=240)
+                guess = st.number_input("Your answer", value=None, format="%g", key=f"{prefix}guess", width=150)
+                sure = st.segmented_control("How sure?", calibration.SURENESS, key=f"{prefix}sure")
                 submitted = st.form_submit_button("Check", key=f"{prefix}check")
         verdict = task.check(state, guess) if guess is not None else None
     else:
+        sure = None
         texts = [shown(general(text)) for text in task.texts(state)]  # choices offered, not claims
         in_a_row = sum(len(text) for text in texts) <= 80  # the choices side by side where one line holds them
         choice = st.radio(
@@ -152,6 +158,8 @@ def challenge(n: int, state, seed: int) -> bool:
         verdict = task.check(state, texts.index(choice)) if choice is not None else None
     if submitted and verdict is not None:
         done.tries[n] = done.tries.get(n, 0) + 1
+        if isinstance(task, Predict) and n not in done.first_answers and sure is not None:
+            done.first_answers[n] = calibration.FirstAnswer(sure == calibration.SURENESS[0], verdict.passed)
         if verdict.passed:
             if isinstance(task, Predict):
                 answered.empty()
@@ -275,6 +283,8 @@ def summary() -> None:
         return
     st.balloons()
     st.success(f"You passed all {len(lesson.STEPS)} steps of “{lesson.VIDEO_TITLE}”.")
+    if sureness := calibration.summary(done.first_answers):
+        st.markdown(sureness)
     st.button(
         quiz_view.TITLES["after"],
         key="ls_quiz_after",
@@ -350,13 +360,13 @@ def show_lesson() -> None:
     live_view(n, state, revealed, prediction_area=prediction)
     if n == len(lesson.STEPS):
         summary()
-    done = progress().link_value()
-    if done and st.query_params.get("done") != done:
-        st.query_params["done"] = done
+    for name, value in link_values().items():  # the link holds the progress: a reload resumes here
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
     keep_in_link(step=str(n), **link_values())
 
 
 def link_values() -> dict[str, str]:
     """What the lesson's link keeps besides the step: the steps passed and the Check yourself answers."""
-    done = progress().link_value()
-    return {**({"done": done} if done else {}), **quiz_view.link_values()}
+    done, sure = progress().link_value(), calibration.link_value(progress().first_answers)
+    return {**({"done": done} if done else {}), **({"sure": sure} if sure else {}), **quiz_view.link_values()}
