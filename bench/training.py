@@ -268,7 +268,33 @@ def section_torch(settings: Settings, results: dict) -> list[Table]:
         for key in (k for k in TORCH_RUNS if k[0] == case.key):
             theirs = results["torch"][key]
             table.add(case.label, torch_label(case, key[1], key[2]), rate(theirs), rate(ours), ratio(ours, theirs))
-    return [table]
+    return [table, lesson_program_table()]
+
+
+def lesson_program_table() -> Table:
+    """Whether the PyTorch program the lesson ends with prints what rnn_core finds (its NumPy twin is
+    run by the test suite, which has no PyTorch)."""
+    import contextlib
+    import io
+
+    import rnn_core as rc
+    from ui.lesson import code
+
+    table = Table(
+        "2e. The lesson's PyTorch program (Lesson, after step 10)",
+        ["program", "prints what rnn_core finds"],
+        notes=["Run with the lesson's weights on its example; compared line by line with rnn_core's numbers."],
+    )
+    if not torch_installed():
+        table.add("ui.lesson.code.torch_code", TORCH_MISSING)
+        return table
+    weights = {name: float(value) for name, value in rc.STATQUEST_WEIGHTS.items()}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code.torch_code(weights), "<lesson torch code>", "exec"), {})  # noqa: S102 - our own program
+    same = out.getvalue() == code.engine_printout(weights)
+    table.add("ui.lesson.code.torch_code", "yes" if same else f"no: it printed {out.getvalue()!r}")
+    return table
 
 
 # ----------------------------------------------------------------------------- the public call

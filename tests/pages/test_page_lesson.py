@@ -362,3 +362,13 @@ def test_a_prediction_asks_how_sure_and_the_link_keeps_the_first_answer_only():
     assert at.query_params["sure"] in ("1sw", ["1sw"]), "a second try does not change the first answer"
     again = at_step(10, {"done": ".".join(map(str, range(1, 11))), "sure": "1sw.2sr.3ur"})
     assert any("when sure, right 1 of 2 times; when not sure, right 1 of 1 time" in m.value for m in again.markdown)
+
+
+def test_after_the_last_step_the_network_is_shown_as_code_with_what_it_prints():
+    from ui.lesson import code
+
+    at = at_step(10, {"done": ".".join(map(str, range(1, 11)))})
+    shown = [c.value.strip() for c in at.code]
+    weights = {name: float(value) for name, value in rc.STATQUEST_WEIGHTS.items()}
+    for source in (code.numpy_code(weights), code.torch_code(weights), code.engine_printout(weights)):
+        assert source.strip() in shown

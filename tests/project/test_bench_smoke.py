@@ -72,6 +72,12 @@ def test_torch_section_compares_every_pytorch_variant(quick_run):
             assert row[2] == "torch not installed", row
 
 
+def test_torch_section_runs_the_lessons_pytorch_program_where_torch_is_installed(quick_run):
+    rows = table(quick_run, "2e.").rows
+    assert [row[0] for row in rows] == ["ui.lesson.code.torch_code"]
+    assert rows[0][1] == ("yes" if training.torch_installed() else "torch not installed"), rows
+
+
 def test_calls_section_compares_the_public_call_with_torchs_forward_and_backward(quick_run):
     calls = table(quick_run, "2b.")
     assert [row[0] for row in calls.rows] == [training.CASE[key].label for key in training.CALL_CASES]

@@ -18,7 +18,7 @@ from ui.kit.state import shown
 from ui.lab.controls import shared_controls
 from ui.lab.model import LESSON_W2, LabSettings
 from ui.lab.views import show_view
-from ui.lesson import calibration, quiz, quiz_view
+from ui.lesson import calibration, code, quiz, quiz_view
 from ui.lesson import steps as lesson
 from ui.lesson.challenges import TRIES_BEFORE_REVEAL, Goal, Predict, answer_text, as_said
 from ui.lesson.step import BPTTView, DaysSlider, LabKnobs, LabView, StatLandView, WeightField
@@ -293,10 +293,27 @@ def summary() -> None:
         type="primary",
         icon=":material/quiz:",
     )
+    your_network_in_code()
     pages = {"statland": "app_pages/statland.py", "training": "app_pages/training.py", "lab": "app_pages/lab.py"}
     for step in lesson.STEPS:
         if step.explore in pages:
             st.page_link(pages[step.explore], label=f"Explore further: {step.title}", icon=":material/explore:")
+
+
+def your_network_in_code() -> None:
+    """The lesson's network as a short program, forward and backward through time, and what it prints."""
+    weights = {name: float(value) for name, value in rc.STATQUEST_WEIGHTS.items()}
+    days, target = code.EXAMPLE
+    st.subheader("Your network in code")
+    st.markdown(
+        f"The StatLand network on **{' → '.join(days)}** (tomorrow: {target}), in plain NumPy and in PyTorch. "
+        "Run either: it prints what rnn_core finds."
+    )
+    numpy_tab, torch_tab = st.tabs(["NumPy", "PyTorch"])
+    numpy_tab.code(code.numpy_code(weights), language="python")
+    torch_tab.code(code.torch_code(weights), language="python")
+    st.caption("It prints:")
+    st.code(code.engine_printout(weights), language=None)
 
 
 SEEDS = "ls_seeds"  # each step's starting numbers: "Try other numbers" changes only its own step's
