@@ -146,6 +146,7 @@ def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, 
         expect(page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")).to_be_visible()
         if n in answers:
             page.get_by_label("Your answer").fill(repr(answers[n]))
+            page.locator(f".st-key-ls_{lesson.STEPS[n - 1].key}_sure").get_by_text("Sure", exact=True).click()
             rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
         elif n == 4:
             field = page.get_by_label("w2", exact=True)
@@ -173,5 +174,8 @@ def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, 
         if n < 10:
             rerun_after(page, lambda: page.get_by_role("button", name="Next").click())
     expect(page.get_by_text("You passed all 10 steps")).to_be_visible()
+    expect(page.get_by_text(f"when sure, right {len(answers)} of {len(answers)} times")).to_be_visible()
+    page.get_by_role("heading", name="Your network in code").scroll_into_view_if_needed()
+    screenshot(page, screenshots, f"lesson_summary_{width}x{height}", full_page=False)
     expect(page.get_by_role("link", name="Explore further: Unrolling")).to_be_visible()
     assert "done=1.2.3.4.5.6.7.8.9.10" in page.url, page.url

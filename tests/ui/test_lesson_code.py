@@ -40,6 +40,7 @@ def test_the_numpy_program_prints_what_rnn_core_finds_for_any_network(weights, d
 
 
 def test_the_programs_are_short_and_name_the_lessons_weights():
+    compile(code.torch_code(STATLAND), "<lesson torch code>", "exec")  # run by the benchmarks, where torch is
     for source in (code.numpy_code(STATLAND), code.torch_code(STATLAND)):
         assert len(source.splitlines()) <= 32
         assert "w1, w2, b1, w3, b2 = 1.8, -0.5, 0.0, 1.1, 0.0" in source
