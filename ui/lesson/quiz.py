@@ -140,6 +140,17 @@ def _never(state: State) -> bool:
     return False
 
 
+def _right(text: str, correct: Callable[[State], bool]) -> Option:
+    """The option a question's state supports (the quiz says no why: its result names the beliefs)."""
+    return Option(text, correct, lambda state: "")
+
+
+def _wrong(text: str, code: str, correct: Callable[[State], bool] = _never) -> Option:
+    """An option that reveals misconception ``code`` when picked wrongly (``correct`` where a state might
+    make it right)."""
+    return Option(text, correct, lambda state: "", reveals=_m(code))
+
+
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "params",
@@ -147,9 +158,9 @@ QUESTIONS: tuple[Question, ...] = (
         Choose(
             lambda s: f"The network reads **{s['n_days']} days** at a time. How many parameters does training adjust?",
             (
-                Option("5", lambda s: _n_params(s) == 5, lambda s: "Five, whatever the number of days."),
-                Option("{n_days}", lambda s: _n_params(s) == s["n_days"], lambda s: "", reveals=_m("M7")),
-                Option("5 × {n_days}", lambda s: _n_params(s) == 5 * s["n_days"], lambda s: "", reveals=_m("M1")),
+                _right("5", lambda s: _n_params(s) == 5),
+                _wrong("{n_days}", "M7", lambda s: _n_params(s) == s["n_days"]),
+                _wrong("5 × {n_days}", "M1", lambda s: _n_params(s) == 5 * s["n_days"]),
             ),
         ),
     ),
@@ -159,9 +170,9 @@ QUESTIONS: tuple[Question, ...] = (
         Choose(
             lambda s: f"Training on **{_days(s['days'])}**, how does w2 get its gradient?",
             (
-                Option("One gradient: every day's piece added up", _adds_up, lambda s: ""),
-                Option("Each day's copy updates its own w2", _never, lambda s: "", reveals=_m("M1")),
-                Option("From the last day's copy alone", _never, lambda s: "", reveals=_m("M1")),
+                _right("One gradient: every day's piece added up", _adds_up),
+                _wrong("Each day's copy updates its own w2", "M1"),
+                _wrong("From the last day's copy alone", "M1"),
             ),
         ),
     ),
@@ -174,19 +185,9 @@ QUESTIONS: tuple[Question, ...] = (
                 "What does the network predict?"
             ),
             (
-                Option("Different levels: h carries day 1 in", _histories_differ, lambda s: ""),
-                Option(
-                    "The same level: the weights hold the memory",
-                    lambda s: not _histories_differ(s),
-                    lambda s: "",
-                    reveals=_m("M2"),
-                ),
-                Option(
-                    "The same level: only the last day counts",
-                    lambda s: not _histories_differ(s),
-                    lambda s: "",
-                    reveals=_m("M9"),
-                ),
+                _right("Different levels: h carries day 1 in", _histories_differ),
+                _wrong("The same level: the weights hold the memory", "M2", lambda s: not _histories_differ(s)),
+                _wrong("The same level: only the last day counts", "M9", lambda s: not _histories_differ(s)),
             ),
         ),
     ),
@@ -199,9 +200,9 @@ QUESTIONS: tuple[Question, ...] = (
                 "newest day's pull?"
             ),
             (
-                Option("It still counts in full", _newest_counts, lambda s: ""),
-                Option("It fades too: the whole gradient vanishes", _never, lambda s: "", reveals=_m("M3")),
-                Option("It is exactly 0", lambda s: _kind(s) == "zero", lambda s: "", reveals=_m("M3")),
+                _right("It still counts in full", _newest_counts),
+                _wrong("It fades too: the whole gradient vanishes", "M3"),
+                _wrong("It is exactly 0", "M3", lambda s: _kind(s) == "zero"),
             ),
         ),
     ),
@@ -213,9 +214,9 @@ QUESTIONS: tuple[Question, ...] = (
                 f"ReLU network, w2 = {s['w2']:g}, so |w2| > 1. Over **{s['length']} days**, the first day's gradient..."
             ),
             (
-                Option("...explodes", lambda s: _kind(s) == "explodes", lambda s: "", reveals=_m("M4")),
-                Option("...stays about the same", lambda s: _kind(s) == "steady", lambda s: "", reveals=_m("M4")),
-                Option("...is exactly 0", lambda s: _kind(s) == "zero", lambda s: ""),
+                _wrong("...explodes", "M4", lambda s: _kind(s) == "explodes"),
+                _wrong("...stays about the same", "M4", lambda s: _kind(s) == "steady"),
+                _right("...is exactly 0", lambda s: _kind(s) == "zero"),
             ),
         ),
     ),
@@ -227,9 +228,9 @@ QUESTIONS: tuple[Question, ...] = (
                 f"A tanh network with w2 = {s['w2']:g} reads **{s['length']} high days**. The first day's gradient..."
             ),
             (
-                Option("...explodes: |w2| > 1", lambda s: _kind(s) == "explodes", lambda s: "", reveals=_m("M4")),
-                Option("...fades: tanh saturates", lambda s: _kind(s) == "fades", lambda s: ""),
-                Option("...stays about the same", lambda s: _kind(s) == "steady", lambda s: "", reveals=_m("M4")),
+                _wrong("...explodes: |w2| > 1", "M4", lambda s: _kind(s) == "explodes"),
+                _right("...fades: tanh saturates", lambda s: _kind(s) == "fades"),
+                _wrong("...stays about the same", "M4", lambda s: _kind(s) == "steady"),
             ),
         ),
     ),
@@ -241,14 +242,13 @@ QUESTIONS: tuple[Question, ...] = (
                 f"An LSTM whose memory gates sit near {s['keep']} reads **{s['length']} days**. The first day's pull..."
             ),
             (
-                Option("...still fades, more slowly than without gates", _gates_slow_the_fade, lambda s: ""),
-                Option(
+                _right("...still fades, more slowly than without gates", _gates_slow_the_fade),
+                _wrong(
                     "...no longer fades: gates remove vanishing",
+                    "M5",
                     lambda s: _kind(s, model="lstm", gate_bias=s["gate_bias"]) != "fades",
-                    lambda s: "",
-                    reveals=_m("M5"),
                 ),
-                Option("...stays as strong as the newest day's", _never, lambda s: "", reveals=_m("M5")),
+                _wrong("...stays as strong as the newest day's", "M5"),
             ),
         ),
     ),
@@ -261,9 +261,9 @@ QUESTIONS: tuple[Question, ...] = (
                 "Clipped at norm 1, that share..."
             ),
             (
-                Option("...stays the same: every part shrinks alike", _clip_keeps_share, lambda s: ""),
-                Option("...grows back: clipping fixes vanishing", _never, lambda s: "", reveals=_m("M6")),
-                Option("...points another way: clipping turns it", _never, lambda s: "", reveals=_m("M6")),
+                _right("...stays the same: every part shrinks alike", _clip_keeps_share),
+                _wrong("...grows back: clipping fixes vanishing", "M6"),
+                _wrong("...points another way: clipping turns it", "M6"),
             ),
         ),
     ),
@@ -273,9 +273,9 @@ QUESTIONS: tuple[Question, ...] = (
         Choose(
             lambda s: f"The network reads **{_days(s['days'])}**. Which day goes in first?",
             (
-                Option("{days[0]}, the oldest", _oldest_goes_first, lambda s: ""),
-                Option("{days[2]}, the newest", _never, lambda s: "", reveals=_m("M8")),
-                Option("All three at once", _never, lambda s: "", reveals=_m("M8")),
+                _right("{days[0]}, the oldest", _oldest_goes_first),
+                _wrong("{days[2]}, the newest", "M8"),
+                _wrong("All three at once", "M8"),
             ),
         ),
     ),
@@ -285,8 +285,8 @@ QUESTIONS: tuple[Question, ...] = (
         Choose(
             lambda s: f"**{s['days_text']}** predicts {s['reads']}. What does **{s['back']}** predict?",
             (
-                Option("The same: {reads}", lambda s: not _order_matters(s), lambda s: "", reveals=_m("M8")),
-                Option("Another level: the order matters", _order_matters, lambda s: ""),
+                _wrong("The same: {reads}", "M8", lambda s: not _order_matters(s)),
+                _right("Another level: the order matters", _order_matters),
             ),
         ),
     ),
@@ -298,9 +298,9 @@ QUESTIONS: tuple[Question, ...] = (
                 f"For **{_days(s['days'])}** the network finds an h for every day. Which gives tomorrow's prediction?"
             ),
             (
-                Option("Only the last day's h, through w3 and b2", _last_h_predicts, lambda s: ""),
-                Option("Every day's h: one prediction each", _never, lambda s: "", reveals=_m("M9")),
-                Option("The average of the days' h", _never, lambda s: "", reveals=_m("M9")),
+                _right("Only the last day's h, through w3 and b2", _last_h_predicts),
+                _wrong("Every day's h: one prediction each", "M9"),
+                _wrong("The average of the days' h", "M9"),
             ),
         ),
     ),
@@ -310,9 +310,9 @@ QUESTIONS: tuple[Question, ...] = (
         Choose(
             lambda s: f"Reading day 2 of **{_days(s['days'])}**, where does the network keep what day 1 was?",
             (
-                Option("In h1, times w2 in day 2's sum", _day_one_in_h, lambda s: ""),
-                Option("In the weights, which change as it reads", _never, lambda s: "", reveals=_m("M2")),
-                Option("Nowhere: each day is read alone", _never, lambda s: "", reveals=_m("M2")),
+                _right("In h1, times w2 in day 2's sum", _day_one_in_h),
+                _wrong("In the weights, which change as it reads", "M2"),
+                _wrong("Nowhere: each day is read alone", "M2"),
             ),
         ),
     ),

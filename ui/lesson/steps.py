@@ -20,6 +20,7 @@ from rnn_core.data import LEVELS, decode, encode
 from ui.claims import Said, claim, general, said
 from ui.claims.lab import input_logs, oldest_share, share_class
 from ui.kit.format import from_log10, number
+from ui.lab.model import LESSON_W2
 from ui.lesson.challenges import (
     Choose,
     Goal,
@@ -252,11 +253,10 @@ def _remedies(state: State) -> dict[str, float]:
     counts at the end compared with the last day, |d y_T / d x_1| / |d y_T / d x_T|, on the step's
     view (the lab's ReLU network and its GRU)."""
     length = int(state["length"])
-    lesson_w2 = rc.STATQUEST_WEIGHTS["w2"]
     # Clipping rescales the whole gradient: the first day's share of it does not change.
     return {
-        "gru": oldest_share(lesson_w2, length, model="gru", gate_bias=GRU_UPDATE_BIAS),
-        "clipped": oldest_share(lesson_w2, length),
+        "gru": oldest_share(LESSON_W2, length, model="gru", gate_bias=GRU_UPDATE_BIAS),
+        "clipped": oldest_share(LESSON_W2, length),
         "w2 0.9": oldest_share(0.9, length),
     }
 
@@ -615,21 +615,16 @@ STEPS: tuple[Step, ...] = (
                     lambda s: said(
                         f"The GRU keeps the most, but its first day keeps only {from_log10(_remedies(s)['gru'])} of "
                         "the last day's pull: its gates slow the fade without ending it.",
-                        claim(
-                            "fades",
-                            w2=rc.STATQUEST_WEIGHTS["w2"],
-                            length=int(s["length"]),
-                            activation="relu",
-                            model="gru",
-                            gate_bias=GRU_UPDATE_BIAS,
-                        ),
-                        claim(
-                            "gated_slower",
-                            w2=rc.STATQUEST_WEIGHTS["w2"],
-                            length=int(s["length"]),
-                            activation="relu",
-                            model="gru",
-                            gate_bias=GRU_UPDATE_BIAS,
+                        *(
+                            claim(
+                                kind,
+                                w2=LESSON_W2,
+                                length=int(s["length"]),
+                                activation="relu",
+                                model="gru",
+                                gate_bias=GRU_UPDATE_BIAS,
+                            )
+                            for kind in ("fades", "gated_slower")
                         ),
                     ),
                     reveals="M5",
