@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 import rnn_core as rc
 from rnn_core.data import encode
 from ui.lesson import steps as lesson
+from ui.lesson.challenges import Predict, answer_text
 
 pytestmark = pytest.mark.browser
 # What a step's live view draws: the StatLand diagram, a chart, the BPTT graph or a table.
@@ -179,3 +180,59 @@ def test_a_learner_walks_the_whole_lesson_answering_every_challenge(page: Page, 
     screenshot(page, screenshots, f"lesson_summary_{width}x{height}", full_page=False)
     expect(page.get_by_role("link", name="Explore further: Unrolling")).to_be_visible()
     assert "done=1.2.3.4.5.6.7.8.9.10" in page.url, page.url
+
+
+PREDICT_STEPS = [n for n, s in enumerate(lesson.STEPS, 1) if isinstance(s.challenge, Predict)]
+
+
+def telling_mistakes(n: int, seed: int) -> list:
+    """Step ``n``'s listed mistakes whose wrong answer, for its ``seed``-th numbers, is neither the
+    answer nor another mistake's (those are the ones a learner can be told apart by)."""
+    challenge, state = lesson.STEPS[n - 1].challenge, lesson.STEPS[n - 1].start(seed)
+    answer, room = challenge.answer(state), challenge.room(state)
+    return [
+        m
+        for m in challenge.mistakes
+        if abs(m.answer(state) - answer) > room and challenge.mistake_made(state, m.answer(state)) is m
+    ]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_each_prediction_hides_its_answer_and_answers_each_listed_mistake_with_its_own_hint(
+    page: Page, base_url, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    for n in PREDICT_STEPS:
+        challenge = lesson.STEPS[n - 1].challenge
+        # the first starting numbers ("Try other numbers" counts them up) where a listed mistake stands apart
+        seed, told = next((seed, told) for seed in range(6) if (told := telling_mistakes(n, seed)))
+        state = lesson.STEPS[n - 1].start(seed)
+        open_app_page(page, base_url, "/lesson", f"step={n}")
+        for _ in range(seed):
+            rerun_after(page, lambda: page.get_by_role("button", name="Try other numbers").click())
+        shown = answer_text(challenge.answer(state))[0]
+        main = page.get_by_test_id("stMain")
+        assert f"= {shown}" not in main.inner_text(), f"step {n} prints its answer before it is asked"
+        for mistake in told:
+            page.get_by_label("Your answer").fill(repr(mistake.answer(state)))
+            rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
+            hint = page.get_by_test_id("stAlertContentWarning").get_by_text(mistake.hint.split(". ")[0])
+            expect(hint).to_be_visible()
+        assert_healthy(page)
+
+
+def test_try_other_numbers_on_one_step_leaves_an_answered_step_alone(page: Page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_app_page(page, base_url, "/lesson", "step=1")
+    page.get_by_label("Your answer").fill(repr(float(encode(lesson.STEPS[0].start(0)["day"]))))
+    rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
+    expect(page.get_by_text("1 passed")).to_be_visible()
+    rerun_after(page, lambda: page.get_by_role("button", name="Next").click())
+    before = page.get_by_test_id("stMain").inner_text()
+    rerun_after(page, lambda: page.get_by_role("button", name="Try other numbers").click())
+    assert page.get_by_test_id("stMain").inner_text() != before, "step 2 starts from new numbers"
+    rerun_after(page, lambda: page.get_by_role("button", name="Back").click())
+    expect(page.get_by_role("heading", name="1. Prices become numbers")).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentSuccess").first).to_be_visible()  # still answered, same numbers
+    expect(page.get_by_text("1 passed")).to_be_visible()
+    assert_healthy(page)
