@@ -236,3 +236,20 @@ def test_try_other_numbers_on_one_step_leaves_an_answered_step_alone(page: Page,
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_be_visible()  # still answered, same numbers
     expect(page.get_by_text("1 passed")).to_be_visible()
     assert_healthy(page)
+
+
+@pytest.mark.parametrize("n", range(1, len(lesson.STEPS) + 1))
+def test_on_a_phone_every_step_starts_its_question_and_figure_on_the_first_screen(page: Page, base_url, screenshots, n):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app_page(page, base_url, "/lesson", f"step={n}")
+    assert_healthy(page)
+    parts = {"question": page.get_by_text("Your turn:", exact=False).first}
+    parts |= {f"figure {i}": figure for i, figure in enumerate(page.locator(FIGURES).all())}
+    tops = {name: part.bounding_box()["y"] for name, part in parts.items()}
+    print(f"step {n} on a phone starts: {tops}")
+    assert len(tops) > 1 and max(tops.values()) < 844, f"step {n}: {tops}"
+    for box in page.locator(".sl-diagram").all():  # a diagram wider than the phone says that it scrolls
+        if box.evaluate("b => b.scrollWidth > b.clientWidth + 1"):
+            expect(page.get_by_text("Swipe sideways for every day").first).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "the page itself scrolls sideways"
+    screenshot(page, screenshots, f"lesson_step{n}_390x844", full_page=False)
