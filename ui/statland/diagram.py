@@ -90,11 +90,15 @@ class Drawing:
         # a line under it says so (a phone shows no scroll bar until the drawing is touched).
         cue = (
             f"<style>.sl-scroll-cue {{ display: none; }} @media (max-width: {smallest + SCREEN_MARGIN}px) "
-            "{ .sl-scroll-cue { display: block; } }</style>"
+            "{ .sl-scroll-cue { display: block; } } "
+            ".sl-diagram:focus-visible { outline: 2px solid currentColor; outline-offset: 2px; }</style>"
             '<div class="sl-scroll-cue" style="font-size: 0.85em; opacity: 0.75">Swipe sideways for every day →</div>'
         )
         return (
-            cue + f'<div class="sl-diagram" style="overflow-x:auto; overflow-y:hidden; max-width:100%">'
+            # The box scrolls on a narrow screen: it takes the keyboard's focus (arrow keys scroll it)
+            # and names itself for a screen reader, like any scrolling region (WCAG 2.1.1).
+            cue + '<div class="sl-diagram" tabindex="0" role="region" aria-label="The unrolled network, '
+            'scrolls sideways on a narrow screen" style="overflow-x:auto; overflow-y:hidden; max-width:100%">'
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(description)}" '
             f'viewBox="0 0 {self.width:.0f} {self.height:.0f}" width="100%" '
             f'style="display:block; max-width:{self.width:.0f}px; min-width:{smallest}px; height:auto; '
