@@ -7,14 +7,36 @@ import streamlit as st
 from ui.claims import Said, general
 from ui.kit.state import shown
 
-st.title("Unrolled")
-st.subheader("Recurrent neural networks, one turn of the knob at a time")
-st.markdown(
-    "**Start here:** the guided lesson walks the StatQuest video in ten short steps, each with a "
-    "question the app checks on your own network."
-)
-st.page_link("app_pages/lesson.py", label="Start the lesson", icon=":material/school:")
+# The first screen: what this is, one sentence, and the way in (at most 100 words, README). Its
+# box fills the window below the page's top padding, so the rest of Home starts below the fold:
+# the way in sits in the middle of it, and its last line says what is below.
+FIRST_SCREEN_STYLE = """<style>
+.st-key-home_first_screen { min-height: calc(100svh - 6rem); }
+.st-key-home_first_screen > :has(> .st-key-home_hero) { margin: auto 0; }
+.st-key-home_start a {
+  background-color: #0072B2; border: 1px solid #0072B2; border-radius: 0.5rem;
+  padding: 0.7rem 1.6rem; margin-top: 0.5rem;
+}
+.st-key-home_start a, .st-key-home_start a * { color: #FFFFFF !important; font-size: 1.15rem; font-weight: 600; }
+.st-key-home_start a:hover { background-color: #005A8C; border-color: #005A8C; }
+.st-key-home_start a:focus-visible { outline: 3px solid #0072B2; outline-offset: 3px; }
+</style>"""
 
+st.html(FIRST_SCREEN_STYLE)
+with st.container(key="home_first_screen"):
+    with st.container(key="home_hero"):
+        st.title("Unrolled")
+        st.subheader("Recurrent neural networks, one turn of the knob at a time")
+        st.markdown(
+            "The guided lesson walks the StatQuest video in ten short steps, each with a question "
+            "the app checks on your own network."
+        )
+        with st.container(key="home_start"):
+            # A link (it opens another page), drawn as the page's one primary button.
+            st.page_link("app_pages/lesson.py", label="Start the lesson", icon=":material/school:")
+    st.caption("↓ Below: what a recurrent network is, a path through the pages, and the lesson's network.")
+
+st.markdown("#### What a recurrent network is")
 st.markdown(
     """
 Most neural networks want an input of a fixed size: always three numbers, always

@@ -3,11 +3,16 @@
 Layout is measured from bounding boxes in one viewport; screenshots are saved for a person to judge.
 """
 
+import re
+
 import pytest
 from browser_support import assert_healthy, collect_console_errors, open_app_page, rerun_after, screenshot
 from playwright.sync_api import Page, expect
 
 from bench.app_server import running_app
+from ui.lesson.steps import STEPS
+
+STEP_ONE = STEPS[0].title
 
 DIAGRAM = ".st-key-sl_network svg"
 
@@ -89,6 +94,51 @@ def test_home_loads_with_navigation_to_every_page(page: Page, base_url, screensh
     assert_healthy(page)
     screenshot(page, screenshots, "home")
     assert errors == []
+
+
+# The words a learner sees on the first screen: every visible text whose top is above the window's
+# bottom edge, in the main area, the sidebar and the header alike (icons, hidden copies and text
+# off the screen's sides, like a closed sidebar, left out). A word has a letter or a digit.
+_FIRST_SCREEN_WORDS = r"""() => {
+  const words = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || el.closest('[aria-hidden="true"], .katex-mathml, script, style, noscript, title')) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0
+      && r.right > 0 && r.left < window.innerWidth && r.bottom > 0);
+    if (!rects.length || Math.min(...rects.map(r => r.top)) >= window.innerHeight) continue;
+    words.push(...node.textContent.split(/\s+/).filter(w => /[\p{L}\p{N}]/u.test(w)));
+  }
+  return words;
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_home_opens_on_a_start_button_and_at_most_100_words(page: Page, base_url, screenshots, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_app_page(page, base_url)
+    start = page.get_by_role("link", name="Start the lesson")
+    expect(start).to_be_in_viewport(ratio=1)
+    # Drawn as a primary button: filled with a colour its own text reads on, 40 px tall or more.
+    fill, ink = start.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+    assert fill not in ("rgba(0, 0, 0, 0)", "transparent") and fill != ink, (fill, ink)
+    assert start.bounding_box()["height"] >= 40, start.bounding_box()
+    words = page.evaluate(_FIRST_SCREEN_WORDS)
+    print(f"{width}x{height}: {len(words)} words on the first screen: {' '.join(words)}")
+    assert len(words) <= 100, f"{len(words)} words on the first screen: {' '.join(words)}"
+    # The rest of Home is still there, below the first screen.
+    rest = page.get_by_role("heading", name="A path through the lesson")
+    expect(rest).to_be_attached()
+    assert rest.bounding_box()["y"] >= height
+    screenshot(page, screenshots, f"home_first_screen_{width}x{height}", full_page=False)
+    rerun_after(page, start.click)
+    expect(page).to_have_url(re.compile(re.escape(f"{base_url}/lesson") + r"(\?.*)?$"))
+    expect(page.get_by_role("heading", name=f"1. {STEP_ONE}")).to_be_visible()
 
 
 @pytest.mark.parametrize("path", ["/", "/statland"])
@@ -236,7 +286,7 @@ def test_a_fresh_server_opened_on_a_page_url_uses_the_apps_navigation(page: Page
     with running_app() as server:
         open_app_page(page, server.url, "/statland")
         nav = page.get_by_test_id("stSidebarNav")
-        expect(nav).to_contain_text("Learn")
+        expect(nav).to_contain_text("Gradient lab")  # the app's titles, not the files' names
         expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="StatLand")).to_have_count(1)
         expect(nav).not_to_contain_text("streamlit app")
         expect(prediction(page)).to_have_text("low")
