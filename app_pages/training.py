@@ -9,6 +9,7 @@ import streamlit as st
 import rnn_core as rc
 from ui.classroom.links import bound
 from ui.classroom.unused import link_snapshot, note_unused_link_values
+from ui.kit.format import literal
 from ui.training import datasets
 from ui.training.choices import (
     DATA_LABELS,
@@ -65,7 +66,7 @@ def load_weights_file() -> None:
 def show_message(key: str) -> None:
     if key in st.session_state:
         kind, text = st.session_state[key]
-        (st.error if kind == "error" else st.success)(text)
+        (st.error if kind == "error" else st.success)(literal(text))  # it quotes the file's name
 
 
 def settings_panel(csv_series, start_weights) -> Settings:
@@ -217,7 +218,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
 st.title("Training")
 st.markdown(
     "BPTT sends the error back through every day's copy and adds up each shared weight's shares. "
-    "**Try first:** press **Step** and watch each day's share below, then **Play**."
+    "**Try first:** press **Step** and watch each day's share change beside the loss, then **Play**."
 )
 if toast := st.session_state.pop(WEIGHTS_TOAST, None):
     st.toast(toast, icon=":material/upload_file:")

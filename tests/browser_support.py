@@ -140,6 +140,16 @@ def charts(page: Page):
     return page.get_by_test_id("stVegaLiteChart")
 
 
+def chart_titled(page: Page, title: str):
+    """The chart whose title (drawn in its SVG) starts with ``title``."""
+    return charts(page).filter(has=page.locator("svg .role-title-text", has_text=title)).first
+
+
+def loss_chart(page: Page):
+    """The Training page's live loss chart."""
+    return chart_titled(page, "Training loss (MSE)")
+
+
 _CANVAS_INK = """c => {
   const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   let inked = 0;

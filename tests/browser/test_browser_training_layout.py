@@ -4,10 +4,11 @@ import re
 
 import pytest
 from browser_support import (
+    IDLE,
     assert_healthy,
-    charts,
     collect_console_errors,
     cut_texts,
+    loss_chart,
     open_app_page,
     rerun_after,
     screenshot,
@@ -76,11 +77,11 @@ def test_play_pause_step_reset_and_the_loss_curve_fit_one_screen(page: Page, bas
     expect(page.get_by_test_id("stMetric").filter(has_text="Step").get_by_test_id("stMetricValue")).to_have_text("3")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshots / f"training_first_screen_{width}x{height}.png"))
-    loss_chart = charts(page).first  # the loss chart comes first
-    expect(loss_chart.locator("svg .mark-line path").first).to_be_attached()
+    chart = loss_chart(page)
+    expect(chart.locator("svg .mark-line path").first).to_be_attached()
     for key in BUTTONS:
         assert inside_viewport(page, page.locator(f".st-key-{key} button")), key
-    assert inside_viewport(page, loss_chart), loss_chart.bounding_box()
+    assert inside_viewport(page, chart), chart.bounding_box()
     assert inside_viewport(page, page.get_by_role("combobox", name="Train on"))
     # The settings' choices and the metrics' labels and numbers are shown whole, sidebar open.
     assert cut_texts(page, '.st-key-tr_data, .st-key-tr_model, [data-testid="stMetric"]') == []
@@ -99,7 +100,7 @@ def test_on_a_phone_the_settings_are_on_the_page_nothing_is_cut_and_text_is_legi
     open_app_page(page, base_url, "/training")
     expect(page.get_by_role("combobox", name="Train on")).to_be_visible()  # no sidebar to open
     rerun_after(page, lambda: page.locator(".st-key-tr_step button").click())
-    expect(charts(page).first.locator("svg .mark-line path").first).to_be_attached()
+    expect(loss_chart(page).locator("svg .mark-line path").first).to_be_attached()
     screenshot(page, screenshots, "training_phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
     smallest, where = page.evaluate(MIN_FONT_JS)
@@ -142,3 +143,89 @@ def test_pause_stops_within_the_refresh_under_way_in_a_20000_step_run_at_the_fas
     assert_healthy(page)
     screenshot(page, screenshots, "training_paused")
     assert errors == []
+
+
+_WATCH_PROGRESS = """() => {
+  window.__progress = [];
+  const read = () => {
+    const bar = document.querySelector('[data-testid="stProgress"]');
+    const text = bar ? bar.innerText.trim() : '';
+    const last = window.__progress[window.__progress.length - 1];
+    if (text && (!last || last[1] !== text)) window.__progress.push([performance.now(), text]);
+  };
+  new MutationObserver(read).observe(document.body, {subtree: true, childList: true, characterData: true});
+  read();
+}"""
+
+
+def test_the_default_run_unfolds_over_many_refreshes_a_learner_can_watch(page: Page, base_url, screenshots):
+    from ui.training.choices import DEFAULT_SPEED
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_app_page(page, base_url, "/training")
+    expect(page.locator(".st-key-tr_speed")).to_contain_text(DEFAULT_SPEED)
+    page.evaluate(_WATCH_PROGRESS)
+    play = page.locator(".st-key-tr_play button")
+    play.click()
+    expect(play).to_have_text(re.compile("Pause"))
+    expect(play).to_have_text(re.compile("Play"), timeout=60_000)  # the run ended by itself
+    seen = page.evaluate("() => window.__progress")
+    steps = [int(re.search(r"Step ([\d,]+) of", text).group(1).replace(",", "")) for _, text in seen]
+    moving = [t for (t, _), step in zip(seen, steps, strict=True) if step > 0]
+    seconds = (moving[-1] - moving[0]) / 1000
+    print(f"default run: {len(moving)} refreshes with new steps over {seconds:.1f} s, steps {steps}")
+    assert len(moving) >= 15 and seconds >= 5, (len(moving), seconds)
+    assert steps == sorted(steps), "the step count on screen only goes up"
+    expect(page.get_by_text("Converged at step", exact=False)).to_be_visible()
+    assert_healthy(page)
+    screenshot(page, screenshots, "training_default_run_done_1280x800", full_page=False)
+
+
+def bptt_table(page: Page):
+    return page.get_by_test_id("stDataFrame").filter(has_text="dL/dw2").first
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_step_and_the_view_it_redraws_share_one_screen(page: Page, base_url, screenshots, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_app_page(page, base_url, "/training")
+    table = bptt_table(page)
+    before = table.inner_text()
+    step = page.locator(".st-key-tr_step button")
+    step.scroll_into_view_if_needed()
+    rerun_after(page, lambda: step.click())
+    expect(table).not_to_have_text(before)  # Step redrew each day's share
+    step_box, table_box, chart_box = step.bounding_box(), table.bounding_box(), loss_chart(page).bounding_box()
+    print(f"{width}x{height}: Step at {step_box['y']:.0f}, its table {table_box['y']:.0f}-"
+          f"{table_box['y'] + table_box['height']:.0f}, loss chart at {chart_box['y']:.0f}")  # fmt: skip
+    if width == 1280:
+        page.evaluate("window.scrollTo(0, 0)")
+        assert inside_viewport(page, step) and inside_viewport(page, table), (step_box, table_box)
+    else:  # on a phone the columns stack: the shares come right under the buttons, before the charts
+        assert table_box["y"] < chart_box["y"], (table_box, chart_box)
+        assert table_box["y"] + table_box["height"] - step_box["y"] < height, "Step and the table fit one screen"
+    screenshot(page, screenshots, f"training_step_and_bptt_{width}x{height}", full_page=False)
+    assert_healthy(page)
+
+
+def test_play_pause_step_and_reset_answer_their_keys(page: Page, base_url):
+    from ui.training.view import SHORTCUTS
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_app_page(page, base_url, "/training", "tr_lr=0.0003")  # slow enough to be still running
+    page.get_by_role("heading", name="Training").click()  # focus on the page, not in a field
+    rerun_after(page, lambda: page.keyboard.press(SHORTCUTS["step"].lower()))
+    expect(page.get_by_test_id("stProgress")).to_contain_text("Step 1 of")
+    play = page.locator(".st-key-tr_play button")
+    page.keyboard.press(SHORTCUTS["play"].lower())
+    expect(play).to_have_text(re.compile("Pause"))
+    page.keyboard.press(SHORTCUTS["play"].lower())
+    expect(play).to_have_text(re.compile("Play"))
+    page.wait_for_selector(IDLE)
+    rerun_after(page, lambda: page.keyboard.press(SHORTCUTS["reset"].lower()))
+    expect(page.get_by_test_id("stProgress")).to_contain_text("Step 0 of")
+    # each button shows its key, and a screen reader hears it with the button's name
+    for key, name in (("tr_play", "Play"), ("tr_step", "Step"), ("tr_reset", "Reset")):
+        shortcut = SHORTCUTS[{"tr_play": "play", "tr_step": "step", "tr_reset": "reset"}[key]]
+        expect(page.get_by_role("button", name=f"{name} Shortcut {shortcut}")).to_be_visible()
+    assert_healthy(page)

@@ -51,7 +51,8 @@ def step(at, times: int = 1):
 
 
 def play_until_done(at, max_ticks: int = 40):
-    """Press Play and let the fragment tick (one at.run() per tick) until the run stops."""
+    """At the fastest speed, press Play and let the fragment tick (one at.run() per tick) until the run stops."""
+    at.select_slider(key="tr_speed").set_value("fastest").run()
     at.button(key="tr_play").click().run()
     for _ in range(max_ticks):
         if at.button(key="tr_play").label == "Play":
@@ -122,10 +123,28 @@ def test_the_default_run_stops_itself_when_converged_and_shows_the_rules_learned
     assert min(chart_data(at, 0)[0]["loss"]) > 1e-7, "no rounding noise is charted"
 
 
-def test_the_default_run_plays_over_many_refreshes_so_the_curves_move():
+def test_at_the_pages_defaults_play_learns_the_rules_over_many_refreshes():
+    from ui.training.choices import DEFAULT_SPEED, SPEEDS
+
+    at = open_page(TRAINING)
+    at.button(key="tr_play").click().run()
+    counts = [step_count(at)]
+    while at.button(key="tr_play").label == "Pause" and len(counts) < 500:
+        at.run()
+        counts.append(step_count(at))
+    assert_clean(at)
+    run = live_run(at)
+    assert run.converged and counts[-1] == run.converged_at, "the run plays until it has learned the rules"
+    # the step each refresh shows moves by the default speed's steps: a learner sees every few steps
+    assert {b - a for a, b in zip(counts, counts[1:], strict=False)} <= {SPEEDS[DEFAULT_SPEED].steps}
+    assert len(counts) >= 15, f"the loss fell in {len(counts)} refreshes"
+
+
+def test_the_fastest_speed_still_plays_a_run_over_many_refreshes_so_the_curves_move():
     # The engine trains the four rules' 1000 steps in a few milliseconds: without a bound,
     # the first refresh would finish the run and nothing would be seen moving.
     at = open_page(TRAINING)
+    at.select_slider(key="tr_speed").set_value("fastest").run()
     at.select_slider(key="tr_lr").set_value(0.0003).run()  # slow enough not to converge in 1000 steps
     at.button(key="tr_play").click().run()
     counts = [step_count(at)]

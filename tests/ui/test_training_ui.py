@@ -37,7 +37,7 @@ def test_a_speed_that_fills_the_time_box_asks_for_no_refresh_before_one_can_end(
 
 
 def test_the_fastest_speed_finishes_20000_steps_in_a_few_refreshes_of_the_time_box():
-    run = default_run(steps=20_000, lr=0.0003)
+    run = default_run(steps=20_000, lr=0.0003, speed="fastest")
     assert run.steps_per_tick == 20_000 // training.MIN_REFRESHES
 
 

@@ -129,7 +129,7 @@ def per_day_sizes(back: Backward) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def per_day_chart(back: Backward) -> alt.Chart:
+def per_day_chart(back: Backward, height: int = 220) -> alt.Chart:
     """How much each day adds to each shared parameter's gradient, on a log axis (zeros left out)."""
     frame = per_day_sizes(back)
     frame = frame[np.isfinite(frame["size"]) & (frame["size"] > 0)]
@@ -140,7 +140,7 @@ def per_day_chart(back: Backward) -> alt.Chart:
     )
     tooltip = ["day:Q", "parameter:N", alt.Tooltip("size:Q", format=".3g")]
     return alt.layer(*charts.line_and_dots(line, tooltip, points=True)).properties(
-        title="Each day's share of the next step's gradient", height=220
+        title="Each day's share of the next step's gradient", height=height
     )
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 import rnn_core as rc
 from ui.kit import chart_data, charts
-from ui.kit.format import number
+from ui.kit.format import literal, number
 from ui.kit.state import send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
 from ui.training import bptt, datasets
@@ -38,6 +38,10 @@ from ui.training.run import (
     status_line,
 )
 
+# The run's buttons by keyboard (Streamlit reserves C and R; a single key is ignored while typing).
+# Each button shows its key (a <kbd> its name includes, "Step Shortcut S"); a help tooltip would
+# make Streamlit draw a second, hidden copy of the button to measure it.
+SHORTCUTS = {"play": "P", "step": "S", "reset": "Z"}
 POINTS_UP_TO = 40  # a short history is drawn with a dot per step, so one step is visible
 MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines when batches are used
 LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
@@ -160,6 +164,7 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
         icon=":material/pause:" if run.running else ":material/play_arrow:",
         disabled=run.finished,
         width="stretch",
+        shortcut=SHORTCUTS["play"],
     )
     buttons[1].button(
         "Step",
@@ -168,12 +173,21 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
         icon=":material/skip_next:",
         disabled=run.diverged,
         width="stretch",
+        shortcut=SHORTCUTS["step"],
     )
-    buttons[2].button("Reset", key=f"{key_prefix}reset", on_click=reset, icon=":material/restart_alt:", width="stretch")
+    buttons[2].button(
+        "Reset",
+        key=f"{key_prefix}reset",
+        on_click=reset,
+        icon=":material/restart_alt:",
+        width="stretch",
+        shortcut=SHORTCUTS["reset"],
+    )
 
 
 def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
-    """Progress, loss and gradient norm (and the five weights for one unit); trains a chunk per tick."""
+    """Progress, the next step's gradient day by day beside the loss, then the gradient norm and
+    (for one unit) the five weights; trains a chunk per tick."""
     live: LiveRun = st.session_state[run_key]
     just_stopped = live.tick(CHUNK_SECONDS)
     history = live.snapshot()
@@ -185,11 +199,16 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
     elif line := status_line(live):
         st.caption(shown(line))
 
-    # The charts come straight under the buttons, so a click and its effect share one screen.
+    # Cause and effect on one screen: what the next Step adds up, beside the loss it lowers, right
+    # under the buttons (first on a phone, where the columns stack).
+    shares, loss = st.columns(2)
+    with shares:
+        if not live.diverged:
+            next_step_shares(live, key_prefix)
     if not history["step"]:
-        st.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
+        loss.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
     else:
-        loss_and_norm_charts(history, live.mini_batches, log_loss, key_prefix)
+        loss_chart(history, live.mini_batches, log_loss, key_prefix, where=loss)
     metrics = st.columns(3)
     metrics[0].metric("Step", done)
     metrics[1].metric(
@@ -199,18 +218,22 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
     )
     metrics[2].metric("Gradient norm", number(history["last gradient norm"], 4) if history["step"] else "–")
     first_step_line(live)
-    if history["params"]:
-        weights_chart(history, key_prefix)
+    if history["step"]:
+        norm, weights = st.columns(2) if history["params"] else (st.container(), None)
+        norm_chart(history, key_prefix, where=norm)
+        if weights is not None:
+            weights_chart(history, key_prefix, where=weights)
     if just_stopped:
         st.rerun(scope="app")  # turn the timer off, relabel Play, show the results
 
 
-def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str) -> None:
-    """The loss and the gradient norm over the steps, side by side. Their specs are built once per
-    look (``charts.curve_spec``) and each refresh sends only the rows."""
-    points = len(history["step"]) <= POINTS_UP_TO
-    left, right = st.columns(2)
-    common = {"x_title": "step", "x_format": "d", "points": points, "height": 230}
+CHART_HEIGHT = 200
+
+
+def loss_chart(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str, where) -> None:
+    """The loss over the steps. Its spec is built once per look (``charts.curve_spec``) and each
+    refresh sends only the rows."""
+    common = {"x_title": "step", "x_format": "d", "points": len(history["step"]) <= POINTS_UP_TO}
     if mini_batches:
         # A step's loss is its own mini-batch's: noisy. The whole set's, measured at each
         # refresh, is the one that should fall.
@@ -231,21 +254,47 @@ def loss_and_norm_charts(history: dict, mini_batches: bool, log_loss: bool, key_
         # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
         y_title="MSE (log scale)" if log_loss else "MSE",
         log_y=log_loss,
+        height=CHART_HEIGHT,
         **common,
         **by_batch,
     )
     loss_rows = charts.curve_table(loss_columns, "step", "loss", log_y=log_loss, thin=not mini_batches)
-    charts.draw(chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}loss_chart", where=left)
+    charts.draw(chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}loss_chart", where=where)
+
+
+def norm_chart(history: dict, key_prefix: str, where) -> None:
+    """The gradient's length over the steps (log scale): where explosion and vanishing show."""
     norm_spec = charts.curve_spec(
-        "step", "gradient norm", title="Gradient norm", y_title="‖gradient‖ (log)", log_y=True, **common
+        "step",
+        "gradient norm",
+        title="Gradient norm",
+        y_title="‖gradient‖ (log)",
+        log_y=True,
+        x_title="step",
+        x_format="d",
+        points=len(history["step"]) <= POINTS_UP_TO,
+        height=CHART_HEIGHT,
     )
     norm_rows = charts.curve_table(
         {"step": history["step"], "gradient norm": history["gradient norm"]}, "step", "gradient norm", log_y=True
     )
-    charts.draw(chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}grad_chart", where=right)
+    charts.draw(chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}grad_chart", where=where)
 
 
-def weights_chart(history: dict, key_prefix: str) -> None:
+def next_step_shares(run: LiveRun, key_prefix: str) -> None:
+    """Each day's share of the gradient the next Step uses, and their sums: a table for one unit,
+    a per-day chart for wider models and long histories."""
+    back = bptt.backward_for_next_step(run.trainer)
+    whose = f"next mini-batch's ({back.n_sequences} sequences)" if run.mini_batches else "next step's"
+    st.markdown(f"**The {whose} gradient, day by day**")
+    if rc.is_statquest_rnn(run.model) and back.n_days <= bptt.MAX_DRAWN_DAYS:
+        table = bptt.one_unit_table(back).map(lambda v: number(v, 4))
+        st.dataframe(table, key=f"{key_prefix}bptt_table", height="content")
+    else:
+        charts.draw(bptt.per_day_chart(back, height=CHART_HEIGHT - 40), key=f"{key_prefix}bptt_chart")
+
+
+def weights_chart(history: dict, key_prefix: str, where) -> None:
     """The one-unit network's five weights over the steps."""
     names = list(history["params"])
     weights = charts.long_columns({"step": history["step"], **history["params"]}, "step", names, "value", "parameter")
@@ -260,10 +309,10 @@ def weights_chart(history: dict, key_prefix: str) -> None:
         color="parameter",
         color_title="parameter",
         palette=charts.PARAM_COLOURS,
-        height=220,
+        height=CHART_HEIGHT,
     )
     rows = charts.curve_table(weights, "step", "value", thin=False)  # long_columns thinned each series
-    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}weights_chart")
+    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}weights_chart", where=where)
 
 
 def first_step_line(run: LiveRun) -> None:
@@ -275,22 +324,16 @@ def first_step_line(run: LiveRun) -> None:
 
 
 def show_backward(run: LiveRun, *, key_prefix: str = "tr_", theme: str = "light") -> None:
-    """BPTT at the current weights: each day's share of the gradient the next Step uses, and their sums."""
-    st.subheader("Backpropagation through time: the next step's gradient, day by day")
+    """BPTT at the current weights, below the run: the unrolled one-unit network with each day's share
+    (the table beside the loss has the numbers), or what the per-day chart shows, and their sums."""
     back = bptt.backward_for_next_step(run.trainer)
-    if run.mini_batches:
-        st.caption(f"For the next mini-batch ({back.n_sequences} sequences), the one the next **Step** uses.")
     if rc.is_statquest_rnn(run.model):
         if back.n_days <= bptt.MAX_DRAWN_DAYS:
+            st.subheader("Backpropagation through time, copy by copy")
             st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
             st.caption(shown(bptt.one_unit_notice(back)))
-        else:
-            charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}bptt_chart")
-        table = bptt.one_unit_table(back).map(lambda v: number(v, 4))
-        st.dataframe(table, key=f"{key_prefix}bptt_table")
         st.markdown(bptt.one_unit_sentence(back))
     else:
-        charts.draw(bptt.per_day_chart(back), key=f"{key_prefix}bptt_chart")
         st.caption(bptt.per_day_caption(back))
     if run.trainer.clip != "none":
         st.caption("Clipping is on: the step uses these sums after clipping shrinks them (if they are too large).")
@@ -399,7 +442,9 @@ def show_run(
     run_buttons(run, key_prefix=key_prefix)
     interval = SPEEDS[settings.speed].seconds if run.running else None
     st.fragment(live_view, run_every=interval)(f"{key_prefix}run", key_prefix, settings.log_loss)
-    st.caption(f"{dataset.description} · {MODEL_LABELS[settings.model_kind]} with {run.model.n_params} parameters.")
+    st.caption(
+        f"{literal(dataset.description)} · {MODEL_LABELS[settings.model_kind]} with {run.model.n_params} parameters."
+    )
     if not run.running:
         if not run.diverged:
             show_backward(run, key_prefix=key_prefix, theme=theme)
