@@ -6,6 +6,7 @@ import rnn_core as rc
 from rnn_core.data import LEVELS
 from ui.classroom.links import bound, locked
 from ui.classroom.unused import link_snapshot, note_unused_link_values
+from ui.kit.format import literal
 from ui.kit.state import STATLAND_PENDING, send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
 from ui.statland import view
@@ -137,7 +138,7 @@ def weights_files(model: rc.RecurrentModel) -> None:
         )
         if "sl_upload_message" in st.session_state:
             kind, text = st.session_state.pop("sl_upload_message")
-            (st.error if kind == "error" else st.success)(text)
+            (st.error if kind == "error" else st.success)(literal(text))  # it may quote the file
         weights_download_button(model, "statland_weights.json", key="sl_download")
 
 

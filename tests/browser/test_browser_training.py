@@ -8,9 +8,9 @@ import numpy as np
 from browser_support import (
     IDLE,
     assert_healthy,
-    charts,
     collect_console_errors,
     expect_charts_drawn,
+    loss_chart,
     open_app_page,
     rerun_after,
     screenshot,
@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 from training_support import rules_run
 
 from rnn_core.weights_io import model_from_json
+from ui.kit.format import WORD_JOINER
 
 CORPUS = Path(__file__).parents[1] / "bad_inputs"
 # Long histories, many steps and a 16-unit network, so the run is still going while the test
@@ -40,7 +41,7 @@ def data_choice(page: Page):
 
 def loss_chart_steps(page: Page):
     """The loss chart's x axis; Vega's description of it ends with the last step drawn."""
-    return charts(page).first.locator('svg [aria-label^="X-axis"]').first
+    return loss_chart(page).locator('svg [aria-label^="X-axis"]').first
 
 
 def wait_for_more_steps(page: Page, than: int, timeout: float = 10) -> int:
@@ -73,7 +74,7 @@ def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: P
 
     # Still responsive while playing: a toggle answers and training goes on.
     page.get_by_text("More settings: optimiser, clipping").click()  # the log toggle and the uploads are in it
-    loss_axis = charts(page).first.locator("svg .role-axis-title")
+    loss_axis = loss_chart(page).locator("svg .role-axis-title")
     expect(loss_axis.filter(has_text="log scale")).to_have_count(1)
     page.locator(".st-key-tr_log label").click()
     expect(loss_axis.filter(has_text="log scale")).to_have_count(0, timeout=5_000)
@@ -149,7 +150,7 @@ def test_a_short_run_that_finishes_while_playing_shows_its_results(page: Page, b
     expect(page.get_by_text(re.compile(r"The network gets \*?\*?\d of the 4 rules"))).to_be_visible()
     expect(loss_chart_steps(page)).to_have_attribute("aria-label", re.compile(r"to 200\b"))
     assert_healthy(page)
-    labels = charts(page).first.locator("svg .role-axis-label text").all_text_contents()
+    labels = loss_chart(page).locator("svg .role-axis-label text").all_text_contents()
     assert not any("e-" in label for label in labels), labels
     page.set_viewport_size({"width": 1400, "height": 2400})  # the whole page, results included
     expect_charts_drawn(page, 3)  # loss, gradient norm, the five weights
@@ -161,3 +162,46 @@ def test_a_short_run_that_finishes_while_playing_shows_its_results(page: Page, b
     downloaded = model_from_json(Path(download.value.path()).read_bytes())
     np.testing.assert_allclose(downloaded.flat, the_same_run_in_the_engine(steps=200, lr=0.003).flat, rtol=1e-12)
     assert errors == []
+
+
+HOSTILE_NAME = (
+    "**bold** ![pic](http://127.0.0.1:9/name.png) $x$ :material/delete: :smile: [link](http://127.0.0.1:9/).csv"
+)
+
+
+def shown_as_plain_text(message) -> str:
+    """An alert's text, after checking nothing in it became markup (emphasis, link, image, formula, icon)."""
+    markup = message.locator("strong, em, a, img, code, .katex, [data-testid='stIconMaterial']")
+    assert markup.count() == 0, message.inner_html()
+    return message.inner_text().replace(WORD_JOINER, "")  # the joiner that keeps an address text shows nothing
+
+
+def test_hostile_file_names_column_names_and_cells_are_shown_as_plain_text(page: Page, base_url):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url) if ":9/" in request.url else None)
+    open_app_page(page, base_url, "/training")
+    uploads = (
+        ("tr_csv_file", "hostile_text_cell.csv", "stAlertContentError"),
+        ("tr_csv_file", "hostile_column.csv", "stAlertContentSuccess"),
+        ("tr_weights_file", "weights_unknown_kind.json", "stAlertContentError"),
+    )
+    for key, corpus_file, alert in uploads:
+        if key == "tr_weights_file":
+            page.get_by_text("More settings", exact=False).click()
+        name = HOSTILE_NAME.replace(".csv", Path(corpus_file).suffix)  # each uploader takes its own file types
+        upload = {"name": name, "mimeType": "text/plain", "buffer": (CORPUS / corpus_file).read_bytes()}
+        uploader = page.locator(f".st-key-{key} input[type=file]")
+        rerun_after(page, lambda uploader=uploader, upload=upload: uploader.set_input_files(upload))
+        message = page.get_by_test_id(alert).first
+        expect(message).to_be_visible()
+        shown = shown_as_plain_text(message)
+        assert name in shown, shown  # the name, character for character
+        if corpus_file == "hostile_text_cell.csv":
+            assert "holds '**[ten](http://127.0.0.1:9/) ![pic](http://127.0.0.1:9/p.png) $x$**'" in shown, shown
+        if corpus_file == "hostile_column.csv":
+            column = re.search(r"column '(.*)'\)", shown).group(1)
+            assert column == (CORPUS / corpus_file).read_text().splitlines()[0].split(",", 1)[1].strip('"')
+            caption = page.get_by_text("Your prices (12 rows) from", exact=False).first
+            assert HOSTILE_NAME in shown_as_plain_text(caption)
+    assert fetched == [], f"the page fetched what a name pointed at: {fetched}"
+    assert_healthy(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT = str.maketrans("-−0123456789", "⁻⁻" + SUPERSCRIPT_DIGITS)
@@ -92,3 +93,26 @@ def significant(value: float) -> str:
     if value == 0:
         return "0"
     return from_log10(math.log10(abs(value)) if math.isfinite(value) else math.inf, negative=value < 0)
+
+
+# What Markdown, KaTeX and Streamlit's own syntax read inside a line: emphasis (* and _ at a word's
+# edge), code (`), links and images ([ ]), autolinks (<), formulas ($), strikethrough (~), an escape
+# (\\), an entity (&name;), icons, emoji and colours (:material/…:, :smile:, :red[…], both a colon before a
+# word and a slash are escaped); and at a line's start, a
+# heading, list or quote. Other marks ('w2' has shape (2, 2)) read as they are and are left alone.
+_MARKUP = re.compile(r"[\\`*\[\]<>$~/]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|:(?=\S)|&(?=#?\w+;)")
+_AUTOLINK = re.compile(r"(?i)(?<![A-Za-z0-9])(https?|ftp|www|mailto|xmpp)(?=\\?[:.])")
+WORD_JOINER = "\u2060"  # shows nothing and joins what is around it
+_SHORTCODE_END = re.compile(r"(\\:[\w+\-]+):")
+_LINE_START = re.compile(r"^(\s*\d*)([#+\-=|.)])")
+
+
+def literal(text: str) -> str:
+    """Text a learner supplied (a file's name, a column's name, what a file said), made safe for a
+    Markdown element: shown as the characters it is, never as emphasis, a list, a link, an image to
+    fetch, a formula or an icon. Line breaks become spaces."""
+    escaped = _MARKUP.sub(lambda m: "\\" + m.group(0), " ".join(str(text).split()))
+    escaped = _SHORTCODE_END.sub(r"\1\\:", escaped)  # :smile: needs both its colons escaped
+    # A bare address becomes a link after escapes are read: an invisible word joiner keeps it text.
+    escaped = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped).replace("@", WORD_JOINER + "@")
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
