@@ -1,6 +1,8 @@
 """Real-browser tests of the Training page's layout and Pause: one screen for cause and effect."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 from browser_support import (
@@ -15,11 +17,9 @@ from browser_support import (
 )
 from playwright.sync_api import Page, expect
 
-from ui.training.run import MIN_REFRESHES
-
 BUTTONS = ("tr_play", "tr_step", "tr_reset")
-# 20,000 steps of the 1-unit network on noisy 30-day histories (no convergence): still running at the click.
-LONG_RUN = "tr_data=Longer+StatLand+sequences&tr_length=30&tr_steps=20000&tr_speed=fastest"
+# 20,000 steps of the 1-unit network on a company's monthly prices: still running at the click.
+STOCK_RUN = "tr_data=Stock+prices&tr_steps=20000&tr_speed=fastest"
 SMALLEST_TEXT_PX = 11
 
 MIN_FONT_JS = """() => {
@@ -43,11 +43,11 @@ MIN_FONT_JS = """() => {
 }"""
 
 
+# The step count on screen is the progress bar's ("Step 2,345 of 20,000"), which moves within a refresh.
 _READ_STEP_AND_PAUSE = """() => {
-  const metric = [...document.querySelectorAll('[data-testid="stMetric"]')].find(e => e.innerText.startsWith('Step'));
-  const shown = parseInt(metric.querySelector('[data-testid="stMetricValue"]').innerText.replace(/,/g, ''));
+  const shown = document.querySelector('[data-testid="stProgress"]').innerText.match(/Step ([\\d,]+)/)[1];
   document.querySelector('.st-key-tr_play button').click();
-  return shown;
+  return parseInt(shown.replace(/,/g, ''));
 }"""
 
 
@@ -109,37 +109,42 @@ def test_on_a_phone_the_settings_are_on_the_page_nothing_is_cut_and_text_is_legi
     assert errors == []
 
 
-def test_pause_stops_within_the_refresh_under_way_in_a_20000_step_run_at_the_fastest_speed(
-    page: Page, base_url, screenshots
-):
+def progress_step(page: Page) -> int:
+    text = page.get_by_test_id("stProgress").inner_text()
+    return int(re.search(r"Step ([\d,]+) of", text).group(1).replace(",", ""))
+
+
+def test_pause_stops_within_1000_steps_of_the_count_on_screen_with_both_cores_busy(page: Page, base_url, screenshots):
     errors = collect_console_errors(page)
-    open_app_page(page, base_url, "/training", LONG_RUN)
-    play = page.locator(".st-key-tr_play button")
-    play.click()
-    expect(play).to_have_text(re.compile("Pause"))
-    page.wait_for_function(
-        """() => { const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
-                 .find(e => e.innerText.startsWith('Step'));
-                 const value = m && m.querySelector('[data-testid="stMetricValue"]');
-                 return value && parseInt(value.innerText.replace(/,/g, '')) > 2000; }""",
-        timeout=60_000,
-    )
-    # Read the step on screen and press Pause in one go inside the page: between a read from here
-    # and a click from here, another refresh could land and count against the page.
-    at_click = page.evaluate(_READ_STEP_AND_PAUSE)
-    expect(play).to_have_text(re.compile("Play"), timeout=20_000)
-    page.wait_for_timeout(1_500)
-    after = steps_shown(page)
-    assert steps_shown(page) == after, "paused means no more steps"
-    # The number on screen is the last refresh the browser drew: one more may be on its way, and the
-    # one under way on the server when the click arrives is finished (a refresh is never cut short).
-    # So the run stops at most two refreshes past the number the learner saw, never later.
-    one_refresh = 20_000 // MIN_REFRESHES
-    limit = 2 * one_refresh
-    print(f"pause: shown {at_click:,} at the click, {after:,} after it: {after - at_click} steps (limit {limit})")
-    assert 0 <= after - at_click <= limit
-    progress = page.get_by_test_id("stProgress").inner_text()
-    assert f"Step {after:,} of 20,000" in progress, progress  # the step shown is the step the weights are at
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        for attempt in range(4):
+            open_app_page(page, base_url, "/training", STOCK_RUN)
+            play = page.locator(".st-key-tr_play button")
+            play.click()
+            expect(play).to_have_text(re.compile("Pause"))
+            page.wait_for_function(
+                """n => { const bar = document.querySelector('[data-testid="stProgress"]');
+                          const m = bar && bar.innerText.match(/Step ([\\d,]+)/);
+                          return m && parseInt(m[1].replace(/,/g, '')) > n; }""",
+                arg=2_000 + 2_500 * attempt,
+                timeout=60_000,
+            )
+            # Read the step on screen and press Pause in one go inside the page: between a read from
+            # here and a click from here, another refresh could land and count against the page.
+            at_click = page.evaluate(_READ_STEP_AND_PAUSE)
+            expect(play).to_have_text(re.compile("Play"), timeout=5_000)  # the button follows at once
+            page.wait_for_selector(IDLE)
+            after = progress_step(page)
+            page.wait_for_timeout(1_000)
+            assert progress_step(page) == after == steps_shown(page), "paused means no more steps"
+            print(
+                f"pause {attempt + 1}: {at_click:,} on screen at the click, stopped at {after:,}: +{after - at_click}"
+            )
+            assert 0 <= after - at_click <= 1_000
+    finally:
+        for process in busy:
+            process.kill()
     assert_healthy(page)
     screenshot(page, screenshots, "training_paused")
     assert errors == []

@@ -114,3 +114,24 @@ def test_a_setting_changed_mid_run_is_marked_on_the_runs_label():
     changed = training.next_label("a", "b", 10)
     assert changed == "a" + training.CHANGED_MID_RUN
     assert training.next_label(changed, "c", 20) == changed
+
+
+def test_a_refresh_trains_in_slices_and_a_pause_between_two_stops_the_rest():
+    run = default_run(steps=20_000, lr=0.0003, speed="fastest")
+    run.toggle_play()
+    seen: list[int] = []
+    run.tick(10.0, between=lambda: seen.append(run.step))
+    per_tick = run.steps_per_tick
+    assert run.step == per_tick and len(seen) == training.SLICES - 1  # the bar is shown between slices
+    assert seen == sorted(seen) and 0 < seen[0] < per_tick
+
+    def pause_at_the_second() -> None:
+        seen.append(run.step)
+        if len(seen) == 2:
+            run.toggle_play()  # what the Pause click's callback does once Streamlit stops the refresh
+
+    run = default_run(steps=20_000, lr=0.0003, speed="fastest")
+    run.toggle_play()
+    seen = []
+    assert run.tick(10.0, between=pause_at_the_second) is False  # paused, not ended
+    assert run.step == seen[1] < per_tick and not run.running

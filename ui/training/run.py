@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +35,9 @@ CONVERGED_LOSS = 1e-6
 
 # Shown values smaller than this read 0 (a prediction of -1.4e-17 is a rounding error of 0).
 ZERO_BELOW = 1e-9
+
+# A refresh trains in up to this many slices, each a yield point where a click can stop it.
+SLICES = 8
 
 RUNS_KEPT = 4  # earlier runs whose loss curves stay on the comparison chart
 
@@ -88,12 +93,12 @@ class LiveRun:
     def finished(self) -> bool:
         return self.diverged or self.converged or self.trainer.step >= self.target_steps
 
-    def advance(self, max_steps: int, seconds: float | None = None) -> int:
+    def advance(self, max_steps: int, seconds: float | None = None, *, measure: bool = True) -> int:
         """Train up to ``max_steps`` more steps (within ``seconds`` if given); return how many ran.
 
         With full batches each step's loss is the whole set's at the weights before it, so
         the run stops at the first step whose loss is below ``CONVERGED_LOSS``; with
-        mini-batches the whole set's loss is checked at the end of the chunk.
+        mini-batches the whole set's loss is checked at the end of the chunk (if ``measure``).
         """
         with self.lock:
             max_steps = min(max_steps, self.target_steps - self.trainer.step)
@@ -105,11 +110,20 @@ class LiveRun:
                     if not self.mini_batches and record.loss < CONVERGED_LOSS:
                         self.converged_at = record.step  # the step the weights are now at
                         break
-                if self.mini_batches and self.current_loss() < CONVERGED_LOSS:
-                    self.converged_at = self.step
+                if measure:
+                    self.measure()
             if self.finished:
                 self.running = False
             return len(self.history) - before
+
+    def measure(self) -> None:
+        """With mini-batches, the whole set's loss at the current weights (kept for the loss chart);
+        the run has converged once it is below ``CONVERGED_LOSS``."""
+        with self.lock:
+            if self.mini_batches and not self.converged and self.current_loss() < CONVERGED_LOSS:
+                self.converged_at = self.step
+            if self.finished:
+                self.running = False
 
     @property
     def steps_per_tick(self) -> int:
@@ -119,18 +133,33 @@ class LiveRun:
             return steps
         return max(1, math.ceil(self.target_steps / MIN_REFRESHES))
 
-    def tick(self, seconds: float) -> bool:
+    def tick(self, seconds: float, between: Callable[[], None] | None = None) -> bool:
         """One refresh while playing: train for up to ``seconds`` and ``steps_per_tick`` steps,
         unless paused meanwhile.
+
+        A large refresh trains in up to ``SLICES`` slices and calls ``between()`` between them:
+        the page shows the step count there, and Streamlit, at that call, stops the refresh for
+        a click waiting to be answered, so a Pause takes effect within a slice.
 
         Returns True when this tick ended the run (finished or diverged), so the page can
         stop its timer and show the results.
         """
-        with self.lock:
-            if not self.running:
-                return False
-            self.advance(self.steps_per_tick, seconds)
-            return not self.running
+        steps = self.steps_per_tick
+        slices = max(1, min(SLICES, steps))
+        deadline = time.perf_counter() + seconds
+        for k in range(slices):
+            with self.lock:
+                if not self.running:
+                    return False
+                share = math.ceil(steps * (k + 1) / slices) - math.ceil(steps * k / slices)
+                left = max(0.0, deadline - time.perf_counter())
+                self.advance(share, left / (slices - k), measure=False)
+                if not self.running or k == slices - 1 or time.perf_counter() >= deadline:
+                    break
+            if between is not None:
+                between()
+        self.measure()  # once per refresh, not per slice
+        return not self.running
 
     def toggle_play(self) -> None:
         with self.lock:

@@ -189,11 +189,17 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
     """Progress, the next step's gradient day by day beside the loss, then the gradient norm and
     (for one unit) the five weights; trains a chunk per tick."""
     live: LiveRun = st.session_state[run_key]
-    just_stopped = live.tick(CHUNK_SECONDS)
+    bar = st.empty()
+
+    def show_progress(done: int, target: int) -> None:
+        bar.progress(min(1.0, done / max(target, 1)), text=f"Step {done:,} of {target:,}")
+
+    show_progress(live.step, live.target_steps)  # drawn at once: the bar never blinks out
+    # Between the slices of a refresh the bar moves on, and a click waiting there (Pause) stops it.
+    just_stopped = live.tick(CHUNK_SECONDS, between=lambda: show_progress(live.step, live.target_steps))
     history = live.snapshot()
     done, target = history["done"], history["target"]
-    share = min(1.0, done / max(target, 1))
-    st.progress(share, text=f"Step {done:,} of {target:,}")
+    show_progress(done, target)
     if live.diverged:
         st.error(f"{live.trainer.divergence.message} Press **Reset** to start again.", icon=":material/error:")
     elif line := status_line(live):
