@@ -119,6 +119,7 @@ class Session:
         self.cache: dict[str, bytes] = {}  # hash -> cacheable ForwardMsg bytes
         self.ws = None
         self.fingerprint: tuple = ()
+        self.timers: dict[str, float] = {}  # fragment id -> run_every seconds (the browser's auto-rerun timers)
 
     async def connect(self) -> None:
         import websockets
@@ -129,9 +130,11 @@ class Session:
         if self.ws is not None:
             await self.ws.close()
 
-    def _client_state(self, msg, trigger_id: str | None = None):
+    def _client_state(self, msg, trigger_id: str | None = None, fragment_id: str | None = None):
         state = msg.rerun_script
         state.query_string = self.query
+        if fragment_id:  # a fragment's timer: the browser asks for that fragment alone
+            state.fragment_id, state.is_auto_rerun = fragment_id, True
         if self.page_hash:
             state.page_script_hash = self.page_hash
         else:
@@ -155,14 +158,7 @@ class Session:
         deadline = start + TIMEOUT
         while True:
             data = await asyncio.wait_for(self.ws.recv(), timeout=max(0.1, deadline - time.perf_counter()))
-            msg = ForwardMsg()
-            msg.ParseFromString(data)
-            if msg.WhichOneof("type") == "ref_hash":
-                ref = msg.ref_hash
-                msg = ForwardMsg()
-                msg.ParseFromString(self.cache[ref])
-            elif msg.metadata.cacheable and msg.hash:
-                self.cache[msg.hash] = data
+            msg = self.read(data)
             kind = msg.WhichOneof("type")
             if kind == "script_finished":
                 result.seconds = time.perf_counter() - start
@@ -188,6 +184,27 @@ class Session:
             self._learn_widgets(seen)
         result.fingerprint = tuple(prints)
         return result
+
+    def read(self, data: bytes):
+        """One ForwardMsg as the browser reads it: a cached message resolved, auto-rerun timers kept."""
+        _, ForwardMsg = _pb()
+        msg = ForwardMsg()
+        msg.ParseFromString(data)
+        if msg.WhichOneof("type") == "ref_hash":
+            ref = msg.ref_hash
+            msg = ForwardMsg()
+            msg.ParseFromString(self.cache[ref])
+        elif msg.metadata.cacheable and msg.hash:
+            self.cache[msg.hash] = data
+        kind = msg.WhichOneof("type")
+        if kind == "new_session" and not msg.metadata.run.fragment_ids:
+            self.timers.clear()  # a full run starts: the browser drops its timers until the page asks again
+        elif kind == "auto_rerun":
+            self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for fragment_id in msg.stop_auto_rerun.fragment_ids:
+                self.timers.pop(fragment_id, None)
+        return msg
 
     def _learn_widgets(self, seen: dict) -> None:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -325,6 +342,144 @@ async def run_phase(url: str, pid: int, scenario: Scenario, sessions: int, chang
     return phase
 
 
+PLAY_LINK = "tr_data=Stock+prices&tr_steps=20000&tr_speed=fastest"  # 20,000 steps: still playing at the end
+PLAYERS = Scenario("Training: press Play (20,000-step stock-price run)", "training", PLAY_LINK, "tr_play", "button")
+OTHERS = next(s for s in SCENARIOS if s.page == "Gradient lab: w2 slider")
+
+
+@dataclass
+class PlayPhase:
+    first: list[float] = field(default_factory=list)  # each player: Play pressed -> its first refresh drawn
+    refreshes: int = 0  # the players' timer refreshes that finished
+    others: Phase = field(default_factory=Phase)
+    errors: list[str] = field(default_factory=list)
+    lost: int = 0
+    cpu: float = 0.0
+    seconds: float = 0.0
+
+
+async def play_phase(url: str, pid: int, players: int, others: int, seconds: float, other_every: float = 1.0,
+                     press_within: float = 2.0, seed: int = 0) -> PlayPhase:  # fmt: skip
+    """The teacher says "press Play": ``players`` sessions press it within ``press_within`` s and keep
+    playing for ``seconds`` while their fragment's timer asks for a refresh every ``run_every`` s, as the
+    browser's timer does (it does not wait for the last refresh; the server merges requests that queue);
+    meanwhile ``others`` sessions move the lab's w2 once every ``other_every`` s."""
+    phase = PlayPhase()
+    rng = random.Random(seed)
+    BackMsg, _ = _pb()
+    playing = [Session(url, PLAYERS, i) for i in range(players)]
+    watching = [Session(url, OTHERS, players + i) for i in range(others)]
+
+    async def opened(client):
+        try:
+            _judge(await client.open(), f"session {client.index} opening", phase.others)
+            return True
+        except Exception as error:
+            phase.lost += 1
+            phase.errors.append(f"session {client.index} opening: {type(error).__name__}: {error}")
+            return False
+
+    ok = await asyncio.gather(*(opened(c) for c in playing + watching))
+    alive = {c.index for c, good in zip(playing + watching, ok, strict=True) if good}
+    cpu_start, start = cpu_seconds(pid), time.perf_counter()
+    stop = start + seconds
+
+    async def play(client):
+        await asyncio.sleep(rng.uniform(0, press_within))
+        try:
+            first = await client.change(0)
+        except Exception as error:
+            phase.lost += 1
+            phase.errors.append(f"player {client.index} pressing Play: {type(error).__name__}: {error}")
+            return
+        phase.first.append(first.seconds)
+        _judge(first, f"player {client.index} pressing Play", phase.others)
+        if not client.timers:
+            phase.errors.append(f"player {client.index}: no refresh timer after Play (the run is not playing)")
+            return
+
+        async def timer():
+            while time.perf_counter() < stop and client.timers:
+                fragment_id, interval = next(iter(client.timers.items()))
+                await asyncio.sleep(interval)
+                await client.ws.send(client._client_state(BackMsg(), fragment_id=fragment_id).SerializeToString())
+
+        async def reader():
+            while time.perf_counter() < stop + 5.0:  # the refreshes asked for before the end, answered
+                try:
+                    data = await asyncio.wait_for(client.ws.recv(), timeout=1.0)
+                except TimeoutError:
+                    if time.perf_counter() > stop:
+                        return
+                    continue
+                msg = client.read(data)
+                kind = msg.WhichOneof("type")
+                if kind == "script_finished":
+                    phase.refreshes += time.perf_counter() <= stop
+                    if msg.script_finished not in FINISHED_OK:
+                        phase.errors.append(f"player {client.index}: a refresh ended with {msg.script_finished}")
+                elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                    if msg.delta.new_element.WhichOneof("type") == "exception":
+                        phase.errors.append(f"player {client.index}: {msg.delta.new_element.exception.message}"[:200])
+
+        try:
+            await asyncio.gather(timer(), reader())
+        except Exception as error:
+            phase.lost += 1
+            phase.errors.append(f"player {client.index} playing: {type(error).__name__}: {error}")
+
+    async def move(client):
+        k = 0
+        while time.perf_counter() < stop:
+            began = time.perf_counter()
+            try:
+                result = await client.change(k)
+            except Exception as error:
+                phase.lost += 1
+                phase.errors.append(f"session {client.index} change {k}: {type(error).__name__}: {error}")
+                return
+            phase.others.changes += 1
+            phase.others.times.append(result.seconds)
+            _judge(result, f"session {client.index} change {k}", phase.others)
+            k += 1
+            await asyncio.sleep(max(0.0, other_every - (time.perf_counter() - began)))
+
+    await asyncio.gather(
+        *(play(c) for c in playing if c.index in alive), *(move(c) for c in watching if c.index in alive)
+    )
+    phase.seconds = time.perf_counter() - start
+    phase.cpu = cpu_seconds(pid) - cpu_start
+    phase.errors += phase.others.errors
+    phase.lost += phase.others.lost
+    await asyncio.gather(*(c.close() for c in playing + watching), return_exceptions=True)
+    return phase
+
+
+def play_table(phase: PlayPhase, players: int, others: int, seconds: float, peak: int | None, source: str) -> Table:
+    """The everyone-plays case as the README's class table reads it."""
+    table = Table(
+        f"Everyone presses Play: {players} play a 20,000-step stock-price run for {seconds:g} s while {others} "
+        "move the lab's w2 once a second",
+        ["measure", "value"],
+    )
+    times = phase.others.times
+
+    def spread(values: list[float], *, p95: bool = True) -> str:
+        if not values:
+            return "–"
+        picked = [statistics.median(values)] + ([percentile(values, 95)] if p95 else []) + [max(values)]
+        return " / ".join(ms(v) for v in picked)
+
+    table.add("others' changes", len(times))
+    table.add("others: p50 / p95 / worst", spread(times))
+    table.add("players' first refresh: p50 / worst", spread(phase.first, p95=False))
+    table.add("players' refreshes per player per second", f"{phase.refreshes / max(players, 1) / phase.seconds:.2f}")
+    table.add("server CPU (of one core)", f"{100 * phase.cpu / phase.seconds:.0f} %")
+    table.add("server peak memory", f"{peak / 2**20:.0f} MB ({source})" if peak else "unavailable")
+    table.add("errors / lost sessions", f"{len(phase.errors)} / {phase.lost}")
+    return table
+
+
 def served_post_script_gc() -> bool:
     """The server's runner.postScriptGC: the environment's override, else the app's config file, else
     Streamlit's default (on). Read here because the server runs in another process."""
@@ -423,7 +578,14 @@ def main(argv: list[str] | None = None) -> dict:
         "--profile", metavar="DIR", help="also py-spy the server per page, one session (raw stacks in DIR)"
     )
     parser.add_argument("--no-load", action="store_true", help="skip the N-session phases (with --profile)")
+    parser.add_argument(
+        "--play", action="store_true", help="only the everyone-presses-Play case: --sessions players and --others"
+    )
+    parser.add_argument("--others", type=int, default=5, help="with --play: sessions moving the lab's w2 (default 5)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="with --play: how long they play (default 30)")
     args = parser.parse_args(argv)
+    if args.play:
+        return main_play(args)
     scenarios = [
         s for s in SCENARIOS if not args.pages or any(w.lower() in s.page.lower() for w in args.pages.split(","))
     ]
@@ -480,6 +642,31 @@ def main(argv: list[str] | None = None) -> dict:
     else:
         print("no error, no lost session")
     return {"table": table, "phases": phases, "peak": peak, "errors": errors}
+
+
+def main_play(args) -> dict:
+    print(f"# Unrolled class load: everyone presses Play ({args.sessions} players, {args.others} others)\n")
+    for line in machine_lines():
+        print(line)
+    load_start = os.getloadavg()
+    with running_app() as app:
+        pid = app.process.pid
+        asyncio.run(run_phase(app.url, pid, PLAYERS, 1, 1, 0.0, 0.0))  # warm-up: imports and caches
+        asyncio.run(run_phase(app.url, pid, OTHERS, 1, 2, 0.0, 0.0))
+        phase = asyncio.run(play_phase(app.url, pid, args.sessions, args.others, args.seconds))
+        peak, source = peak_rss(pid)
+    load_end = os.getloadavg()
+    table = play_table(phase, args.sessions, args.others, args.seconds, peak, source)
+    table.notes += [
+        f"load average at start: {', '.join(f'{x:.2f}' for x in load_start)}; "
+        f"at end: {', '.join(f'{x:.2f}' for x in load_end)} (1, 5, 15 min)",
+        "Players press Play within 2 s of each other; first refresh: the Play click's rerun, which draws the "
+        "first refresh, from send to script_finished. Others: send of the rerun_script -> script_finished.",
+    ]
+    print(table.render())
+    for line in phase.errors[:40]:
+        print(f"  - {line}")
+    return {"table": table, "phase": phase, "peak": peak}
 
 
 if __name__ == "__main__":

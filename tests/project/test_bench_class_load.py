@@ -72,3 +72,28 @@ def test_an_exception_in_the_script_is_counted_as_an_error(tmp_path):
         phase = run_async(cl.run_phase(running.url, running.process.pid, scenario, 1, 2, 0.0, 0.0))
     assert phase.changes == 2 and phase.lost == 0
     assert len(phase.errors) == 1 and "change 1" in phase.errors[0] and "w is above one" in phase.errors[0]
+
+
+def test_players_press_play_and_their_timers_ask_for_refreshes_while_others_use_the_lab(app):
+    phase = run_async(cl.play_phase(app.url, app.process.pid, players=2, others=1, seconds=3.0, press_within=0.2))
+    assert phase.errors == [] and phase.lost == 0
+    assert len(phase.first) == 2 and all(t > 0 for t in phase.first)  # both pressed Play and saw a refresh
+    assert phase.refreshes >= 2 * 2, "each player's fragment timer kept asking for refreshes"
+    assert phase.others.changes >= 2 and len(phase.others.times) == phase.others.changes
+
+
+def test_a_full_run_drops_the_fragment_timers_and_a_fragment_run_keeps_them():
+    _, ForwardMsg = cl._pb()
+    session = cl.Session("http://x", LAB, 0)
+    timer = ForwardMsg()
+    timer.auto_rerun.fragment_id, timer.auto_rerun.interval = "f1", 0.3
+    session.read(timer.SerializeToString())
+    fragment_run = ForwardMsg()
+    fragment_run.new_session.name = "app"
+    fragment_run.metadata.run.fragment_ids.append("f1")
+    session.read(fragment_run.SerializeToString())
+    assert session.timers == {"f1": pytest.approx(0.3)}
+    full_run = ForwardMsg()
+    full_run.new_session.name = "app"
+    session.read(full_run.SerializeToString())
+    assert session.timers == {}
