@@ -22,7 +22,7 @@ from ui.training.choices import (
     Settings,
     read_start_weights,
 )
-from ui.training.view import show_run
+from ui.training.view import shared_budget, show_run
 
 START_WEIGHTS = "tr_start_weights"
 WEIGHTS_MESSAGE = "tr_weights_message"
@@ -244,4 +244,11 @@ with run_column:
         st.stop()
     if (note := datasets.batch_note(settings.batch_size, len(dataset.train_xs))) is not None:
         st.caption(note)
-    show_run(settings, dataset, key_prefix="tr_", start_weights=start_weights, theme=st.context.theme.type or "light")
+    show_run(
+        settings,
+        dataset,
+        key_prefix="tr_",
+        start_weights=start_weights,
+        theme=st.context.theme.type or "light",
+        budget=shared_budget(),
+    )

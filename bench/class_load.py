@@ -44,6 +44,7 @@ from ui.classroom.scenarios import SCENARIOS as TEACHER_SCENARIOS  # noqa: E402
 
 TIMEOUT = 60.0
 FINISHED_OK = (0, 3)  # FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+EARLY_FOR_RERUN = 2  # FINISHED_EARLY_FOR_RERUN: the run's messages were dropped for a newer run
 # Element types whose protos are widgets (they carry the widget id): left out of the page's
 # fingerprint, so a change is seen as "reran" only when something the script computed changed.
 WIDGETS = {
@@ -350,7 +351,8 @@ OTHERS = next(s for s in SCENARIOS if s.page == "Gradient lab: w2 slider")
 @dataclass
 class PlayPhase:
     first: list[float] = field(default_factory=list)  # each player: Play pressed -> its first refresh drawn
-    refreshes: int = 0  # the players' timer refreshes that finished
+    refreshes: int = 0  # the players' timer refreshes that reached the browser
+    dropped: int = 0  # refreshes whose messages the server dropped for the next one (FINISHED_EARLY_FOR_RERUN)
     others: Phase = field(default_factory=Phase)
     errors: list[str] = field(default_factory=list)
     lost: int = 0
@@ -414,9 +416,12 @@ async def play_phase(url: str, pid: int, players: int, others: int, seconds: flo
                     continue
                 msg = client.read(data)
                 kind = msg.WhichOneof("type")
-                if kind == "script_finished":
-                    phase.refreshes += time.perf_counter() <= stop
-                    if msg.script_finished not in FINISHED_OK:
+                if kind == "script_finished" and time.perf_counter() <= stop:
+                    if msg.script_finished in FINISHED_OK:
+                        phase.refreshes += 1
+                    elif msg.script_finished == EARLY_FOR_RERUN:  # not shown: a newer refresh replaced it
+                        phase.dropped += 1
+                    else:
                         phase.errors.append(f"player {client.index}: a refresh ended with {msg.script_finished}")
                 elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                     if msg.delta.new_element.WhichOneof("type") == "exception":
@@ -473,7 +478,8 @@ def play_table(phase: PlayPhase, players: int, others: int, seconds: float, peak
     table.add("others' changes", len(times))
     table.add("others: p50 / p95 / worst", spread(times))
     table.add("players' first refresh: p50 / worst", spread(phase.first, p95=False))
-    table.add("players' refreshes per player per second", f"{phase.refreshes / max(players, 1) / phase.seconds:.2f}")
+    per_second = phase.refreshes / max(players, 1) / phase.seconds
+    table.add("players' refreshes shown per player per second", f"{per_second:.2f} ({phase.dropped} dropped)")
     table.add("server CPU (of one core)", f"{100 * phase.cpu / phase.seconds:.0f} %")
     table.add("server peak memory", f"{peak / 2**20:.0f} MB ({source})" if peak else "unavailable")
     table.add("errors / lost sessions", f"{len(phase.errors)} / {phase.lost}")

@@ -743,3 +743,20 @@ def test_every_renamed_option_names_a_current_choice():
     assert renamed_options({"tr_model": "1-unit StatQuest RNN", "tr_lr": "0.1"}) == {"tr_model": "StatQuest RNN"}
     assert set(RENAMED_OPTIONS["tr_model"].values()) <= set(MODEL_CHOICES.values())
     assert renamed_options({"tr_model": "GRU"}) == {}
+
+
+def test_while_playing_each_refresh_takes_its_turn_in_the_servers_training_budget():
+    from ui.training.view import shared_budget
+
+    at = open_page(TRAINING)
+    budget = shared_budget()
+    at.button(key="tr_play").click().run()
+    at.run()
+    assert_clean(at)
+    run = live_run(at)
+    assert id(run) in budget._seen, "the refresh took a turn"
+    step_count_before = step_count(at)
+    at.button(key="tr_play").click().run()  # Pause: no more turns, no more steps
+    seen_at = budget._seen[id(run)]
+    at.run()
+    assert budget._seen[id(run)] == seen_at and step_count(at) == step_count_before

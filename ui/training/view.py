@@ -6,6 +6,8 @@ backward pass and the results; every piece of state it keeps is under ``key_pref
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -16,6 +18,7 @@ from ui.kit.format import literal, number
 from ui.kit.state import send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
 from ui.training import bptt, datasets
+from ui.training.budget import TrainingBudget
 from ui.training.choices import (
     CHUNK_SECONDS,
     MODEL_LABELS,
@@ -45,6 +48,12 @@ SHORTCUTS = {"play": "P", "step": "S", "reset": "Z"}
 POINTS_UP_TO = 40  # a short history is drawn with a dot per step, so one step is visible
 MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines when batches are used
 LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
+
+
+@st.cache_resource
+def shared_budget() -> TrainingBudget:
+    """The one training budget of this server, shared by every session that plays."""
+    return TrainingBudget()
 
 
 def run_signature(settings: Settings, dataset: Dataset, start_weights: StartWeights | None) -> tuple:
@@ -185,18 +194,34 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
     )
 
 
-def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
+def live_view(run_key: str, key_prefix: str, log_loss: bool, budget: TrainingBudget | None = None) -> None:
     """Progress, the next step's gradient day by day beside the loss, then the gradient norm and
-    (for one unit) the five weights; trains a chunk per tick."""
+    (for one unit) the five weights; trains a chunk per tick. While playing, each refresh takes
+    its turn in the server's ``budget`` and trains within the time box the budget gives it."""
     live: LiveRun = st.session_state[run_key]
     bar = st.empty()
 
     def show_progress(done: int, target: int) -> None:
         bar.progress(min(1.0, done / max(target, 1)), text=f"Step {done:,} of {target:,}")
 
-    show_progress(live.step, live.target_steps)  # drawn at once: the bar never blinks out
-    # Between the slices of a refresh the bar moves on, and a click waiting there (Pause) stops it.
-    just_stopped = live.tick(CHUNK_SECONDS, between=lambda: show_progress(live.step, live.target_steps))
+    def progress_now() -> None:
+        show_progress(live.step, live.target_steps)
+
+    progress_now()  # drawn at once: the bar never blinks out
+    playing = live.running and budget is not None
+    # While waiting for its turn and between the slices of a refresh the bar is redrawn: a click
+    # waiting there (Pause) stops the refresh.
+    with budget.turn(id(live), between=progress_now) if playing else contextlib.nullcontext():
+        box = budget.time_box(CHUNK_SECONDS) if playing else CHUNK_SECONDS
+        just_stopped = live.tick(box, between=progress_now)
+        draw_refresh(live, key_prefix, log_loss, show_progress)
+    if just_stopped:
+        st.rerun(scope="app")  # turn the timer off, relabel Play, show the results
+
+
+def draw_refresh(live: LiveRun, key_prefix: str, log_loss: bool, show_progress) -> None:
+    """What one refresh draws: the progress, the run's state, the day-by-day shares beside the loss,
+    the numbers, the gradient norm and the weights."""
     history = live.snapshot()
     done, target = history["done"], history["target"]
     show_progress(done, target)
@@ -229,8 +254,6 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool) -> None:
         norm_chart(history, key_prefix, where=norm)
         if weights is not None:
             weights_chart(history, key_prefix, where=weights)
-    if just_stopped:
-        st.rerun(scope="app")  # turn the timer off, relabel Play, show the results
 
 
 CHART_HEIGHT = 200
@@ -442,12 +465,14 @@ def show_run(
     key_prefix: str = "tr_",
     start_weights: StartWeights | None = None,
     theme: str = "light",
+    budget: TrainingBudget | None = None,
 ) -> LiveRun:
-    """A whole run view: buttons, live charts, then (paused) the backward pass, comparison and results."""
+    """A whole run view: buttons, live charts, then (paused) the backward pass, comparison and results.
+    With a ``budget`` (the server's, ``shared_budget()``), playing takes turns with other sessions."""
     run = current_run(settings, dataset, start_weights, key_prefix=key_prefix)
     run_buttons(run, key_prefix=key_prefix)
     interval = SPEEDS[settings.speed].seconds if run.running else None
-    st.fragment(live_view, run_every=interval)(f"{key_prefix}run", key_prefix, settings.log_loss)
+    st.fragment(live_view, run_every=interval)(f"{key_prefix}run", key_prefix, settings.log_loss, budget)
     st.caption(
         f"{literal(dataset.description)} · {MODEL_LABELS[settings.model_kind]} with {run.model.n_params} parameters."
     )
