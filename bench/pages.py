@@ -185,6 +185,7 @@ def live_rate_apptest(seconds: float) -> tuple[float, str]:
     at.switch_page("app_pages/training.py").run()
     at.select_slider(key="tr_steps").set_value(LIVE_STEPS).run()
     at.select_slider(key="tr_lr").set_value(LIVE_LR).run()
+    at.select_slider(key="tr_speed").set_value("fastest").run()
     at.button(key="tr_play").click().run()
     _check(at, "Training")
     live = at.session_state["tr_run"]
@@ -214,7 +215,7 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{app.url}/training?tr_steps={LIVE_STEPS}&tr_lr={LIVE_LR:g}")
+            page.goto(f"{app.url}/training?tr_steps={LIVE_STEPS}&tr_lr={LIVE_LR:g}&tr_speed=fastest")
             page.wait_for_selector(IDLE, timeout=TIMEOUT * 1000)
             step_value = page.get_by_test_id("stMetricValue").first
             page.get_by_role("button", name="Play").click()
@@ -235,7 +236,7 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
     updates = sum(1 for a, b in zip(moving, moving[1:], strict=False) if b[1] != a[1])
     how = (
         "browser: Debian chromium via Playwright on the running app; Play pressed on the Training page "
-        f"(StatLand rules, 1-unit RNN, Adam at lr {LIVE_LR:g}, {LIVE_STEPS} steps) and the on-screen Step counter "
+        f"(StatLand rules, 1-unit RNN, Adam at lr {LIVE_LR:g}, {LIVE_STEPS} steps, the fastest speed) and the on-screen Step counter "
         f"read every ~50 ms; rate = steps shown / seconds between the first and last moving readings "
         f"({t1 - t0:.1f} s). "
         f"The counter changed {updates} times in that time: one training tick every "
