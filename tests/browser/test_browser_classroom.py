@@ -118,7 +118,8 @@ PRESENTED = {
     "lab": ("/lab", "lab_w2=2&lab_length=50", ".st-key-lab_w2", '[data-testid="stVegaLiteChart"]'),
     "heatmap": ("/lab", "lab_view=Heatmap", ".st-key-lab_w2", '[data-testid="stVegaLiteChart"]'),
     "statland": ("/statland", "", ".st-key-sl_days", ".sl-diagram"),
-    "training": ("/training", "", ".st-key-tr_data", '[data-testid="stVegaLiteChart"]'),
+    # before the first step: the next step's gradient, day by day (the loss chart comes with the first step)
+    "training": ("/training", "", ".st-key-tr_data", '[data-testid="stDataFrame"]'),
 }
 
 

@@ -50,7 +50,7 @@ MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines 
 LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
 
 
-@st.cache_resource
+@st.cache_resource(max_entries=1)
 def shared_budget() -> TrainingBudget:
     """The one training budget of this server, shared by every session that plays."""
     return TrainingBudget()
