@@ -185,9 +185,14 @@ st.line_chart({"y": [value * k for k in range(50)]})
 
 def _press_and_time(page, runs, key: str) -> tuple[float, float]:
     """(the run finished, the repaint over) in ms after pressing ``key`` on the focused slider."""
+    return time_to_repaint(page, runs, lambda: page.keyboard.press(key))
+
+
+def time_to_repaint(page, runs, action) -> tuple[float, float]:
+    """(the run finished, the repaint over) in ms after ``action`` (a key press, a click)."""
     page.evaluate(ARM_REPAINT_WATCH)
     before, start = runs.finished, time.perf_counter()
-    page.keyboard.press(key)
+    action()
     runs.wait_for_next(page, before, 60_000)
     done = 1000 * (runs.finished_at - start)
     page.wait_for_function(

@@ -47,7 +47,7 @@ def all_text(at: AppTest) -> str:
         parts += [str(element.value) for element in at.get(kind)]
     for metric in at.metric:
         parts += [str(metric.label), str(metric.value)]
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:
         parts.append(frame.value.to_string())
     for chart in at.get("graphviz_chart"):
         parts.append(chart.proto.spec)
@@ -83,8 +83,8 @@ def chart_data(at: AppTest, index: int = 0) -> list[pd.DataFrame]:
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The first dataframe on the page that has ``column`` (AppTest does not expose dataframe keys)."""
-    for frame in at.dataframe:
+    """The first table (st.dataframe or st.table) on the page that has ``column``."""
+    for frame in [*at.dataframe, *at.table]:
         if column in frame.value.columns:
             return frame.value
     raise AssertionError(f"no table with a {column!r} column")

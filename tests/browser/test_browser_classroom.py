@@ -119,7 +119,7 @@ PRESENTED = {
     "heatmap": ("/lab", "lab_view=Heatmap", ".st-key-lab_w2", '[data-testid="stVegaLiteChart"]'),
     "statland": ("/statland", "", ".st-key-sl_days", ".sl-diagram"),
     # before the first step: the next step's gradient, day by day (the loss chart comes with the first step)
-    "training": ("/training", "", ".st-key-tr_data", '[data-testid="stDataFrame"]'),
+    "training": ("/training", "", ".st-key-tr_data", '[data-testid="stTable"]'),
 }
 
 

@@ -187,7 +187,7 @@ def test_the_default_run_unfolds_over_many_refreshes_a_learner_can_watch(page: P
 
 
 def bptt_table(page: Page):
-    return page.get_by_test_id("stDataFrame").filter(has_text="dL/dw2").first
+    return page.get_by_test_id("stTable").filter(has_text="dL/dw2").first
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])

@@ -631,11 +631,14 @@ def test_a_statland_weights_file_starts_the_1_unit_model_from_those_weights():
 
 # ----------------------------------------------------------------------------- BPTT on screen
 def bptt_table(at):
-    return next(frame.value for frame in at.dataframe if "dL/dw1" in frame.value.columns)
+    return table_with(at, "dL/dw1")
 
 
 def test_the_backward_pass_shows_each_days_share_and_sums_equal_to_the_next_steps_gradient():
     at = open_page(TRAINING)
+    assert not at.get("graphviz_chart"), "the picture is drawn only when its expander is opened"
+    at.session_state["tr_bptt_picture"] = True  # what opening "The same, copy by copy" sets
+    at.run()
     for _ in range(3):  # at the start and after each Step, the table is the next step's gradient
         run = live_run(at)
         model = run.model.copy()

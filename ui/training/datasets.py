@@ -230,7 +230,7 @@ def _rules_table(run) -> None:
     table["match"] = np.where(table["target"] == table["predicted"], "✓", "✗")
     right = int((table["match"] == "✓").sum())
     st.markdown(f"The network gets **{right} of the 4 rules** right (the output's nearest word is the target).")
-    st.dataframe(table, hide_index=True, key="tr_predictions")
+    st.table(table, hide_index=True)
 
 
 def _statland_held_out(run) -> None:
@@ -262,7 +262,7 @@ def _statland_held_out(run) -> None:
         }
     )
     st.caption(f"The first {shown} held-out histories (never used for training):")
-    st.dataframe(table, hide_index=True, key="tr_predictions")
+    st.table(table, hide_index=True)
 
 
 def _prices_held_out(run) -> None:

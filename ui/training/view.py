@@ -317,8 +317,8 @@ def next_step_shares(run: LiveRun, key_prefix: str) -> None:
     whose = f"next mini-batch's ({back.n_sequences} sequences)" if run.mini_batches else "next step's"
     st.markdown(f"**The {whose} gradient, day by day**")
     if rc.is_statquest_rnn(run.model) and back.n_days <= bptt.MAX_DRAWN_DAYS:
-        table = bptt.one_unit_table(back).map(lambda v: number(v, 4))
-        st.dataframe(table, key=f"{key_prefix}bptt_table", height="content")
+        # Small tables are static (st.table): a data grid re-measures itself after every Step.
+        st.table(bptt.one_unit_table(back).map(lambda v: number(v, 4)))
     else:
         charts.draw(bptt.per_day_chart(back, height=CHART_HEIGHT - 40), key=f"{key_prefix}bptt_chart")
 
@@ -353,15 +353,18 @@ def first_step_line(run: LiveRun) -> None:
 
 
 def show_backward(run: LiveRun, *, key_prefix: str = "tr_", theme: str = "light") -> None:
-    """BPTT at the current weights, below the run: the unrolled one-unit network with each day's share
-    (the table beside the loss has the numbers), or what the per-day chart shows, and their sums."""
+    """BPTT at the current weights, below the run: that the sums beside the loss are the next step's
+    gradient, and (when opened) the same on the unrolled one-unit network; for wider models, what the
+    per-day chart shows."""
     back = bptt.backward_for_next_step(run.trainer)
     if rc.is_statquest_rnn(run.model):
-        if back.n_days <= bptt.MAX_DRAWN_DAYS:
-            st.subheader("Backpropagation through time, copy by copy")
-            st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
-            st.caption(shown(bptt.one_unit_notice(back)))
         st.markdown(bptt.one_unit_sentence(back))
+        if back.n_days <= bptt.MAX_DRAWN_DAYS:
+            st.caption(shown(bptt.one_unit_notice(back)))
+            # Drawn only when asked for: laying the picture out again took about 150 ms of every Step.
+            with st.expander("The same, copy by copy", key=f"{key_prefix}bptt_picture", on_change="rerun") as picture:
+                if picture.open:
+                    st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
     else:
         st.caption(bptt.per_day_caption(back))
     if run.trainer.clip != "none":
@@ -419,17 +422,13 @@ def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
         on_statland = data_kind in ("rules", "statland")  # the StatLand weights were made for these data only
         if on_statland:
             rows.append({"weights": "the StatLand weights", **{k: number(v) for k, v in rc.STATQUEST_WEIGHTS.items()}})
-        st.dataframe(
-            pd.DataFrame(rows, columns=["weights", *run.model.params]),
-            hide_index=True,
-            key=f"{key_prefix}weights_table",
-        )
+        st.table(pd.DataFrame(rows, columns=["weights", *run.model.params]), hide_index=True)
         if on_statland:
             st.caption(
                 "Different weights can make the same predictions: compare the predictions above, not only the numbers."
             )
     else:
-        st.dataframe(
+        st.table(
             pd.DataFrame(
                 {
                     "parameter": list(run.model.params),
@@ -441,7 +440,6 @@ def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
                 }
             ),
             hide_index=True,
-            key=f"{key_prefix}weights_table",
         )
     weights_download_button(
         run.model, f"unrolled_{run.model.kind}_{run.model.n_hidden}_weights.json", key=f"{key_prefix}download"
