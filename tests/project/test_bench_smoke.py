@@ -201,3 +201,15 @@ def test_targets_compare_against_the_issue_thresholds():
 def test_unknown_sections_are_refused():
     with pytest.raises(SystemExit):
         run.main(["--only", "everything"])
+
+
+@pytest.mark.browser
+def test_the_step_benchmark_times_trainings_step_and_a_minimal_pages_button_in_the_browser():
+    from bench.pages import step_repaint_table, step_repaint_times
+
+    found = step_repaint_times(clicks=3)
+    assert len(found) == 2 and any(label.startswith("minimal") for label in found)
+    for figures in found.values():
+        assert 0 < figures["script"] <= figures["repaint"] <= figures["slowest"]
+    rows = step_repaint_table(found).rows
+    assert all(positive(cell) for row in rows for cell in row[1:4]) and all(RATIO.match(row[4]) for row in rows)
