@@ -44,7 +44,9 @@ from ui.classroom.scenarios import SCENARIOS as TEACHER_SCENARIOS  # noqa: E402
 
 TIMEOUT = 60.0
 FINISHED_OK = (0, 3)  # FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-EARLY_FOR_RERUN = 2  # FINISHED_EARLY_FOR_RERUN: the run's messages were dropped for a newer run
+# FINISHED_EARLY_FOR_RERUN: the next run started before this one's end was sent; what it drew and
+# had already sent still reached the browser.
+EARLY_FOR_RERUN = 2
 # Element types whose protos are widgets (they carry the widget id): left out of the page's
 # fingerprint, so a change is seen as "reran" only when something the script computed changed.
 WIDGETS = {
@@ -407,6 +409,7 @@ async def play_phase(url: str, pid: int, players: int, others: int, seconds: flo
                 await client.ws.send(client._client_state(BackMsg(), fragment_id=fragment_id).SerializeToString())
 
         async def reader():
+            charts = 0  # charts drawn in the run under way: a refresh the learner sees has some
             while time.perf_counter() < stop + 5.0:  # the refreshes asked for before the end, answered
                 try:
                     data = await asyncio.wait_for(client.ws.recv(), timeout=1.0)
@@ -416,15 +419,19 @@ async def play_phase(url: str, pid: int, players: int, others: int, seconds: flo
                     continue
                 msg = client.read(data)
                 kind = msg.WhichOneof("type")
-                if kind == "script_finished" and time.perf_counter() <= stop:
-                    if msg.script_finished in FINISHED_OK:
-                        phase.refreshes += 1
-                    elif msg.script_finished == EARLY_FOR_RERUN:  # not shown: a newer refresh replaced it
-                        phase.dropped += 1
-                    else:
+                if kind == "new_session":
+                    charts = 0
+                elif kind == "script_finished" and time.perf_counter() <= stop:
+                    if msg.script_finished not in (*FINISHED_OK, EARLY_FOR_RERUN):
                         phase.errors.append(f"player {client.index}: a refresh ended with {msg.script_finished}")
+                    elif charts:
+                        phase.refreshes += 1
+                    else:
+                        phase.dropped += 1
                 elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                    if msg.delta.new_element.WhichOneof("type") == "exception":
+                    element = msg.delta.new_element.WhichOneof("type")
+                    charts += element == "vega_lite_chart"
+                    if element == "exception":
                         phase.errors.append(f"player {client.index}: {msg.delta.new_element.exception.message}"[:200])
 
         try:

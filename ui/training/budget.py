@@ -61,6 +61,7 @@ class TrainingBudget:
         ticket = object()
         with self._changed:
             self._queue.append(ticket)
+        last_called = self._clock()
         try:
             while True:
                 with self._changed:
@@ -74,7 +75,8 @@ class TrainingBudget:
                     if self._queue[0] is ticket and not self._busy:
                         wait = min(wait, self._free_at - now)
                     self._changed.wait(max(wait, 0.0))
-                if between is not None:
+                if between is not None and self._clock() - last_called >= self.poll:
+                    last_called = self._clock()  # woken by every turn that ends: call it once a poll
                     between()
         except BaseException:
             with self._changed:

@@ -7,6 +7,7 @@ backward pass and the results; every piece of state it keeps is under ``key_pref
 from __future__ import annotations
 
 import contextlib
+import time
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,7 @@ from ui.training.run import (
 # make Streamlit draw a second, hidden copy of the button to measure it.
 SHORTCUTS = {"play": "P", "step": "S", "reset": "Z"}
 POINTS_UP_TO = 40  # a short history is drawn with a dot per step, so one step is visible
+SEND_SECONDS = 0.05  # after a refresh while others play: time for the server to send it
 MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines when batches are used
 LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
 
@@ -215,6 +217,10 @@ def live_view(run_key: str, key_prefix: str, log_loss: bool, budget: TrainingBud
         box = budget.time_box(CHUNK_SECONDS) if playing else CHUNK_SECONDS
         just_stopped = live.tick(box, between=progress_now)
         draw_refresh(live, key_prefix, log_loss, show_progress)
+    if playing and budget.players() > 1:
+        # The browser's timer has usually asked for the next refresh already: started at once, it would
+        # discard what this one drew and the server had not sent yet. A short pause lets it go out.
+        time.sleep(SEND_SECONDS)
     if just_stopped:
         st.rerun(scope="app")  # turn the timer off, relabel Play, show the results
 
