@@ -76,6 +76,16 @@ class RunningApp:
 
 
 @contextlib.contextmanager
+def running_page(source: str) -> Iterator[RunningApp]:
+    """A one-file Streamlit page (``source``, e.g. a minimal page to compare with) served like the app."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "page.py"
+        script.write_text(source)
+        with running_app(str(script)) as app:
+            yield app
+
+
+@contextlib.contextmanager
 def running_app(
     script: str = "streamlit_app.py", timeout: float = 60.0, log_dir: Path | None = None
 ) -> Iterator[RunningApp]:

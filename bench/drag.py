@@ -209,11 +209,9 @@ def length_change_times(repeats: int = 5, read_ms: int = 1000) -> dict[str, dict
     key on a minimal page's slider: the first time (on a fresh server, ``read_ms`` after the page
     loaded, while the view may still be working T = 1000 out) and, after Home and End ``repeats``
     times, the median with the caches warm."""
-    import tempfile
-
     from playwright.sync_api import sync_playwright
 
-    from bench.app_server import CHROMIUM_ARGS, IDLE, ScriptRuns, chromium_path, running_app
+    from bench.app_server import CHROMIUM_ARGS, IDLE, ScriptRuns, chromium_path, running_app, running_page
 
     found: dict[str, dict] = {}
 
@@ -242,11 +240,8 @@ def length_change_times(repeats: int = 5, read_ms: int = 1000) -> dict[str, dict
             with running_app() as app:  # a fresh server: nothing of T = 1000 is cached yet
                 for label, view in LENGTH_VIEWS.items():
                     measure(f"{app.url}/lab?lab_view={view}&lab_w2=2", ".st-key-lab_length", label)
-            with tempfile.TemporaryDirectory() as folder:
-                minimal = Path(folder) / "minimal_slider_page.py"
-                minimal.write_text(MINIMAL_SLIDER_PAGE)
-                with running_app(str(minimal)) as app:
-                    measure(app.url, ".st-key-length", "minimal page")
+            with running_page(MINIMAL_SLIDER_PAGE) as app:
+                measure(app.url, ".st-key-length", "minimal page")
         finally:
             browser.close()
     return found

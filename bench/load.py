@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,6 +35,7 @@ from bench.app_server import (  # noqa: E402
     current_rss,
     peak_rss,
     running_app,
+    running_page,
 )
 from bench.common import Table, machine_lines  # noqa: E402
 from bench.pages import MINIMAL_PAGE  # noqa: E402
@@ -247,11 +247,8 @@ def main(argv: list[str] | None = None) -> dict:
     for line in machine_lines():
         print(line)
     print()
-    with tempfile.TemporaryDirectory() as folder:
-        minimal = Path(folder) / "minimal_page.py"
-        minimal.write_text(MINIMAL_PAGE)
-        with running_app(str(minimal)) as app:
-            floor = asyncio.run(minimal_page_times(app.url, 5))
+    with running_page(MINIMAL_PAGE) as app:
+        floor = asyncio.run(minimal_page_times(app.url, 5))
     with running_app() as app:
         time.sleep(1.0)
         idle = current_rss(app.process.pid)

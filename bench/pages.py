@@ -261,7 +261,7 @@ def step_repaint_times(clicks: int = 12) -> dict[str, dict]:
     click to the script finished and to the repaint over (medians, the first two clicks left out)."""
     from playwright.sync_api import sync_playwright
 
-    from bench.app_server import CHROMIUM_ARGS, IDLE, ScriptRuns, chromium_path, running_app
+    from bench.app_server import CHROMIUM_ARGS, IDLE, ScriptRuns, chromium_path, running_app, running_page
     from bench.drag import time_to_repaint
 
     found: dict[str, dict] = {}
@@ -286,11 +286,8 @@ def step_repaint_times(clicks: int = 12) -> dict[str, dict]:
         try:
             with running_app() as app:
                 measure(f"{app.url}/training", "Training: Step (the four rules, the page's defaults)")
-            with tempfile.TemporaryDirectory() as folder:
-                minimal = Path(folder) / "minimal_step_page.py"
-                minimal.write_text(MINIMAL_STEP_PAGE)
-                with running_app(str(minimal)) as app:
-                    measure(app.url, "minimal page: a button and a 50-point line chart")
+            with running_page(MINIMAL_STEP_PAGE) as app:
+                measure(app.url, "minimal page: a button and a 50-point line chart")
         finally:
             browser.close()
     return found
