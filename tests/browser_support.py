@@ -140,6 +140,24 @@ def charts(page: Page):
     return page.get_by_test_id("stVegaLiteChart")
 
 
+_SETTLED = """e => new Promise(done => {
+  let last = null, same = 0;
+  const look = () => {
+    const box = e.getBoundingClientRect(), now = `${box.top},${box.left},${box.width},${box.height}`;
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 3) done(true); else requestAnimationFrame(look);
+  };
+  look();
+})"""
+
+
+def settle(locator) -> None:
+    """Until ``locator`` has not moved or changed size for three animation frames (a scroll or a
+    layout change is over)."""
+    locator.evaluate(_SETTLED)
+
+
 def chart_titled(page: Page, title: str):
     """The chart whose title (drawn in its SVG) starts with ``title``."""
     return charts(page).filter(has=page.locator("svg .role-title-text", has_text=title)).first

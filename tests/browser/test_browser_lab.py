@@ -18,6 +18,7 @@ from browser_support import (
     open_app_page,
     rerun_after,
     screenshot,
+    settle,
 )
 from playwright.sync_api import Page, expect
 
@@ -295,7 +296,7 @@ def test_the_in_chart_slider_and_its_figure_share_one_screen(page: Page, base_ur
     assert_healthy(page)
     chart = charts(page).first
     chart.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
+    settle(chart)
     figure = chart.locator("svg").first.bounding_box()
     slider = page.locator(DRAG_INPUT).bounding_box()
     label = page.locator(f"{DRAG_INPUT} + span").bounding_box()  # the slider's value beside it

@@ -6,7 +6,7 @@ Layout is measured from bounding boxes in one viewport; screenshots are saved fo
 import re
 
 import pytest
-from browser_support import assert_healthy, collect_console_errors, open_app_page, rerun_after, screenshot
+from browser_support import assert_healthy, collect_console_errors, open_app_page, rerun_after, screenshot, settle
 from playwright.sync_api import Page, expect
 
 from bench.app_server import running_app
@@ -245,8 +245,9 @@ def test_statland_rules_and_weights_change_the_prediction_and_reset_clears_a_bad
     rerun_after(page, lambda: page.locator(".st-key-sl_rule3 button").first.click())
     page.mouse.move(5, 700)  # no tooltip over the picture
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    page.wait_for_timeout(600)
+    expect(page.get_by_test_id("stTooltipContent")).to_have_count(0)
     page.set_viewport_size({"width": 1400, "height": 1250})
+    settle(page.locator(DIAGRAM))
     expect(page.locator(DIAGRAM)).to_contain_text("Day 1: high")
     screenshot(page, screenshots, "statland")
     assert errors == []

@@ -1,7 +1,6 @@
 """Real-browser test of the Training page: live training while the page stays usable, then uploads."""
 
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -45,13 +44,18 @@ def loss_chart_steps(page: Page):
 
 
 def wait_for_more_steps(page: Page, than: int, timeout: float = 10) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        now = steps_done(page)
-        if now > than:
-            return now
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the step counter stayed at {than} for {timeout} s")
+    try:
+        page.wait_for_function(
+            """n => { const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                      .find(e => e.innerText.startsWith('Step'));
+                      const v = m && m.querySelector('[data-testid="stMetricValue"]');
+                      return v && parseInt(v.innerText.replace(/,/g, '')) > n; }""",
+            arg=than,
+            timeout=timeout * 1000,
+        )
+    except Exception as error:
+        raise AssertionError(f"the step counter stayed at {than} for {timeout} s") from error
+    return steps_done(page)
 
 
 def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: Page, base_url, screenshots, tmp_path):
