@@ -14,6 +14,7 @@ import streamlit as st
 import rnn_core as rc
 from ui.claims import Said, general
 from ui.classroom.links import keep_in_link, lockable, presenting
+from ui.kit.format import number
 from ui.kit.state import shown
 from ui.lab.controls import shared_controls
 from ui.lab.model import LESSON_W2, LabSettings
@@ -251,7 +252,7 @@ def statland_view_of(view: StatLandView, state, revealed: bool, prefix: str, are
 def bptt_view_of(view: BPTTView, state, revealed: bool, prefix: str, area) -> None:
     """The unrolled network with each day's share of dL/dw2 under its input; their sum once answered."""
     shares = lesson.bptt_shares(state)
-    total = f"{answer_text(sum(shares))[0]}" if revealed else "?"
+    total = number(sum(shares), 4) if revealed else "?"  # as precise as the pieces it adds up
     statland_view.show_network(
         list(state["days"]),
         state["weights"],
