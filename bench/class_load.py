@@ -1,6 +1,8 @@
 """A class of N on one server (issue 16, item 5): browser-less sessions speaking Streamlit's own protocol.
 
-    python bench/class_load.py --sessions 30            every page in SCENARIOS, 30 sessions each
+    python bench/class_load.py --sessions 30            every page in SCENARIOS, 30 sessions each,
+                                                        then 30 press Play while 5 use the lab
+    python bench/class_load.py --play                   only the everyone-presses-Play case
     python bench/class_load.py --sessions 2 --changes 2 --pages lab
 
 Each session is a websocket to ``/_stcore/stream`` (subprotocol ``streamlit``, as the browser
@@ -594,6 +596,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--play", action="store_true", help="only the everyone-presses-Play case: --sessions players and --others"
     )
+    parser.add_argument("--no-play", action="store_true", help="leave the everyone-presses-Play case out")
     parser.add_argument("--others", type=int, default=5, help="with --play: sessions moving the lab's w2 (default 5)")
     parser.add_argument("--seconds", type=float, default=30.0, help="with --play: how long they play (default 30)")
     args = parser.parse_args(argv)
@@ -654,13 +657,16 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"  - {line}")
     else:
         print("no error, no lost session")
-    return {"table": table, "phases": phases, "peak": peak, "errors": errors}
+    played = None if args.no_play or args.no_load or args.pages else main_play(args)
+    return {"table": table, "phases": phases, "peak": peak, "errors": errors, "play": played}
 
 
 def main_play(args) -> dict:
-    print(f"# Unrolled class load: everyone presses Play ({args.sessions} players, {args.others} others)\n")
-    for line in machine_lines():
-        print(line)
+    """The everyone-presses-Play case on a server of its own (after the pages' phases, or alone with --play)."""
+    print(f"\n# Unrolled class load: everyone presses Play ({args.sessions} players, {args.others} others)\n")
+    if args.play:
+        for line in machine_lines():
+            print(line)
     load_start = os.getloadavg()
     with running_app() as app:
         pid = app.process.pid
