@@ -545,7 +545,9 @@ def test_a_view_works_out_the_longest_sequence_ahead_so_moving_t_there_computes_
 @pytest.mark.parametrize("view", ["heatmap", "step"])
 def test_moving_t_sends_the_same_chart_with_new_rows(view):
     """The browser builds a chart afresh when its spec changes and only swaps rows when just the
-    data does: across T (and the heatmap's heights) the spec, alt text and key stay the same."""
+    data does: across T (and the heatmap's heights) the spec and key stay the same. The heatmap's
+    alt text stays too (it follows the hand: its read-out names the numbers); the training step's
+    says the new T's numbers, which costs it a redraw (Streamlit writes the alt text into the spec)."""
     at = lab(view, w2=2, length=10)
     before = vega_charts(at)[0].proto
     spec, alt, key, cells = before.spec, before.alt, before.id, datasets(at)["cells"]
@@ -553,7 +555,12 @@ def test_moving_t_sends_the_same_chart_with_new_rows(view):
         at.slider(key="lab_length").set_value(length).run()
         assert_clean(at)
         after = vega_charts(at)[0].proto
-        assert (after.spec, after.alt, after.id) == (spec, alt, key), f"T = {length}"
+        assert (after.spec, after.id) == (spec, key), f"T = {length}"
+        if view == "heatmap":
+            assert after.alt == alt, f"T = {length}"
+        else:
+            assert after.alt != alt and f"T = {length}" in after.alt, f"T = {length}"
+            alt = after.alt
         assert not datasets(at)["cells"].equals(cells), "the cells are new"
         cells = datasets(at)["cells"]
     if view == "step":  # its title used to name T; the heatmap's read-out on the chart does

@@ -351,6 +351,9 @@ def series_lines(
     return line_and_dots(line, tooltip, points, dots)
 
 
+SIGN_SHAPES = {"pushes w2 up": "triangle-up", "pushes w2 down": "triangle-down"}
+
+
 def signed_log_points(
     frame: pd.DataFrame,
     *,
@@ -363,7 +366,7 @@ def signed_log_points(
     y_domain: tuple[float, float] | None = None,
     exponent_axis: bool = False,
 ):
-    """log10 |piece| per step (columns 'step', 'log10', 'direction'), a dot per step coloured by its sign.
+    """log10 |piece| per step (columns 'step', 'log10', 'direction'), a dot per step coloured and shaped by its sign.
 
     Keep ``y_title`` shorter than the plot is tall: a longer one pushes the chart's title
     out of its frame, where it is cut off. ``directions``: the legend's entries (give only those
@@ -381,12 +384,21 @@ def signed_log_points(
     )
     line = base.mark_line(color="#8C8C8C", strokeWidth=1, tooltip=None)
     dotted, magnitude = magnitude_tooltip(base, y_title)
-    dots = dotted.mark_circle(size=30, opacity=0.9).encode(
+    # The sign is said twice, by colour and by shape (a triangle pointing the way it pushes w2), so
+    # it reads without telling the two colours apart; one legend shows both.
+    legend = alt.Legend(orient="bottom")
+    dots = dotted.mark_point(size=40, opacity=0.9, filled=True).encode(
         color=alt.Color(
             "direction:N",
             title="",
             scale=alt.Scale(domain=list(palette), range=list(palette.values())),
-            legend=alt.Legend(orient="bottom"),
+            legend=legend,
+        ),
+        shape=alt.Shape(
+            "direction:N",
+            title="",
+            scale=alt.Scale(domain=list(palette), range=[SIGN_SHAPES[name] for name in palette]),
+            legend=legend,
         ),
         tooltip=[alt.Tooltip("step:Q", title=x_title), magnitude, alt.Tooltip("direction:N", title="")],
     )

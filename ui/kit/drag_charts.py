@@ -45,7 +45,13 @@ def readout_layers(pick, data: str) -> list:
     axes, not text marks)."""
     base = alt.Chart(alt.NamedData(name=data)).transform_filter(pick)
     # Just above the plot, in the room the title leaves (READOUT_ROOM), so no curve runs under it.
-    at = {"x": alt.value(0), "y": alt.value(READOUT_Y), "text": alt.Text("label:N")}
+    # Its text is also its label for a screen reader: the numbers under the hand, as they move.
+    at = {
+        "x": alt.value(0),
+        "y": alt.value(READOUT_Y),
+        "text": alt.Text("label:N"),
+        "description": alt.Description("label:N"),
+    }
     style = {"align": "left", "baseline": "bottom", "fontSize": 12, "fontWeight": "bold", "limit": 0}
     return [base.mark_text(**style, color=READOUT_INK["light"], tooltip=None).encode(**at)]
 

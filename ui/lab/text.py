@@ -384,3 +384,61 @@ def cliff_notice(
         f"so clipping at {cap} changes nothing.",
         claim("cliff_clip_idle", **about),
     )
+
+
+# -- text alternatives: what each chart shows, for a screen reader (the chart's ``alt``) -------------
+# A chart's alt text is what it draws, then the sentence beside it (the same ``Said``, with its
+# claims), so it states the numbers on screen. Streamlit puts the alt text into the chart's spec, so a
+# new text redraws the chart: the figures that follow the hand (an in-chart w2 slider) keep one text
+# while they are dragged, and their read-out above the plot, which names w2 and the first input's
+# gradient under the hand, is itself labelled for a screen reader (``ui.kit.drag_charts``).
+
+INPUTS_ALT = general(
+    "Line chart, on a log scale, of how much each day's input still moves the prediction: computed "
+    "(solid) and the closed form without slopes (dashed), with its own w2 slider. The read-out above the "
+    "plot names w2 and the first input's gradient."
+)
+HEATMAP_ALT = general(
+    "Heatmap of the first input's gradient over w2 (across) and T (up), orange above 1 and blue below, "
+    "with its own w2 slider; the diamond is the setting, and the read-out above the plot names w2, T and "
+    "the first input's gradient there."
+)
+
+
+def chart_alt(shows: str, notice: Said) -> Said:
+    """A chart's text alternative: what it draws (``shows``, true of every state), then ``notice``."""
+    return general(shows + " ") + capitalised(notice)
+
+
+def pieces_alt(length: int, w2: float, activation: str, notice: Said) -> Said:
+    return chart_alt(
+        f"Dots, on a log scale, of the size of each of the {length} steps' pieces of dL/dw2 at w2 = {w2:g} "
+        f"with {activation}; a dot is an upward triangle where its piece pushes w2 up, a downward one where "
+        "it pushes w2 down.",
+        notice,
+    )
+
+
+def step_alt(length: int, w2: float, log_norm: float, notice: Said) -> Said:
+    return chart_alt(
+        f"Heatmap of the loss over w2 and w1 at T = {length}, with a plain descent path (orange, dashed, "
+        f"squares) and a clipped one (blue, solid, circles) from the diamond at w2 = {w2:g}, where the "
+        f"gradient's norm is {from_log10(log_norm)}.",
+        notice,
+    )
+
+
+def cliff_alt(start_w: float, notice: Said) -> Said:
+    return chart_alt(
+        "Heatmap of the classic unit's error over w and b, with a plain descent path (orange, dashed, "
+        f"squares) and a clipped one (blue, solid, circles) from w = {start_w:g}, b = −2.",
+        notice,
+    )
+
+
+def gates_alt(length: int, notice: Said) -> Said:
+    return chart_alt(
+        f"Lines, on a log scale, of each of {length} inputs' gradient as a share of the newest input's, for "
+        "the vanilla RNN (solid), an LSTM and a GRU (each its own dash).",
+        notice,
+    )

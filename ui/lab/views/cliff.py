@@ -24,20 +24,21 @@ def cliff_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froze
         threshold = right.select_slider("Clip at", choices, value=0.5, **bound(f"{key_prefix}cliff_threshold", str))
         start_w = st.slider("Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, **bound(f"{key_prefix}cliff_start"))
     chart, found = cliff_chart(lr, threshold, (start_w, -2.0))
+    notice = text.cliff_notice(
+        start_w, lr, threshold, CLIFF_STEPS, found["longest_jump"], found["longest_step"], found["leaves"]
+    )
     with figure:
         charts.draw(
             chart,
             key=f"{key_prefix}chart_cliff",
-            alt_text="Heatmap of the classic unit's error over w and b with a plain and a clipped descent path.",
+            alt_text=text.cliff_alt(start_w, notice).text,
         )
     with side:
         prose(
             f"{key_prefix}cliff_text",
             "a classic unit of its own (Pascanu et al., 2013), $x_t = w\\,\\sigma(x_{t-1}) + b$, whose "
             "error drops at a thin wall.",
-            text.cliff_notice(
-                start_w, lr, threshold, CLIFF_STEPS, found["longest_jump"], found["longest_step"], found["leaves"]
-            ),
+            notice,
             "start at w = 4.5.",
         )
         with st.expander("Why?"):

@@ -100,8 +100,7 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froze
         charts.draw(
             chart_data.with_datasets(spec, lines=rows),
             key=f"{key_prefix}chart_gates",
-            alt_text="Lines: each input's gradient as a share of the newest input's, on a log scale, for the "
-            f"vanilla RNN, an LSTM and a GRU. {notice.text}",
+            alt_text=text.gates_alt(T, notice).text,
         )
     with side:
         prose(

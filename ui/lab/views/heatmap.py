@@ -33,8 +33,7 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: fro
             "heatmap",
             settings.w2,
             key_prefix=key_prefix,
-            alt_text="Heatmap of the first input's gradient over w2 and T with its own w2 slider; "
-            "the diamond is the current setting.",
+            alt_text=text.HEATMAP_ALT.text,
         )
     with side:
         st.metric("First input's |∂y_T/∂x_1| at the diamond", "?" if hidden else from_log10(float(f.logs[0])))

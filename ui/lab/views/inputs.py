@@ -30,8 +30,7 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: 
             "inputs",
             settings.w2,
             key_prefix=key_prefix,
-            alt_text=f"Line chart of each input's gradient on a log scale, T = {T}, with its own w2 slider; "
-            "the numbers are beside it.",
+            alt_text=text.INPUTS_ALT.text,
         )
     with side:
         symbolic, plugged, _ = text.first_input_formula(FIXED["w1"], settings.w2, FIXED["w3"], T, f.log10_slopes)

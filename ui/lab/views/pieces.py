@@ -26,12 +26,13 @@ def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froz
     rows = chart_data.arrow_table(
         {"step": steps, "log10": pieces.log10_steps, "direction": directions}, finite=("log10",)
     )
+    notice = text.pieces_notice(pieces.log10_steps, settings.w2, settings.activation)
     figure, side = columns()
     with figure:
         charts.draw(
             chart_data.with_datasets(pieces_spec(present, log_domain(pieces.log10_steps)), pieces=rows),
             key=f"{key_prefix}chart_pieces",
-            alt_text="Dots: the size of each step's piece of dL/dw2 on a log scale, coloured by its sign.",
+            alt_text=text.pieces_alt(settings.length, settings.w2, settings.activation, notice).text,
         )
     with side:
         metrics(
@@ -42,7 +43,7 @@ def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froz
         prose(
             f"{key_prefix}pieces_text",
             "each step's piece of the gradient of w2; BPTT adds them up.",
-            text.pieces_notice(pieces.log10_steps, settings.w2, settings.activation),
+            notice,
             "T = 100 with w2 = 0.5, then w2 = 2.",
         )
         with st.expander("Why?"):

@@ -39,6 +39,16 @@ def training_step_view(
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
     log_norm, log_step = first_step(plain, lr, None)
     _, log_clipped = first_step(clipped, lr, threshold)
+    notice = text.step_notice(
+        settings.w2,
+        settings.length,
+        settings.activation,
+        lr,
+        threshold,
+        log_norm,
+        (first_step_leaves(plain), first_step_leaves(clipped)),
+        W2_RANGE,
+    )
     marker = chart_data.arrow_table({"w2": [settings.w2], "w1": [FIXED["w1"]], "label": ["the current weights"]})
     with figure:
         charts.draw(
@@ -49,7 +59,7 @@ def training_step_view(
                 **path_data,
             ),
             key=f"{key_prefix}chart_step",
-            alt_text="Heatmap of the loss over w2 and w1 with a plain and a clipped descent path from the diamond.",
+            alt_text=text.step_alt(settings.length, settings.w2, log_norm, notice).text,
         )
     with side:
         metrics(
@@ -60,16 +70,7 @@ def training_step_view(
             f"{key_prefix}step_text",
             f"the loss at T = {settings.length} and {SURFACE_STEPS} descent steps from the diamond, where "
             f"‖g‖ = {from_log10(log_norm)}: plain (orange, dashed) and clipped (blue).",
-            text.step_notice(
-                settings.w2,
-                settings.length,
-                settings.activation,
-                lr,
-                threshold,
-                log_norm,
-                (first_step_leaves(plain), first_step_leaves(clipped)),
-                W2_RANGE,
-            ),
+            notice,
             "w2 = 2 and T = 50.",
         )
         with st.expander("Why?"):
