@@ -33,6 +33,25 @@ APP_STYLE = f"""<style>
    ends in a -2 px margin), which makes every display formula a scroll box that a keyboard cannot
    reach. Room for those 2 px ends the overflow; a formula wider than the screen still scrolls. */
 .katex-display > .katex {{ padding-right: 2px; }}
+/* Focus rings (WCAG 2.4.7): Streamlit draws none on the sidebar's page links, on the main area
+   (which Tab reaches, as a scrolling region), on a table's or chart's toolbar buttons, on a
+   table's grid and on a text or number field (whose frame only turns the accent colour). An
+   outline in the accent marks them, inside the element so nothing clips it. */
+[data-testid="stSidebarNavLink"]:focus-visible,
+[data-testid="stMain"]:focus-visible,
+[data-testid="stElementToolbar"] button:focus-visible,
+[data-testid="stDataFrame"] canvas:focus-visible,
+[data-testid="stAppViewContainer"] input:not([type="range"]):not([type="radio"]):not([type="checkbox"]):focus-visible,
+[data-testid="stAppViewContainer"] textarea:focus-visible {{
+  outline: 2px solid {BUTTON_BLUE}; outline-offset: -2px;
+}}
+/* A table's toolbar stays transparent while one of its buttons has the keyboard's focus (only the
+   button's tooltip shows): it shows. A radio's input is hidden inside its label: the label gets
+   the ring (Streamlit only tints it). */
+[data-testid="stElementToolbar"]:focus-within {{ opacity: 1; }}
+[data-testid="stRadio"] label:has(input:focus-visible) {{
+  outline: 2px solid {BUTTON_BLUE}; outline-offset: 2px; border-radius: 4px;
+}}
 </style>"""
 
 
