@@ -128,8 +128,10 @@ def metrics(*pairs: tuple[str, str]) -> None:
 
 
 def why(text: str) -> None:
-    """The longer explanation behind a view's "Why?": what holds for every setting, not only the one shown."""
-    st.markdown(shown(general(text)))
+    """A view's "Why?" (an expander): the longer explanation, what holds for every setting, not only the
+    one shown."""
+    with st.expander("Why?"):
+        st.markdown(shown(general(text)))
 
 
 def prose(key: str, see: Said | str, notice: Said, try_this: Said | str) -> None:

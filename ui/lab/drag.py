@@ -19,7 +19,7 @@ import streamlit as st
 from ui.classroom.links import locked
 from ui.kit import chart_data, drag_charts
 from ui.lab import drag_rows
-from ui.lab.model import FIXED
+from ui.lab.model import FIXED, MAX_LENGTH, facts
 from ui.lab.specs import ANALYTIC, COMPUTED
 
 
@@ -47,6 +47,15 @@ def drag_data(length: int, activation: str) -> dict:
         "marks": chart_data.arrow_bytes(chart_data.arrow_table(marks)),
         "range": rows["range"],
     }
+
+
+def drag_ahead(activation: str, w2: float, *more) -> list:
+    """What a drag view works out ahead, at the longest T: its facts and every w2's drag data, then ``more``."""
+    return [
+        functools.partial(facts, w2, MAX_LENGTH, activation),
+        functools.partial(drag_data, MAX_LENGTH, activation),
+        *more,
+    ]
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -41,13 +41,12 @@ def cliff_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froze
             notice,
             "start at w = 4.5.",
         )
-        with st.expander("Why?"):
-            why(
-                "Pascanu, Mikolov and Bengio (*On the difficulty of training recurrent neural networks*, 2013) "
-                "trained one sigmoid unit so that $\\sigma(x_{50}) = 0.7$, from $x_0 = 0.5$. Its error surface has "
-                "a cliff: a narrow wall where the error drops and the gradient is enormous. A gradient step on "
-                f"the wall is thrown far away; clipped, a step is at most {significant(lr * threshold)} long."
-            )
+        why(
+            "Pascanu, Mikolov and Bengio (*On the difficulty of training recurrent neural networks*, 2013) "
+            "trained one sigmoid unit so that $\\sigma(x_{50}) = 0.7$, from $x_0 = 0.5$. Its error surface has "
+            "a cliff: a narrow wall where the error drops and the gradient is enormous. A gradient step on "
+            f"the wall is thrown far away; clipped, a step is at most {significant(lr * threshold)} long."
+        )
     return {f"{key_prefix}cliff_lr": lr, f"{key_prefix}cliff_threshold": threshold, f"{key_prefix}cliff_start": start_w}
 
 

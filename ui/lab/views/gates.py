@@ -110,16 +110,15 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froze
             notice,
             VANISHING_CASE_TRY if shortcut else "b = 0, then b = 8.",
         )
-        with st.expander("Why?"):
-            why(
-                "An LSTM keeps its memory in a cell, $c_t = f_t c_{t-1} + i_t g_t$, and a GRU in its state, "
-                "$h_t = z_t h_{t-1} + (1 - z_t) n_t$: the old value passes through a gate ($f_t$, $z_t$) rather "
-                "than through $w_2$ and an activation. One step back, the gradient on that path is multiplied by "
-                "the gate's value, between 0 and 1: it cannot explode, and it fades only as fast as the gate "
-                "lets it. The bias $b$ holds the gate near $\\sigma(b)$. Both models are seeded (seed 0), untrained. "
-                "Transformers, the other remedy, drop the chain altogether: attention lets the last step read "
-                "every day directly."
-            )
+        why(
+            "An LSTM keeps its memory in a cell, $c_t = f_t c_{t-1} + i_t g_t$, and a GRU in its state, "
+            "$h_t = z_t h_{t-1} + (1 - z_t) n_t$: the old value passes through a gate ($f_t$, $z_t$) rather "
+            "than through $w_2$ and an activation. One step back, the gradient on that path is multiplied by "
+            "the gate's value, between 0 and 1: it cannot explode, and it fades only as fast as the gate "
+            "lets it. The bias $b$ holds the gate near $\\sigma(b)$. Both models are seeded (seed 0), untrained. "
+            "Transformers, the other remedy, drop the chain altogether: attention lets the last step read "
+            "every day directly."
+        )
     return {f"{key_prefix}gate_bias": gate_bias}
 
 

@@ -10,7 +10,7 @@ from ui.kit import chart_data, heatmaps
 from ui.kit.format import from_log10
 from ui.lab import text
 from ui.lab.controls import columns, prose, why
-from ui.lab.drag import drag_data, drag_hint, draw_drag, masked_readouts
+from ui.lab.drag import drag_ahead, drag_data, drag_hint, draw_drag, masked_readouts
 from ui.lab.model import MAX_LENGTH, LabSettings, facts, heatmap_rows, heatmap_shares, heatmap_w2s
 from ui.lab.specs import heatmap_cells, heatmap_spec
 from ui.lab.views.base import View
@@ -51,26 +51,24 @@ def heatmap_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: fro
             ),
             "move w2 across 1, then across −1.",
         )
-        with st.expander("Why?"):
-            why(
-                "Each row is one length $T$, each column one $w_2$. The colour is "
-                "$|\\partial y_T/\\partial x_1| = |w_3 w_1|\\,|w_2|^{T-1}\\prod s_k$ as a power of ten (colours stop "
-                f"at $10^{{\\pm{heatmaps.LOG_COLOUR_LIMIT:g}}}$). With slopes of 1, $|w_2| > 1$ grows without "
-                "bound and $|w_2| < 1$ fades to nothing: keeping $|w_2| < 1$ only trades explosion for "
-                "vanishing. A negative $w_2$ can switch a ReLU off, which makes the gradient exactly 0; a "
-                "saturated tanh or sigmoid has slopes far below 1, which can outweigh any $|w_2|$."
-            )
+        why(
+            "Each row is one length $T$, each column one $w_2$. The colour is "
+            "$|\\partial y_T/\\partial x_1| = |w_3 w_1|\\,|w_2|^{T-1}\\prod s_k$ as a power of ten (colours stop "
+            f"at $10^{{\\pm{heatmaps.LOG_COLOUR_LIMIT:g}}}$). With slopes of 1, $|w_2| > 1$ grows without "
+            "bound and $|w_2| < 1$ fades to nothing: keeping $|w_2| < 1$ only trades explosion for "
+            "vanishing. A negative $w_2$ can switch a ReLU off, which makes the gradient exactly 0; a "
+            "saturated tanh or sigmoid has slopes far below 1, which can outweigh any $|w_2|$."
+        )
     return {}
 
 
 def ahead(activation: str, w2: float, own: dict) -> list:
-    T = MAX_LENGTH
-    return [
-        functools.partial(facts, w2, T, activation),
-        functools.partial(drag_data, T, activation),
+    return drag_ahead(
+        activation,
+        w2,
         functools.partial(heatmap_spec, activation),
-        functools.partial(heatmap_cells, activation, heatmap_rows(T)),
-    ]
+        functools.partial(heatmap_cells, activation, heatmap_rows(MAX_LENGTH)),
+    )
 
 
 VIEW = View("heatmap", "Heatmap", heatmap_view, ahead=ahead)

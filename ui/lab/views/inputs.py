@@ -9,7 +9,7 @@ import streamlit as st
 from ui.kit.format import from_log10
 from ui.lab import text
 from ui.lab.controls import columns, prose, why
-from ui.lab.drag import drag_data, drag_hint, draw_drag, masked_readouts
+from ui.lab.drag import drag_ahead, drag_data, drag_hint, draw_drag, masked_readouts
 from ui.lab.model import FIXED, MAX_LENGTH, LabSettings, facts
 from ui.lab.specs import _drag_lines_spec, drag_lines_spec, drag_y_domain, with_points
 from ui.lab.views.base import View
@@ -43,25 +43,19 @@ def each_input_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: 
             text.MASKED_NOTICE if hidden else text.each_input_notice(f.logs, settings.w2, settings.activation),
             "w2 = 2, then T = 1000.",
         )
-        with st.expander("Why?"):
-            why(
-                "By the chain rule, $\\partial y_T/\\partial x_t = w_3\\, w_1\\, s_t \\prod_{k=t+1}^{T} w_2 s_k$: "
-                "one factor $w_2 s_k$ for every step between input $t$ and the end. An input $n$ steps before "
-                "the last is scaled by $w_2^n$ (times slopes), so the first of $T$ inputs by $w_2^{T-1}$. "
-                "ReLU's slope is 1 where the unit is on and 0 where it is off; the dashed line leaves the "
-                "slopes out, so with ReLU it lies on the computed one whenever the unit stays on. tanh's and "
-                "sigmoid's slopes are below 1, so their computed line runs under the dashed one."
-            )
+        why(
+            "By the chain rule, $\\partial y_T/\\partial x_t = w_3\\, w_1\\, s_t \\prod_{k=t+1}^{T} w_2 s_k$: "
+            "one factor $w_2 s_k$ for every step between input $t$ and the end. An input $n$ steps before "
+            "the last is scaled by $w_2^n$ (times slopes), so the first of $T$ inputs by $w_2^{T-1}$. "
+            "ReLU's slope is 1 where the unit is on and 0 where it is off; the dashed line leaves the "
+            "slopes out, so with ReLU it lies on the computed one whenever the unit stays on. tanh's and "
+            "sigmoid's slopes are below 1, so their computed line runs under the dashed one."
+        )
     return {}
 
 
 def ahead(activation: str, w2: float, own: dict) -> list:
-    T = MAX_LENGTH
-    return [
-        functools.partial(facts, w2, T, activation),
-        functools.partial(drag_data, T, activation),
-        functools.partial(_drag_lines_spec, with_points(T)),
-    ]
+    return drag_ahead(activation, w2, functools.partial(_drag_lines_spec, with_points(MAX_LENGTH)))
 
 
 VIEW = View("inputs", "Each input", each_input_view, ahead=ahead)

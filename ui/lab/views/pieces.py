@@ -46,14 +46,13 @@ def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froz
             notice,
             "T = 100 with w2 = 0.5, then w2 = 2.",
         )
-        with st.expander("Why?"):
-            why(
-                "$w_2$ is used at every step, so its gradient is a sum over steps. Step $t$ adds "
-                "$\\partial L/\\partial z_t \\cdot h_{t-1}$: the error carried back from the end (it picks up "
-                "$w_2 s_k$ once per step, as on view 1) times what the unit held before. Step 1 adds 0 because "
-                "$h_0 = 0$. When the carried error vanishes, early steps add nothing, so the network cannot "
-                "learn from what happened long ago."
-            )
+        why(
+            "$w_2$ is used at every step, so its gradient is a sum over steps. Step $t$ adds "
+            "$\\partial L/\\partial z_t \\cdot h_{t-1}$: the error carried back from the end (it picks up "
+            "$w_2 s_k$ once per step, as on view 1) times what the unit held before. Step 1 adds 0 because "
+            "$h_0 = 0$. When the carried error vanishes, early steps add nothing, so the network cannot "
+            "learn from what happened long ago."
+        )
     return {}
 
 

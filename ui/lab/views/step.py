@@ -73,13 +73,12 @@ def training_step_view(
             notice,
             "w2 = 2 and T = 50.",
         )
-        with st.expander("Why?"):
-            why(
-                "$g$ is the gradient of the loss with respect to $(w_2, w_1)$; $b_1$, $w_3$ and $b_2$ stay at the "
-                "lesson's values. Where gradients explode, one plain step $-\\eta g$ is far longer than the "
-                "weights themselves and throws them off the chart. Clipping by norm keeps the step's "
-                "direction but caps its length at $\\eta\\tau$, so the same start walks downhill."
-            )
+        why(
+            "$g$ is the gradient of the loss with respect to $(w_2, w_1)$; $b_1$, $w_3$ and $b_2$ stay at the "
+            "lesson's values. Where gradients explode, one plain step $-\\eta g$ is far longer than the "
+            "weights themselves and throws them off the chart. Clipping by norm keeps the step's "
+            "direction but caps its length at $\\eta\\tau$, so the same start walks downhill."
+        )
     return {f"{key_prefix}step_lr": lr, f"{key_prefix}step_clip": threshold}
 
 
