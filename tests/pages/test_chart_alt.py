@@ -3,6 +3,8 @@ shows with the numbers on screen: checked on the page, over a sweep of settings,
 worked out here from rnn_core."""
 
 import math
+import re
+from html import unescape
 
 import numpy as np
 import pytest
@@ -12,7 +14,8 @@ from test_page_lesson import at_step
 
 import rnn_core as rc
 from rnn_core import analysis as an
-from ui.kit.format import from_log10, significant
+from rnn_core.data import encode
+from ui.kit.format import from_log10, number, significant
 from ui.lab import model, text
 from ui.lesson.steps import STEPS
 
@@ -103,3 +106,28 @@ def test_the_lesson_shows_the_labs_alt_texts_with_its_own_numbers():
             assert chart.proto.alt, f"step {n}: a chart without a text alternative"
             found += 1
     assert found >= 1
+
+
+def diagram_label(at) -> str:
+    found = [m.value for m in at.markdown if 'class="sl-diagram"' in m.value]
+    assert len(found) == 1
+    return unescape(re.search(r'<svg[^>]* aria-label="([^"]*)"', found[0]).group(1))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_bptt_steps_diagram_names_each_days_piece_of_dl_dw2_from_the_engine(seed):
+    """Lesson step 6 draws each day's piece of dL/dw2 on the diagram; its text alternative reads
+    them too (worked out here from rnn_core), and keeps their sum, which the question asks, a "?"."""
+    n = next(i for i, s in enumerate(STEPS, 1) if s.key == "bptt")
+    state = STEPS[n - 1].start(seed)
+    at = at_step(n)
+    for _ in range(seed):  # "Try other numbers": the step's next starting numbers
+        at.button(key="ls_other").click().run()
+    model = rc.statquest_rnn()
+    model.params["w2"] = state["weights"]["w2"]
+    ys = [[float(encode(state["target"]))]]
+    _, grads = model.loss_and_grads(encode(list(state["days"]))[None], ys, loss="ssr")
+    pieces = np.asarray(grads.per_step["w2"]).reshape(-1)
+    label = diagram_label(at)
+    written = ", ".join(f"day {t + 1} {number(float(p), 4)}" for t, p in enumerate(pieces))
+    assert f"Each day's piece of dL/dw2: {written}; dL/dw2 = ?." in label, label

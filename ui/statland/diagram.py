@@ -273,12 +273,19 @@ def unrolled_svg(
     """The unrolled network as HTML (an SVG in a box that scrolls sideways when it must, saying so
     on a narrow screen); ``masked``, ``shares`` as for ``layout``."""
     drawing = layout(trace, day_words, params, prediction_word, masked, shares, shares_total)
-    return drawing.svg(describe(trace, day_words, prediction_word, masked))
+    return drawing.svg(describe(trace, day_words, prediction_word, masked, shares, shares_total))
 
 
-def describe(trace, day_words: list[str], prediction_word: str, masked: frozenset[str] = frozenset()) -> str:
+def describe(
+    trace,
+    day_words: list[str],
+    prediction_word: str,
+    masked: frozenset[str] = frozenset(),
+    shares: list[float] | None = None,
+    shares_total: str = "",
+) -> str:
     """The diagram in words, for screen readers: each day's sum and hidden value, then the prediction
-    (a masked number is a question mark here too)."""
+    (a masked number is a question mark here too), and the pieces of dL/dw2 where they are drawn."""
     steps = [
         f"day {t + 1} ({day_words[t]}): sum {masked_number(trace.pre_activation[0, t, 0], f'terms{t + 1}', masked)}, "
         f"h{t + 1} = {masked_number(trace.hidden[0, t, 0], f'h{t + 1}', masked)}"
@@ -289,4 +296,8 @@ def describe(trace, day_words: list[str], prediction_word: str, masked: frozense
         if "y" in masked
         else f"Prediction y = {number(float(trace.y[0, 0]))}, read as {prediction_word}."
     )
-    return f"The network unrolled over {len(steps)} days. " + "; ".join(steps) + ". " + ending
+    text = f"The network unrolled over {len(steps)} days. " + "; ".join(steps) + ". " + ending
+    if shares is not None:  # as drawn: under each input, and their sum at the output
+        pieces = ", ".join(f"day {t + 1} {number(share, 4)}" for t, share in enumerate(shares))
+        text += f" Each day's piece of dL/dw2: {pieces}; dL/dw2 = {shares_total}."
+    return text
