@@ -81,8 +81,8 @@ def test_a_lesson_steps_chart_hides_what_its_question_asks_then_states_its_numbe
     logs = an.log10_input_gradients(np.ones(state["length"]), W1, state["w2"], 0.0, W3, "relu")
     vanilla = f"the oldest input keeps {from_log10(float(logs[0] - logs[-1]))} in the vanilla RNN"
     assert vanilla not in before, "the question's answer waits"
-    radio = page.get_by_test_id("stRadio")
-    rerun_after(page, lambda: radio.get_by_text("A GRU; it still fades", exact=True).click())
+    page.get_by_test_id("stRadio").get_by_text("A GRU; it still fades", exact=True).click()
+    rerun_after(page, lambda: page.get_by_role("button", name="Check", exact=True).click())
     page.wait_for_selector(IDLE)
     expect(charts(page).first).to_have_accessible_name(said(vanilla))
     assert charts(page).first.get_attribute("aria-label") != before

@@ -204,9 +204,20 @@ def test_in_presentation_mode_a_goal_hint_waits_in_a_tooltip_and_step_4_leaves_t
 
 # -- choose an explanation --------------------------------------------------------------------
 def choose(at, n: int, text: str):
-    at.radio(key=widget_prefix(n) + "choice").set_value(text).run()
+    at.radio(key=widget_prefix(n) + "choice").set_value(text)
+    at.button(key=widget_prefix(n) + "check").click().run()  # chosen, then checked
     assert_clean(at)
     return at
+
+
+def test_choosing_an_option_answers_nothing_until_check():
+    at = at_step(5)
+    prefix = widget_prefix(5)
+    wrong = next(o for o in at.radio(key=prefix + "choice").options if o != str(rc.statquest_rnn().n_params))
+    at.radio(key=prefix + "choice").set_value(wrong).run()
+    assert not at.warning and not at.success, "moving the choice is no answer"
+    choose(at, 5, wrong)
+    assert at.warning and not at.success
 
 
 def test_step_5_accepts_the_engines_parameter_count():

@@ -152,10 +152,22 @@ def challenge(n: int, state, seed: int) -> bool:
         sure = None
         texts = [shown(general(text)) for text in task.texts(state)]  # choices offered, not claims
         in_a_row = sum(len(text) for text in texts) <= 80  # the choices side by side where one line holds them
-        choice = st.radio(
-            "Choose one", texts, index=None, key=f"{prefix}choice", horizontal=in_a_row, label_visibility="collapsed"
-        )
-        submitted = choice is not None
+        # Chosen, then checked: an arrow key moves the choice without answering (in a form nothing is
+        # sent until Check), so a learner at the keyboard passes no wrong option on the way.
+        with (
+            st.form(key=f"{prefix}form", border=False, enter_to_submit=False),
+            st.container(horizontal=True, vertical_alignment="bottom", gap="medium"),  # Check beside: no new line
+        ):
+            choice = st.radio(
+                "Choose one",
+                texts,
+                index=None,
+                key=f"{prefix}choice",
+                horizontal=in_a_row,
+                label_visibility="collapsed",
+                width="content",
+            )
+            submitted = st.form_submit_button("Check", key=f"{prefix}check")
         verdict = task.check(state, texts.index(choice)) if choice is not None else None
     if submitted and verdict is not None:
         done.tries[n] = done.tries.get(n, 0) + 1
