@@ -135,3 +135,16 @@ def test_a_refresh_trains_in_slices_and_a_pause_between_two_stops_the_rest():
     seen = []
     assert run.tick(10.0, between=pause_at_the_second) is False  # paused, not ended
     assert run.step == seen[1] < per_tick and not run.running
+
+
+def test_the_next_steps_backward_pass_is_computed_once_per_step_and_follows_the_steps():
+    from ui.training import bptt
+
+    run = default_run()
+    first = run.next_backward()
+    assert run.next_backward() is first, "the table and the section below share one computation"
+    np.testing.assert_array_equal(first.per_day["w2"], bptt.backward_for_next_step(run.trainer).per_day["w2"])
+    run.step_once()
+    after = run.next_backward()
+    assert after is not first
+    np.testing.assert_array_equal(after.per_day["w2"], bptt.backward_for_next_step(run.trainer).per_day["w2"])

@@ -23,6 +23,7 @@ from rnn_core.weights_io import model_to_json
 from ui.claims import Said, claim, said
 from ui.kit.charts import MAX_POINTS, thin_indices
 from ui.kit.format import number, significant
+from ui.training import bptt
 from ui.training.choices import DEFAULT_SPEED, SPEEDS, Dataset
 
 # A run takes at least this many live refreshes, so even a run the engine finishes in a few
@@ -71,6 +72,9 @@ class LiveRun:
     # run is still training in its own thread: the lock keeps steps, callbacks and chart
     # snapshots from interleaving, so a paused run never takes another step.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    # The next step's BPTT, for the step it was computed at: the table beside the loss and the
+    # section below it read the same one.
+    _backward: tuple[int, bptt.Backward] | None = field(default=None, repr=False, compare=False)
 
     @property
     def step(self) -> int:
@@ -195,6 +199,13 @@ class LiveRun:
                 "full loss step": [self.full_loss_steps[i] for i in measured],
                 "full loss": [self.full_loss[i] for i in measured],
             }
+
+    def next_backward(self) -> bptt.Backward:
+        """Each day's share of the gradient the next step uses, computed once per step reached."""
+        with self.lock:
+            if self._backward is None or self._backward[0] != self.step:
+                self._backward = (self.step, bptt.backward_for_next_step(self.trainer))
+            return self._backward[1]
 
     def first_step_losses(self) -> tuple[float, float] | None:
         """The whole set's loss before and after step 1 (full batch only: a mini-batch's loss is its own)."""

@@ -319,7 +319,7 @@ def norm_chart(history: dict, key_prefix: str, where) -> None:
 def next_step_shares(run: LiveRun, key_prefix: str) -> None:
     """Each day's share of the gradient the next Step uses, and their sums: a table for one unit,
     a per-day chart for wider models and long histories."""
-    back = bptt.backward_for_next_step(run.trainer)
+    back = run.next_backward()
     whose = f"next mini-batch's ({back.n_sequences} sequences)" if run.mini_batches else "next step's"
     st.markdown(f"**The {whose} gradient, day by day**")
     if rc.is_statquest_rnn(run.model) and back.n_days <= bptt.MAX_DRAWN_DAYS:
@@ -362,7 +362,7 @@ def show_backward(run: LiveRun, *, key_prefix: str = "tr_", theme: str = "light"
     """BPTT at the current weights, below the run: that the sums beside the loss are the next step's
     gradient, and (when opened) the same on the unrolled one-unit network; for wider models, what the
     per-day chart shows."""
-    back = bptt.backward_for_next_step(run.trainer)
+    back = run.next_backward()
     if rc.is_statquest_rnn(run.model):
         st.markdown(bptt.one_unit_sentence(back))
         if back.n_days <= bptt.MAX_DRAWN_DAYS:
