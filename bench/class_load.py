@@ -306,23 +306,39 @@ def _judge(result: RunResult, label: str, phase: Phase) -> None:
     phase.errors += [f"{label}: {p}" for p in problems]
 
 
+async def _opened(client: Session, phase: Phase) -> bool:
+    """Open the session's link; False (counted lost) if its socket or run failed."""
+    try:
+        _judge(await client.open(), f"session {client.index} opening", phase)
+        return True
+    except Exception as error:
+        phase.lost += 1
+        phase.errors.append(f"session {client.index} opening: {type(error).__name__}: {error}")
+        return False
+
+
+async def _changed(client: Session, k: int, phase: Phase) -> bool:
+    """The session's k-th change, timed and judged into ``phase``; False (counted lost) if the session died."""
+    try:
+        result = await client.change(k)
+    except Exception as error:  # a closed socket or a timeout: the session is lost
+        phase.lost += 1
+        phase.errors.append(f"session {client.index} change {k}: {type(error).__name__}: {error}")
+        return False
+    phase.changes += 1
+    phase.times.append(result.seconds)
+    _judge(result, f"session {client.index} change {k}", phase)
+    return True
+
+
 async def run_phase(url: str, pid: int, scenario: Scenario, sessions: int, changes: int, every: float,
                     stagger: float, seed: int = 0) -> Phase:  # fmt: skip
     """Open ``sessions`` links at once, then (CPU counted from here) each changes the widget ``changes`` times."""
     phase = Phase()
     rng = random.Random(seed)
     clients = [Session(url, scenario, i) for i in range(sessions)]
-
-    async def opened(client):
-        try:
-            _judge(await client.open(), f"session {client.index} opening", phase)
-            return True
-        except Exception as error:
-            phase.lost += 1
-            phase.errors.append(f"session {client.index} opening: {type(error).__name__}: {error}")
-            return False
-
-    alive = [c for c, ok in zip(clients, await asyncio.gather(*(opened(c) for c in clients)), strict=True) if ok]
+    opened = await asyncio.gather(*(_opened(c, phase) for c in clients))
+    alive = [c for c, ok in zip(clients, opened, strict=True) if ok]
     delays = {c.index: rng.uniform(0, stagger) for c in alive}
     cpu_start = cpu_seconds(pid)
 
@@ -330,15 +346,8 @@ async def run_phase(url: str, pid: int, scenario: Scenario, sessions: int, chang
         await asyncio.sleep(delays[client.index])
         for k in range(changes):
             began = time.perf_counter()
-            try:
-                result = await client.change(k)
-            except Exception as error:  # a closed socket or a timeout: the session is lost
-                phase.lost += 1
-                phase.errors.append(f"session {client.index} change {k}: {type(error).__name__}: {error}")
+            if not await _changed(client, k, phase):
                 return
-            phase.changes += 1
-            phase.times.append(result.seconds)
-            _judge(result, f"session {client.index} change {k}", phase)
             await asyncio.sleep(max(0.0, every - (time.perf_counter() - began)) if k < changes - 1 else 0)
 
     await asyncio.gather(*(walk(c) for c in alive))
@@ -376,16 +385,7 @@ async def play_phase(url: str, pid: int, players: int, others: int, seconds: flo
     playing = [Session(url, PLAYERS, i) for i in range(players)]
     watching = [Session(url, OTHERS, players + i) for i in range(others)]
 
-    async def opened(client):
-        try:
-            _judge(await client.open(), f"session {client.index} opening", phase.others)
-            return True
-        except Exception as error:
-            phase.lost += 1
-            phase.errors.append(f"session {client.index} opening: {type(error).__name__}: {error}")
-            return False
-
-    ok = await asyncio.gather(*(opened(c) for c in playing + watching))
+    ok = await asyncio.gather(*(_opened(c, phase.others) for c in playing + watching))
     alive = {c.index for c, good in zip(playing + watching, ok, strict=True) if good}
     cpu_start, start = cpu_seconds(pid), time.perf_counter()
     stop = start + seconds
@@ -446,15 +446,8 @@ async def play_phase(url: str, pid: int, players: int, others: int, seconds: flo
         k = 0
         while time.perf_counter() < stop:
             began = time.perf_counter()
-            try:
-                result = await client.change(k)
-            except Exception as error:
-                phase.lost += 1
-                phase.errors.append(f"session {client.index} change {k}: {type(error).__name__}: {error}")
+            if not await _changed(client, k, phase.others):
                 return
-            phase.others.changes += 1
-            phase.others.times.append(result.seconds)
-            _judge(result, f"session {client.index} change {k}", phase.others)
             k += 1
             await asyncio.sleep(max(0.0, other_every - (time.perf_counter() - began)))
 
