@@ -97,9 +97,9 @@ def significant(value: float) -> str:
 
 # What Markdown, KaTeX and Streamlit's own syntax read inside a line: emphasis (* and _ at a word's
 # edge), code (`), links and images ([ ]), autolinks (<), formulas ($), strikethrough (~), an escape
-# (\\), an entity (&name;), icons, emoji and colours (:material/…:, :smile:, :red[…], both a colon before a
-# word and a slash are escaped); and at a line's start, a
-# heading, list or quote. Other marks ('w2' has shape (2, 2)) read as they are and are left alone.
+# (\\), an entity (&name;), icons, emoji and colours (:material/…:, :smile:, :red[…]: a colon before a
+# word and a slash are escaped); at a line's start, a heading, list or quote. Other marks
+# ('w2' has shape (2, 2)) read as they are and are left alone.
 _MARKUP = re.compile(r"[\\`*\[\]<>$~/]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|:(?=\S)|&(?=#?\w+;)")
 _AUTOLINK = re.compile(r"(?i)(?<![A-Za-z0-9])(https?|ftp|www|mailto|xmpp)(?=\\?[:.])")
 WORD_JOINER = "\u2060"  # shows nothing and joins what is around it
