@@ -84,7 +84,8 @@ def test_play_pause_step_reset_and_the_loss_curve_fit_one_screen(page: Page, bas
     assert inside_viewport(page, chart), chart.bounding_box()
     assert inside_viewport(page, page.get_by_role("combobox", name="Train on"))
     # The settings' choices and the metrics' labels and numbers are shown whole, sidebar open.
-    assert cut_texts(page, '.st-key-tr_data, .st-key-tr_model, [data-testid="stMetric"]') == []
+    # The day-by-day table beside the loss too.
+    assert cut_texts(page, '.st-key-tr_data, .st-key-tr_model, [data-testid="stMetric"], [data-testid="stTable"]') == []
     # The hand-over button's label is not cut off.
     button = page.locator(".st-key-tr_to_statland button")
     button.scroll_into_view_if_needed()

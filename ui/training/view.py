@@ -323,8 +323,15 @@ def next_step_shares(run: LiveRun, key_prefix: str) -> None:
     whose = f"next mini-batch's ({back.n_sequences} sequences)" if run.mini_batches else "next step's"
     st.markdown(f"**The {whose} gradient, day by day**")
     if rc.is_statquest_rnn(run.model) and back.n_days <= bptt.MAX_DRAWN_DAYS:
-        # Small tables are static (st.table): a data grid re-measures itself after every Step.
-        st.table(bptt.one_unit_table(back).map(lambda v: number(v, 4)))
+        # Small tables are static (st.table): a data grid re-measures itself after every Step. Its
+        # cells are tighter than Streamlit's, so its four columns stay whole beside the loss on a 1024 px
+        # page (a power of ten wraps at its space).
+        with st.container(key=f"{key_prefix}bptt_shares"):
+            st.html(
+                f"<style>.st-key-{key_prefix}bptt_shares :is(th, td) "
+                "{ padding: 0.3rem 0.2rem; font-size: 0.82em; }</style>"
+            )
+            st.table(bptt.one_unit_table(back).map(lambda v: number(v, 4)))
     else:
         charts.draw(bptt.per_day_chart(back, height=CHART_HEIGHT - 40), key=f"{key_prefix}bptt_chart")
 
