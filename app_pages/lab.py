@@ -15,7 +15,9 @@ link = link_snapshot("lab_")
 top = st.container()  # above the view's tabs, filled once the view is known
 view = views.view_selector(key_prefix="lab_")
 with top:
-    settings = controls.shared_controls(key_prefix="lab_", visible=views.uses_shared_controls(view))
+    settings = controls.shared_controls(
+        key_prefix="lab_", visible=views.uses_shared_controls(view), w2_in_chart=views.VIEWS[view].drags_w2
+    )
     if views.uses_shared_controls(view):
         controls.network_line(settings)
 views.show_view(view, settings, key_prefix="lab_")

@@ -115,8 +115,8 @@ def test_every_scenario_link_opens_with_its_locks_and_hides(page: Page, base_url
 
 PRESENTED = {
     # page, query, what must be on the one screen with the top control
-    "lab": ("/lab", "lab_w2=2&lab_length=50", ".st-key-lab_w2", '[data-testid="stVegaLiteChart"]'),
-    "heatmap": ("/lab", "lab_view=Heatmap", ".st-key-lab_w2", '[data-testid="stVegaLiteChart"]'),
+    "lab": ("/lab", "lab_w2=2&lab_length=50", ".st-key-lab_shared", '[data-testid="stVegaLiteChart"]'),
+    "heatmap": ("/lab", "lab_view=Heatmap", ".st-key-lab_shared", '[data-testid="stVegaLiteChart"]'),
     "statland": ("/statland", "", ".st-key-sl_days", ".sl-diagram"),
     # before the first step: the next step's gradient, day by day (the loss chart comes with the first step)
     "training": ("/training", "", ".st-key-tr_data", '[data-testid="stTable"]'),

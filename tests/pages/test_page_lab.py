@@ -21,7 +21,7 @@ from ui.lab import drag as lab_drag
 from ui.lab import drag_rows, model, specs, views
 from ui.lab.model import PRESETS
 from ui.lab.text import word_count
-from ui.lab.views import LABELS
+from ui.lab.views import LABELS, VIEWS
 
 LAB = "app_pages/lab.py"
 FIRST = "First input's |∂y_T/∂x_1|"
@@ -271,6 +271,17 @@ def test_the_cliff_shows_only_its_own_controls_and_keeps_the_shared_ones_for_the
     assert at.slider(key="lab_w2").value == 1.7 and at.slider(key="lab_length").value == 77
 
 
+@pytest.mark.parametrize("view", list(LABELS))
+def test_a_view_whose_chart_carries_w2_draws_no_second_w2_slider(view):
+    at = lab(view, w2=1.3)
+    # The page's slider is drawn either way (it holds the link's value) but kept off the screen where
+    # the chart has its own: one w2 control per view.
+    assert at.slider(key="lab_w2").value == 1.3
+    assert (".st-key-lab_w2" in page_styles(at)) == VIEWS[view].drags_w2
+    if VIEWS[view].drags_w2:
+        assert drag_param(at)["bind"]["input"] == "range" and drag_param(at)["bind"]["step"] == 0.01
+
+
 def test_a_view_is_a_shareable_link():
     at = lab("gates", w2=0.5, length=200, gate_bias=8)
     assert at.get("button_group")[0].value == LABELS["gates"]
@@ -487,6 +498,7 @@ def test_a_link_that_locks_w2_draws_the_figure_without_its_own_slider():
         at = open_page(LAB, query={"lab_w2": "1.5", "lab_view": LABELS[view], "lock": "lab_w2"})
         assert_clean(at)
         assert at.slider(key="lab_w2").disabled and at.slider(key="lab_w2").value == 1.5
+        assert ".st-key-lab_w2" not in page_styles(at), "the locked page slider shows the link's w2"
         param = drag_param(at)
         assert "bind" not in param and param["value"] == 1.5, "no in-chart slider to move a locked w2"
         assert not list(vega_charts(at)[0].proto.selection_mode), "the chart sends no selection back"

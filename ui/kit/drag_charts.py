@@ -18,7 +18,7 @@ READOUT_Y = -6  # the read-out's baseline, in pixels above the plot (also how wi
 READOUT_INK = {"light": "#31333F", "dark": "#FAFAFA"}  # Streamlit's body text in each theme
 
 
-def w2_drag_selection(value: float, limit: float, step: float, label: str = "drag w2 ") -> alt.Parameter:
+def w2_drag_selection(value: float, limit: float, step: float, label: str = "w2") -> alt.Parameter:
     return alt.selection_point(
         name=DRAG_PARAM,
         fields=["w2"],

@@ -49,6 +49,10 @@ APP_STYLE = f"""<style>
    button's tooltip shows): it shows. A radio's input is hidden inside its label: the label gets
    the ring (Streamlit only tints it). */
 [data-testid="stElementToolbar"]:focus-within {{ opacity: 1; }}
+/* A chart's toolbar (data, download, full screen) shows on hover in the 44 px above the chart, over
+   whatever is there: the lab's view buttons, a lesson's answer options. It sits inside the chart's
+   own top right corner instead, where the charts keep their title on the left. */
+[data-testid="stFullScreenFrame"]:has([data-testid="stVegaLiteChart"]) [data-testid="stElementToolbar"] {{ top: 0; }}
 [data-testid="stRadio"] label:has(input:focus-visible) {{
   outline: 2px solid {BUTTON_BLUE}; outline-offset: 2px; border-radius: 4px;
 }}

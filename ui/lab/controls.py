@@ -26,16 +26,22 @@ def shared_controls(
     visible: bool = True,
     presets: bool = True,
     with_activation: bool = True,
+    w2_in_chart: bool = False,
 ) -> LabSettings:
     """w2 (with the presets), T and the activation, bound to the URL as ``<prefix>w2`` and so on.
 
     With ``visible=False`` (a view that reads none of them) they are drawn off the screen, so their
-    values, and the link's, are kept for the next view that uses them. A lesson step leaves out the
-    presets (``presets=False``) or the activation (``with_activation=False``: the lesson's ReLU) where it
-    needs neither."""
+    values, and the link's, are kept for the next view that uses them. With ``w2_in_chart`` (a view
+    whose chart carries its own w2 slider) the page's w2 slider is kept off the screen the same way,
+    so the view has one w2 control; a link that locks w2 shows it again, disabled, as the chart then
+    has no slider. A lesson step leaves out the presets (``presets=False``) or the activation
+    (``with_activation=False``: the lesson's ReLU) where it needs neither."""
     defaults = defaults or LabSettings()
-    if not visible:
-        st.html(hiding_style([f"{key_prefix}shared"]))
+    off_screen = [] if visible else [f"{key_prefix}shared"]
+    if w2_in_chart and not locked(f"{key_prefix}w2"):
+        off_screen.append(f"{key_prefix}w2")
+    if off_screen:
+        st.html(hiding_style(off_screen))
     with st.container(key=f"{key_prefix}shared"):
         return _shared_controls(key_prefix, defaults, activation_note, presets, with_activation)
 
@@ -91,15 +97,17 @@ def compact_top() -> None:
     st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }" + DRAG_SLIDER_CSS + "</style>")
 
 
-# The in-chart w2 slider (Vega's own range input under the figure): as wide as the figure allows, on
-# one line close under the figure (so figure and slider fit a 1280x720 projector in presentation mode).
+# The in-chart w2 slider (Vega's own range input under the figure), the view's only w2 control: as
+# wide as the figure, so a pixel of travel is about a hundredth of w2 rather than three and a label
+# reaches its value, on one line close under the figure (figure and slider fit a 1280x720 projector).
 DRAG_SLIDER_CSS = (
     "[data-testid='stVegaLiteChart'] form.vega-bindings.vega-bindings { padding-top: 0; }"
-    "[data-testid='stVegaLiteChart'] .vega-bind label { display: flex; flex-wrap: nowrap; align-items: center; "
-    "gap: 0.5rem; font-weight: 600; line-height: 1.2; }"
-    "[data-testid='stVegaLiteChart'] .vega-bind-name { min-width: 0; white-space: nowrap; }"
+    "[data-testid='stVegaLiteChart'] .vega-bind label { display: flex; flex: 1; flex-wrap: nowrap; "
+    "align-items: center; gap: 0.5rem; font-weight: 600; line-height: 1.2; }"
+    "[data-testid='stVegaLiteChart'] form.vega-bindings.vega-bindings .vega-bind-name { min-width: 0; "
+    "white-space: nowrap; }"
     "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] { flex: 1; min-width: 6rem; "
-    "max-width: 22rem; height: 1.25rem; margin: 0; }"
+    "max-width: none; height: 1.25rem; margin: 0; }"
     "[data-testid='stVegaLiteChart'] .vega-bind input[type=range] + span { min-width: 2.5rem; white-space: nowrap; }"
 )
 

@@ -16,9 +16,9 @@ from ui.claims import Said, general
 from ui.classroom.links import keep_in_link, lockable, presenting
 from ui.kit.format import number
 from ui.kit.state import shown
+from ui.lab import views as lab_views
 from ui.lab.controls import shared_controls
 from ui.lab.model import LESSON_W2, LabSettings
-from ui.lab.views import show_view
 from ui.lesson import calibration, code, quiz, quiz_view
 from ui.lesson import steps as lesson
 from ui.lesson.challenges import TRIES_BEFORE_REVEAL, Goal, Predict, answer_text, as_said
@@ -206,7 +206,9 @@ def reveal(task, state) -> Said:
 
 
 # -- each step's controls and view, drawn by their kind ----------------------------------------------
-def weight_field(control: WeightField, state, prefix: str) -> dict:
+# A step's controls are drawn knowing its view (``view``): a lab chart with its own w2 slider takes
+# the place of the page's.
+def weight_field(control: WeightField, view, state, prefix: str) -> dict:
     value = st.number_input(
         control.name,
         value=float(state["weights"][control.name]),
@@ -218,20 +220,21 @@ def weight_field(control: WeightField, state, prefix: str) -> dict:
     return {**state, "weights": {**state["weights"], control.name: float(value)}}
 
 
-def days_slider(control: DaysSlider, state, prefix: str) -> dict:
+def days_slider(control: DaysSlider, view, state, prefix: str) -> dict:
     days = st.slider(
         "Number of days", control.low, control.high, int(state["n_days"]), width=260, **lockable(f"{prefix}days")
     )
     return {**state, "n_days": days}
 
 
-def lab_knobs(control: LabKnobs, state, prefix: str) -> dict:
+def lab_knobs(control: LabKnobs, view, state, prefix: str) -> dict:
     settings = shared_controls(
         key_prefix=prefix,
         defaults=LabSettings(w2=float(state["w2"]), length=int(state["length"])),
         activation_note=False,
         presets=control.presets,
         with_activation=False,  # the step is about w2 and T on the lesson's ReLU: its room goes to the view
+        w2_in_chart=isinstance(view, LabView) and lab_views.VIEWS[view.key].drags_w2,
     )
     return {**state, "w2": settings.w2, "length": settings.length}
 
@@ -245,7 +248,7 @@ def live_state(n: int, seed: int) -> dict:
     state = step.start(seed)
     if step.controls is None:
         return state
-    return CONTROLS[type(step.controls)](step.controls, state, widget_prefix(n))
+    return CONTROLS[type(step.controls)](step.controls, step.view, state, widget_prefix(n))
 
 
 def statland_view_of(view: StatLandView, state, revealed: bool, prefix: str, area) -> None:
@@ -277,7 +280,7 @@ def bptt_view_of(view: BPTTView, state, revealed: bool, prefix: str, area) -> No
 
 def lab_view_of(view: LabView, state, revealed: bool, prefix: str, area) -> None:
     settings = LabSettings(w2=float(state.get("w2", LESSON_W2)), length=int(state.get("length", 10)))
-    show_view(view.key, settings, key_prefix=prefix, masked=frozenset() if revealed else view.masked)
+    lab_views.show_view(view.key, settings, key_prefix=prefix, masked=frozenset() if revealed else view.masked)
 
 
 VIEWS = {StatLandView: statland_view_of, BPTTView: bptt_view_of, LabView: lab_view_of}

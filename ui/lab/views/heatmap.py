@@ -71,4 +71,4 @@ def ahead(activation: str, w2: float, own: dict) -> list:
     )
 
 
-VIEW = View("heatmap", "Heatmap", heatmap_view, ahead=ahead)
+VIEW = View("heatmap", "Heatmap", heatmap_view, drags_w2=True, ahead=ahead)

@@ -58,4 +58,4 @@ def ahead(activation: str, w2: float, own: dict) -> list:
     return drag_ahead(activation, w2, functools.partial(_drag_lines_spec, with_points(MAX_LENGTH)))
 
 
-VIEW = View("inputs", "Each input", each_input_view, ahead=ahead)
+VIEW = View("inputs", "Each input", each_input_view, drags_w2=True, ahead=ahead)
