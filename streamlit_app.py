@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from ui.classroom import links as classroom  # noqa: E402
 from ui.kit import style  # noqa: E402
+from ui.pulse import membership as class_pulse  # noqa: E402
 
 HERE = Path(__file__).parent
 
@@ -64,6 +65,7 @@ page = st.navigation(
 )
 style.apply()
 classroom.before_page()
+class_pulse.before_page()  # ?class=CODE joins the class and stays in the link
 try:
     page.run()
 finally:

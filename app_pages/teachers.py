@@ -5,6 +5,7 @@ import streamlit as st
 from ui.classroom import links as classroom
 from ui.classroom import scenarios
 from ui.kit.state import shown
+from ui.pulse import start as class_pulse
 
 st.title("For teachers")
 st.markdown(
@@ -22,6 +23,8 @@ for row in range(0, len(scenarios.SCENARIOS), 2):
             )
             st.markdown(f"**Ask:** {shown(scenario.ask())}")
             st.code(scenario.link(origin), language=None, wrap_lines=True)
+
+class_pulse.section(origin)
 
 st.subheader("Links, step by step")
 st.markdown(

@@ -23,6 +23,8 @@ from ui.lesson import calibration, code, quiz, quiz_view
 from ui.lesson import steps as lesson
 from ui.lesson.challenges import TRIES_BEFORE_REVEAL, Goal, Predict, answer_text, as_said
 from ui.lesson.step import BPTTView, DaysSlider, LabKnobs, LabView, StatLandView, WeightField
+from ui.pulse import answers as class_pulse
+from ui.pulse.projector import projector
 from ui.statland import view as statland_view
 
 PROGRESS = "ls_progress"
@@ -170,6 +172,7 @@ def challenge(n: int, state, seed: int) -> bool:
             submitted = st.form_submit_button("Check", key=f"{prefix}check")
         verdict = task.check(state, texts.index(choice)) if choice is not None else None
     if submitted and verdict is not None:
+        class_pulse.answered(step, state, guess if isinstance(task, Predict) else choice, sure)  # a joined learner's
         done.tries[n] = done.tries.get(n, 0) + 1
         if isinstance(task, Predict) and n not in done.first_answers and sure is not None:
             done.first_answers[n] = calibration.FirstAnswer(sure == calibration.SURENESS[0], verdict.passed)
@@ -362,6 +365,7 @@ def show_lesson() -> None:
     bar = bar_column.empty()
     seed = seed_of(n)
     header(n, seed)
+    projector(lesson.STEPS[n - 1])  # the class's answers, for the teacher's session only
     if n == 1 and not quiz_view.answers("before"):
         st.button(
             f"Check yourself first: {len(quiz.QUESTIONS)} questions, optional",

@@ -68,6 +68,16 @@ class Spread:
 
 
 @dataclass(frozen=True)
+class ClassStatus:
+    """A class as its teacher sees it between questions."""
+
+    code: str
+    joined: int  # learners in the class
+    closed: bool
+    expires_at: float
+
+
+@dataclass(frozen=True)
 class LearnerView:
     """What a learner's page needs to know of a question."""
 

@@ -24,7 +24,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ui.pulse.questions import Question
-from ui.pulse.results import LearnerView, NewClass, Result, Spread, Status, StoreUnavailable, spread_of_round
+from ui.pulse.results import (
+    ClassStatus,
+    LearnerView,
+    NewClass,
+    Result,
+    Spread,
+    Status,
+    StoreUnavailable,
+    spread_of_round,
+)
 from ui.pulse.schema import answers, classes, create_tables, join_failures, members, questions
 
 # Read off a projector and typed on a phone: no 0/O and no 1/I/L. 31^6 is about 9 * 10^8 codes.
@@ -175,6 +184,19 @@ class PulseStore:
             for number in range(1, round_now + 1)
         )
         return Spread(found.code, question.key, joined, revealed, found.closed, rounds, found.started_at + LIFETIME)
+
+    def class_status(self, code: str, teacher_key: str, *, now: float | None = None) -> ClassStatus | Result:
+        """The class as its teacher's page sees it between questions (how many joined, whether it has ended);
+        a REFUSED ``Result`` without the class's teacher key, exactly as ``spread`` refuses."""
+        now = _clock(now)
+        with self._connection() as connection:
+            self._purge(connection, now)
+            if (found := self._teachers_class(connection, code, teacher_key)) is None:
+                return Result(Status.REFUSED, _REFUSED)
+            joined = connection.execute(
+                sa.select(sa.func.count()).select_from(members).where(members.c.code == found.code)
+            ).scalar_one()
+        return ClassStatus(found.code, joined, found.closed, found.started_at + LIFETIME)
 
     # -- a learner -----------------------------------------------------------------------------------
 

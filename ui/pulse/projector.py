@@ -1,0 +1,128 @@
+"""The class pulse on the teacher's screen: on a lesson step, how many have answered and how the answers
+spread, refreshed while the class answers, with Reveal, Vote again and Close.
+
+Drawn only for the session holding the class's teacher key (``membership.teaching``); every figure
+comes from the store on each refresh, and the store checks the key again on every call, so a session
+whose key stopped matching sees the refusal, not the class."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.kit.charts import draw
+from ui.pulse import charts, membership
+from ui.pulse.connect import attempt
+from ui.pulse.lesson_questions import network_answer, question_of, step_by_key
+from ui.pulse.questions import NumberQuestion
+from ui.pulse.results import Result, Spread
+from ui.pulse.store import MAX_ROUNDS
+
+REFRESH_SECONDS = 1.5  # the projector's count is at most this old (the issue asks for 2 s)
+FLASH = "pulse_flash"  # what the teacher's last action did, said once on the next refresh
+
+
+def projector(step) -> None:
+    """The pulse for the class this session teaches, on ``step`` (nothing for anyone else)."""
+    taught = membership.teaching()
+    if taught is None:
+        return
+    code, key = taught
+    with st.container(border=True, key="pulse_projector"):
+        if question_of(step) is None:
+            status = attempt(lambda store: store.class_status(code, key))
+            if isinstance(status, Result):
+                st.error(status.message, icon=":material/key_off:")
+            elif status is not None:
+                st.markdown(
+                    f"**Class {code}** · {charts.learners(status.joined)} joined. "
+                    "This step's challenge is a goal to reach, so it asks the class no question."
+                )
+            return
+        live_spread(code, key, step.key)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_spread(code: str, key: str, step_key: str) -> None:
+    step = step_by_key(step_key)
+    question = question_of(step)
+    spread = attempt(lambda store: store.spread(code, key, question))
+    if spread is None:
+        return
+    if isinstance(spread, Result):
+        st.error(spread.message, icon=":material/key_off:")
+        return
+    if (acted := teacher_actions(code, key, question, spread)) is not None:
+        st.session_state[FLASH] = acted.message
+        spread = attempt(lambda store: store.spread(code, key, question))
+        if not isinstance(spread, Spread):
+            return
+    if flash := st.session_state.pop(FLASH, None):
+        st.caption(f":material/info: {flash}")
+    st.markdown(headline(spread, isinstance(question, NumberQuestion)))
+    draw_rounds(spread, question, network_answer(step) if spread.revealed else None)
+
+
+def teacher_actions(code: str, key: str, question, spread: Spread) -> Result | None:
+    """Reveal, Vote again and Close; the store's answer to the one pressed, if any."""
+    with st.container(horizontal=True, key="pulse_actions"):
+        reveal = st.button(
+            "Reveal",
+            key="pulse_reveal",
+            icon=":material/visibility:",
+            type="primary",
+            disabled=spread.revealed,
+            help="Mark the network's answer on the spread; answers to this question close",
+        )
+        again = st.button(
+            "Vote again",
+            key="pulse_again",
+            icon=":material/replay:",
+            disabled=spread.revealed or spread.closed or len(spread.rounds) >= MAX_ROUNDS,
+            help="Open round 2 after the class has talked it over; round 1 stays beside it",
+        )
+        close = st.button(
+            "Close the class",
+            key="pulse_close",
+            icon=":material/logout:",
+            disabled=spread.closed,
+            help="End the class: nobody can join or answer any more",
+        )
+    if reveal:
+        return attempt(lambda store: store.reveal(code, key, question))
+    if again:
+        return attempt(lambda store: store.vote_again(code, key, question))
+    if close:
+        return attempt(lambda store: store.close(code, key))
+    return None
+
+
+def headline(spread: Spread, asks_sure: bool) -> str:
+    """How many answered the open round, of how many joined (and how sure, where the step asks)."""
+    now = spread.rounds[-1]
+    text = (
+        f"**Class {spread.code}** · round {now.round} · **{now.answered}** answered of **{spread.joined}** in the class"
+    )
+    if asks_sure and now.answered:
+        unsaid = now.answered - now.sure - now.not_sure
+        text += f" ({now.sure} sure, {now.not_sure} not sure, {unsaid} did not say)"
+    if spread.closed:
+        return text + ". The class has ended: nobody can join or answer."
+    if spread.revealed:
+        return text + ". The network's answer is out: answers to this question are closed."
+    return text + "."
+
+
+def draw_rounds(spread: Spread, question, answer) -> None:
+    """One chart per round, side by side on one scale; a round with no answers says so instead."""
+    is_number = isinstance(question, NumberQuestion)
+    extent = charts.number_extent(spread.rounds, answer) if is_number else None
+    for column, now in zip(st.columns(len(spread.rounds), gap="medium"), spread.rounds, strict=True):
+        with column:
+            if not now.answered:
+                st.caption(f"Round {now.round}: no answers yet.")
+                continue
+            if is_number:
+                chart, alt_text = charts.number_chart(now, extent, answer), charts.number_alt(now, answer)
+            else:
+                chart, alt_text = charts.choice_chart(now, answer), charts.choice_alt(now, answer)
+            draw(chart, key=f"pulse_round{now.round}", where=column, alt_text=alt_text)
