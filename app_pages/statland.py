@@ -3,16 +3,14 @@
 import streamlit as st
 
 import rnn_core as rc
-from rnn_core.data import LEVELS
-from ui.classroom.links import bound, locked
+from ui.classroom.links import locked
 from ui.classroom.unused import link_snapshot, note_unused_link_values
 from ui.kit.format import literal
 from ui.kit.state import STATLAND_PENDING, send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
 from ui.statland import view
+from ui.statland.controls import DAY, DAYS, MAX_DAYS, WEIGHTS, WORDS
 
-MAX_DAYS = 10
-WORDS = list(LEVELS)  # low, medium, high
 # (high, medium) opens the page: w2 = -0.5 carries day 1's 1.8 into day 2 and cancels it.
 DEFAULT_DAYS = ["high", "medium"] + ["medium"] * (MAX_DAYS - 2)
 LAST_GOOD = "sl_last_good_weights"
@@ -26,15 +24,15 @@ WEIGHT_HELP = {
 
 
 def apply_preset(words: list[str]) -> None:
-    st.session_state["sl_days"] = len(words)
+    st.session_state[DAYS.key()] = len(words)
     for day, word in enumerate(words, start=1):
-        st.session_state[f"sl_day{day}"] = word
+        st.session_state[DAY[day].key()] = word
 
 
 def reset_weights() -> None:
     """Set the weight fields before they are drawn, so a field showing a bad value shows -0.5 again."""
     for name, value in rc.STATQUEST_WEIGHTS.items():
-        st.session_state[f"sl_{name}"] = value
+        st.session_state[WEIGHTS[name].key()] = value
     st.session_state[LAST_GOOD] = dict(rc.STATQUEST_WEIGHTS)
 
 
@@ -72,7 +70,7 @@ def control_strip() -> None:
                 on_click=apply_preset,
                 args=(words,),
                 width="content",
-                disabled=any(locked(key) for key in ["sl_days", *(f"sl_day{d}" for d in range(1, MAX_DAYS + 1))]),
+                disabled=any(locked(control.key()) for control in (DAYS, *DAY.values())),
                 help=f"Load the rule {view.sequence_text(words)}: tomorrow is {next_word}.",
             )
         st.button(
@@ -81,7 +79,7 @@ def control_strip() -> None:
             on_click=reset_weights,
             icon=":material/restart_alt:",
             width="content",
-            disabled=any(locked(f"sl_{name}") for name in rc.PARAM_NAMES),
+            disabled=any(locked(control.key()) for control in WEIGHTS.values()),
         )
 
 
@@ -94,7 +92,7 @@ def day_inputs() -> list[str]:
     # On a phone the row wraps instead: a narrow screen would hide day 2 with no hint that it is there.
     st.html("<style>@media (max-width: 640px) { .st-key-sl_day_choices { flex-wrap: wrap !important; } }</style>")
     with st.container(horizontal=True, gap="small", key="sl_days_row"):
-        n_days = st.slider("Number of days", 2, MAX_DAYS, 2, **bound("sl_days"), width=130)
+        n_days = st.slider("Number of days", DAYS.low, DAYS.high, 2, **DAYS.bound(), width=130)
         with st.container(horizontal=True, wrap=False, gap="small", key="sl_day_choices"):
             return [
                 st.segmented_control(
@@ -102,7 +100,7 @@ def day_inputs() -> list[str]:
                     WORDS,
                     default=DEFAULT_DAYS[day - 1],
                     required=True,
-                    **bound(f"sl_day{day}"),
+                    **DAY[day].bound(),
                     width="content",
                 )
                 for day in range(1, n_days + 1)
@@ -120,7 +118,7 @@ def weight_inputs(row) -> tuple[dict[str, float], list[str]]:
                 step=0.1,
                 format="%.3f",
                 help=f"{WEIGHT_HELP[name]}. The same number on every day.",
-                **bound(f"sl_{name}"),
+                **WEIGHTS[name].bound(),
                 width=88,
             )
     weights, problems = view.checked_weights(raw, st.session_state.get(LAST_GOOD, rc.STATQUEST_WEIGHTS))
@@ -146,7 +144,7 @@ def weights_files(model: rc.RecurrentModel) -> None:
 if STATLAND_PENDING in st.session_state:
     pending = st.session_state.pop(STATLAND_PENDING)
     for name, value in pending.items():
-        st.session_state[f"sl_{name}"] = value
+        st.session_state[WEIGHTS[name].key()] = value
     st.session_state[LAST_GOOD] = pending
 
 st.title("StatLand")
@@ -160,7 +158,9 @@ for problem in problems:
     st.error(problem, icon=":material/error:")
 note_unused_link_values(link)
 model, trace = view.show_network(day_words, weights, key_prefix="sl_", prediction_area=weights_row)
-guide.markdown(shown(view.guide(day_words, weights, w2_locked=locked("sl_w2"), days_locked=locked("sl_days"))))
+guide.markdown(
+    shown(view.guide(day_words, weights, w2_locked=locked(WEIGHTS["w2"].key()), days_locked=locked(DAYS.key())))
+)
 
 with st.expander("Why? How to read the diagram", icon=":material/help:"):
     st.markdown(shown(view.why()))

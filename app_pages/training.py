@@ -6,37 +6,15 @@ which draws the run's controls, live charts, the backward pass and the results.
 
 import streamlit as st
 
-import rnn_core as rc
-from ui.classroom.links import bound
 from ui.classroom.unused import link_snapshot, note_unused_link_values
 from ui.kit.format import literal
-from ui.training import datasets
-from ui.training.choices import (
-    DATA_LABELS,
-    DEFAULT_SPEED,
-    MAX_HIDDEN,
-    MODEL_CHOICES,
-    MODEL_HELP,
-    SPEEDS,
-    START_LABELS,
-    Settings,
-    read_start_weights,
-)
+from ui.training import controls, datasets
+from ui.training.choices import DEFAULT_SPEED, MODEL_HELP, SPEEDS, Settings, read_start_weights
 from ui.training.view import shared_budget, show_run
 
 START_WEIGHTS = "tr_start_weights"
 WEIGHTS_MESSAGE = "tr_weights_message"
 WEIGHTS_TOAST = "tr_weights_toast"  # shown once, on the rerun after a file is loaded
-LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
-CLIP_THRESHOLDS = [0.1, 0.3, 1.0, 3.0, 10.0]
-BATCH_SIZES = ["full", 8, 16, 32, 64, 128]
-STEP_CHOICES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000]
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
-CLIP_LABELS = {"none": "off", "norm": "by norm", "value": "by value"}
-
-
-def lr_text(lr: float) -> str:
-    return f"{lr:g}"
 
 
 def load_weights_file() -> None:
@@ -50,12 +28,12 @@ def load_weights_file() -> None:
         st.session_state[WEIGHTS_MESSAGE] = ("error", f"{upload.name} was not loaded: {error}.")
         return
     st.session_state[START_WEIGHTS] = start
-    st.session_state["tr_model"] = start.model_kind
+    st.session_state[controls.MODEL.key()] = start.model_kind
     if start.model_kind != "statquest":
-        st.session_state["tr_hidden"] = start.n_hidden
+        st.session_state[controls.HIDDEN.key()] = start.n_hidden
     if start.model_kind == "vanilla":
-        st.session_state["tr_activation"] = start.activation
-    st.session_state["tr_start"] = "file"
+        st.session_state[controls.ACTIVATION.key()] = start.activation
+    st.session_state[controls.START.key()] = "file"
     st.session_state[WEIGHTS_MESSAGE] = (
         "success",
         f"Loaded {start.describe()} from {upload.name}; training now starts from these weights.",
@@ -71,82 +49,82 @@ def show_message(key: str) -> None:
 
 def settings_panel(csv_series, start_weights) -> Settings:
     """The settings, on the page (not in the sidebar, which covers the charts on a phone)."""
-    data_options = [k for k in DATA_LABELS if k != "csv" or csv_series is not None]
-    data_kind = st.selectbox("Train on", data_options, format_func=DATA_LABELS.get, **bound("tr_data", DATA_LABELS.get))
+    data_options = [k for k in controls.DATA.options if k != "csv" or csv_series is not None]
+    data_kind = st.selectbox("Train on", data_options, format_func=controls.DATA.text, **controls.DATA.bound())
     length, window, ticker = 6, 4, datasets.TICKERS[0]
     if data_kind in ("statland", "memory"):
-        length = st.slider("Days per history", 3, 30, 6, **bound("tr_length"))
+        length = st.slider("Days per history", controls.LENGTH.low, controls.LENGTH.high, 6, **controls.LENGTH.bound())
     elif data_kind in ("stocks", "csv"):
         if data_kind == "stocks":
-            ticker = st.selectbox("Company", datasets.TICKERS, **bound("tr_ticker"))
+            ticker = st.selectbox("Company", controls.TICKER.options, **controls.TICKER.bound())
         window = st.slider(
             "Window: prices in, the next one out",
-            2,
-            12,
+            controls.WINDOW.low,
+            controls.WINDOW.high,
             4,
-            **bound("tr_window"),
+            **controls.WINDOW.bound(),
             help="Each sample is this many consecutive prices; the target is the price after them. "
             "The first 80 % of the samples (in time order) train the network; the rest test it.",
         )
     model_kind = st.selectbox(
         "Model",
-        list(MODEL_CHOICES),
-        format_func=MODEL_CHOICES.get,
-        **bound("tr_model", MODEL_CHOICES.get),
+        controls.MODEL.options,
+        format_func=controls.MODEL.text,
+        **controls.MODEL.bound(),
         help=MODEL_HELP,
     )
     n_hidden, activation = 1, "relu"
     if model_kind != "statquest":
-        n_hidden = st.slider("Hidden units", 1, MAX_HIDDEN, 4, **bound("tr_hidden"))
+        n_hidden = st.slider("Hidden units", controls.HIDDEN.low, controls.HIDDEN.high, 4, **controls.HIDDEN.bound())
         if model_kind == "vanilla":
-            activation = st.selectbox("Activation", rc.ACTIVATIONS, index=1, **bound("tr_activation"))
+            activation = st.selectbox("Activation", controls.ACTIVATION.options, index=1, **controls.ACTIVATION.bound())
     lr = st.select_slider(
         "Learning rate",
-        LEARNING_RATES,
+        controls.LR.options,
         value=0.03,
-        format_func=lr_text,
-        **bound("tr_lr", lr_text),
+        format_func=controls.LR.text,
+        **controls.LR.bound(),
         help="A log scale: each notch multiplies the step size by about 3. It can change while training runs.",
     )
     speed = st.select_slider(
         "Speed",
-        list(SPEEDS),
+        controls.SPEED.options,
         value=DEFAULT_SPEED,
-        **bound("tr_speed"),
+        **controls.SPEED.bound(),
         help="How many steps each refresh of the charts takes: "
         + "; ".join(f"{name}: {speed.label}" for name, speed in SPEEDS.items())
         + ". It can change while training runs.",
     )
-    target_steps = st.select_slider("Steps", STEP_CHOICES, value=1000, **bound("tr_steps"))
+    target_steps = st.select_slider("Steps", controls.STEPS.options, value=1000, **controls.STEPS.bound())
     with st.expander("More settings: optimiser, clipping, batches, seed, files"):
         optimizer = st.segmented_control(
             "Optimiser",
-            list(rc.OPTIMIZERS),
+            controls.OPTIMIZER.options,
             default="adam",
             required=True,
-            format_func=OPTIMIZER_LABELS.get,
-            **bound("tr_optimizer", OPTIMIZER_LABELS.get),
+            format_func=controls.OPTIMIZER.text,
+            **controls.OPTIMIZER.bound(),
         )
         clip = st.segmented_control(
             "Gradient clipping",
-            list(rc.CLIPPING),
+            controls.CLIP.options,
             default="none",
             required=True,
-            format_func=CLIP_LABELS.get,
-            **bound("tr_clip", CLIP_LABELS.get),
+            format_func=controls.CLIP.text,
+            **controls.CLIP.bound(),
             help="By norm: shrink the whole gradient when its length exceeds the threshold. "
             "By value: cut each component to ± the threshold.",
         )
         clip_threshold = 1.0
         if clip != "none":
             clip_threshold = st.select_slider(
-                "Clipping threshold", CLIP_THRESHOLDS, value=1.0, **bound("tr_clip_threshold", str)
+                "Clipping threshold", controls.CLIP_THRESHOLD.options, value=1.0, **controls.CLIP_THRESHOLD.bound()
             )
         batch_size = st.select_slider(
             "Batch size",
-            BATCH_SIZES,
+            controls.BATCH.options,
             value="full",
-            **bound("tr_batch"),
+            **controls.BATCH.bound(),
             help="How many samples each step averages over; 'full' uses them all, and so does any size "
             "at least the number of training samples.",
         )
@@ -162,17 +140,17 @@ def settings_panel(csv_series, start_weights) -> Settings:
                 start_options,
                 default="random",
                 required=True,
-                format_func=START_LABELS.get,
-                **bound("tr_start", START_LABELS.get),
+                format_func=controls.START.text,
+                **controls.START.bound(),
             )
         seed = int(
             st.number_input(
                 "Seed",
-                0,
-                10_000,
+                controls.SEED.low,
+                controls.SEED.high,
                 4,
                 step=1,
-                **bound("tr_seed"),
+                **controls.SEED.bound(),
                 help="The same seed gives the same random starting weights, the same mini-batches and, for "
                 "simulated StatLand histories, the same histories.",
             )

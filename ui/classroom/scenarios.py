@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import numpy as np
 
@@ -17,10 +16,12 @@ import rnn_core as rc
 from rnn_core.data import four_rules
 from ui.claims import Said, claim, said
 from ui.claims.lab import oldest_share, steady_band
+from ui.classroom.linkable import link, query
 from ui.kit.format import from_log10
-from ui.lab.views import LABELS
-
-WEIGHT_KEYS = ",".join(f"sl_{name}" for name in rc.PARAM_NAMES)
+from ui.lab import controls as lab
+from ui.lab.views import LABELS, VIEW_CHOICE, cliff
+from ui.statland import controls as statland
+from ui.training import controls as training
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Scenario:
 
     def link(self, origin: str) -> str:
         """The full link, for an app served at ``origin`` (e.g. https://unrolled.streamlit.app)."""
-        return f"{origin.rstrip('/')}/{self.url_path}?{urlencode(self.params, safe=',')}"
+        return f"{origin.rstrip('/')}/{self.url_path}?{query(self.params)}"
 
 
 STATLAND = {name: float(value) for name, value in rc.STATQUEST_WEIGHTS.items()}
@@ -130,64 +131,83 @@ def _lesson_from(step: int) -> Callable[[], Said]:
 
 
 SCENARIOS = (
-    Scenario("The four rules", "app_pages/statland.py", "statland", {"lock": WEIGHT_KEYS}, _four_rules),
+    Scenario(
+        "The four rules",
+        "app_pages/statland.py",
+        "statland",
+        link(lock=statland.WEIGHTS.values()),
+        _four_rules,
+    ),
     Scenario(
         "Ten days, still five parameters",
         "app_pages/statland.py",
         "statland",
-        {"sl_days": "10", "lock": f"sl_days,{WEIGHT_KEYS}"},
+        link({statland.DAYS: 10}, lock=[statland.DAYS, *statland.WEIGHTS.values()]),
         _ten_days,
     ),
     Scenario(
         "BPTT adds up each day's share",
         "app_pages/training.py",
         "training",
-        {"tr_data": "StatLand rules", "tr_model": "StatQuest RNN", "lock": "tr_data,tr_model"},
+        link({training.DATA: "rules", training.MODEL: "statquest"}, lock=[training.DATA, training.MODEL]),
         _bptt,
     ),
     Scenario(
         "A learning rate too large",
         "app_pages/training.py",
         "training",
-        {"tr_optimizer": "SGD", "tr_lr": "3", "lock": "tr_optimizer,tr_lr", "hide": "tr_speed"},
+        link(
+            {training.OPTIMIZER: "sgd", training.LR: 3.0},
+            lock=[training.OPTIMIZER, training.LR],
+            hide=[training.SPEED],
+        ),
         _large_rate,
     ),
     Scenario(
         "w2 = 2: gradients explode",
         "app_pages/lab.py",
         "lab",
-        {"lab_w2": "2", "lab_length": "20", "lab_view": LABELS["inputs"], "lock": "lab_w2", "hide": "lab_activation"},
+        link({lab.W2: 2.0, lab.LENGTH: 20, VIEW_CHOICE: LABELS["inputs"]}, lock=[lab.W2], hide=[lab.ACTIVATION]),
         _w2_two,
     ),
     Scenario(
         "w2 = 0.5: gradients vanish",
         "app_pages/lab.py",
         "lab",
-        {"lab_w2": "0.5", "lab_length": "50", "lab_view": LABELS["inputs"], "lock": "lab_w2", "hide": "lab_activation"},
+        link({lab.W2: 0.5, lab.LENGTH: 50, VIEW_CHOICE: LABELS["inputs"]}, lock=[lab.W2], hide=[lab.ACTIVATION]),
         _w2_half,
     ),
     Scenario(
         "No safe w2: the map",
         "app_pages/lab.py",
         "lab",
-        {"lab_view": LABELS["heatmap"], "lab_length": "100", "hide": "lab_activation"},
+        link({VIEW_CHOICE: LABELS["heatmap"], lab.LENGTH: 100}, hide=[lab.ACTIVATION]),
         _no_safe_w2,
     ),
     Scenario(
         "Clipping past the cliff",
         "app_pages/lab.py",
         "lab",
-        {"lab_view": LABELS["cliff"], "lab_cliff_start": "5.5"},
+        link({VIEW_CHOICE: LABELS["cliff"], cliff.START: 5.5}),
         _cliff,
     ),
     Scenario(
         "Gates slow the fade",
         "app_pages/lab.py",
         "lab",
-        {"lab_view": LABELS["gates"], "lab_w2": "0.5", "lab_length": "1000", "lock": "lab_w2,lab_length"},
+        link(
+            {VIEW_CHOICE: LABELS["gates"], lab.W2: VANISHING["w2"], lab.LENGTH: VANISHING["length"]},
+            lock=[lab.W2, lab.LENGTH],
+        ),
         _gates,
     ),
-    Scenario("The lesson, from exploding gradients", "app_pages/lesson.py", "lesson", {"step": "7"}, _lesson_from(7)),
+    Scenario(
+        "The lesson, from exploding gradients",
+        "app_pages/lesson.py",
+        "lesson",
+        link(extra={"step": "7"}),
+        _lesson_from(7),
+    ),
 )
 
 EMBED_OPTIONS = ("show_toolbar", "show_padding", "light_theme", "dark_theme", "disable_scrolling")

@@ -8,10 +8,15 @@ import streamlit as st
 
 import rnn_core as rc
 from ui.claims import Said, general
-from ui.classroom.links import bound, hidden, hiding_style, locked
+from ui.classroom.linkable import Linkable
+from ui.classroom.links import hidden, hiding_style, locked
 from ui.kit.state import shown
 from ui.lab import text
 from ui.lab.model import FIXED, MAX_LENGTH, PRESETS, W2_RANGE, LabSettings, loss_text
+
+W2 = Linkable("lab_", "w2", low=-W2_RANGE, high=W2_RANGE)
+LENGTH = Linkable("lab_", "length", low=1, high=MAX_LENGTH)
+ACTIVATION = Linkable("lab_", "activation", options=tuple(rc.ACTIVATIONS))
 
 
 def set_values(values: dict) -> None:
@@ -38,8 +43,8 @@ def shared_controls(
     (``with_activation=False``: the lesson's ReLU) where it needs neither."""
     defaults = defaults or LabSettings()
     off_screen = [] if visible else [f"{key_prefix}shared"]
-    if w2_in_chart and not locked(f"{key_prefix}w2"):
-        off_screen.append(f"{key_prefix}w2")
+    if w2_in_chart and not locked(W2.key(key_prefix)):
+        off_screen.append(W2.key(key_prefix))
     if off_screen:
         st.html(hiding_style(off_screen))
     with st.container(key=f"{key_prefix}shared"):
@@ -60,22 +65,22 @@ def _shared_controls(
             W2_RANGE,
             defaults.w2,
             step=0.01,
-            **bound(f"{key_prefix}w2"),
+            **W2.bound(key_prefix),
             help="Multiplies the previous step's hidden value in every step.",
         )
         # A link that locks w2 locks its presets too; one that hides w2 hides them.
-        if presets and not hidden(f"{key_prefix}w2"):
+        if presets and not hidden(W2.key(key_prefix)):
             with st.container(horizontal=True, gap="small"):
                 for i, (label, value) in enumerate(PRESETS.items()):
                     st.button(
                         f"w2 = {label}",
                         key=f"{key_prefix}preset{i}",
                         on_click=set_values,
-                        args=({f"{key_prefix}w2": value},),
+                        args=({W2.key(key_prefix): value},),
                         type="secondary",
-                        disabled=locked(f"{key_prefix}w2"),
+                        disabled=locked(W2.key(key_prefix)),
                     )
-    length = length_column.slider("Sequence length T", 1, MAX_LENGTH, defaults.length, **bound(f"{key_prefix}length"))
+    length = length_column.slider("Sequence length T", 1, MAX_LENGTH, defaults.length, **LENGTH.bound(key_prefix))
     if not with_activation:
         return LabSettings(float(w2), int(length), defaults.activation)
     with activation_column:
@@ -84,10 +89,10 @@ def _shared_controls(
             rc.ACTIVATIONS,
             index=rc.ACTIVATIONS.index(defaults.activation),
             help=f"relu, {text.ACTIVATION_NOTES['relu']}",
-            **bound(f"{key_prefix}activation"),
+            **ACTIVATION.bound(key_prefix),
         )
         # An alternative says what it changes; the lesson's own ReLU needs no words on screen.
-        if activation_note and activation != "relu" and not hidden(f"{key_prefix}activation"):
+        if activation_note and activation != "relu" and not hidden(ACTIVATION.key(key_prefix)):
             st.caption(text.ACTIVATION_NOTES[activation])
     return LabSettings(float(w2), int(length), str(activation))
 

@@ -19,6 +19,7 @@ import streamlit as st
 from ui.classroom.links import locked
 from ui.kit import chart_data, drag_charts
 from ui.lab import drag_rows
+from ui.lab.controls import W2
 from ui.lab.model import FIXED, MAX_LENGTH, facts
 from ui.lab.specs import ANALYTIC, COMPUTED
 
@@ -97,20 +98,20 @@ def take_drag(chart_key: str, view: str, key_prefix: str, state=None) -> None:
     state = st.session_state if state is None else state
     event = state.get(chart_key) or {}
     value = drag_rows.selected_w2((event.get("selection") or {}).get(drag_charts.DRAG_PARAM))
-    if value is None or not has_w2_control(key_prefix, state) or locked(f"{key_prefix}w2"):
+    if value is None or not has_w2_control(key_prefix, state) or locked(W2.key(key_prefix)):
         return
-    state[f"{key_prefix}w2"] = value
+    state[W2.key(key_prefix)] = value
     generation, start, _ = state.get(_drag_memo(key_prefix, view), (0, value, value))
     state[_drag_memo(key_prefix, view)] = (generation, start, value)
 
 
 def has_w2_control(key_prefix: str, state=None) -> bool:
     """Whether the page drew ``shared_controls`` with this prefix (its w2 slider)."""
-    return f"{key_prefix}w2" in (st.session_state if state is None else state)
+    return W2.key(key_prefix) in (st.session_state if state is None else state)
 
 
 def drag_hint(key_prefix: str) -> str:
-    if locked(f"{key_prefix}w2"):
+    if locked(W2.key(key_prefix)):
         return "This link keeps w2 where it is."
     if has_w2_control(key_prefix):
         return "Drag w2 under the chart."  # the chart follows the hand; the numbers, the release
@@ -120,7 +121,7 @@ def drag_hint(key_prefix: str) -> str:
 def draw_drag(spec: dict, view: str, w2: float, *, key_prefix: str, alt_text: str) -> None:
     """Draw a drag chart; where a classroom link locks (or hides) w2, without its in-chart slider:
     the figure then shows the link's w2 only, as the locked page slider does."""
-    if locked(f"{key_prefix}w2"):
+    if locked(W2.key(key_prefix)):
         fixed = drag_charts.without_drag_slider(drag_charts.with_drag_value(spec, w2, 0, st.context.theme.type))
         st.vega_lite_chart(spec=fixed, width="stretch", key=f"{key_prefix}chart_{view}_locked", alt=alt_text)
         return

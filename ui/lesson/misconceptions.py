@@ -17,11 +17,15 @@ import rnn_core as rc
 from rnn_core.data import four_rules
 from ui.claims import Said, claim, said
 from ui.claims.lab import input_logs
+from ui.classroom.linkable import link
 from ui.kit.format import from_log10
-from ui.lab.views import LABELS
+from ui.lab import controls as lab
+from ui.lab.views import LABELS, VIEW_CHOICE, gates
+from ui.lab.views import step as step_view
+from ui.statland import controls as statland
+from ui.training import controls as training
 
 STATLAND = {name: float(value) for name, value in rc.STATQUEST_WEIGHTS.items()}
-WEIGHT_KEYS = ",".join(f"sl_{name}" for name in rc.PARAM_NAMES)
 TRAINING_SEED = 4  # the Training page's default seed: its first run starts from these weights
 
 
@@ -121,8 +125,13 @@ def _m9() -> Said:
     )
 
 
-def _lab(view: str, **settings: str) -> dict[str, str]:
-    return {"lab_view": LABELS[view], **{f"lab_{name}": value for name, value in settings.items()}}
+def _lab(view: str, w2: float, length: int, *more) -> dict[str, str]:
+    """A link to a lab view at this w2 and T on the lesson's ReLU (``more``: the view's own settings)."""
+    return link([(VIEW_CHOICE, LABELS[view]), (lab.W2, w2), (lab.LENGTH, length), (lab.ACTIVATION, "relu"), *more])
+
+
+# The lesson's two days (high, medium) under the lesson's weights, which the link keeps as they are.
+TWO_DAYS = link({statland.DAYS: 2, statland.DAY[1]: "high", statland.DAY[2]: "medium"}, lock=statland.WEIGHTS.values())
 
 
 INVENTORY: tuple[Misconception, ...] = (
@@ -132,7 +141,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "There is one set of weights; BPTT adds every copy's share into one gradient.",
         "BPTT adds up each day's share",
         "app_pages/training.py",
-        {"tr_data": "StatLand rules", "tr_model": "StatQuest RNN", "lock": "tr_data,tr_model"},
+        link({training.DATA: "rules", training.MODEL: "statquest"}, lock=[training.DATA, training.MODEL]),
         _m1,
     ),
     Misconception(
@@ -141,7 +150,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "The memory is the hidden state h, carried from day to day; the weights do not change while it reads.",
         "h carries day 1 forward",
         "app_pages/statland.py",
-        {"sl_days": "2", "sl_day1": "high", "sl_day2": "medium", "lock": WEIGHT_KEYS},
+        TWO_DAYS,
         _m2,
     ),
     Misconception(
@@ -150,7 +159,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "Only the long-range pulls vanish; the recent days still train.",
         "The newest day still counts",
         "app_pages/lab.py",
-        _lab("inputs", w2="0.5", length="50", activation="relu"),
+        _lab("inputs", 0.5, 50),
         _m3,
     ),
     Misconception(
@@ -159,7 +168,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "With ReLU a negative w2 can switch the unit off; |w2| > 1 is needed to explode, but not enough.",
         "w2 = −2: exactly 0",
         "app_pages/lab.py",
-        _lab("heatmap", w2="-2", length="100", activation="relu"),
+        _lab("heatmap", -2.0, 100),
         _m4,
     ),
     Misconception(
@@ -168,7 +177,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "Their gates slow the fade along the memory path; over long enough it still fades.",
         "Gates slow the fade",
         "app_pages/lab.py",
-        _lab("gates", w2="0.5", length="1000", gate_bias="4"),
+        _lab("gates", 0.5, 1000, (gates.GATE_BIAS, 4.0)),
         _m5,
     ),
     Misconception(
@@ -177,7 +186,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "Clipping only shortens a step that is too long and keeps its direction.",
         "Clipping where the gradient fades",
         "app_pages/lab.py",
-        _lab("step", w2="0.5", length="50", activation="relu", step_clip="1.0"),
+        _lab("step", 0.5, 50, (step_view.CLIP, 1.0)),
         _m6,
     ),
     Misconception(
@@ -186,7 +195,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "The count stays 5 for any number of days.",
         "Ten days, still five parameters",
         "app_pages/statland.py",
-        {"sl_days": "10", "lock": f"sl_days,{WEIGHT_KEYS}"},
+        link({statland.DAYS: 10}, lock=[statland.DAYS, *statland.WEIGHTS.values()]),
         _m7,
     ),
     Misconception(
@@ -195,7 +204,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "The oldest day goes in first; the last one read gives the prediction.",
         "Oldest first: the order matters",
         "app_pages/statland.py",
-        {"sl_days": "2", "sl_day1": "high", "sl_day2": "medium", "lock": WEIGHT_KEYS},
+        TWO_DAYS,
         _m8,
     ),
     Misconception(
@@ -204,7 +213,7 @@ INVENTORY: tuple[Misconception, ...] = (
         "Only the last day's h becomes the prediction; the others are handed on.",
         "Only the last h predicts",
         "app_pages/statland.py",
-        {"sl_days": "2", "sl_day1": "high", "sl_day2": "medium", "lock": WEIGHT_KEYS},
+        TWO_DAYS,
         _m9,
     ),
 )

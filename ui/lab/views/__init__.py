@@ -11,7 +11,7 @@ import threading
 
 import streamlit as st
 
-from ui.classroom.links import bound
+from ui.classroom.linkable import Linkable
 from ui.lab.model import MAX_LENGTH, LabSettings
 from ui.lab.views import cliff, gates, heatmap, inputs, pieces, step
 from ui.lab.views.base import View
@@ -22,6 +22,9 @@ VIEWS: dict[str, View] = {
 # Each view's button, which a link also holds (``?lab_view=Heatmap``: Streamlit binds a segmented
 # control by its shown option).
 LABELS = {key: view.label for key, view in VIEWS.items()}
+
+
+VIEW_CHOICE = Linkable("lab_", "view", options=tuple(LABELS.values()))
 
 
 def uses_shared_controls(key: str) -> bool:
@@ -35,7 +38,7 @@ def view_selector(key_prefix: str = "lab_", default: str = "inputs") -> str:
         list(LABELS.values()),
         default=LABELS[default],
         required=True,
-        **bound(f"{key_prefix}view"),
+        **VIEW_CHOICE.bound(key_prefix),
         label_visibility="collapsed",
     )
     return next(key for key, shown in LABELS.items() if shown == label)

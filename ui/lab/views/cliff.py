@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.classroom.links import bound
+from ui.classroom.linkable import Linkable
 from ui.kit import charts
 from ui.kit.format import significant
 from ui.lab import text
@@ -13,16 +13,20 @@ from ui.lab.model import CLIFF_STEPS, LabSettings
 from ui.lab.specs import cliff_chart
 from ui.lab.views.base import View
 
+CHOICES = (0.1, 0.25, 0.5, 1.0, 2.0)  # the learning rates and the clipping thresholds
+LR = Linkable("lab_", "cliff_lr", str, options=CHOICES)
+THRESHOLD = Linkable("lab_", "cliff_threshold", str, options=CHOICES)
+START = Linkable("lab_", "cliff_start", low=3.0, high=8.0)
+
 
 def cliff_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()) -> dict:
     """Pascanu et al.'s classic cliff, with its own unit and its own controls."""
     figure, side = columns()
     with side:
-        choices = [0.1, 0.25, 0.5, 1.0, 2.0]
         left, right = st.columns(2)
-        lr = left.select_slider("Learning rate", choices, value=0.5, **bound(f"{key_prefix}cliff_lr", str))
-        threshold = right.select_slider("Clip at", choices, value=0.5, **bound(f"{key_prefix}cliff_threshold", str))
-        start_w = st.slider("Start at w (b = −2)", 3.0, 8.0, 5.5, step=0.25, **bound(f"{key_prefix}cliff_start"))
+        lr = left.select_slider("Learning rate", CHOICES, value=0.5, **LR.bound(key_prefix))
+        threshold = right.select_slider("Clip at", CHOICES, value=0.5, **THRESHOLD.bound(key_prefix))
+        start_w = st.slider("Start at w (b = −2)", START.low, START.high, 5.5, step=0.25, **START.bound(key_prefix))
     chart, found = cliff_chart(lr, threshold, (start_w, -2.0))
     notice = text.cliff_notice(
         start_w, lr, threshold, CLIFF_STEPS, found["longest_jump"], found["longest_step"], found["leaves"]

@@ -9,11 +9,12 @@ import streamlit as st
 
 from ui.claims import Said, claim, said
 from ui.claims import lab as claims_lab
-from ui.classroom.links import bound, locked
+from ui.classroom.linkable import Linkable
+from ui.classroom.links import locked
 from ui.kit import chart_data, charts
 from ui.kit.state import shown
 from ui.lab import text
-from ui.lab.controls import columns, prose, set_values, why
+from ui.lab.controls import LENGTH, W2, columns, prose, set_values, why
 from ui.lab.model import GATED_UNITS, MAX_LENGTH, LabSettings, facts, gated_input_gradients, relative_to_newest
 from ui.lab.specs import GATES_SERIES, GATES_Y_TITLE, gates_domain, lines_spec
 from ui.lab.views.base import View
@@ -24,6 +25,9 @@ _FADES_THERE = claim("fades", w2=0.5, length=MAX_LENGTH, activation="relu")
 VANISHING_CASE = said(f"Vanishing case: w2 = 0.5, T = {MAX_LENGTH}", _FADES_THERE)
 
 VANISHING_CASE_TRY = said("the vanishing case, then b = 0.", _FADES_THERE)
+
+
+GATE_BIAS = Linkable("lab_", "gate_bias", low=0.0, high=8.0)
 
 
 def gates_held(gate_bias: float, length: int) -> Said:
@@ -46,21 +50,21 @@ def gates_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froze
     with side:
         gate_bias = st.slider(
             "Memory-gate bias b",
-            0.0,
-            8.0,
+            GATE_BIAS.low,
+            GATE_BIAS.high,
             4.0,
             step=0.5,
-            **bound(f"{key_prefix}gate_bias"),
+            **GATE_BIAS.bound(key_prefix),
             help="The LSTM's forget gate (its input gate gets −b) and the GRU's update gate.",
         )
         # A link that fixes w2 or T leaves this shortcut nothing to do: it is not drawn.
-        shortcut = not (locked(f"{key_prefix}w2") or locked(f"{key_prefix}length"))
+        shortcut = not (locked(W2.key(key_prefix)) or locked(LENGTH.key(key_prefix)))
         if shortcut:
             st.button(
                 shown(VANISHING_CASE),
                 key=f"{key_prefix}show_vanishing",
                 on_click=set_values,
-                args=({f"{key_prefix}w2": 0.5, f"{key_prefix}length": MAX_LENGTH},),
+                args=({W2.key(key_prefix): 0.5, LENGTH.key(key_prefix): MAX_LENGTH},),
                 icon=":material/trending_down:",
             )
     f = facts(settings.w2, settings.length, settings.activation)

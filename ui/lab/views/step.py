@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from ui.classroom.links import bound
+from ui.classroom.linkable import Linkable
 from ui.kit import chart_data, charts
 from ui.kit.format import from_log10
 from ui.lab import text
@@ -25,6 +25,9 @@ from ui.lab.model import (
 from ui.lab.specs import rnn_descent_paths, surface_cells, surface_spec
 from ui.lab.views.base import View
 
+LR = Linkable("lab_", "step_lr", str, options=tuple(LR_CHOICES))
+CLIP = Linkable("lab_", "step_clip", str, options=tuple(CLIP_CHOICES))
+
 
 def training_step_view(
     settings: LabSettings, *, key_prefix: str = "lab_", masked: frozenset[str] = frozenset()
@@ -33,8 +36,8 @@ def training_step_view(
     figure, side = columns()
     with side:
         left, right = st.columns(2)  # side by side on a laptop, stacked on a phone
-        lr = left.select_slider("Learning rate η", LR_CHOICES, value=0.05, **bound(f"{key_prefix}step_lr", str))
-        threshold = right.select_slider("Clip at τ", CLIP_CHOICES, value=1.0, **bound(f"{key_prefix}step_clip", str))
+        lr = left.select_slider("Learning rate η", LR_CHOICES, value=0.05, **LR.bound(key_prefix))
+        threshold = right.select_slider("Clip at τ", CLIP_CHOICES, value=1.0, **CLIP.bound(key_prefix))
     path_data, ends = rnn_descent_paths(settings.length, settings.w2, settings.activation, lr, threshold)
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
     log_norm, log_step = first_step(plain, lr, None)
