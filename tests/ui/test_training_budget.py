@@ -49,29 +49,38 @@ def test_the_time_box_is_shared_by_the_sessions_that_played_lately():
     assert budget.players() == 1 and budget.time_box(0.2) == pytest.approx(0.2)
 
 
+def wait_until(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came"
+        time.sleep(0.001)
+
+
 def test_turns_are_taken_one_at_a_time_in_order_of_arrival():
     budget = TrainingBudget(share=1.0, poll=0.01)
     inside, order, overlaps = [], [], []
-    first_inside = threading.Event()
+    first_inside, release_first = threading.Event(), threading.Event()
 
-    def refresh(who: str, hold: float) -> None:
+    def refresh(who: str) -> None:
         with budget.turn(who):
             if inside:
                 overlaps.append(who)
             inside.append(who)
             order.append(who)
             first_inside.set()
-            time.sleep(hold)
+            if who == "first":
+                release_first.wait(5)  # until both others wait in the queue
             inside.remove(who)
 
-    first = threading.Thread(target=refresh, args=("first", 0.15))
+    first = threading.Thread(target=refresh, args=("first",))
     first.start()
-    first_inside.wait(2)
+    assert first_inside.wait(5)
     later = []
-    for name in ("second", "third"):
-        later.append(threading.Thread(target=refresh, args=(name, 0.01)))
+    for waiting, name in enumerate(("second", "third"), start=1):
+        later.append(threading.Thread(target=refresh, args=(name,)))
         later[-1].start()
-        time.sleep(0.03)  # "second" queues before "third"
+        wait_until(lambda n=waiting: len(budget._queue) == n)  # "second" queued before "third" starts
+    release_first.set()
     for thread in [first, *later]:
         thread.join(5)
     assert order == ["first", "second", "third"] and overlaps == []
