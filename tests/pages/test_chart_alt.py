@@ -2,22 +2,25 @@
 shows with the numbers on screen: checked on the page, over a sweep of settings, against numbers
 worked out here from rnn_core."""
 
+import json
 import math
 import re
 from html import unescape
 
 import numpy as np
 import pytest
-from apptest_support import vega_charts
+from apptest_support import metric, open_page, vega_charts
 from test_page_lab import engine_numbers, lab
 from test_page_lesson import at_step
 
 import rnn_core as rc
 from rnn_core import analysis as an
 from rnn_core.data import encode
+from ui.claims.training import styled
 from ui.kit.format import from_log10, number, significant
 from ui.lab import model, text
 from ui.lesson.steps import STEPS
+from ui.training import choices, datasets
 
 W1, W3 = rc.STATQUEST_WEIGHTS["w1"], rc.STATQUEST_WEIGHTS["w3"]
 
@@ -131,3 +134,186 @@ def test_the_bptt_steps_diagram_names_each_days_piece_of_dl_dw2_from_the_engine(
     label = diagram_label(at)
     written = ", ".join(f"day {t + 1} {number(float(p), 4)}" for t, p in enumerate(pieces))
     assert f"Each day's piece of dL/dw2: {written}; dL/dw2 = ?." in label, label
+
+
+# ----------------------------------------------------------------------------- Training
+# The Training page's charts and its status line for a screen reader state the run's numbers once it
+# stops (a Step, a Pause, the end), worked out here by rnn_core's own Trainer from the page's start; while
+# it plays they keep one text each, so the browser swaps the rows of a live chart instead of building it again.
+TRAINING = "app_pages/training.py"
+
+
+def charts_by_title(at) -> dict[str, str]:
+    """Each Vega-Lite chart's text alternative by the start of its title."""
+    found = {}
+    for chart in vega_charts(at):
+        title = json.loads(chart.proto.spec).get("title")
+        found[title if isinstance(title, str) else title["text"]] = chart.proto.alt
+    return found
+
+
+def status_line(at) -> str:
+    """The line a screen reader announces when it changes (role=status), as its text."""
+    lines = [m.value for m in at.markdown if 'role="status"' in m.value]
+    assert len(lines) == 1, lines
+    return unescape(re.sub(r"<[^>]+>", "", lines[0]))
+
+
+def engine_trainer(lr: float = 0.03, optimizer: str = "adam", model=("statquest", 1, "relu"), data="rules", **build):
+    """The page's run (seed 4, no clipping, full batch) as rnn_core's Trainer, built here from the same start."""
+    dataset, _ = datasets.build(data, length=build.get("length", 6), window=4, ticker=datasets.TICKERS[0], seed=4)
+    start = choices.build_model(*model, seed=4, start="random")
+    return rc.Trainer(start, dataset.train_xs, dataset.train_ys, optimizer=optimizer, lr=lr, seed=4), dataset
+
+
+def figure(value: float) -> str:
+    return styled(value, "figure")
+
+
+def step_page(at, times: int = 1):
+    for _ in range(times):
+        at.button(key="tr_step").click().run()
+    return at
+
+
+def test_after_each_step_the_training_charts_and_status_state_the_steps_numbers():
+    at = open_page(TRAINING)
+    assert (
+        status_line(at)
+        == f"Step 0 of 1,000: the training loss at the starting weights is {metric(at, 'Training loss')}."
+    )
+    trainer, _ = engine_trainer()
+    losses, norms = [], []
+    for n in range(1, 4):
+        step_page(at)
+        record = next(trainer.run(1))
+        losses.append(record.loss)
+        norms.append(record.grad_norm)
+        alts = charts_by_title(at)
+        assert set(alts) == {"Training loss (MSE)", "Gradient norm", "The five weights as they train"}
+        span = f"from {figure(losses[0])} at step 1" + (f" to {figure(losses[-1])} at step {n}" if n > 1 else "")
+        assert f"of the training loss (mean squared error) at each step: {span}" in alts["Training loss (MSE)"]
+        norm_span = f"from {figure(norms[0])} at step 1" + (f" to {figure(norms[-1])} at step {n}" if n > 1 else "")
+        assert norm_span in alts["Gradient norm"]
+        weights = dict(zip(trainer.model.param_shapes, record.flat, strict=True))
+        for name in ("w1", "w2", "b1", "w3", "b2"):
+            assert f"{name} = {styled(weights[name], 'weight')}" in alts["The five weights as they train"]
+        shown_loss = number(trainer.evaluate(), 5)
+        assert shown_loss == metric(at, "Training loss")
+        assert (
+            status_line(at)
+            == f"At step {n} of 1,000: training loss {shown_loss}, gradient norm {number(norms[-1], 4)}."
+        )
+
+
+def test_while_playing_the_live_charts_keep_one_text_and_state_the_numbers_where_training_paused():
+    at = open_page(TRAINING, {"tr_lr": "0.003", "tr_steps": "500"})
+    at.button(key="tr_play").click().run()
+    seen, steps = set(), []
+    for _ in range(4):  # each at.run() is one refresh of the live view
+        seen.add(tuple(sorted(charts_by_title(at).items())))
+        steps.append(int(metric(at, "Step")))
+        at.run()
+    assert steps == sorted(steps) and steps[-1] > steps[0], "training went on"
+    assert len(seen) == 1, "one text per chart while playing"
+    alts = dict(next(iter(seen)))
+    assert set(alts) == {"Training loss (MSE)", "Gradient norm", "The five weights as they train"}
+    for alt in alts.values():
+        assert "Training is running" in alt and "at step" not in alt
+    assert status_line(at) == "Training is running, up to step 500."
+
+    at.button(key="tr_play").click().run()  # Pause
+    assert at.button(key="tr_play").label == "Play"
+    paused = int(metric(at, "Step"))
+    trainer, _ = engine_trainer(lr=0.003)
+    records = list(trainer.run(paused))
+    loss_alt = charts_by_title(at)["Training loss (MSE)"]
+    assert f"from {figure(records[0].loss)} at step 1 to {figure(records[-1].loss)} at step {paused:,}" in loss_alt
+    assert status_line(at).startswith(f"At step {paused:,} of 500: training loss {number(trainer.evaluate(), 5)}")
+
+
+def test_a_run_that_ends_by_itself_says_so_in_its_loss_charts_text():
+    at = open_page(TRAINING, {"tr_optimizer": "SGD", "tr_lr": "100"})
+    at.select_slider(key="tr_speed").set_value("fastest").run()
+    at.button(key="tr_play").click().run()
+    for _ in range(40):
+        if at.button(key="tr_play").label == "Play":
+            break
+        at.run()
+    trainer, _ = engine_trainer(lr=100.0, optimizer="sgd")
+    list(trainer.run(1000))
+    stop = trainer.divergence
+    assert stop is not None
+    alt = charts_by_title(at)["Training loss (MSE)"]
+    assert f"At step {stop.step:,} training diverged: the {stop.cause} stopped being a finite number." in alt
+    assert status_line(at).startswith(f"Training diverged at step {stop.step:,}; the weights were kept from step")
+
+
+def test_a_wider_models_day_by_day_chart_says_how_much_the_oldest_day_adds():
+    query = {"tr_model": "GRU", "tr_data": "Longer StatLand sequences", "tr_length": "12"}
+    at = open_page(TRAINING, query)
+    step_page(at, 2)
+    trainer, _ = engine_trainer(model=("gru", 4, "relu"), data="statland", length=12)
+    list(trainer.run(2))
+    xs, ys = trainer.peek_batch()
+    _, grads = trainer.model.loss_and_grads(xs, ys, loss=trainer.loss)
+    sizes = sum(np.linalg.norm(v.reshape(v.shape[0], -1), axis=1) for v in grads.per_step.values())
+    alt = charts_by_title(at)["Each day's share of the next step's gradient"]
+    assert "from day 1 (the oldest) to day 12" in alt
+    assert f"the oldest day adds {number(sizes[0] / sizes[-1], 3)} times as much as the newest" in alt, alt
+
+
+def test_the_copy_by_copy_picture_reads_each_days_shares_of_the_next_step():
+    at = open_page(TRAINING)
+    at.session_state["tr_bptt_picture"] = True  # what opening "The same, copy by copy" sets
+    step_page(at, 2)
+    trainer, _ = engine_trainer()
+    list(trainer.run(2))
+    loss, grads = trainer.model.loss_and_grads(trainer.xs, trainer.ys, loss=trainer.loss)
+    alt = at.get("graphviz_chart")[-1].proto.alt
+    assert f"The loss is {styled(loss, 'share')}." in alt
+    for day in range(2):
+        shares = ", ".join(f"dL/d{n} {styled(grads.per_step[n].reshape(2)[day], 'share')}" for n in ("w1", "w2", "b1"))
+        assert f"day {day + 1}: {shares}" in alt, alt
+
+
+def test_the_comparison_chart_names_each_run_and_where_its_loss_ended():
+    at = open_page(TRAINING)
+    step_page(at, 4)
+    at.button(key="tr_reset").click().run()
+    step_page(at, 2)
+    trainer, _ = engine_trainer()
+    records = list(trainer.run(4))
+    alt = charts_by_title(at)["Training loss of recent runs (whole set)"]
+    label = "1-unit RNN · adam lr 0.03 · clip off · seed 4"
+    assert f"{label}: from {figure(records[0].loss)} at step 1 to {figure(records[3].loss)} at step 4" in alt, alt
+    assert f"now: {label}: from {figure(records[0].loss)} at step 1 to {figure(records[1].loss)} at step 2" in alt
+
+
+def test_the_held_out_prices_chart_states_both_errors_as_the_metrics_under_it_show_them():
+    at = open_page(TRAINING, {"tr_data": "Stock prices"})
+    step_page(at, 3)
+    alt = charts_by_title(at)["Held-out period (after the training period): actual vs predicted"]
+    model_error, naive_error = metric(at, "Model's test error (RMSE)"), metric(at, "Naive baseline: tomorrow = today")
+    assert f"The network's error (RMSE) is {model_error}; the naive guess's, {naive_error}." in alt, alt
+    trainer, dataset = engine_trainer(data="stocks")
+    list(trainer.run(3))
+    predicted = dataset.unscale(trainer.model.predict(dataset.test_xs)[:, 0])
+    actual = dataset.unscale(dataset.test_ys[:, 0])
+    assert model_error == number(math.sqrt(np.mean((predicted - actual) ** 2)), 2)
+
+
+def test_with_mini_batches_the_loss_charts_text_follows_the_whole_set():
+    at = open_page(TRAINING, {"tr_data": "Longer StatLand sequences", "tr_batch": "16"})
+    step_page(at, 3)
+    run = at.session_state["tr_run"]
+    trainer, dataset = engine_trainer(data="statland")
+    trainer = rc.Trainer(
+        trainer.model, dataset.train_xs, dataset.train_ys, optimizer="adam", lr=0.03, batch_size=16, seed=4
+    )
+    first = trainer.evaluate()
+    records = list(trainer.run(3))
+    alt = charts_by_title(at)["Training loss (MSE): mini-batches and whole set"]
+    assert run.full_loss_steps[0] == 0 and run.full_loss_steps[-1] == 3
+    assert f"The whole set's loss goes from {figure(first)} at step 0 to {figure(trainer.evaluate())} at step 3" in alt
+    assert f"the last mini-batch's was {figure(records[-1].loss)} at step 3." in alt, alt

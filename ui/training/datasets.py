@@ -18,6 +18,8 @@ import rnn_core as rc
 from rnn_core import data
 from ui.kit import charts
 from ui.kit.format import number
+from ui.kit.state import shown
+from ui.training import alt_text
 from ui.training.choices import Dataset
 from ui.training.run import shown_value
 
@@ -297,6 +299,9 @@ def _prices_held_out(run) -> None:
             x_format=x_format,
         ),
         key="tr_test_chart",
+        alt_text=shown(
+            alt_text.predictions_alt(run, x_title, dataset.value_name, number(model_error, 2), number(naive_error, 2))
+        ),
     )
     if note := flat_note(scaled_predictions, dataset.test_ys[:, 0], model):
         st.caption(f":material/info: {note}")

@@ -9,6 +9,7 @@ tested directly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -21,6 +22,7 @@ import rnn_core as rc
 from rnn_core.train import History, Trainer
 from rnn_core.weights_io import model_to_json
 from ui.claims import Said, claim, said
+from ui.claims.training import Replay
 from ui.kit.charts import MAX_POINTS, thin_indices
 from ui.kit.format import number, significant
 from ui.training import bptt
@@ -75,6 +77,14 @@ class LiveRun:
     # The next step's BPTT, for the step it was computed at: the table beside the loss and the
     # section below it read the same one.
     _backward: tuple[int, bptt.Backward] | None = field(default=None, repr=False, compare=False)
+    # What rnn_core needs to train the run again (``replay``), for the claims of the sentences about it:
+    # the starting weights (a weights file), the optimiser's name, and the learning rate and clipping in
+    # force from each step on, (from step, lr, clip, threshold), as they change while it runs.
+    start: str = field(default="", repr=False)
+    optimizer: str = "adam"
+    seed: int = 0
+    rules: list[tuple[int, float, str, float]] = field(default_factory=list, repr=False)
+    _replay: Replay | None = field(default=None, repr=False, compare=False)
 
     @property
     def step(self) -> int:
@@ -107,6 +117,7 @@ class LiveRun:
         with self.lock:
             max_steps = min(max_steps, self.target_steps - self.trainer.step)
             before = len(self.history)
+            self._note_rule()
             if max_steps > 0 and not self.converged:
                 run = self.trainer.run(max_steps) if seconds is None else self.trainer.run_for(seconds, max_steps)
                 for record in run:
@@ -119,6 +130,33 @@ class LiveRun:
             if self.finished:
                 self.running = False
             return len(self.history) - before
+
+    def _note_rule(self) -> None:
+        """Keep the learning rate and clipping the next steps use, if they changed since the last step."""
+        rule = (self.step, float(self.trainer.lr), self.trainer.clip, float(self.trainer.clip_threshold))
+        if self.rules and self.rules[-1][1:] == rule[1:]:
+            return
+        if self.rules and self.rules[-1][0] == self.step:
+            self.rules[-1] = rule
+        else:
+            self.rules.append(rule)
+
+    def replay(self) -> Replay:
+        """The run as rnn_core can train it again from its start (``ui.claims.training.Replay``)."""
+        with self.lock:
+            rules = tuple(self.rules) or ((0, self.trainer.lr, self.trainer.clip, self.trainer.clip_threshold),)
+            if self._replay is None or self._replay.rules != rules:
+                self._replay = Replay.of(
+                    self.start,
+                    self.dataset.train_xs,
+                    self.dataset.train_ys,
+                    optimizer=self.optimizer,
+                    batch_size=self.trainer.batch_size,
+                    seed=self.seed,
+                    loss=self.trainer.loss,
+                    rules=rules,
+                )
+            return self._replay
 
     def measure(self) -> None:
         """With mini-batches, the whole set's loss at the current weights (kept for the loss chart);
@@ -190,6 +228,7 @@ class LiveRun:
             return {
                 "done": self.step,
                 "target": self.target_steps,
+                "running": self.running,
                 "loss now": loss_now,
                 "last gradient norm": history.grad_norm[-1] if count else float("nan"),
                 "step": [history.step[i] for i in keep],
@@ -261,6 +300,8 @@ def start_run(
         seed=seed,
     )
     run = LiveRun(signature, dataset, model, trainer, History.for_model(model), target_steps)
+    run.start, run.optimizer, run.seed = model_to_json(model), optimizer, seed
+    run._note_rule()
     run.initial_loss = run.current_loss()
     return run
 
@@ -300,11 +341,14 @@ def loss_rose_warning(loss_before: float, loss_now: float) -> Said:
 
 @dataclass(frozen=True)
 class RunCurve:
-    """An earlier run's loss curve (thinned), kept for comparison."""
+    """An earlier run's loss curve (thinned), kept for comparison, with what trains the run again (for the
+    claims about it) and which loss it draws: each step's ('loss') or the whole set's ('whole-set loss')."""
 
     label: str
     step: tuple[int, ...]
     loss: tuple[float, ...]
+    replay: Replay | None = None
+    quantity: str = "loss"
 
 
 def curve_of(run: LiveRun, label: str) -> RunCurve | None:
@@ -313,8 +357,10 @@ def curve_of(run: LiveRun, label: str) -> RunCurve | None:
     if not history["step"]:
         return None
     if run.mini_batches:
-        return RunCurve(label, tuple(history["full loss step"]), tuple(history["full loss"]))
-    return RunCurve(label, tuple(history["step"]), tuple(history["loss"]))  # as the live loss chart draws it
+        return RunCurve(
+            label, tuple(history["full loss step"]), tuple(history["full loss"]), run.replay(), "whole-set loss"
+        )
+    return RunCurve(label, tuple(history["step"]), tuple(history["loss"]), run.replay())  # as the live chart draws it
 
 
 CHANGED_MID_RUN = " · then changed"
@@ -337,7 +383,7 @@ def keep_curve(kept: list[RunCurve], curve: RunCurve | None, limit: int = RUNS_K
     label, n = curve.label, 2
     while label in labels:
         label, n = f"{curve.label} ({n})", n + 1
-    return [*kept, RunCurve(label, curve.step, curve.loss)][-limit:]
+    return [*kept, dataclasses.replace(curve, label=label)][-limit:]
 
 
 def rounded_up(value: float, digits: int = 2) -> float:
@@ -348,23 +394,35 @@ def rounded_up(value: float, digits: int = 2) -> float:
     return math.ceil(value / unit - 1e-9) * unit
 
 
+def convergence(run: LiveRun) -> Said:
+    """What a converged run has reached, to end a sentence with: the loss below the tolerance and every
+    prediction within a bound of its target."""
+    with np.errstate(all="ignore"):
+        worst = float(np.max(np.abs(run.model.predict(run.dataset.train_xs) - run.dataset.train_ys)))
+    bound = rounded_up(worst)
+    return said(
+        f"the loss is below {number(CONVERGED_LOSS)}, every prediction within {significant(bound)} of its target",
+        claim(
+            "within_of_targets",
+            model=model_to_json(run.model),
+            xs=np.asarray(run.dataset.train_xs, dtype=float).tolist(),
+            targets=np.asarray(run.dataset.train_ys, dtype=float).tolist(),
+            bound=bound,
+        ),
+        claim(
+            "run_converged",
+            run=run.replay(),
+            step=run.converged_at,
+            tolerance=CONVERGED_LOSS,
+            whole_set=run.mini_batches,
+        ),
+    )
+
+
 def status_line(run: LiveRun) -> Said | None:
     """Where the run stands, in one line: converged, finished, or nothing to say."""
     if run.converged:
-        with np.errstate(all="ignore"):
-            worst = float(np.max(np.abs(run.model.predict(run.dataset.train_xs) - run.dataset.train_ys)))
-        bound = rounded_up(worst)
-        return said(
-            f"Converged at step {run.converged_at:,}: the loss is below {number(CONVERGED_LOSS)}, every prediction "
-            f"within {significant(bound)} of its target, so the run stopped.",
-            claim(
-                "within_of_targets",
-                model=model_to_json(run.model),
-                xs=np.asarray(run.dataset.train_xs, dtype=float).tolist(),
-                targets=np.asarray(run.dataset.train_ys, dtype=float).tolist(),
-                bound=bound,
-            ),
-        )
+        return f"Converged at step {run.converged_at:,}: " + convergence(run) + ", so the run stopped."
     if run.step >= run.target_steps:
         return said("Finished. Raise **Steps** to train longer, or press **Step**.")
     return None

@@ -7,6 +7,7 @@ backward pass and the results; every piece of state it keeps is under ``key_pref
 from __future__ import annotations
 
 import contextlib
+import html
 import time
 
 import numpy as np
@@ -14,11 +15,12 @@ import pandas as pd
 import streamlit as st
 
 import rnn_core as rc
+from ui.claims import Said
 from ui.kit import chart_data, charts
 from ui.kit.format import literal, number
 from ui.kit.state import send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
-from ui.training import bptt, datasets
+from ui.training import alt_text, bptt, datasets
 from ui.training.budget import TrainingBudget
 from ui.training.choices import (
     CHUNK_SECONDS,
@@ -196,6 +198,25 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
     )
 
 
+# Off the screen but read by a screen reader (the usual "visually hidden" rules); out of the page's flow,
+# so it leaves no gap between the buttons and the live view.
+SCREEN_READER_ONLY = (
+    "position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; "
+    "clip-path: inset(50%); white-space: nowrap; border: 0;"
+)
+
+
+def announce(sentence: Said, *, key: str) -> None:
+    """A line only a screen reader reads, which it announces (politely, when it is free) whenever the text
+    changes. Drawn outside the live view, it changes when the run starts, steps or stops, never at a refresh,
+    so a screen reader is not flooded while training plays."""
+    with st.container(key=key):
+        # The container's wrapper is what the column spaces out: it is the one taken off the page.
+        st.html(f"<style>:has(> .st-key-{key}) {{ {SCREEN_READER_ONLY} }}</style>")
+        text = html.escape(shown(sentence), quote=False)
+        st.markdown(f'<div role="status" aria-live="polite">{text}</div>', unsafe_allow_html=True)
+
+
 def live_view(run_key: str, key_prefix: str, log_loss: bool, budget: TrainingBudget | None = None) -> None:
     """Progress, the next step's gradient day by day beside the loss, then the gradient norm and
     (for one unit) the five weights; trains a chunk per tick. While playing, each refresh takes
@@ -229,7 +250,7 @@ def draw_refresh(live: LiveRun, key_prefix: str, log_loss: bool, show_progress) 
     """What one refresh draws: the progress, the run's state, the day-by-day shares beside the loss,
     the numbers, the gradient norm and the weights."""
     history = live.snapshot()
-    done, target = history["done"], history["target"]
+    done, target, playing = history["done"], history["target"], history["running"]
     show_progress(done, target)
     if live.diverged:
         st.error(f"{live.trainer.divergence.message} Press **Reset** to start again.", icon=":material/error:")
@@ -241,11 +262,12 @@ def draw_refresh(live: LiveRun, key_prefix: str, log_loss: bool, show_progress) 
     shares, loss = st.columns(2)
     with shares:
         if not live.diverged:
-            next_step_shares(live, key_prefix)
+            next_step_shares(live, key_prefix, playing)
     if not history["step"]:
         loss.info("Press **Play** to train, or **Step** to take one step at a time.", icon=":material/play_circle:")
     else:
-        loss_chart(history, live.mini_batches, log_loss, key_prefix, where=loss)
+        about = shown(alt_text.loss_alt(live, log_loss, playing))
+        loss_chart(history, live.mini_batches, log_loss, key_prefix, where=loss, alt=about)
     metrics = st.columns(3)
     metrics[0].metric("Step", done)
     metrics[1].metric(
@@ -257,17 +279,18 @@ def draw_refresh(live: LiveRun, key_prefix: str, log_loss: bool, show_progress) 
     first_step_line(live)
     if history["step"]:
         norm, weights = st.columns(2) if history["params"] else (st.container(), None)
-        norm_chart(history, key_prefix, where=norm)
+        norm_chart(history, key_prefix, where=norm, alt=shown(alt_text.norm_alt(live, playing)))
         if weights is not None:
-            weights_chart(history, key_prefix, where=weights)
+            weights_chart(history, key_prefix, where=weights, alt=shown(alt_text.weights_alt(live, playing)))
 
 
 CHART_HEIGHT = 200
 
 
-def loss_chart(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str, where) -> None:
+def loss_chart(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str, where, alt: str) -> None:
     """The loss over the steps. Its spec is built once per look (``charts.curve_spec``) and each
-    refresh sends only the rows."""
+    refresh sends only the rows; ``alt`` is its text alternative (``ui.training.alt_text``), which
+    stays the same while training plays, so the browser keeps the chart and swaps its rows."""
     common = {"x_title": "step", "x_format": "d", "points": len(history["step"]) <= POINTS_UP_TO}
     if mini_batches:
         # A step's loss is its own mini-batch's: noisy. The whole set's, measured at each
@@ -294,10 +317,12 @@ def loss_chart(history: dict, mini_batches: bool, log_loss: bool, key_prefix: st
         **by_batch,
     )
     loss_rows = charts.curve_table(loss_columns, "step", "loss", log_y=log_loss, thin=not mini_batches)
-    charts.draw(chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}loss_chart", where=where)
+    charts.draw(
+        chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}loss_chart", where=where, alt_text=alt
+    )
 
 
-def norm_chart(history: dict, key_prefix: str, where) -> None:
+def norm_chart(history: dict, key_prefix: str, where, alt: str) -> None:
     """The gradient's length over the steps (log scale): where explosion and vanishing show."""
     norm_spec = charts.curve_spec(
         "step",
@@ -313,12 +338,14 @@ def norm_chart(history: dict, key_prefix: str, where) -> None:
     norm_rows = charts.curve_table(
         {"step": history["step"], "gradient norm": history["gradient norm"]}, "step", "gradient norm", log_y=True
     )
-    charts.draw(chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}grad_chart", where=where)
+    charts.draw(
+        chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}grad_chart", where=where, alt_text=alt
+    )
 
 
-def next_step_shares(run: LiveRun, key_prefix: str) -> None:
+def next_step_shares(run: LiveRun, key_prefix: str, playing: bool = False) -> None:
     """Each day's share of the gradient the next Step uses, and their sums: a table for one unit,
-    a per-day chart for wider models and long histories."""
+    a per-day chart for wider models and long histories (its text fixed while ``playing``)."""
     back = run.next_backward()
     whose = f"next mini-batch's ({back.n_sequences} sequences)" if run.mini_batches else "next step's"
     st.markdown(f"**The {whose} gradient, day by day**")
@@ -333,10 +360,14 @@ def next_step_shares(run: LiveRun, key_prefix: str) -> None:
             )
             st.table(bptt.one_unit_table(back).map(lambda v: number(v, 4)))
     else:
-        charts.draw(bptt.per_day_chart(back, height=CHART_HEIGHT - 40), key=f"{key_prefix}bptt_chart")
+        charts.draw(
+            bptt.per_day_chart(back, height=CHART_HEIGHT - 40),
+            key=f"{key_prefix}bptt_chart",
+            alt_text=shown(alt_text.per_day_alt(run, back, playing)),
+        )
 
 
-def weights_chart(history: dict, key_prefix: str, where) -> None:
+def weights_chart(history: dict, key_prefix: str, where, alt: str) -> None:
     """The one-unit network's five weights over the steps."""
     names = list(history["params"])
     weights = charts.long_columns({"step": history["step"], **history["params"]}, "step", names, "value", "parameter")
@@ -354,7 +385,7 @@ def weights_chart(history: dict, key_prefix: str, where) -> None:
         height=CHART_HEIGHT,
     )
     rows = charts.curve_table(weights, "step", "value", thin=False)  # long_columns thinned each series
-    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}weights_chart", where=where)
+    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}weights_chart", where=where, alt_text=alt)
 
 
 def first_step_line(run: LiveRun) -> None:
@@ -377,7 +408,9 @@ def show_backward(run: LiveRun, *, key_prefix: str = "tr_", theme: str = "light"
             # Drawn only when asked for: laying the picture out again took about 150 ms of every Step.
             with st.expander("The same, copy by copy", key=f"{key_prefix}bptt_picture", on_change="rerun") as picture:
                 if picture.open:
-                    st.graphviz_chart(bptt.one_unit_dot(back, theme), width="content")
+                    st.graphviz_chart(
+                        bptt.one_unit_dot(back, theme), width="content", alt=shown(alt_text.picture_alt(run, back))
+                    )
     else:
         st.caption(bptt.per_day_caption(back))
     if run.trainer.clip != "none":
@@ -412,6 +445,7 @@ def comparison_chart(run: LiveRun, kept: list[RunCurve], *, key_prefix: str) -> 
             height=240,
         ),
         key=f"{key_prefix}compare_chart",
+        alt_text=shown(alt_text.comparison_alt(curves)),
     )
     st.caption(
         "Change one setting (model, clipping, learning rate) and train again: the last runs stay here to compare."
@@ -482,6 +516,7 @@ def show_run(
     With a ``budget`` (the server's, ``shared_budget()``), playing takes turns with other sessions."""
     run = current_run(settings, dataset, start_weights, key_prefix=key_prefix)
     run_buttons(run, key_prefix=key_prefix)
+    announce(alt_text.status(run), key=f"{key_prefix}status")
     interval = SPEEDS[settings.speed].seconds if run.running else None
     st.fragment(live_view, run_every=interval)(f"{key_prefix}run", key_prefix, settings.log_loss, budget)
     st.caption(
