@@ -21,7 +21,7 @@ from ui.pulse import charts, membership
 from ui.pulse.lesson_questions import class_state, network_answer, number_bound, question_of
 from ui.pulse.results import ClassStatus, Spread, Status
 from ui.pulse.schema import DATABASE_URL_VARIABLE, engine_options
-from ui.pulse.start import STARTED, join_link, qr_svg, teachers_link
+from ui.pulse.start import STARTED, join_link, qr_image, teachers_link
 from ui.pulse.store import LIFETIME, PulseStore
 
 LESSON, TEACHERS = "app_pages/lesson.py", "app_pages/teachers.py"
@@ -126,8 +126,8 @@ def test_start_a_class_shows_the_code_the_join_link_its_qr_code_and_the_teachers
     assert f'aria-label="Join code {" ".join(started.code)}"' in shown_html
     link = join_link(ORIGIN, started.code)
     assert link == f"{ORIGIN}/lesson?class={started.code}"
-    assert qr_svg(link) in shown_html  # the QR code drawn is the join link's, with its text alternative
-    assert f"QR code of the join link {link}" in shown_html
+    assert qr_image(link) in shown_html  # the QR code drawn is the join link's, with its text alternative
+    assert f'alt="QR code of the join link {link}"' in shown_html
     links = [str(c.value) for c in at.code]
     assert link in links
     teachers = [link for link in links if f"{membership.TEACHER}=" in link]

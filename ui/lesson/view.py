@@ -365,7 +365,6 @@ def show_lesson() -> None:
     bar = bar_column.empty()
     seed = seed_of(n)
     header(n, seed)
-    projector(lesson.STEPS[n - 1])  # the class's answers, for the teacher's session only
     if n == 1 and not quiz_view.answers("before"):
         st.button(
             f"Check yourself first: {len(quiz.QUESTIONS)} questions, optional",
@@ -394,6 +393,7 @@ def show_lesson() -> None:
     progress_bar(n, bar)
     with nav:
         navigation(n)
+    projector(lesson.STEPS[n - 1])  # under the question: the class's answers, for the teacher's session only
     live_view(n, state, revealed, prediction_area=prediction)
     if n == len(lesson.STEPS):
         summary()

@@ -39,10 +39,18 @@ def number_bins(extent: tuple[float, float], values) -> tuple[np.ndarray, np.nda
     return edges, counts
 
 
-def number_chart(spread: RoundSpread, extent: tuple[float, float], answer: float | None) -> alt.LayerChart:
+def tallest(rounds: tuple[RoundSpread, ...], extent: tuple[float, float] | None) -> int:
+    """The highest bar of any round (at least 1): every round is drawn to the same height scale."""
+    if extent is not None:
+        heights = [int(number_bins(extent, spread.numbers)[1].max()) for spread in rounds]
+    else:
+        heights = [max((spread.counts or {}).values(), default=0) for spread in rounds]
+    return max([1, *heights])
+
+
+def number_chart(spread: RoundSpread, extent: tuple[float, float], answer: float | None, most: int) -> alt.LayerChart:
     edges, counts = number_bins(extent, spread.numbers)
     bars = pd.DataFrame({"from": edges[:-1], "to": edges[1:], ANSWERED: counts})
-    most = max(int(counts.max()) if len(counts) else 0, 1)
     x = alt.X("from:Q", title="answer", scale=alt.Scale(domain=list(extent), nice=False))
     y = alt.Y(f"{ANSWERED}:Q", title=ANSWERED, scale=alt.Scale(domain=[0, most]), axis=alt.Axis(tickMinStep=1))
     chart = (
@@ -52,6 +60,7 @@ def number_chart(spread: RoundSpread, extent: tuple[float, float], answer: float
             x=x,
             x2="to:Q",
             y=y,
+            y2=alt.datum(0),  # bars stand on 0 (given x and x2, Vega-Lite would otherwise lay them flat)
             tooltip=[
                 alt.Tooltip("from:Q", title="from", format=".4~g"),
                 alt.Tooltip("to:Q", title="to", format=".4~g"),
@@ -68,16 +77,15 @@ def number_chart(spread: RoundSpread, extent: tuple[float, float], answer: float
             .mark_text(align="left", dx=5, dy=-6, fontSize=14, fontWeight="bold", color="#d62728")
             .encode(x="answer:Q", y=alt.value(0), text="label:N")
         )
-    return alt.layer(*layers).properties(title=f"Round {spread.round}", height=220)
+    return alt.layer(*layers).properties(title=f"Round {spread.round}", height=240)
 
 
-def choice_chart(spread: RoundSpread, right: tuple[str, ...] | None) -> alt.Chart:
+def choice_chart(spread: RoundSpread, right: tuple[str, ...] | None, most: int) -> alt.Chart:
     options = list(spread.counts or {})
     kind = [
         ("the network's answer" if option in right else "another answer") if right else "answered" for option in options
     ]
     bars = pd.DataFrame({"option": options, ANSWERED: list((spread.counts or {}).values()), "kind": kind})
-    most = max(int(bars[ANSWERED].max()) if len(bars) else 0, 1)
     color = (
         alt.Color(
             "kind:N",

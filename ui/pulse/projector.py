@@ -17,7 +17,7 @@ from ui.pulse.questions import NumberQuestion
 from ui.pulse.results import Result, Spread
 from ui.pulse.store import MAX_ROUNDS
 
-REFRESH_SECONDS = 1.5  # the projector's count is at most this old (the issue asks for 2 s)
+REFRESH_SECONDS = 1.5  # inside the issue's bound on how old the projector's count may be
 FLASH = "pulse_flash"  # what the teacher's last action did, said once on the next refresh
 
 
@@ -51,49 +51,60 @@ def live_spread(code: str, key: str, step_key: str) -> None:
     if isinstance(spread, Result):
         st.error(spread.message, icon=":material/key_off:")
         return
-    if (acted := teacher_actions(code, key, question, spread)) is not None:
-        st.session_state[FLASH] = acted.message
-        spread = attempt(lambda store: store.spread(code, key, question))
-        if not isinstance(spread, Spread):
-            return
+    teacher_actions(code, key, question, spread)
     if flash := st.session_state.pop(FLASH, None):
         st.caption(f":material/info: {flash}")
     st.markdown(headline(spread, isinstance(question, NumberQuestion)))
     draw_rounds(spread, question, network_answer(step) if spread.revealed else None)
 
 
-def teacher_actions(code: str, key: str, question, spread: Spread) -> Result | None:
-    """Reveal, Vote again and Close; the store's answer to the one pressed, if any."""
+ACTIONS = {
+    "reveal": lambda store, code, key, question: store.reveal(code, key, question),
+    "again": lambda store, code, key, question: store.vote_again(code, key, question),
+    "close": lambda store, code, key, question: store.close(code, key),
+}
+
+
+def act(action: str, code: str, key: str, question) -> None:
+    """A button's callback: it runs before the projector redraws, so the spread and the buttons drawn
+    next already show what the action did."""
+    result = attempt(lambda store: ACTIONS[action](store, code, key, question))
+    if result is not None:
+        st.session_state[FLASH] = result.message
+
+
+def teacher_actions(code: str, key: str, question, spread: Spread) -> None:
+    """Reveal, Vote again and Close, each enabled while it can still do something."""
+    arguments = {"on_click": act, "width": "content"}
     with st.container(horizontal=True, key="pulse_actions"):
-        reveal = st.button(
+        st.button(
             "Reveal",
             key="pulse_reveal",
             icon=":material/visibility:",
             type="primary",
             disabled=spread.revealed,
             help="Mark the network's answer on the spread; answers to this question close",
+            args=("reveal", code, key, question),
+            **arguments,
         )
-        again = st.button(
+        st.button(
             "Vote again",
             key="pulse_again",
             icon=":material/replay:",
             disabled=spread.revealed or spread.closed or len(spread.rounds) >= MAX_ROUNDS,
             help="Open round 2 after the class has talked it over; round 1 stays beside it",
+            args=("again", code, key, question),
+            **arguments,
         )
-        close = st.button(
+        st.button(
             "Close the class",
             key="pulse_close",
             icon=":material/logout:",
             disabled=spread.closed,
             help="End the class: nobody can join or answer any more",
+            args=("close", code, key, question),
+            **arguments,
         )
-    if reveal:
-        return attempt(lambda store: store.reveal(code, key, question))
-    if again:
-        return attempt(lambda store: store.vote_again(code, key, question))
-    if close:
-        return attempt(lambda store: store.close(code, key))
-    return None
 
 
 def headline(spread: Spread, asks_sure: bool) -> str:
@@ -116,13 +127,14 @@ def draw_rounds(spread: Spread, question, answer) -> None:
     """One chart per round, side by side on one scale; a round with no answers says so instead."""
     is_number = isinstance(question, NumberQuestion)
     extent = charts.number_extent(spread.rounds, answer) if is_number else None
+    most = charts.tallest(spread.rounds, extent)
     for column, now in zip(st.columns(len(spread.rounds), gap="medium"), spread.rounds, strict=True):
         with column:
             if not now.answered:
                 st.caption(f"Round {now.round}: no answers yet.")
                 continue
             if is_number:
-                chart, alt_text = charts.number_chart(now, extent, answer), charts.number_alt(now, answer)
+                chart, alt_text = charts.number_chart(now, extent, answer, most), charts.number_alt(now, answer)
             else:
-                chart, alt_text = charts.choice_chart(now, answer), charts.choice_alt(now, answer)
+                chart, alt_text = charts.choice_chart(now, answer, most), charts.choice_alt(now, answer)
             draw(chart, key=f"pulse_round{now.round}", where=column, alt_text=alt_text)

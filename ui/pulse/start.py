@@ -24,7 +24,7 @@ CODE_STYLE = """
 <style>
 .pulse-code { font-size: 4.5rem; font-weight: 700; letter-spacing: 0.35em; font-family: monospace;
   line-height: 1.1; margin: 0; }
-.pulse-qr svg { width: 100%; max-width: 15rem; height: auto; display: block; }
+.pulse-qr { width: 100%; max-width: 15rem; height: auto; display: block; }
 </style>
 """
 
@@ -38,18 +38,12 @@ def teachers_link(origin: str, code: str, teacher_key: str) -> str:
     return f"{origin}/{LESSON_PATH}?{urlencode(params)}"
 
 
-def qr_svg(link: str) -> str:
-    """The join link as a QR code, dark on a white ground (a phone's camera needs the contrast in a
-    dark theme too), with its text alternative inside the SVG."""
+def qr_image(link: str) -> str:
+    """The join link as a QR code: an image (SVG, dark on a white ground, which a phone's camera needs in
+    a dark theme too) with the link as its text alternative."""
     code = segno.make(link, error="m")
-    return code.svg_inline(
-        scale=6,
-        border=2,
-        dark="#000000",
-        light="#ffffff",
-        title=f"QR code of the join link {link}",
-        svgclass="pulse-qr-code",
-    )
+    source = code.svg_data_uri(scale=6, border=2, dark="#000000", light="#ffffff")
+    return f'<img class="pulse-qr" src="{html.escape(source)}" alt="QR code of the join link {html.escape(link)}">'
 
 
 def start_class() -> None:
@@ -86,11 +80,7 @@ def section(origin: str) -> None:
         st.markdown("**Join link** (open it, or scan the code):")
         st.code(link, language=None, wrap_lines=True)
         st.caption("The class and its answers are deleted 24 hours after it starts.")
-    with qr_column:
-        st.html(
-            f'<div class="pulse-qr" role="img" aria-label="QR code of the join link {html.escape(link)}">'
-            f"{qr_svg(link)}</div>"
-        )
+    qr_column.html(qr_image(link))
     with st.expander("The teacher's link: for you only", icon=":material/key:", expanded=True):
         st.markdown(
             "It opens the lesson in presentation mode with the class's answers and the **Reveal**, "

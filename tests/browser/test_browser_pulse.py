@@ -1,0 +1,147 @@
+"""The class pulse in real browsers (issue 30): a teacher starts a class on For teachers and opens the
+teacher's link on a 1280x720 projector; three learners, each in a browser context of their own (one on
+a 390x844 phone), join by the link and answer lesson step 1; the projector's count and spread follow
+without anyone reloading it; Vote again opens round 2 beside round 1; Reveal marks the network's answer.
+
+The app runs on a server of its own here, pointed at a SQLite file in a tmp folder. Screenshots go to
+artifacts/screenshots/ (pulse_projector.png, pulse_learner_phone.png, pulse_start.png)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from browser_support import (
+    assert_healthy,
+    collect_console_errors,
+    open_app_page,
+    rerun_after,
+    screenshot,
+    watch_script_runs,
+)
+from conftest import ROOT
+from playwright.sync_api import Page, expect
+
+from bench.app_server import running_app
+from ui.lesson import steps as lesson
+from ui.lesson.challenges import answer_text
+from ui.pulse import membership
+from ui.pulse.lesson_questions import class_state, question_of
+from ui.pulse.results import Spread
+from ui.pulse.schema import DATABASE_URL_VARIABLE, engine_options
+from ui.pulse.store import PulseStore
+
+SCALING = lesson.STEPS[0]
+PROJECTOR, PHONE, LAPTOP = {"width": 1280, "height": 720}, {"width": 390, "height": 844}, {"width": 1280, "height": 800}
+WAIT = 15_000  # ms a test waits for the projector, which refreshes by itself, before calling it stuck
+
+
+@pytest.fixture(scope="module")
+def pulse_app(tmp_path_factory):
+    """The app with its class database in a tmp folder, and the same database opened for the test."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('pulse') / 'pulse.sqlite3'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATABASE_URL_VARIABLE, url)
+        with running_app(log_dir=ROOT / "artifacts") as app:
+            engine = sa.create_engine(url, **engine_options(url))
+            yield app.url, PulseStore(engine)
+            engine.dispose()
+
+
+def fresh_page(browser, viewport) -> Page:
+    """A page in a browser context of its own: its own cookies and its own Streamlit session."""
+    context = browser.new_context(viewport=viewport)
+    return watch_script_runs(context.new_page())
+
+
+def answer_step_one(page: Page, value: float, sure: str) -> None:
+    page.locator(".st-key-ls_scaling_guess input").fill(str(value))
+    page.locator(".st-key-ls_scaling_sure").get_by_text(sure, exact=True).click()
+    rerun_after(page, lambda: page.locator(".st-key-ls_scaling_check button").click())
+
+
+def button(page: Page, key: str):
+    """The teacher's button ``key``: the one on screen (a refresh of the projector may still hold the
+    previous drawing of its buttons, out of sight, while it draws the new one)."""
+    return page.locator(f".st-key-{key} button").filter(visible=True)
+
+
+def headline(page: Page):
+    return page.locator(".st-key-pulse_projector")
+
+
+def test_a_teacher_and_three_learners_join_answer_vote_again_and_reveal(browser, pulse_app, screenshots):
+    base_url, store = pulse_app
+    teacher = fresh_page(browser, LAPTOP)
+    errors = collect_console_errors(teacher)
+    open_app_page(teacher, base_url, "/teachers")
+    rerun_after(teacher, lambda: teacher.get_by_role("button", name="Start a class").click())
+    assert_healthy(teacher)
+    links = teacher.get_by_test_id("stCode").all_inner_texts()
+    join = next(link.strip() for link in links if f"/lesson?{membership.CLASS}=" in link and "teacher=" not in link)
+    teachers_link = next(link.strip() for link in links if f"{membership.TEACHER}=" in link)
+    code = dict(parse_qsl(urlsplit(join).query))[membership.CLASS]
+    key = dict(parse_qsl(urlsplit(teachers_link).query))[membership.TEACHER]
+    expect(teacher.locator(".pulse-code")).to_have_text(code)
+    expect(teacher.get_by_role("img", name=re.compile("QR code of the join link"))).to_be_visible()
+    teacher.locator(".pulse-code").scroll_into_view_if_needed()
+    screenshot(teacher, screenshots, "pulse_start", full_page=False)
+
+    # The projector: the teacher's link, whose key leaves the address bar once opened.
+    teacher.set_viewport_size(PROJECTOR)
+    teacher.goto(teachers_link)
+    teacher.wait_for_selector(".st-key-pulse_projector", timeout=30_000)
+    assert key not in teacher.url
+    expect(headline(teacher)).to_contain_text("0 answered of 0 in the class")
+
+    learners = [fresh_page(browser, PHONE if n == 0 else LAPTOP) for n in range(3)]
+    for page in learners:
+        open_app_page(page, base_url, urlsplit(join).path, urlsplit(join).query)
+        expect(page.get_by_text(f"You are in class {code}")).to_be_visible()
+    expect(headline(teacher)).to_contain_text("0 answered of 3 in the class", timeout=WAIT)
+
+    right = float(SCALING.challenge.answer(class_state(SCALING)))
+    wrong = [right + 1.5, right + 2.5, -right - 1]  # answers the lesson calls wrong, so round 2 can be answered
+    for n, (page, value) in enumerate(zip(learners, wrong, strict=True)):
+        answer_step_one(page, value, "Sure" if n else "Not sure")
+        expect(page.get_by_text(f"Sent to class {code}, anonymously (round 1)")).to_be_visible()
+        # The projector follows each answer without a reload.
+        expect(headline(teacher)).to_contain_text(f"{n + 1} answered of 3 in the class", timeout=WAIT)
+    expect(headline(teacher)).to_contain_text("2 sure, 1 not sure")
+    expect(headline(teacher).get_by_test_id("stVegaLiteChart")).to_have_count(1)
+    expect(headline(teacher).get_by_text("the network:")).to_have_count(0)  # nothing tells the answer yet
+
+    button(teacher, "pulse_again").click()  # reruns the projector alone
+    expect(headline(teacher)).to_contain_text("round 2 · 0 answered of 3", timeout=WAIT)
+    for page in learners[:2]:
+        answer_step_one(page, right, "Sure")
+        expect(page.get_by_text(f"Sent to class {code}, anonymously (round 2)")).to_be_visible()
+    expect(headline(teacher)).to_contain_text("round 2 · 2 answered of 3", timeout=WAIT)
+    expect(headline(teacher).get_by_test_id("stVegaLiteChart")).to_have_count(2, timeout=WAIT)
+
+    button(teacher, "pulse_reveal").click()  # reruns the projector alone
+    expect(headline(teacher)).to_contain_text("The network's answer is out", timeout=WAIT)
+    expect(headline(teacher).get_by_text(f"the network: {answer_text(right)[0]}")).to_have_count(2, timeout=WAIT)
+    spread = store.spread(code, key, question_of(SCALING))
+    assert isinstance(spread, Spread) and spread.revealed
+    assert [r.numbers for r in spread.rounds] == [tuple(sorted(wrong)), (right, right)]
+    assert_healthy(teacher)
+    teacher.mouse.move(0, 0)  # no button's tooltip over the projector's screenshot
+    headline(teacher).scroll_into_view_if_needed()
+    screenshot(teacher, screenshots, "pulse_projector", full_page=False)
+
+    late = learners[2]  # answered round 1 only; tries again after the reveal
+    answer_step_one(late, right, "Sure")
+    expect(late.get_by_text("The answer is out: answers to this question are closed.")).to_be_visible()
+    assert store.spread(code, key, question_of(SCALING)).rounds[1].answered == 2
+
+    phone = learners[0]
+    sent = phone.get_by_text(f"Sent to class {code}, anonymously (round 2)")
+    expect(sent).to_be_visible()
+    assert sent.bounding_box()["x"] + sent.bounding_box()["width"] <= PHONE["width"]  # no sideways scrolling
+    assert_healthy(phone)
+    phone.evaluate("window.scrollTo(0, 0)")
+    screenshot(phone, screenshots, "pulse_learner_phone", full_page=False)
+    assert not errors, errors
