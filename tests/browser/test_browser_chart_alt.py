@@ -7,15 +7,26 @@ import re
 
 import numpy as np
 import pytest
-from browser_support import IDLE, assert_healthy, charts, expect_charts_drawn, open_app_page, rerun_after
+from browser_support import (
+    IDLE,
+    assert_healthy,
+    chart_titled,
+    charts,
+    expect_charts_drawn,
+    open_app_page,
+    rerun_after,
+)
 from playwright.sync_api import Page, expect
 
 import rnn_core as rc
 from bench.drag import DRAG_INPUT
 from rnn_core import analysis as an
-from ui.kit.format import from_log10
+from ui.claims.training import styled
+from ui.kit.format import from_log10, number
 from ui.lab import text
 from ui.lesson import steps as lesson
+from ui.training import choices, datasets
+from ui.training.view import POINTS_UP_TO
 
 pytestmark = pytest.mark.browser
 W1, W3 = rc.STATQUEST_WEIGHTS["w1"], rc.STATQUEST_WEIGHTS["w3"]
@@ -86,4 +97,107 @@ def test_a_lesson_steps_chart_hides_what_its_question_asks_then_states_its_numbe
     page.wait_for_selector(IDLE)
     expect(charts(page).first).to_have_accessible_name(said(vanilla))
     assert charts(page).first.get_attribute("aria-label") != before
+    assert_healthy(page)
+
+
+# ----------------------------------------------------------------------------- Training
+# Slow enough to be still running while the test watches it play (the four rules, the 1-unit RNN).
+SLOW_RUN = "tr_lr=0.0003&tr_steps=20000"
+LIVE_CHARTS = {"loss": "Training loss (MSE)", "norm": "Gradient norm", "weights": "The five weights as they train"}
+
+
+def the_page_run_in_the_engine(steps: int) -> tuple[list, float, list[str]]:
+    """The page's default run at lr 0.0003 (seed 4, Adam, the four rules) trained by rnn_core's own Trainer:
+    each step's record, the whole set's loss after the last, and the weights' names in a record's order."""
+    dataset, _ = datasets.build("rules", length=6, window=4, ticker=datasets.TICKERS[0], seed=4)
+    model = choices.build_model("statquest", 1, "relu", seed=4, start="random")
+    trainer = rc.Trainer(model, dataset.train_xs, dataset.train_ys, optimizer="adam", lr=0.0003, seed=4)
+    records = list(trainer.run(steps))
+    return records, trainer.evaluate(), list(model.param_shapes)
+
+
+def figure(value: float) -> str:
+    return styled(value, "figure")
+
+
+def status(page: Page):
+    """The line a screen reader announces when it changes (drawn off the screen)."""
+    return page.locator('[role="status"][aria-live="polite"]')
+
+
+def step_shown(page: Page) -> int:
+    value = page.get_by_test_id("stMetric").filter(has_text="Step").get_by_test_id("stMetricValue")
+    return int(value.inner_text().replace(",", ""))
+
+
+def wait_for_step_above(page: Page, than: int) -> None:
+    """Until the page's Step counter shows more than ``than`` (a refresh of the live view has been drawn)."""
+    page.wait_for_function(
+        """n => { const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                  .find(e => e.innerText.startsWith('Step'));
+                  return m && parseInt(m.querySelector('[data-testid="stMetricValue"]').innerText
+                                       .replace(/,/g, '')) > n; }""",
+        arg=than,
+    )
+
+
+def expect_names_of_a_stopped_run(page: Page, steps: int) -> None:
+    """Each live chart's accessible name and the status line state the run at ``steps``, from the engine."""
+    records, loss_now, names = the_page_run_in_the_engine(steps)
+    first, last = records[0], records[-1]
+    expect(chart_titled(page, LIVE_CHARTS["loss"])).to_have_accessible_name(
+        said(f"at each step: from {figure(first.loss)} at step 1 to {figure(last.loss)} at step {steps:,}")
+    )
+    expect(chart_titled(page, LIVE_CHARTS["norm"])).to_have_accessible_name(
+        said(f"from {figure(first.grad_norm)} at step 1 to {figure(last.grad_norm)} at step {steps:,}")
+    )
+    weights = dict(zip(names, last.flat, strict=True))
+    written = ", ".join(f"{name} = {styled(weights[name], 'weight')}" for name in rc.PARAM_NAMES)
+    expect(chart_titled(page, LIVE_CHARTS["weights"])).to_have_accessible_name(said(f"at step {steps:,}, {written}"))
+    expect(status(page)).to_have_text(
+        f"At step {steps:,} of 20,000: training loss {number(loss_now, 5)}, gradient norm {number(last.grad_norm, 4)}."
+    )
+
+
+def test_training_charts_are_named_with_the_numbers_after_a_step_and_a_pause_and_kept_while_playing(
+    page: Page, base_url
+):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_app_page(page, base_url, "/training", SLOW_RUN)
+    for _ in range(2):
+        rerun_after(page, lambda: page.locator(".st-key-tr_step button").click())
+    expect_charts_drawn(page, 3)
+    for title in LIVE_CHARTS.values():
+        expect(chart_titled(page, title)).to_have_attribute("role", "graphics-document")
+    expect_names_of_a_stopped_run(page, 2)
+    assert_healthy(page)
+
+    # Playing: each chart keeps one name, so the browser swaps its rows into the chart it has (the same
+    # SVG, marked here) instead of building it again; the status line says once that training runs. The
+    # chart is built again once, when its dots give way to a plain line (past POINTS_UP_TO steps), so the
+    # mark is set after that.
+    page.locator(".st-key-tr_play button").click()
+    expect(status(page)).to_have_text("Training is running, up to step 20,000.")
+    loss = chart_titled(page, LIVE_CHARTS["loss"])
+    expect(loss).to_have_accessible_name(said("Training is running"))
+    playing_name = loss.get_attribute("aria-label")
+    wait_for_step_above(page, POINTS_UP_TO)
+    wait_for_step_above(page, step_shown(page))
+    loss.locator("svg").first.evaluate("svg => { svg.dataset.kept = 'yes'; }")
+    seen, marks = [], []
+    for _ in range(3):
+        wait_for_step_above(page, step_shown(page))
+        seen.append(loss.get_attribute("aria-label"))
+        marks.append(loss.locator("svg[data-kept='yes']").count())
+    assert seen == [playing_name] * 3, seen
+    assert marks == [1, 1, 1], "the live loss chart was built again while playing"
+    expect(status(page)).to_have_text("Training is running, up to step 20,000.")
+
+    # Pause: the names and the status state the step training stopped at.
+    page.locator(".st-key-tr_play button").click()
+    expect(page.locator(".st-key-tr_play button")).to_have_text(re.compile("Play"), timeout=20_000)
+    page.wait_for_selector(IDLE)
+    paused = step_shown(page)
+    assert 2 < paused < 20_000
+    expect_names_of_a_stopped_run(page, paused)
     assert_healthy(page)
