@@ -410,3 +410,26 @@ def test_close_ends_the_class_for_its_learners(store):
     assert any("ended this class" in i.value for i in learner.info)
     assert class_param(learner) is None
     assert "Right" in all_text(learner)  # the lesson goes on alone
+
+
+def test_round_two_has_a_form_of_its_own_for_a_learner_whose_step_is_passed(store):
+    _, started = started_on_teachers_page()
+    learner = learner_on(SCALING, started.code)
+    predict(learner, SCALING, network_number(SCALING), sure="Sure")  # right: the lesson's form goes
+    assert not _has_button(learner, "ls_scaling_check")
+    assert not _has_button(learner, "pulse_scaling_round2_send")  # round 1: no second form
+    teacher = teacher_on(SCALING, started.code, started.teacher_key)
+    teacher.button(key="pulse_again").click().run()
+    learner.run()  # in a browser the page's watcher asks the store and runs the page again
+    assert_clean(learner)
+    again = number_wrong_by(SCALING, 2.0)
+    learner.number_input(key="pulse_scaling_round2_number").set_value(again)
+    learner.segmented_control(key="pulse_scaling_round2_sure").set_value("Not sure")
+    learner.button(key="pulse_scaling_round2_send").click().run()
+    assert_clean(learner)
+    assert f"Sent to class {started.code}, anonymously (round 2)" in captions(learner)
+    spread = spread_of(store, started.code, started.teacher_key, SCALING)
+    assert [r.numbers for r in spread.rounds] == [(network_number(SCALING),), (again,)]
+    assert (spread.rounds[1].sure, spread.rounds[1].not_sure) == (0, 1)
+    learner.run()
+    assert not _has_button(learner, "pulse_scaling_round2_send")  # answered: the form goes

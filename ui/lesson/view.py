@@ -24,7 +24,7 @@ from ui.lesson import steps as lesson
 from ui.lesson.challenges import TRIES_BEFORE_REVEAL, Goal, Predict, answer_text, as_said
 from ui.lesson.step import BPTTView, DaysSlider, LabKnobs, LabView, StatLandView, WeightField
 from ui.pulse import answers as class_pulse
-from ui.pulse.projector import projector
+from ui.pulse import panel as class_panel
 from ui.statland import view as statland_view
 
 PROGRESS = "ls_progress"
@@ -393,7 +393,7 @@ def show_lesson() -> None:
     progress_bar(n, bar)
     with nav:
         navigation(n)
-    projector(lesson.STEPS[n - 1])  # under the question: the class's answers, for the teacher's session only
+    class_panel.on_step(lesson.STEPS[n - 1], state)  # under the question: the class's spread or new round
     live_view(n, state, revealed, prediction_area=prediction)
     if n == len(lesson.STEPS):
         summary()
