@@ -1,4 +1,5 @@
-"""A joined learner's answer on a lesson step, sent to the class (the lesson's one call into the pulse).
+"""A joined learner's answers on a lesson step, sent to the class: the lesson's Check calls ``answered``,
+and ``new_round`` (through ``ui.pulse.panel``) gives round 2 a form of its own.
 
 The store keeps each learner's first answer per question and round; later tries are checked by the
 lesson as before and never change what the class sees."""
@@ -87,9 +88,13 @@ def round_form(step: Step, question, number: int) -> None:
         result = attempt(
             lambda store: store.record_answer(membership.joined(), membership.learner_id(), question, answer, sure=said)
         )
-        if result is not None and result.ok:
+        if result is None:  # the database is out of reach: said once
+            return
+        if result.ok:
             st.caption(f":material/groups: Sent to class {membership.joined()}, anonymously (round {result.round}).")
-        elif result is not None:
+        elif result.status in (Status.UNKNOWN_CLASS, Status.CLOSED):
+            membership.leave(result.message)
+        else:
             st.caption(f":material/groups: {result.message}")
 
 
