@@ -121,8 +121,8 @@ def figure(value: float) -> str:
 
 
 def status(page: Page):
-    """The line a screen reader announces when it changes (drawn off the screen)."""
-    return page.locator('[role="status"][aria-live="polite"]')
+    """The line a screen reader announces when it changes (drawn off the screen, found by its role)."""
+    return page.get_by_role("status").and_(page.locator('[aria-live="polite"]'))
 
 
 def step_shown(page: Page) -> int:
@@ -170,6 +170,8 @@ def test_training_charts_are_named_with_the_numbers_after_a_step_and_a_pause_and
     for title in LIVE_CHARTS.values():
         expect(chart_titled(page, title)).to_have_attribute("role", "graphics-document")
     expect_names_of_a_stopped_run(page, 2)
+    drawn = page.locator(".st-key-tr_status").bounding_box()
+    assert drawn["width"] <= 1 and drawn["height"] <= 1, f"the status line is for a screen reader only: {drawn}"
     assert_healthy(page)
 
     # Playing: each chart keeps one name, so the browser swaps its rows into the chart it has (the same

@@ -201,8 +201,8 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
 # Off the screen but read by a screen reader (the usual "visually hidden" rules); out of the page's flow,
 # so it leaves no gap between the buttons and the live view.
 SCREEN_READER_ONLY = (
-    "position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; "
-    "clip-path: inset(50%); white-space: nowrap; border: 0;"
+    "position: absolute !important; width: 1px !important; min-width: 0 !important; height: 1px !important; "
+    "margin: -1px; padding: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; border: 0;"
 )
 
 
@@ -211,8 +211,11 @@ def announce(sentence: Said, *, key: str) -> None:
     changes. Drawn outside the live view, it changes when the run starts, steps or stops, never at a refresh,
     so a screen reader is not flooded while training plays."""
     with st.container(key=key):
-        # The container's wrapper is what the column spaces out: it is the one taken off the page.
-        st.html(f"<style>:has(> .st-key-{key}) {{ {SCREEN_READER_ONLY} }}</style>")
+        # The container's wrapper is what the column spaces out, so it is taken off the page too; in a rule of
+        # its own, as a browser without :has() drops the whole rule it is in.
+        st.html(
+            f"<style>.st-key-{key} {{ {SCREEN_READER_ONLY} }} :has(> .st-key-{key}) {{ {SCREEN_READER_ONLY} }}</style>"
+        )
         text = html.escape(shown(sentence), quote=False)
         st.markdown(f'<div role="status" aria-live="polite">{text}</div>', unsafe_allow_html=True)
 
