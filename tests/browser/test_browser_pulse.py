@@ -88,6 +88,9 @@ def test_a_teacher_and_three_learners_join_answer_vote_again_and_reveal(browser,
     expect(teacher.get_by_role("img", name=re.compile("QR code of the join link"))).to_be_visible()
     teacher.locator(".pulse-code").scroll_into_view_if_needed()
     screenshot(teacher, screenshots, "pulse_start", full_page=False)
+    teacher.set_viewport_size(PHONE)  # a teacher starting the class from a phone reads the whole code
+    code_fits = "e => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().right <= window.innerWidth"
+    assert teacher.locator(".pulse-code").evaluate(code_fits)
 
     # The projector: the teacher's link, whose key leaves the address bar once opened.
     teacher.set_viewport_size(PROJECTOR)

@@ -30,9 +30,7 @@ def configured_url() -> str | None:
     reads), or None when there is no secrets file or no such entry."""
     try:
         return st.secrets.get("connections", {}).get("sql", {}).get("url")
-    except (FileNotFoundError, KeyError, AttributeError):
-        return None
-    except Exception:  # a secrets file that does not parse: the pulse falls back to its SQLite file
+    except Exception:  # no secrets file, or one that does not parse: the pulse falls back to its SQLite file
         return None
 
 

@@ -19,10 +19,11 @@ from ui.pulse.results import NewClass, StoreUnavailable
 STARTED = "pulse_started"  # the NewClass this session started (code, teacher key, expiry)
 LESSON_PATH = "lesson"
 
-# The code is read from the back of the room: large, spaced, in a face where each character is distinct.
+# The code is read from the back of the room: large, spaced, in a face where each character is distinct;
+# on a phone it shrinks to the screen's width.
 CODE_STYLE = """
 <style>
-.pulse-code { font-size: 4.5rem; font-weight: 700; letter-spacing: 0.35em; font-family: monospace;
+.pulse-code { font-size: clamp(2.2rem, 10vw, 4.5rem); font-weight: 700; letter-spacing: 0.35em; font-family: monospace;
   line-height: 1.1; margin: 0; }
 .pulse-qr { width: 100%; max-width: 15rem; height: auto; display: block; }
 </style>
