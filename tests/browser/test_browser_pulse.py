@@ -9,7 +9,7 @@ artifacts/screenshots/ (pulse_projector.png, pulse_learner_phone.png, pulse_star
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -148,3 +148,29 @@ def test_a_teacher_and_three_learners_join_answer_vote_again_and_reveal(browser,
     phone.evaluate("window.scrollTo(0, 0)")
     screenshot(phone, screenshots, "pulse_learner_phone", full_page=False)
     assert not errors, errors
+
+
+def test_a_choice_steps_bars_each_have_a_readable_height_and_the_right_one_is_marked(browser, pulse_app, screenshots):
+    base_url, store = pulse_app
+    tradeoff = next(step for step in lesson.STEPS if step.key == "tradeoff")
+    question = question_of(tradeoff)
+    started = store.start_class()
+    for n, option in enumerate(question.options):  # one learner per option, answering through the store
+        learner_id = f"learner-choice-{n:04d}"
+        assert store.join(started.code, learner_id).ok
+        assert store.record_answer(started.code, learner_id, question, option).ok
+    teacher = fresh_page(browser, PROJECTOR)
+    link = f"{base_url}/lesson?" + urlencode(
+        {membership.CLASS: started.code, membership.TEACHER: started.teacher_key, "present": "1", "step": "9"}
+    )
+    teacher.goto(link)
+    bars = headline(teacher).locator("svg .mark-rect path")
+    expect(bars).to_have_count(len(question.options), timeout=WAIT)
+    button(teacher, "pulse_reveal").click()
+    expect(headline(teacher).get_by_text("the network's answer", exact=True)).to_be_visible(timeout=WAIT)
+    heights = [bars.nth(i).bounding_box()["height"] for i in range(len(question.options))]
+    assert min(heights) >= 20, heights  # one band per option, not a pile of hairlines
+    assert_healthy(teacher)
+    teacher.mouse.move(0, 0)
+    headline(teacher).scroll_into_view_if_needed()
+    screenshot(teacher, screenshots, "pulse_projector_choice", full_page=False)

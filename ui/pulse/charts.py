@@ -102,7 +102,8 @@ def choice_chart(spread: RoundSpread, right: tuple[str, ...] | None, most: int) 
     )
     bars_drawn = base.mark_bar().encode(color=color, tooltip=["option:N", f"{ANSWERED}:Q"])
     labels = base.mark_text(align="left", dx=4, fontSize=14).encode(text=f"{ANSWERED}:Q")
-    return alt.layer(bars_drawn, labels).properties(title=f"Round {spread.round}", height=40 * len(options) + 40)
+    # A band per option (a fixed height collapsed the bands into one line in the browser).
+    return alt.layer(bars_drawn, labels).properties(title=f"Round {spread.round}", height=alt.Step(44))
 
 
 def number_alt(spread: RoundSpread, answer: float | None) -> str:
