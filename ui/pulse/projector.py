@@ -18,7 +18,7 @@ from ui.pulse.results import Result, Spread
 from ui.pulse.store import MAX_ROUNDS
 
 REFRESH_SECONDS = 1.5  # inside the issue's bound on how old the projector's count may be
-FLASH = "pulse_flash"  # what the teacher's last action did, said once on the next refresh
+FLASH = "pulse_flash"  # why the teacher's last action was refused, said once on the next refresh
 
 
 def projector(step) -> None:
@@ -69,7 +69,7 @@ def act(action: str, code: str, key: str, question) -> None:
     """A button's callback: it runs before the projector redraws, so the spread and the buttons drawn
     next already show what the action did."""
     result = attempt(lambda store: ACTIONS[action](store, code, key, question))
-    if result is not None:
+    if result is not None and not result.ok:  # what went through, the headline drawn next already says
         st.session_state[FLASH] = result.message
 
 
