@@ -19,6 +19,9 @@ from ui.kit.chart_data import arrow_table
 from ui.kit.format import SUPERSCRIPT_DIGITS
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# A line's dash says which series it is as its colour does, for a reader who cannot tell the colours
+# apart (deuteranopia, protanopia, a grey printout): solid, dashed, dotted, dash-dot, long dash, ...
+SERIES_DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [4, 2, 1, 2], [1, 3], [10, 2, 2, 2])
 
 PARAM_COLOURS = {"w1": "#0072B2", "w2": "#D55E00", "b1": "#CC79A7", "w3": "#009E73", "b2": "#E69F00"}
 
@@ -105,18 +108,23 @@ def curve(
     if color is not None:
         domain = list(palette) if palette else sorted(frame[color].unique())
         colours = [palette[k] for k in domain] if palette else OKABE_ITO[: len(domain)]
+        legend = alt.Undefined if legend_title else alt.Legend(title=None)
         encoding["color"] = alt.Color(
-            f"{color}:N",
-            title=color_title or color,
-            scale=alt.Scale(domain=domain, range=colours),
-            legend=alt.Undefined if legend_title else alt.Legend(title=None),
+            f"{color}:N", title=color_title or color, scale=alt.Scale(domain=domain, range=colours), legend=legend
         )
+        encoding["strokeDash"] = series_dashes(color, domain, color_title or color, legend)
         encoding["tooltip"].append(alt.Tooltip(f"{color}:N", title=color_title or color))
     tooltip = encoding.pop("tooltip")
     line = alt.Chart(frame).encode(**encoding)
     if color is None:
         line = line.encode(color=alt.value(OKABE_ITO[0]))
     return alt.layer(*line_and_dots(line, tooltip, points)).properties(title=title, height=height)
+
+
+def series_dashes(field: str, domain: list, title: str, legend=alt.Undefined) -> alt.StrokeDash:
+    """A dash per series of ``field`` (its legend merged with the colour's: same field, title and legend)."""
+    dashes = [SERIES_DASHES[i % len(SERIES_DASHES)] for i in range(len(domain))]
+    return alt.StrokeDash(f"{field}:N", title=title, scale=alt.Scale(domain=domain, range=dashes), legend=legend)
 
 
 def long_columns(records: dict[str, list], x: str, names: list[str], value: str, name: str) -> dict[str, np.ndarray]:

@@ -137,6 +137,7 @@ def per_day_chart(back: Backward, height: int = 220) -> alt.Chart:
         x=alt.X("day:Q", title="day (1 = oldest)", axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y("size:Q", title="size of the day's share (log)", scale=alt.Scale(type="log")),
         color=alt.Color("parameter:N", title="parameter"),
+        strokeDash=charts.series_dashes("parameter", sorted(frame["parameter"].unique()), "parameter"),
     )
     tooltip = ["day:Q", "parameter:N", alt.Tooltip("size:Q", format=".3g")]
     return alt.layer(*charts.line_and_dots(line, tooltip, points=True)).properties(
