@@ -50,7 +50,7 @@ def show_message(key: str) -> None:
 def settings_panel(csv_series, start_weights) -> Settings:
     """The settings, on the page (not in the sidebar, which covers the charts on a phone)."""
     data_options = [k for k in controls.DATA.options if k != "csv" or csv_series is not None]
-    data_kind = st.selectbox("Train on", data_options, format_func=controls.DATA.text, **controls.DATA.bound())
+    data_kind = st.selectbox("Train on", data_options, format_func=controls.DATA.show, **controls.DATA.bound())
     length, window, ticker = 6, 4, datasets.TICKERS[0]
     if data_kind in ("statland", "memory"):
         length = st.slider("Days per history", controls.LENGTH.low, controls.LENGTH.high, 6, **controls.LENGTH.bound())
@@ -69,7 +69,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
     model_kind = st.selectbox(
         "Model",
         controls.MODEL.options,
-        format_func=controls.MODEL.text,
+        format_func=controls.MODEL.show,
         **controls.MODEL.bound(),
         help=MODEL_HELP,
     )
@@ -82,7 +82,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
         "Learning rate",
         controls.LR.options,
         value=0.03,
-        format_func=controls.LR.text,
+        format_func=controls.LR.show,
         **controls.LR.bound(),
         help="A log scale: each notch multiplies the step size by about 3. It can change while training runs.",
     )
@@ -102,7 +102,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
             controls.OPTIMIZER.options,
             default="adam",
             required=True,
-            format_func=controls.OPTIMIZER.text,
+            format_func=controls.OPTIMIZER.show,
             **controls.OPTIMIZER.bound(),
         )
         clip = st.segmented_control(
@@ -110,7 +110,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
             controls.CLIP.options,
             default="none",
             required=True,
-            format_func=controls.CLIP.text,
+            format_func=controls.CLIP.show,
             **controls.CLIP.bound(),
             help="By norm: shrink the whole gradient when its length exceeds the threshold. "
             "By value: cut each component to ± the threshold.",
@@ -140,7 +140,7 @@ def settings_panel(csv_series, start_weights) -> Settings:
                 start_options,
                 default="random",
                 required=True,
-                format_func=controls.START.text,
+                format_func=controls.START.show,
                 **controls.START.bound(),
             )
         seed = int(

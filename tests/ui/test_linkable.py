@@ -18,7 +18,7 @@ NOT_WIDGETS = {"step"}  # the lesson's step: kept in links by the lesson itself,
 def takes(widget: Linkable, text: str) -> bool:
     """Whether the URL text ``text`` is a value the widget takes (as its link would write it)."""
     if widget.options:
-        return text in {widget.text(option) for option in widget.options}
+        return text in {widget.show(option) for option in widget.options}
     try:
         value = float(text)
     except ValueError:
@@ -79,3 +79,10 @@ def test_every_ready_made_link_names_declared_widgets_and_values_they_take(name,
             assert all(part in REGISTRY for part in text.split(",")), (key, text)
         elif key not in NOT_WIDGETS:
             assert key in REGISTRY and takes(REGISTRY[key], text), (key, text)
+
+
+def test_the_training_choices_offer_every_optimiser_and_clipping_rule_of_the_engine():
+    import rnn_core as rc
+
+    assert list(training.OPTIMIZER.options) == list(rc.OPTIMIZERS)
+    assert list(training.CLIP.options) == list(rc.CLIPPING)

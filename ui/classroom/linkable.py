@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ui.classroom.links import HIDE, LOCK, bound, link_value
@@ -25,10 +25,11 @@ REGISTRY: dict[str, Linkable] = {}
 
 @dataclass(frozen=True)
 class Linkable:
-    """A widget a link can set (``in_link``), lock and hide.
+    """A widget a link can set, lock and hide.
 
-    ``options``: the values a select-like widget takes, written in a URL by ``text`` (Streamlit binds
-    such a widget by its option as shown); without options, a number from ``low`` to ``high``."""
+    ``options``: the values a select-like widget takes, shown (and so written in a URL: Streamlit
+    binds such a widget by its option as shown) as ``labels`` gives them, or by ``text``; without
+    options, a number from ``low`` to ``high``. With ``labels`` alone, its keys are the options."""
 
     prefix: str  # the page's key prefix, ending in "_"
     name: str
@@ -36,18 +37,25 @@ class Linkable:
     options: tuple = ()
     low: float = -math.inf
     high: float = math.inf
+    labels: Mapping[object, str] | None = field(default=None, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.prefix.endswith("_"):
             raise ValueError(f"a key prefix ends in '_': {self.prefix!r}")
+        if self.labels is not None and not self.options:
+            object.__setattr__(self, "options", tuple(self.labels))
         REGISTRY[self.key()] = self
+
+    def show(self, value: object) -> str:
+        """The value as the widget shows it, and so as a link holds it (a select's ``format_func``)."""
+        return self.labels[value] if self.labels is not None else self.text(value)
 
     def key(self, prefix: str | None = None) -> str:
         return (self.prefix if prefix is None else prefix) + self.name
 
     def bound(self, prefix: str | None = None) -> dict:
         """Keyword arguments for the widget (``key``, ``bind``, ``disabled``), under ``prefix`` if given."""
-        return bound(self.key(prefix), self.text)
+        return bound(self.key(prefix), self.show)
 
     def written(self, value: object) -> str:
         """``value`` as a link holds it; a value the widget cannot take is a ValueError."""
@@ -58,7 +66,7 @@ class Linkable:
             raise ValueError(f"{self.key()} takes a number, not {value!r}")
         elif not (math.isfinite(value) and self.low <= value <= self.high):
             raise ValueError(f"{self.key()} takes {self.low:g} to {self.high:g}, not {value!r}")
-        return self.text(value)
+        return self.show(value)
 
 
 def link(
