@@ -165,7 +165,7 @@ async def one_session(browser, url: str, index: int, changes: int, times: dict, 
             times["StatLand: w2 number input"].append(await timed_change(page, type_w2))
 
         stage = "opening Training"
-        step = page.get_by_role("button", name="Step")
+        step = page.locator(".st-key-tr_step button")
         await open_page(page, "Training", "training", step)
         stage = "pressing Step"
         for _ in range(changes):

@@ -250,7 +250,7 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
 MINIMAL_STEP_PAGE = """\
 import streamlit as st
 
-if st.button("Step", key="step"):
+if st.button("Step", key="tr_step"):
     st.session_state.n = st.session_state.get("n", 0) + 1
 st.line_chart({"y": [st.session_state.get("n", 0) * k for k in range(50)]})
 """
@@ -272,7 +272,7 @@ def step_repaint_times(clicks: int = 12) -> dict[str, dict]:
         page.goto(url)
         page.wait_for_selector(IDLE, timeout=60_000)
         page.wait_for_timeout(1000)
-        button = page.get_by_role("button", name="Step")
+        button = page.locator(".st-key-tr_step button")
         times = [time_to_repaint(page, runs, button.click) for _ in range(clicks)][2:]
         page.close()
         found[label] = {

@@ -75,7 +75,7 @@ def test_no_page_has_a_toolbar_over_a_control(page: Page, base_url, path, query,
     page.set_viewport_size({"width": width, "height": height})
     open_app_page(page, base_url, path, query)
     if path == "/training":  # the loss chart, under the run's buttons, comes with the first step
-        rerun_after(page, lambda: page.get_by_role("button", name="Step").first.click())
+        rerun_after(page, lambda: page.locator(".st-key-tr_step button").click())
         expect_charts_drawn(page, 1)
     assert page.locator(ELEMENTS).count() > 0
     assert covered_controls(page) == []
