@@ -50,6 +50,16 @@ def _browser_required_in_ci():
     pytest.fail(f"CI=true but the browser tests cannot run: {browser_unavailable_reason()}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def class_store(tmp_path_factory):
+    """Classes that tests start (AppTest pages, and the app server, which inherits the environment)
+    go to a SQLite file of this test session, never to the user's own store."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('pulse') / 'pulse.sqlite3'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("UNROLLED_DATABASE_URL", url)
+        yield url
+
+
 @pytest.fixture(scope="session")
 def app_server():
     """The app served for this test session (its log kept in artifacts/ for a failure's report)."""
