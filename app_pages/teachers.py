@@ -8,11 +8,14 @@ from ui.kit.state import shown
 from ui.pulse import start as class_pulse
 
 st.title("For teachers")
+origin = classroom.page_url("").rstrip("/")
+class_pulse.section(origin)  # first: what a teacher opens this page for in class
+
+st.subheader("Scenario links")
 st.markdown(
     "Each link opens one idea with the controls that matter; the others are locked or hidden. "
     "Make your own with **Share this view** in the sidebar, or add `present=1` for a projector."
 )
-origin = classroom.page_url("").rstrip("/")
 # Two per row, row by row: on a phone the columns stack and the scenarios keep their order.
 for row in range(0, len(scenarios.SCENARIOS), 2):
     pair = scenarios.SCENARIOS[row : row + 2]
@@ -23,8 +26,6 @@ for row in range(0, len(scenarios.SCENARIOS), 2):
             )
             st.markdown(f"**Ask:** {shown(scenario.ask())}")
             st.code(scenario.link(origin), language=None, wrap_lines=True)
-
-class_pulse.section(origin)
 
 st.subheader("Links, step by step")
 st.markdown(
