@@ -35,12 +35,14 @@ APP_STYLE = f"""<style>
 .katex-display > .katex {{ padding-right: 2px; }}
 /* Focus rings (WCAG 2.4.7): Streamlit draws none on the sidebar's page links, on the main area
    (which Tab reaches, as a scrolling region), on a table's or chart's toolbar buttons, on a
-   table's grid and on a text or number field (whose frame only turns the accent colour). An
+   table's grid (also while one of its cells, kept inside the canvas for screen readers, has the
+   focus) and on a text or number field (whose frame only turns the accent colour). An
    outline in the accent marks them, inside the element so nothing clips it. */
 [data-testid="stSidebarNavLink"]:focus-visible,
 [data-testid="stMain"]:focus-visible,
 [data-testid="stElementToolbar"] button:focus-visible,
 [data-testid="stDataFrame"] canvas:focus-visible,
+[data-testid="stDataFrame"] canvas:focus-within,
 [data-testid="stAppViewContainer"] input:not([type="range"]):not([type="radio"]):not([type="checkbox"]):focus-visible,
 [data-testid="stAppViewContainer"] textarea:focus-visible {{
   outline: 2px solid {BUTTON_BLUE}; outline-offset: -2px;
