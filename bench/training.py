@@ -104,15 +104,15 @@ def trainer_runner(case: Case) -> Callable[[int], int]:
 
 
 def bare_runner(case: Case) -> Callable[[int], None]:
-    """n -> n steps of ``loss_and_grads`` and ``Adam.step``, nothing else."""
+    """n -> n steps of ``loss_and_grads`` and ``Adam.step`` in one ``Workspace``, nothing else."""
     import rnn_core as rc
 
     xs, ys = dataset(case.data)
-    model, adam = make_model(case), rc.Adam(LR)
+    model, adam, workspace = make_model(case), rc.Adam(LR), rc.Workspace()
 
     def run(n: int) -> None:
         for _ in range(n):
-            _, grads = model.loss_and_grads(xs, ys)
+            _, grads = model.loss_and_grads(xs, ys, workspace=workspace)
             adam.step(model.flat, grads.flat)
 
     return run
@@ -135,7 +135,7 @@ def section_engine(settings: Settings, results: dict) -> list[Table]:
         ["case", "rc.Trainer steps/s", "bare loss_and_grads + Adam steps/s", "Trainer / bare"],
         notes=[
             "rc.Trainer includes its bookkeeping (finiteness checks, gradient norm, a parameter copy per record);",
-            "bare is model.loss_and_grads(xs, ys) then rc.Adam.step in a plain loop. Float64, "
+            "bare is model.loss_and_grads(xs, ys, workspace=ws) then rc.Adam.step in a plain loop. Float64, "
             f"Adam lr {LR}, median of {settings.repeats} repeats of ~{settings.repeat_seconds:g} s, "
             "the two loops taking turns.",
         ],

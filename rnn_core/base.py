@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import sys
 from collections.abc import Iterator, Mapping, MutableMapping
 from functools import cached_property
 
@@ -121,28 +120,54 @@ class Gradients(Mapping):
         return "Gradients({" + ", ".join(f"{k!r}: {v.tolist()!r}" for k, v in self.params.items()) + "})"
 
 
-def _unused(work) -> bool:
-    """Whether only the model's pool refers to ``work`` and to each of its arrays.
+class Workspace:
+    """The arrays a training loop reuses from one pass to the next, owned by the loop.
 
-    CPython counts references. Those the check itself makes: for the work object, the
-    pool's list, the caller's loop variable, this argument and ``getrefcount``'s own; for
-    an array, its attribute, the tuple ``buffers()`` returns, the loop variable and
-    ``getrefcount``'s own. Anything more is a trace, a Gradients or a view still in use.
+    ``model.loss_and_grads(xs, ys, workspace=ws)`` runs its pass in ``ws``'s arrays for that
+    model and batch shape, made on the first call and reused after: a result made in a
+    workspace (its trace, its Gradients and their lazy ``inputs`` and ``per_step``) is valid
+    until the next pass in the same workspace, which overwrites it. ``Trainer`` owns one, since
+    it is done with a step's gradient before it takes the next. Without a workspace every
+    call makes new arrays and its result stays valid for as long as it is held.
+
+    Why reuse at all: fresh arrays of a training batch's size cost a page fault per 4 KiB each
+    time they are first touched; the gated models' passes spend a large share of a call on it.
+    It keeps the arrays of its two most recent (model, shape) pairs: a mini-batch loop has two
+    shapes (the full batches and the last one of an epoch).
     """
-    if sys.getrefcount(work) > 4:
-        return False
-    for array in work.buffers():
-        if sys.getrefcount(array) > 4:
-            return False
-    return True
+
+    KEEP = 2
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple, tuple[object, object]] = {}
+
+    def arrays_for(self, model, shape: tuple[int, ...], make):
+        """The pass arrays for ``model`` and a batch of ``shape``: this workspace's, else new from ``make()``."""
+        key = (id(model), shape)  # the entry holds the model, so its id cannot be reused meanwhile
+        entry = self._arrays.pop(key, None)
+        if entry is None:
+            entry = (model, make())
+            entry[1].in_workspace = True
+        self._arrays[key] = entry  # most recent last
+        for stale in list(self._arrays)[: -self.KEEP]:
+            del self._arrays[stale]
+        return entry[1]
+
+    def __getstate__(self) -> dict:
+        return {}  # a copied or pickled workspace starts empty: its arrays are only scratch
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
 
 
-def fresh_buffer(work, name: str, make) -> np.ndarray:
-    """``work.<name>`` to write a backward pass into, unless an earlier result still uses it
-    (a Gradients from a first backward over the same trace), in which case a new array from
-    ``make()`` takes its place; the earlier result keeps the old one."""
+def backward_buffer(work, name: str, make) -> np.ndarray:
+    """An array for a backward pass to write into: ``work.<name>`` (made once) when a workspace
+    owns ``work``; otherwise a new one each time, so two backward passes over one trace give two
+    Gradients that never share an array."""
+    if not getattr(work, "in_workspace", False):
+        return make()
     array = getattr(work, name)
-    if array is None or sys.getrefcount(array) > 3:  # the attribute, this variable, the argument
+    if array is None:
         array = make()
         setattr(work, name, array)
     return array
@@ -185,24 +210,11 @@ class RecurrentModel:
             "model.params cannot be replaced; assign each parameter instead: model.params['w2'] = new_value"
         )
 
-    def _work_for(self, shape: tuple[int, ...], make):
-        """The arrays for one pass over a batch of ``shape``: those of an earlier pass that
-        nothing outside the model holds any more (no trace, no Gradients, no view of its
-        arrays), else new ones from ``make()``.
-
-        Fresh arrays of a training batch's size cost a page fault per 4 KiB each time they
-        are touched; two sets in turn keep a training loop's memory warm, since the loop
-        still holds the previous step's result while it computes the next. ``make()``
-        returns an object with ``shape`` and ``buffers()``, the arrays it owns.
-        """
-        pool = self.__dict__.setdefault("_pool", [])
-        for work in pool:
-            if work.shape == shape and _unused(work):
-                return work
-        work = make()
-        pool.append(work)
-        del pool[:-2]
-        return work
+    def _work_for(self, shape: tuple[int, ...], make, workspace: Workspace | None):
+        """The arrays for one pass over a batch of ``shape``: ``workspace``'s, else new ones from ``make()``."""
+        if workspace is None:
+            return make()
+        return workspace.arrays_for(self, shape, make)
 
     # -- subclass hooks -------------------------------------------------------------
     def _param_shapes(self) -> dict[str, tuple[int, ...]]:
@@ -211,7 +223,7 @@ class RecurrentModel:
     def _init_params(self, rng: np.random.Generator) -> None:
         raise NotImplementedError
 
-    def forward(self, xs):
+    def forward(self, xs, workspace: Workspace | None = None):
         raise NotImplementedError
 
     def backward(self, trace, dy: np.ndarray, truncate: int | None = None) -> Gradients:
@@ -226,9 +238,6 @@ class RecurrentModel:
     def n_params(self) -> int:
         """How many numbers training adjusts; unrolling over more days never changes it."""
         return int(self.flat.size)
-
-    def __getstate__(self) -> dict:
-        return {key: value for key, value in self.__dict__.items() if key != "_pool"}
 
     def copy(self) -> RecurrentModel:
         twin = type(self)(**self.config(), seed=self.seed)
@@ -253,11 +262,15 @@ class RecurrentModel:
         """The last step's output for each sequence: shape (B, n_out)."""
         return self.forward(xs).y
 
-    def loss_and_grads(self, xs, ys, *, loss: str = "mse", truncate: int | None = None) -> tuple[float, Gradients]:
+    def loss_and_grads(
+        self, xs, ys, *, loss: str = "mse", truncate: int | None = None, workspace: Workspace | None = None
+    ) -> tuple[float, Gradients]:
         """The loss (a float) and everything BPTT computes: ``grads["w2"]``, ``grads.flat``,
         ``grads.inputs``, ``grads.per_step``. ``loss``: 'mse' or 'ssr'; ``truncate``: None
-        (full BPTT) or how many steps back the error flows. This is what ``Trainer`` runs."""
-        trace = self.forward(xs)
+        (full BPTT) or how many steps back the error flows; ``workspace``: a ``Workspace`` whose
+        arrays a loop reuses (the result is then valid until its next pass). This is what
+        ``Trainer`` runs."""
+        trace = self.forward(xs, workspace=workspace)
         value, dy = loss_and_dy(trace.y, np.asarray(ys, dtype=float).reshape(trace.y.shape), loss)
         return value, self.backward(trace, dy, truncate)
 

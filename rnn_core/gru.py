@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import activation_named
-from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, Workspace, backward_buffer, oldest_step, read_only, views_of
 
 # The activation table's tanh: on a step's (H, B) block it is faster than np.tanh, to the last bit or two.
 tanh = activation_named("tanh").value
@@ -110,11 +110,11 @@ class GRU(RecurrentModel):
             self._views[name][...] = rng.uniform(-k, k, self.param_shapes[name])
         self._views["b2"][...] = 0.0
 
-    def forward(self, xs) -> GRUTrace:
+    def forward(self, xs, workspace: Workspace | None = None) -> GRUTrace:
         """Run the sequences oldest to newest and keep every intermediate number."""
         xs, squeezed = self.as_batch(xs)
         B, T, _ = xs.shape
-        work = self._work_for((B, T), lambda: _GRUWork(self, B, T))
+        work = self._work_for((B, T), lambda: _GRUWork(self, B, T), workspace)
         y = _forward(self, work, xs)
         H, n_in = self.n_hidden, self.n_in
         hidden = work.stack[1:, n_in : n_in + H].transpose(2, 0, 1)
@@ -141,9 +141,9 @@ class GRU(RecurrentModel):
         B, T = work.shape
         H, n_in = self.n_hidden, self.n_in
         flat = np.zeros_like(self.flat)
-        dpre = fresh_buffer(work, "dpre", lambda: np.empty((T, 4 * H, B)))
-        dstack = fresh_buffer(work, "dstack", lambda: np.empty((T, n_in + H + 1, B)))
-        block = fresh_buffer(work, "block", lambda: np.empty((n_in + H + 1, 4 * H)))
+        dpre = backward_buffer(work, "dpre", lambda: np.empty((T, 4 * H, B)))
+        dstack = backward_buffer(work, "dstack", lambda: np.empty((T, n_in + H + 1, B)))
+        block = backward_buffer(work, "block", lambda: np.empty((n_in + H + 1, 4 * H)))
         oldest = _backward(self, work, np.asarray(dy, dtype=float), truncate, dpre, dstack, block, flat)
 
         def per_step():
@@ -174,11 +174,7 @@ class _GRUWork:
         self.pre = np.empty((4 * H, B))
         self.tmp = np.empty((H, B))
         self.dh = np.empty((H, B))
-        self.dpre = self.dstack = self.block = None  # the backward pass's, made on its first run
-
-    def buffers(self) -> tuple[np.ndarray, ...]:
-        owned = (self.stack, self.gates, self.pre, self.tmp, self.dh, self.dpre, self.dstack, self.block)
-        return tuple(a for a in owned if a is not None)
+        self.dpre = self.dstack = self.block = None  # the backward pass's (``backward_buffer``)
 
 
 def _joint_matrix(model: GRU) -> np.ndarray:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import activation_named
-from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, Workspace, backward_buffer, oldest_step, read_only, views_of
 
 # The activation table's tanh: on a step's (H, B) block it is faster than np.tanh, to the last bit or two.
 tanh = activation_named("tanh").value
@@ -119,11 +119,11 @@ class LSTM(RecurrentModel):
         self._views["b"][H : 2 * H] = FORGET_BIAS
         self._views["b2"][...] = 0.0
 
-    def forward(self, xs) -> LSTMTrace:
+    def forward(self, xs, workspace: Workspace | None = None) -> LSTMTrace:
         """Run the sequences oldest to newest and keep every intermediate number."""
         xs, squeezed = self.as_batch(xs)
         B, T, _ = xs.shape
-        work = self._work_for((B, T), lambda: _LSTMWork(self, B, T))
+        work = self._work_for((B, T), lambda: _LSTMWork(self, B, T), workspace)
         y = _forward(self, work, xs)
         H, n_in = self.n_hidden, self.n_in
         hidden = work.stack[1:, n_in : n_in + H].transpose(2, 0, 1)
@@ -150,8 +150,8 @@ class LSTM(RecurrentModel):
         work = trace.work
         B, T = work.shape
         flat = np.zeros_like(self.flat)
-        dgates = fresh_buffer(work, "dgates", lambda: np.empty((T, 4 * self.n_hidden, B)))
-        dstack = fresh_buffer(work, "dstack", lambda: np.empty((T, work.stack.shape[1], B)))
+        dgates = backward_buffer(work, "dgates", lambda: np.empty((T, 4 * self.n_hidden, B)))
+        dstack = backward_buffer(work, "dstack", lambda: np.empty((T, work.stack.shape[1], B)))
         oldest = _backward(self, work, np.asarray(dy, dtype=float), truncate, dgates, dstack, flat)
         H, n_in = self.n_hidden, self.n_in
 
@@ -185,11 +185,7 @@ class _LSTMWork:
         self.cell_tanh = np.empty((T, H, B))
         self.tmp = np.empty((H, B))
         self.dc = np.empty((H, B))
-        self.dgates = self.dstack = None  # the backward pass's, made on its first run
-
-    def buffers(self) -> tuple[np.ndarray, ...]:
-        owned = (self.stack, self.gates, self.cell, self.cell_tanh, self.tmp, self.dc, self.dgates, self.dstack)
-        return tuple(a for a in owned if a is not None)
+        self.dgates = self.dstack = None  # the backward pass's (``backward_buffer``)
 
 
 # sigmoid(a) = 1 / (1 + exp(-a)) for i, f, o and tanh(a) = 2 / (1 + exp(-2a)) - 1 for g:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import RecurrentModel, views_of
+from .base import RecurrentModel, Workspace, views_of
 from .losses import LOSSES, loss_and_dy
 from .optim import CLIPPING, clip_gradient, make_optimizer, norm_ignoring_overflow
 
@@ -115,6 +115,8 @@ class Trainer:
         self._order: np.ndarray = np.empty(0, dtype=int)
         self._last_finite = model.flat.copy()
         self._zeros = np.zeros_like(model.flat)
+        # Each step is done with its gradient before the next begins, so one set of arrays serves every step.
+        self._workspace = Workspace()
 
     @property
     def lr(self) -> float:
@@ -183,7 +185,9 @@ class Trainer:
                 return
             xs, ys = self._next_batch()
             with np.errstate(all="ignore"):
-                value, grads = model.loss_and_grads(xs, ys, loss=self.loss, truncate=self.truncate)
+                value, grads = model.loss_and_grads(
+                    xs, ys, loss=self.loss, truncate=self.truncate, workspace=self._workspace
+                )
                 grad = grads.flat
                 if not math.isfinite(value):
                     self._stop("loss")

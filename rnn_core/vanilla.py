@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import Activation, activation_named
-from .base import Gradients, RecurrentModel, fresh_buffer, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, Workspace, backward_buffer, oldest_step, read_only, views_of
 from .losses import loss_and_dy
 
 # The vanilla RNN's parameters, in the lesson's names and its flat buffer's order.
@@ -106,16 +106,17 @@ class VanillaRNN(RecurrentModel):
         """Whether a batch of B sequences runs in plain floats (one unit, a few sequences) or in arrays."""
         return self.n_hidden == self.n_in == self.n_out == 1 and 0 < B <= ONE_UNIT_FLOAT_BATCH
 
-    def _run(self, xs: np.ndarray):
-        """The kernel's forward pass over xs (B, T, n_in) in the form that suits its size."""
+    def _run(self, xs: np.ndarray, workspace: Workspace | None):
+        """The kernel's forward pass over xs (B, T, n_in) in the form that suits its size (the
+        float form has no arrays to reuse, so it needs no workspace)."""
         if self._one_unit_form(xs.shape[0]):
             return _forward_one_unit(self, xs)
-        return _forward(self, xs)
+        return _forward(self, xs, workspace)
 
-    def forward(self, xs) -> VanillaTrace:
+    def forward(self, xs, workspace: Workspace | None = None) -> VanillaTrace:
         """Run the sequences oldest to newest and keep every intermediate number."""
         xs, squeezed = self.as_batch(xs)
-        return self._run(xs).trace(squeezed)
+        return self._run(xs, workspace).trace(squeezed)
 
     def backward(self, trace: VanillaTrace, dy, truncate: int | None = None) -> Gradients:
         """Backpropagation through time: the forward loop run in reverse.
@@ -125,9 +126,11 @@ class VanillaRNN(RecurrentModel):
         """
         return trace.unrolled.backward(np.asarray(dy, dtype=float), truncate)
 
-    def loss_and_grads(self, xs, ys, *, loss: str = "mse", truncate: int | None = None) -> tuple[float, Gradients]:
+    def loss_and_grads(
+        self, xs, ys, *, loss: str = "mse", truncate: int | None = None, workspace: Workspace | None = None
+    ) -> tuple[float, Gradients]:
         xs, _ = self.as_batch(xs)
-        unrolled = self._run(xs)
+        unrolled = self._run(xs, workspace)
         value, dy = loss_and_dy(unrolled.y, np.asarray(ys, dtype=float).reshape(unrolled.y.shape), loss)
         return value, unrolled.backward(dy, truncate)
 
@@ -157,8 +160,8 @@ class _Unrolled:
     """One pass of the array kernel: every step's numbers, time first (each step's slice is
     contiguous). ``x`` is the input in time-major order, ``hidden[0]`` is h_0 = 0 and
     ``hidden[t]`` is h_t; ``dz`` is filled by the backward pass, and ``dh`` carries
-    d loss / d h_t from one backward step to the one before. The model reuses these arrays
-    for a later pass once nothing holds them."""
+    d loss / d h_t from one backward step to the one before. A ``Workspace`` may hand the
+    same pass to a later call."""
 
     def __init__(self, model: VanillaRNN, B: int, T: int):
         H = model.n_hidden
@@ -169,15 +172,12 @@ class _Unrolled:
         self.pre = np.empty((T, B, H))
         self.hidden = np.zeros((T + 1, B, H))  # hidden[0] = h_0 is never written
         self.b1_rows = np.empty((B, H))  # b1 in every row of a step (see _forward)
-        self.dz = np.empty((T, B, H))
+        self.dz = None  # the backward pass's (``backward_buffer``)
         self.dh = np.empty((B, H))
         # Sums over the rows of a (rows, H) array as one matrix product: ones @ a is a single
         # BLAS call, where np.sum over axis 0 adds one short row at a time.
         self.ones = np.ones(T * B)
         self.squeezed_xs = self.y = None  # this pass's inputs and prediction
-
-    def buffers(self) -> tuple[np.ndarray, ...]:
-        return self.x, self.input_term, self.recurrent_term, self.pre, self.hidden, self.dz, self.dh, self.b1_rows
 
     def trace(self, squeezed: bool) -> VanillaTrace:
         def batch_major(a):
@@ -204,10 +204,10 @@ def _recurrent_product(w2: np.ndarray, H: int):
     return np.matmul, np.ascontiguousarray(w2)
 
 
-def _forward(model: VanillaRNN, xs: np.ndarray) -> _Unrolled:
+def _forward(model: VanillaRNN, xs: np.ndarray, workspace: Workspace | None = None) -> _Unrolled:
     """h_t = act(x_t @ w1 + b1 + h_(t-1) @ w2), oldest step first; then y_T = h_T @ w3 + b2."""
     B, T, _ = xs.shape
-    run = model._work_for((B, T), lambda: _Unrolled(model, B, T))
+    run = model._work_for((B, T), lambda: _Unrolled(model, B, T), workspace)
     run.squeezed_xs = xs
     # Time-major and contiguous like the other buffers, so backward reads it as (T * B, n_in)
     # rows without a copy.
@@ -251,7 +251,7 @@ def _backward(run: _Unrolled, dy: np.ndarray, truncate: int | None) -> Gradients
     with np.errstate(over="ignore", invalid="ignore"):
         np.matmul(run.hidden[-1].T, dy, g["w3"])
         np.matmul(run.ones[:B], dy, g["b2"])
-        dz = act.slope(run.pre, run.hidden[1:], fresh_buffer(run, "dz", lambda: np.empty_like(run.pre)))
+        dz = act.slope(run.pre, run.hidden[1:], backward_buffer(run, "dz", lambda: np.empty_like(run.pre)))
         # dz holds each step's slope, times dh below
         dz[:oldest] = 0.0
         np.matmul(dy, p["w3"].T, dh)  # d loss / d h_T

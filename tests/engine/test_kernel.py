@@ -8,6 +8,8 @@ tests watch the kernel while each call runs.
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -23,8 +25,8 @@ def kernel_calls(monkeypatch):
     for form, name in (("floats", "_forward_one_unit"), ("arrays", "_forward")):
         original = getattr(vanilla, name)
 
-        def spy(model, xs, _original=original, _form=form):
-            unrolled = _original(model, xs)
+        def spy(model, xs, *workspace, _original=original, _form=form):
+            unrolled = _original(model, xs, *workspace)
             calls.append((_form, unrolled))
             return unrolled
 
@@ -117,35 +119,86 @@ def test_fit_returns_the_trainer_and_run_yields_the_steps():
     assert [r.step for r in trainer.run(3)] == [11, 12, 13]
 
 
-@pytest.mark.parametrize("model", [rc.VanillaRNN(4, activation="tanh", seed=1), rc.LSTM(3, seed=1), rc.GRU(3, seed=1)])
-def test_a_training_loop_reuses_its_arrays_but_never_those_of_a_result_still_held(model):
-    rng = np.random.default_rng(6)
-    xs, ys = rng.uniform(0, 1, (40, 9)), rng.uniform(0, 1, (40, 1))
-    other_xs = rng.uniform(0, 1, (40, 9))
+MODELS = {
+    "vanilla": lambda seed: rc.VanillaRNN(4, activation="tanh", seed=seed),
+    "lstm": lambda seed: rc.LSTM(3, seed=seed),
+    "gru": lambda seed: rc.GRU(3, seed=seed),
+}
+
+
+def _batches(seed: int, n: int = 40, T: int = 9):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0, 1, (n, T)), rng.uniform(0, 1, (n, 1))
+
+
+def _same_result(a, b) -> None:
+    """Two (loss, Gradients) pairs the same bit for bit, the lazy pieces included."""
+    assert a[0] == b[0]
+    np.testing.assert_array_equal(a[1].flat, b[1].flat)
+    np.testing.assert_array_equal(a[1].inputs, b[1].inputs)
+    for name, pieces in a[1].per_step.items():
+        np.testing.assert_array_equal(b[1].per_step[name], pieces)
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_without_a_workspace_a_result_is_never_changed_by_a_later_call(kind):
+    model = MODELS[kind](1)
+    xs, ys = _batches(6)
+    other_xs, _ = _batches(7)
     # What a caller keeps: a trace, a view of one of its arrays, a Gradients read later.
     trace = model.forward(xs)
     hidden_view = trace.hidden[:, -1]
     kept_hidden, kept_view = trace.hidden.copy(), hidden_view.copy()
-    _, kept_grads = model.loss_and_grads(xs, ys)
+    kept = model.loss_and_grads(xs, ys)
     del trace
-    for _ in range(6):  # other passes, while those results are held
+    for _ in range(6):  # other passes, of the same shape, while those results are held
         model.loss_and_grads(other_xs, ys)
+        model.forward(other_xs)
     np.testing.assert_array_equal(hidden_view, kept_view)
-    fresh = model.copy().loss_and_grads(xs, ys)[1]
-    np.testing.assert_array_equal(kept_grads.flat, fresh.flat)
-    for name, pieces in fresh.per_step.items():  # read only now, after six more passes
-        np.testing.assert_array_equal(kept_grads.per_step[name], pieces)
-    np.testing.assert_array_equal(kept_grads.inputs, fresh.inputs)
-    again = model.forward(xs)
-    np.testing.assert_array_equal(again.hidden, kept_hidden)
-    # Once nothing is held, a plain training loop (the previous result still bound while the
-    # next is computed) alternates between two sets of arrays instead of making new ones.
-    del again, hidden_view, kept_grads
-    seen = set()
-    for _ in range(8):
-        loss, grads = model.loss_and_grads(other_xs, ys)
-        seen.update(id(work) for work in model._pool)
-    assert len(model._pool) == 2 and len(seen) <= 3
+    _same_result(kept, model.copy().loss_and_grads(xs, ys))  # lazy pieces read only now
+    np.testing.assert_array_equal(model.forward(xs).hidden, kept_hidden)
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_a_workspace_gives_the_same_numbers_in_the_same_arrays_call_after_call(kind):
+    model, twin = MODELS[kind](2), MODELS[kind](2)
+    workspace = rc.Workspace()
+    first_hidden = None
+    for seed in range(5):
+        xs, ys = _batches(10 + seed)
+        in_workspace = model.loss_and_grads(xs, ys, workspace=workspace)
+        _same_result(in_workspace, twin.loss_and_grads(xs, ys))
+        hidden = model.forward(xs, workspace=workspace).hidden
+        first_hidden = hidden if first_hidden is None else first_hidden
+        assert np.shares_memory(hidden, first_hidden), "a workspace's pass reuses its arrays"
+    # Another shape gets arrays of its own; the workspace keeps the two most recent shapes.
+    small_xs, small_ys = _batches(20, n=7)
+    _same_result(model.loss_and_grads(small_xs, small_ys, workspace=workspace), twin.loss_and_grads(small_xs, small_ys))
+    assert np.shares_memory(model.forward(xs, workspace=workspace).hidden, first_hidden)
+    # Two models may share one workspace: each pass uses its own model's weights.
+    other = MODELS[kind](3)
+    _same_result(other.loss_and_grads(xs, ys, workspace=workspace), MODELS[kind](3).loss_and_grads(xs, ys))
+    _same_result(model.loss_and_grads(xs, ys, workspace=workspace), twin.loss_and_grads(xs, ys))
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_a_trainer_runs_in_its_own_workspace_with_the_numbers_of_fresh_arrays(kind):
+    xs, ys = _batches(30, n=50)
+    trainer = rc.Trainer(MODELS[kind](4), xs, ys, lr=0.01, batch_size=16, seed=0)
+    model, optimizer = MODELS[kind](4), rc.make_optimizer("adam", lr=0.01)
+    order_rng = np.random.default_rng(0)
+    records, order = [], np.empty(0, dtype=int)
+    for record in trainer.run(12):  # mini-batches of 16, 16, 16 and 2: two shapes in turn
+        records.append(record)
+    for record in records:
+        if order.size == 0:
+            order = order_rng.permutation(len(xs))
+        idx, order = order[:16], order[16:]
+        loss, grads = model.loss_and_grads(xs[idx], ys[idx])
+        assert record.loss == loss
+        optimizer.step(model.flat, grads.flat)
+        np.testing.assert_array_equal(record.flat, model.flat)
+    assert pickle.loads(pickle.dumps(trainer)).step == 12  # its workspace pickles as empty scratch
 
 
 @pytest.mark.parametrize("model", [rc.VanillaRNN(3, activation="tanh", seed=2), rc.LSTM(3, seed=2), rc.GRU(3, seed=2)])

@@ -293,9 +293,9 @@ class BatchSpy(rc.VanillaRNN):
         super().__init__(*args, **kwargs)
         self.batches = []
 
-    def loss_and_grads(self, xs, ys, *, loss="mse", truncate=None):
+    def loss_and_grads(self, xs, ys, *, loss="mse", truncate=None, workspace=None):
         self.batches.append(sorted(np.rint(xs[:, 0, 0] * 100).astype(int).tolist()))
-        return super().loss_and_grads(xs, ys, loss=loss, truncate=truncate)
+        return super().loss_and_grads(xs, ys, loss=loss, truncate=truncate, workspace=workspace)
 
 
 @pytest.mark.parametrize(("n_samples", "batch_size"), [(10, 3), (12, 4), (7, 2), (5, 4), (10, 1)])
