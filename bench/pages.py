@@ -230,6 +230,10 @@ def live_rate_browser(seconds: float) -> tuple[float, str]:
         finally:
             browser.close()
     moving = [s for s in samples if s[1] > 0]
+    # Up to the counter's last change: a run that converges or ends stops the counter, and the
+    # readings after that would count still time as training time.
+    while len(moving) > 2 and moving[-2][1] == moving[-1][1]:
+        moving.pop()
     if len(moving) < 2 or moving[-1][0] <= moving[0][0]:
         raise RuntimeError(f"the Step counter did not move while playing: {samples[-5:]}")
     (t0, s0), (t1, s1) = moving[0], moving[-1]
