@@ -1,5 +1,6 @@
-"""The pages' way to the class pulse's store: one ``PulseStore`` per database for the server, and an
-unreachable database said once per session while the lesson goes on alone.
+"""The pages' way to the class pulse's store: Streamlit's SQL connection (``st.connection("sql")``), one
+``PulseStore`` on it for the server, and an unreachable database said once per session while the lesson
+goes on alone.
 
 Nothing here touches the database until a page asks for the store (a class link, Start a class), so a
 learner who never meets a class never opens one."""
@@ -16,6 +17,7 @@ from ui.pulse.results import StoreUnavailable
 from ui.pulse.schema import database_url, engine_options
 from ui.pulse.store import PulseStore
 
+CONNECTION = "sql"  # st.connection's name: its settings are [connections.sql] in secrets.toml
 UNAVAILABLE_SAID = "pulse_unavailable_said"
 UNAVAILABLE = (
     "The class's database cannot be reached just now, so answers here are not sent to the class. "
@@ -29,16 +31,30 @@ def configured_url() -> str | None:
     """The URL in ``.streamlit/secrets.toml`` (``[connections.sql] url = ...``, what ``st.connection("sql")``
     reads), or None when there is no secrets file or no such entry."""
     try:
-        return st.secrets.get("connections", {}).get("sql", {}).get("url")
+        return st.secrets.get("connections", {}).get(CONNECTION, {}).get("url")
     except Exception:  # no secrets file, or one that does not parse: the pulse falls back to its SQLite file
         return None
 
 
+def engine(url: str) -> sa.Engine:
+    """The engine of Streamlit's SQL connection to ``url``, shared by every session of the server (it pools
+    the connections). The URL is always passed, so the environment variable and the SQLite default reach
+    the same kind of connection as the secrets' URL; ``create_engine_kwargs`` in the secrets still apply."""
+    try:
+        return st.connection(CONNECTION, url=url, max_entries=2, ttl=None, **engine_options(url)).engine
+    except (ImportError, sa.exc.ArgumentError) as error:  # no driver installed for it, or options it refuses
+        raise StoreUnavailable("the class pulse's database cannot be opened") from error
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _store_for(url: str) -> PulseStore:
-    # Shared by every session of the server (the engine pools its connections); a database that cannot
-    # be reached raises StoreUnavailable, which cache_resource does not keep, so the next call tries again.
-    return PulseStore(sa.create_engine(url, **engine_options(url)))
+def _store_for(url: str, _engine: sa.Engine, engine_id: int) -> PulseStore:
+    # One store per engine (it creates the tables once). The engine's id is in the key, so a connection
+    # Streamlit made again (its secrets changed) gets a store of its own; a database that cannot be
+    # reached raises StoreUnavailable, which cache_resource does not keep, so the next call tries again.
+    try:
+        return PulseStore(_engine)
+    except ValueError as error:  # a database of another kind than SQLite or PostgreSQL
+        raise StoreUnavailable(str(error)) from None
 
 
 def store() -> PulseStore:
@@ -48,7 +64,8 @@ def store() -> PulseStore:
         url = database_url(configured_url())
     except ValueError as error:  # a configured URL that is not one: the class cannot start
         raise StoreUnavailable(str(error)) from None
-    return _store_for(url)
+    found = engine(url)
+    return _store_for(url, found, id(found))
 
 
 def say_unavailable_once() -> None:
