@@ -433,3 +433,16 @@ def test_round_two_has_a_form_of_its_own_for_a_learner_whose_step_is_passed(stor
     assert (spread.rounds[1].sure, spread.rounds[1].not_sure) == (0, 1)
     learner.run()
     assert not _has_button(learner, "pulse_scaling_round2_send")  # answered: the form goes
+
+
+def test_the_teachers_three_buttons_are_each_disabled_once_spent(store):
+    _, started = started_on_teachers_page()
+    teacher = teacher_on(SCALING, started.code, started.teacher_key)
+    keys = ("pulse_reveal", "pulse_again", "pulse_close")
+    assert [teacher.button(key=k).label for k in keys] == ["Reveal", "Vote again", "Close the class"]
+    assert [teacher.button(key=k).disabled for k in keys] == [False, False, False]
+    teacher.button(key="pulse_reveal").click().run()
+    assert [teacher.button(key=k).disabled for k in keys] == [True, True, False]  # no new round after the answer
+    teacher.button(key="pulse_close").click().run()
+    assert_clean(teacher)
+    assert [teacher.button(key=k).disabled for k in keys] == [True, True, True]

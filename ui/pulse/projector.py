@@ -19,6 +19,9 @@ from ui.pulse.store import MAX_ROUNDS
 
 REFRESH_SECONDS = 1.5  # inside the issue's bound on how old the projector's count may be
 FLASH = "pulse_flash"  # why the teacher's last action was refused, said once on the next refresh
+REVEAL_HELP = "Mark the network's answer on the spread; answers to this question close"
+AGAIN_HELP = "Open round 2 after the class has talked it over; round 1 stays beside it"
+CLOSE_HELP = "End the class: nobody can join or answer any more"
 
 
 def projector(step) -> None:
@@ -75,36 +78,25 @@ def act(action: str, code: str, key: str, question) -> None:
 
 def teacher_actions(code: str, key: str, question, spread: Spread) -> None:
     """Reveal, Vote again and Close, each enabled while it can still do something."""
-    arguments = {"on_click": act, "width": "content"}
+    no_more_rounds = spread.revealed or spread.closed or len(spread.rounds) >= MAX_ROUNDS
+    buttons = (  # (action, label, icon, spent, help)
+        ("reveal", "Reveal", ":material/visibility:", spread.revealed, REVEAL_HELP),
+        ("again", "Vote again", ":material/replay:", no_more_rounds, AGAIN_HELP),
+        ("close", "Close the class", ":material/logout:", spread.closed, CLOSE_HELP),
+    )
     with st.container(horizontal=True, key="pulse_actions"):
-        st.button(
-            "Reveal",
-            key="pulse_reveal",
-            icon=":material/visibility:",
-            type="primary",
-            disabled=spread.revealed,
-            help="Mark the network's answer on the spread; answers to this question close",
-            args=("reveal", code, key, question),
-            **arguments,
-        )
-        st.button(
-            "Vote again",
-            key="pulse_again",
-            icon=":material/replay:",
-            disabled=spread.revealed or spread.closed or len(spread.rounds) >= MAX_ROUNDS,
-            help="Open round 2 after the class has talked it over; round 1 stays beside it",
-            args=("again", code, key, question),
-            **arguments,
-        )
-        st.button(
-            "Close the class",
-            key="pulse_close",
-            icon=":material/logout:",
-            disabled=spread.closed,
-            help="End the class: nobody can join or answer any more",
-            args=("close", code, key, question),
-            **arguments,
-        )
+        for action, label, icon, spent, help_text in buttons:
+            st.button(
+                label,
+                key=f"pulse_{action}",
+                icon=icon,
+                type="primary" if action == "reveal" else "secondary",
+                disabled=spent,
+                help=help_text,
+                on_click=act,
+                args=(action, code, key, question),
+                width="content",
+            )
 
 
 def headline(spread: Spread, asks_sure: bool) -> str:
