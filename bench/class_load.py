@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -574,6 +576,568 @@ def ms(value: float | None) -> str:
     return "–" if value is None else f"{value * 1e3:.0f} ms"
 
 
+# -- A class on the pulse (issue 30, item 6) ---------------------------------------------------------------
+# A teacher's link on a lesson step (its fragment redraws the count every 1.5 s) and N learners joined by
+# ?class=CODE answer the step's class question, each at a random moment within a few seconds. Every session
+# keeps reading its websocket while it waits, and its fragments' timers ask for refreshes as the browser's
+# do (the learners' page watches for a new round every 3 s).
+
+PULSE_STEP = "scaling"  # a lesson step whose class question is a number
+PULSE_STORES = ("sqlite", "postgres")
+POSTGRES_URL_VARIABLE = "UNROLLED_TEST_POSTGRES_URL"
+HEADLINE = re.compile(r"\*\*(\d+)\*\* answered of \*\*(\d+)\*\*")
+SENT, ALREADY_IN = "Sent to class", "already in"
+
+
+@dataclass
+class FullRun:
+    """A full run of a live session's page, as its reader saw it end."""
+
+    status: int | None
+    exceptions: list[str]
+    texts: list[str]
+    finished_at: float
+    seconds: float = 0.0
+
+
+class LiveSession(Session):
+    """A session whose page keeps running after it opened: one reader takes every message (the refreshes
+    its fragments' timers ask for, and the full runs its widgets ask for) as the browser's one websocket does,
+    and a ticker sends each fragment's refresh every ``run_every`` seconds from the full run that drew it."""
+
+    def __init__(self, url: str, scenario: Scenario, index: int, on_text: Callable[[str], None] | None = None):
+        super().__init__(url, scenario, index)
+        self.on_text = on_text  # every markdown or alert body drawn, as it arrives
+        self.due: dict[str, float] = {}  # fragment id -> when its timer asks next
+        self.waiting: asyncio.Future | None = None
+        self.full = False  # the run under way reruns the whole page
+        self.run_seen: dict = {}
+        self.run_texts: list[str] = []
+        self.run_exceptions: list[str] = []
+        self.protos: dict = {}  # widget id -> its proto, from the last full run
+        self.refreshes = 0  # fragment runs that finished
+        self.errors: list[str] = []  # exceptions and bad endings in fragment runs
+
+    async def listen(self, stop: asyncio.Event) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    data = await asyncio.wait_for(self.ws.recv(), timeout=0.25)
+                except TimeoutError:
+                    continue
+                self._handle(data)
+        except Exception as error:  # the socket closed: whoever waits for a run learns it
+            if self.waiting is not None and not self.waiting.done():
+                self.waiting.set_exception(error)
+            raise
+
+    def _handle(self, data: bytes) -> None:
+        msg = self.read(data)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.full = not msg.metadata.run.fragment_ids
+            if self.full:
+                self.due.clear()  # the browser drops its timers until the page asks again
+            self.run_seen, self.run_texts, self.run_exceptions = {}, [], []
+        elif kind == "auto_rerun":
+            self.due.setdefault(msg.auto_rerun.fragment_id, time.perf_counter() + msg.auto_rerun.interval)
+        elif kind == "stop_auto_rerun":
+            for fragment_id in msg.stop_auto_rerun.fragment_ids:
+                self.due.pop(fragment_id, None)
+        elif kind == "navigation":
+            self.page_hash = msg.navigation.page_script_hash
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            etype = element.WhichOneof("type")
+            if etype == "exception":
+                self.run_exceptions.append(f"{element.exception.type}: {element.exception.message}"[:200])
+            elif etype in ("markdown", "alert"):
+                body = getattr(element, etype).body
+                self.run_texts.append(body)
+                if self.on_text is not None:
+                    self.on_text(body)
+            if etype in WIDGETS:
+                proto = getattr(element, etype)
+                self.run_seen[proto.id] = (etype, proto)
+        elif kind == "script_finished":
+            status = msg.script_finished
+            if not self.full:
+                if status == FINISHED_OK[1] and not self.run_exceptions:
+                    self.refreshes += 1
+                elif status != EARLY_FOR_RERUN or self.run_exceptions:
+                    self.errors += self.run_exceptions or [f"a refresh ended with status {status}"]
+                return
+            if status == 0:
+                self._learn_widgets(self.run_seen)
+                self.protos = {wid: proto for wid, (_, proto) in self.run_seen.items()}
+            if self.waiting is not None and not self.waiting.done():
+                self.waiting.set_result(FullRun(status, self.run_exceptions, self.run_texts, time.perf_counter()))
+
+    async def tick(self, stop: asyncio.Event) -> None:
+        """Each fragment's timer, as the browser's setInterval: it asks without waiting for the last refresh."""
+        BackMsg, _ = _pb()
+        while not stop.is_set():
+            now = time.perf_counter()
+            for fragment_id, when in list(self.due.items()):
+                if now >= when and fragment_id in self.timers:
+                    following = when + self.timers[fragment_id]
+                    self.due[fragment_id] = following if following > now else now + self.timers[fragment_id]
+                    await self.ws.send(self._client_state(BackMsg(), fragment_id=fragment_id).SerializeToString())
+            await asyncio.sleep(0.02)
+
+    async def run_page(self, states=(), trigger_id: str | None = None) -> FullRun:
+        """A full run with ``states`` set (and ``trigger_id`` pressed), timed from the send to its end."""
+        BackMsg, _ = _pb()
+        for state in states:
+            self.widgets[state.id] = state
+        self.waiting = asyncio.get_running_loop().create_future()
+        start = time.perf_counter()
+        await self.ws.send(self._client_state(BackMsg(), trigger_id).SerializeToString())
+        try:
+            run = await asyncio.wait_for(self.waiting, timeout=TIMEOUT)
+        finally:
+            self.waiting = None
+        run.seconds = run.finished_at - start
+        return run
+
+    async def predict(self, step_key: str, value: float, sure: str | None) -> FullRun | None:
+        """Type ``value`` in the step's answer, pick ``sure`` in How sure?, press Check (None: no form here)."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        prefix = f"ls_{step_key}_"
+        guess, check = self.ids.get(prefix + "guess"), self.ids.get(prefix + "check")
+        if guess is None or check is None:
+            return None
+        states = [WidgetState(id=guess)]
+        if getattr(self.protos.get(guess), "data_type", 1) == 0:
+            states[0].int_value = int(value)
+        else:
+            states[0].double_value = value
+        if sure is not None and (sure_id := self.ids.get(prefix + "sure")) is not None:
+            chosen = WidgetState(id=sure_id)
+            chosen.string_array_value.data.append(sure)
+            states.append(chosen)
+        return await self.run_page(states, check)
+
+
+@dataclass
+class Learner:
+    """One learner of the class: what they answer, when, and what became of it."""
+
+    index: int
+    value: float
+    sure: str | None  # "Sure", "Not sure", or None (How sure? left out)
+    again: float | None  # a second, different answer pressed after the first; the class keeps the first
+    at: float = 0.0  # seconds into the answering window
+    opened: float | None = None  # the join link's run, send -> script_finished
+    seconds: float | None = None  # the answer's run, send -> script_finished
+    sent: bool = False  # the answer left the learner (its Check was pressed)
+    told: str = ""  # what the page said of the first answer
+    told_again: str = ""  # ... and of the second
+    errors: list[str] = field(default_factory=list)
+
+
+def pulse_learners(n: int, answer: float, low: float, high: float, again_every: int, within: float, seed: int = 0):
+    """``n`` learners with answers of their own around the network's ``answer``, all within [low, high]; every
+    ``again_every``-th presses Check a second time with another number (0: nobody)."""
+    rng = random.Random(seed)
+    centre = answer or 1.0
+    sureness = ("Sure", "Not sure", None)
+    learners = []
+    for i in range(n):
+        value = min(high, max(low, round(centre * (0.2 + 1.6 * (i + 0.5) / n), 6)))
+        again = -value if again_every and i % again_every == again_every - 1 else None
+        learners.append(Learner(i, value, sureness[i % 3], again, at=rng.uniform(0.0, within)))
+    assert len({learner.value for learner in learners}) == n, "two learners would answer the same number"
+    return learners
+
+
+def _told(run: FullRun | None) -> str:
+    """What the page said of an answer: "sent", "already in", or its first line about the class."""
+    if run is None:
+        return "no Check on the page"
+    if any(SENT in text for text in run.texts):
+        return "sent"
+    if any(ALREADY_IN in text for text in run.texts):
+        return "already in"
+    about = [text for text in run.texts if "Not sent" in text] + [text for text in run.texts if "class" in text]
+    return about[0][:120] if about else "nothing said"
+
+
+@dataclass
+class PulsePhase:
+    learners: list[Learner]
+    seen: list[tuple[float, int]] = field(
+        default_factory=list
+    )  # (time.time(), count) each time the teacher's count was drawn
+    teacher_refreshes: int = 0
+    learner_refreshes: int = 0
+    errors: list[str] = field(default_factory=list)
+    lost: int = 0  # sessions whose socket closed
+    cpu: float = 0.0  # server CPU over the answering window
+    seconds: float = 0.0  # the answering window, first send to last answer's end
+    last_confirmed: float | None = None  # time.time() when the last first answer's run ended
+
+
+async def pulse_phase(url: str, pid: int, code: str, teacher_key: str, step_key: str, learners: list[Learner],
+                      settle: float = 10.0) -> PulsePhase:  # fmt: skip
+    """The teacher's link and the learners' join links opened on the step, then each learner answers at its
+    moment (``learner.at`` seconds after the last link opened), while every page's timers run; ends when the
+    teacher's count shows every answer the learners were told went in, or ``settle`` s after the last one."""
+    from ui.lesson import steps as lesson
+    from ui.pulse.start import teachers_link
+
+    number = next(i for i, s in enumerate(lesson.STEPS, 1) if s.key == step_key)
+    phase = PulsePhase(learners)
+    stop = asyncio.Event()
+
+    def count_drawn(text: str) -> None:
+        if (found := HEADLINE.search(text)) is not None:
+            phase.seen.append((time.time(), int(found.group(1))))
+
+    teacher_query = f"{teachers_link('', code, teacher_key).split('?', 1)[1]}&step={number}"
+    teacher = LiveSession(url, Scenario("teacher", "lesson", teacher_query, None, "rerun"), -1, count_drawn)
+    clients = [
+        LiveSession(url, Scenario("learner", "lesson", f"class={code}&step={number}", None, "rerun"), learner.index)
+        for learner in learners
+    ]
+    tasks: list[asyncio.Task] = []
+
+    async def opened(client: LiveSession, label: str) -> FullRun | None:
+        try:
+            await client.connect()
+            tasks.append(asyncio.create_task(client.listen(stop)))
+            run = await client.run_page()
+        except Exception as error:
+            phase.lost += 1
+            phase.errors.append(f"{label} opening: {type(error).__name__}: {error}")
+            return None
+        tasks.append(asyncio.create_task(client.tick(stop)))
+        problems = run.exceptions + ([f"ended with status {run.status}"] if run.status != 0 else [])
+        phase.errors += [f"{label} opening: {p}" for p in problems]
+        return run
+
+    if await opened(teacher, "teacher") is None:
+        stop.set()
+        return phase
+    if not teacher.due:
+        phase.errors.append("teacher: the projector drew no refreshing fragment (is the teacher's key refused?)")
+    runs = await asyncio.gather(*(opened(c, f"learner {c.index}") for c in clients))
+    for learner, run in zip(learners, runs, strict=True):
+        if run is not None:
+            learner.opened = run.seconds
+            if not any("You are in class" in text for text in run.texts):
+                learner.errors.append("the join link did not say the learner is in the class")
+
+    cpu_start, start = cpu_seconds(pid), time.perf_counter()
+
+    async def answer(client: LiveSession, learner: Learner) -> None:
+        await asyncio.sleep(learner.at)
+        try:
+            learner.sent = client.ids.get(f"ls_{step_key}_check") is not None
+            first = await client.predict(step_key, learner.value, learner.sure)
+            learner.told = _told(first)
+            if first is not None:
+                learner.seconds = first.seconds
+                learner.errors += first.exceptions + ([f"ended with status {first.status}"] if first.status else [])
+            if learner.again is not None:
+                await asyncio.sleep(0.5)
+                second = await client.predict(step_key, learner.again, None)
+                learner.told_again = _told(second)
+                if second is not None:
+                    learner.errors += second.exceptions
+        except Exception as error:
+            phase.lost += 1
+            learner.errors.append(f"answering: {type(error).__name__}: {error}")
+
+    answering = [answer(c, lr) for c, lr, run in zip(clients, learners, runs, strict=True) if run is not None]
+    await asyncio.gather(*answering)
+    phase.seconds = time.perf_counter() - start
+    phase.cpu = cpu_seconds(pid) - cpu_start
+    phase.last_confirmed = time.time()
+    told_in = sum(learner.told == "sent" for learner in learners)
+    deadline = time.perf_counter() + settle
+    while time.perf_counter() < deadline and not (phase.seen and phase.seen[-1][1] >= told_in):
+        await asyncio.sleep(0.05)
+    stop.set()
+    done = await asyncio.gather(*tasks, return_exceptions=True)
+    phase.errors += [f"a session's reader: {type(e).__name__}: {e}" for e in done if isinstance(e, Exception)]
+    await asyncio.gather(teacher.close(), *(c.close() for c in clients), return_exceptions=True)
+    phase.teacher_refreshes = teacher.refreshes
+    phase.learner_refreshes = sum(c.refreshes for c in clients)
+    phase.errors += [f"teacher refresh: {e}" for e in teacher.errors]
+    phase.errors += [f"learner {c.index} refresh: {e}" for c in clients for e in c.errors]
+    phase.errors += [f"learner {lr.index}: {e}" for lr in learners for e in lr.errors]
+    return phase
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the database holds of the learners' answers, against what they sent."""
+
+    sent: int  # learners who pressed Check
+    stored: int  # of them, with their first answer (number and sureness) stored
+    lost: int  # sent and not stored
+    doubled: int  # rows beyond one per learner's answer, or per learner id
+    stray: int  # rows that are no learner's first answer (a second answer, a changed number)
+
+    @property
+    def exactly_once(self) -> bool:
+        return self.lost == 0 and self.doubled == 0 and self.stray == 0 and self.stored == self.sent
+
+
+def tally_answers(learners: list[Learner], rows) -> Tally:
+    """Compare the stored rows (``number``, ``sure``, ``learner_id``) with the learners' first answers."""
+    from collections import Counter
+
+    def said(sure: str | None) -> bool | None:
+        return None if sure is None else sure == "Sure"
+
+    firsts = {(learner.value, said(learner.sure)) for learner in learners if learner.sent}
+    stored = Counter((row.number, None if row.sure is None else bool(row.sure)) for row in rows)
+    per_id = Counter(row.learner_id for row in rows)
+    kept = sum(1 for answer in firsts if stored[answer])
+    doubled = sum(n - 1 for answer, n in stored.items() if answer in firsts and n > 1)
+    doubled += sum(n - 1 for n in per_id.values() if n > 1)
+    stray = sum(n for answer, n in stored.items() if answer not in firsts)
+    return Tally(len(firsts), kept, len(firsts) - kept, doubled, stray)
+
+
+def count_delays(written: list[float], seen: list[tuple[float, int]]) -> list[float | None]:
+    """For the k-th answer written (``written``: the store's answered_at, in order), the seconds until the
+    teacher's screen first drew a count of k or more; None when it never did."""
+    delays: list[float | None] = []
+    for k, at in enumerate(sorted(written), 1):
+        shown = next((t for t, count in seen if t >= at and count >= k), None)
+        delays.append(None if shown is None else shown - at)
+    return delays
+
+
+@dataclass
+class PulseResult:
+    store: str
+    phase: PulsePhase | None = None
+    tally: Tally | None = None
+    joined: int = 0  # members of the class in the database
+    rows: int = 0  # answers to the class's question in the database
+    delays: list[float | None] = field(default_factory=list)
+    load: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    skipped: str | None = None  # why the store was not measured
+
+    @property
+    def answer_times(self) -> list[float]:
+        return [lr.seconds for lr in self.phase.learners if lr.seconds is not None] if self.phase else []
+
+    @property
+    def last_delay(self) -> float | None:
+        return self.delays[-1] if self.delays else None
+
+    @property
+    def worst_delay(self) -> float | None:
+        return None if not self.delays or None in self.delays else max(self.delays)
+
+
+@contextlib.contextmanager
+def pulse_database(store: str):
+    """A URL for an empty class pulse database: a SQLite file in a temporary folder, or a schema of its own on
+    the PostgreSQL server of ``UNROLLED_TEST_POSTGRES_URL`` (dropped afterwards)."""
+    import secrets
+    import tempfile
+
+    import sqlalchemy as sa
+
+    from ui.pulse.schema import engine_options, with_installed_driver
+
+    if store == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="unrolled_pulse_bench_") as folder:
+            yield f"sqlite:///{Path(folder) / 'pulse.sqlite3'}"
+        return
+    base = with_installed_driver(os.environ[POSTGRES_URL_VARIABLE].strip())
+    schema = f"pulse_bench_{secrets.token_hex(4)}"
+    server = sa.create_engine(base, **engine_options(base))
+    with server.begin() as connection:
+        connection.execute(sa.schema.CreateSchema(schema))
+    try:
+        url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with server.begin() as connection:
+            connection.execute(sa.schema.DropSchema(schema, cascade=True))
+        server.dispose()
+
+
+@contextlib.contextmanager
+def environment(**values: str):
+    """``os.environ`` with ``values`` set for the block (the app server inherits it)."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def measure_pulse(store: str, learners: int, within: float, again_every: int, step_key: str = PULSE_STEP,
+                  seed: int = 0, crowd: list[Learner] | None = None) -> PulseResult:  # fmt: skip
+    """One class on a fresh server with the given store: a warm-up class first (one learner answers while
+    the teacher's link is open), then the measured one (``crowd`` when given, else ``pulse_learners``); the
+    database is read afterwards."""
+    import sqlalchemy as sa
+
+    from ui.pulse.lesson_questions import network_answer, question_of, step_by_key
+    from ui.pulse.schema import DATABASE_URL_VARIABLE, answers, engine_options, members
+    from ui.pulse.store import PulseStore
+
+    step = step_by_key(step_key)
+    question = question_of(step)
+    if question is None or not hasattr(question, "low"):
+        raise ValueError(f"lesson step {step_key!r} asks the class no number question")
+    result = PulseResult(store)
+    if store == "postgres" and not os.environ.get(POSTGRES_URL_VARIABLE, "").strip():
+        result.skipped = f"{POSTGRES_URL_VARIABLE} is not set (bash .ci/run starts PostgreSQL and sets it)"
+        return result
+    with pulse_database(store) as url:
+        engine = sa.create_engine(url, **engine_options(url))
+        pulse = PulseStore(engine)
+        with environment(**{DATABASE_URL_VARIABLE: url}), running_app() as app:
+            pid = app.process.pid
+            warm = pulse.start_class()
+            warm_class = pulse_learners(1, network_answer(step), question.low, question.high, 0, 0.0)
+            asyncio.run(pulse_phase(app.url, pid, warm.code, warm.teacher_key, step_key, warm_class, settle=3.0))
+            started = pulse.start_class()
+            if crowd is None:
+                answer = network_answer(step)
+                crowd = pulse_learners(learners, answer, question.low, question.high, again_every, within, seed)
+            load_start = os.getloadavg()
+            result.phase = asyncio.run(pulse_phase(app.url, pid, started.code, started.teacher_key, step_key, crowd))
+            result.load = (load_start, os.getloadavg())
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(answers.c.learner_id, answers.c.number, answers.c.sure, answers.c.answered_at).where(
+                    answers.c.code == started.code, answers.c.question_key == question.key
+                )
+            ).all()
+            result.joined = connection.execute(
+                sa.select(sa.func.count()).select_from(members).where(members.c.code == started.code)
+            ).scalar_one()
+        engine.dispose()
+    result.rows = len(rows)
+    result.tally = tally_answers(result.phase.learners, rows)
+    result.delays = count_delays([row.answered_at for row in rows], result.phase.seen)
+    return result
+
+
+def seconds_text(value: float | None) -> str:
+    return "never" if value is None else f"{value:.2f} s"
+
+
+def pulse_table(results: list[PulseResult], learners: int, within: float, step_key: str) -> Table:
+    from ui.pulse.projector import REFRESH_SECONDS
+
+    table = Table(
+        f"A class on the pulse: {learners} learners answer lesson step '{step_key}' within {within:g} s while "
+        f"the teacher's view refreshes every {REFRESH_SECONDS:g} s",
+        ["store", "learners", "answers stored", "lost", "doubled", "join p50 / p95", "answer p50", "answer p95",
+         "answer max", "teacher shows all", "slowest answer shown", "errors", "load average start / end"],
+    )  # fmt: skip
+    for result in results:
+        if result.skipped:
+            table.add(result.store, learners, *["–"] * 10, f"not measured: {result.skipped}")
+            continue
+        phase, tally, times = result.phase, result.tally, result.answer_times
+        joins = [lr.opened for lr in phase.learners if lr.opened is not None]
+        start, end = result.load
+        table.add(
+            result.store, len(phase.learners), f"{tally.stored} of {tally.sent}", tally.lost,
+            tally.doubled + tally.stray,
+            f"{ms(statistics.median(joins))} / {ms(percentile(joins, 95))}" if joins else "–",
+            ms(statistics.median(times)) if times else "–", ms(percentile(times, 95)) if times else "–",
+            ms(max(times)) if times else "–", seconds_text(result.last_delay), seconds_text(result.worst_delay),
+            f"{len(phase.errors)} / {phase.lost} lost", f"{start[0]:.2f} / {end[0]:.2f}",
+        )  # fmt: skip
+    return table
+
+
+def pulse_verdicts(result: PulseResult) -> list[str]:
+    """The issue's three targets for one store's run, each met or not."""
+    if result.skipped:
+        return [f"{result.store}: not measured ({result.skipped})"]
+    times = result.answer_times
+    p95 = percentile(times, 95) if times else None
+    worst = result.worst_delay
+    tally = result.tally
+    met = {
+        "every answer stored exactly once": tally.exactly_once,
+        "the teacher's count right within 2 s": worst is not None and worst <= 2.0,
+        "learners' p95 <= 500 ms": p95 is not None and p95 <= 0.5,
+    }
+    return [f"{result.store}: {name}: {'yes' if ok else 'NO'}" for name, ok in met.items()]
+
+
+def main_pulse(args) -> dict:
+    """The class pulse under load on each store asked for, one fresh server each."""
+    stores = PULSE_STORES if args.store == "both" else (args.store,)
+    print(f"# Unrolled class load: a class of {args.learners} on the pulse ({', '.join(stores)})\n")
+    for line in machine_lines():
+        print(line)
+    load_start = os.getloadavg()
+    print(f"load average at start: {', '.join(f'{x:.2f}' for x in load_start)}")
+    print(f"server: runner.postScriptGC = {str(served_post_script_gc()).lower()} (as the app's config sets it)\n")
+    results = [measure_pulse(s, args.learners, args.within, args.again, args.step, args.seed) for s in stores]
+    load_end = os.getloadavg()
+    table = pulse_table(results, args.learners, args.within, args.step)
+    table.notes += [
+        f"load average at start: {', '.join(f'{x:.2f}' for x in load_start)}; "
+        f"at end: {', '.join(f'{x:.2f}' for x in load_end)} (1, 5, 15 min)",
+        "A fresh server per store (SQLite: a file in a temporary folder; PostgreSQL: a schema of its own on "
+        f"{POSTGRES_URL_VARIABLE}'s server); the class is started through the store, then one teacher's link and "
+        "the learners' join links are opened on the step, and each learner answers once at a random moment in "
+        "the window (each its own number, 'Sure', 'Not sure' or unsaid)"
+        + (
+            f"; every {args.again}th presses Check again with another number, which the class must not keep."
+            if args.again
+            else "."
+        ),
+        "join / answer: send of the rerun_script -> its script_finished, measured in the client, while every "
+        "page's fragment timers ask for refreshes as the browser's do.",
+        "answers stored / lost / doubled: the database's rows for the class's question against each learner's "
+        "first answer (number and How sure?); doubled counts extra rows, rows per learner id beyond one, and "
+        "rows that are no learner's first answer.",
+        "teacher shows all: from the last answer's write (the store's answered_at) to the first teacher delta "
+        "drawing the full count; slowest answer shown: the longest such wait over every answer (k-th written -> "
+        "a count of k or more drawn).",
+    ]
+    for result in results:
+        if result.phase is not None:
+            phase = result.phase
+            table.notes.append(
+                f"{result.store}: {result.joined} joined, {result.rows} answers stored; server CPU "
+                f"{100 * phase.cpu / max(phase.seconds, 1e-9):.0f} % "
+                f"of one core over the {phase.seconds:.1f} s of answers; {phase.teacher_refreshes} teacher refreshes, "
+                f"{phase.learner_refreshes} learner refreshes; answers told 'sent': "
+                f"{sum(lr.told == 'sent' for lr in phase.learners)}, second presses told 'already in': "
+                f"{sum(lr.told_again == 'already in' for lr in phase.learners)} of "
+                f"{sum(lr.again is not None for lr in phase.learners)}"
+            )
+    print(table.render())
+    verdicts = [line for result in results for line in pulse_verdicts(result)]
+    print("targets (issue 30, item 6):")
+    for line in verdicts:
+        print(f"  {line}")
+    errors = [f"{r.store}: {e}" for r in results if r.phase for e in r.phase.errors]
+    if errors:
+        print(f"{len(errors)} error(s):")
+        for line in errors[:40]:
+            print(f"  - {line}")
+    return {"table": table, "results": {r.store: r for r in results}, "verdicts": verdicts, "errors": errors}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30, help="sessions at once on each page (default 30)")
@@ -592,7 +1156,22 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--no-play", action="store_true", help="leave the everyone-presses-Play case out")
     parser.add_argument("--others", type=int, default=5, help="with --play: sessions moving the lab's w2 (default 5)")
     parser.add_argument("--seconds", type=float, default=30.0, help="with --play: how long they play (default 30)")
+    parser.add_argument(
+        "--pulse", action="store_true", help="only the class pulse: --learners answer a lesson step, a teacher watches"
+    )
+    parser.add_argument("--learners", type=int, default=60, help="with --pulse: learners in the class (default 60)")
+    parser.add_argument("--store", choices=("sqlite", "postgres", "both"), default="both", help="with --pulse")
+    parser.add_argument("--within", type=float, default=10.0, help="with --pulse: seconds the answers spread over")
+    parser.add_argument(
+        "--again", type=int, default=6, help="with --pulse: every Nth learner presses Check again (0: none; default 6)"
+    )
+    parser.add_argument(
+        "--step", default=PULSE_STEP, help=f"with --pulse: the lesson step's key (default {PULSE_STEP})"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="with --pulse: the answers' moments")
     args = parser.parse_args(argv)
+    if args.pulse:
+        return main_pulse(args)
     if args.play:
         return main_play(args)
     scenarios = [
