@@ -26,7 +26,7 @@ from ui.kit.format import from_log10, number
 from ui.lab import text
 from ui.lesson import steps as lesson
 from ui.training import choices, datasets
-from ui.training.view import POINTS_UP_TO
+from ui.training.charts import POINTS_UP_TO
 
 pytestmark = pytest.mark.browser
 W1, W3 = rc.STATQUEST_WEIGHTS["w1"], rc.STATQUEST_WEIGHTS["w3"]

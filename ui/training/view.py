@@ -16,12 +16,13 @@ import streamlit as st
 
 import rnn_core as rc
 from ui.claims import Said
-from ui.kit import chart_data, charts
+from ui.kit import charts
 from ui.kit.format import literal, number
 from ui.kit.state import send_weights_to_statland, shown
 from ui.kit.widgets import weights_download_button
 from ui.training import alt_text, bptt, datasets
 from ui.training.budget import TrainingBudget
+from ui.training.charts import CHART_HEIGHT, comparison_chart, loss_chart, norm_chart, weights_chart
 from ui.training.choices import (
     CHUNK_SECONDS,
     MODEL_LABELS,
@@ -33,7 +34,6 @@ from ui.training.choices import (
 )
 from ui.training.run import (
     LiveRun,
-    RunCurve,
     curve_of,
     first_step_note,
     keep_curve,
@@ -48,10 +48,7 @@ from ui.training.run import (
 # Each button shows its key (a <kbd> its name includes, "Step Shortcut S"); a help tooltip would
 # make Streamlit draw a second, hidden copy of the button to measure it.
 SHORTCUTS = {"play": "P", "step": "S", "reset": "Z"}
-POINTS_UP_TO = 40  # a short history is drawn with a dot per step, so one step is visible
 SEND_SECONDS = 0.05  # after a refresh while others play: time for the server to send it
-MINI_BATCH, WHOLE_SET = "mini-batch", "whole set"  # the loss chart's two lines when batches are used
-LOSS_COLOURS = {MINI_BATCH: charts.OKABE_ITO[5], WHOLE_SET: charts.OKABE_ITO[3]}
 
 
 @st.cache_resource(max_entries=1)
@@ -168,34 +165,25 @@ def run_buttons(run: LiveRun, *, key_prefix: str) -> None:
         if old is not None:
             retire(old, key_prefix)
 
-    buttons = st.columns(3, vertical_alignment="center")
-    buttons[0].button(
-        "Pause" if run.running else "Play",
-        key=f"{key_prefix}play",
-        on_click=play_pause,
-        type="primary",
-        icon=":material/pause:" if run.running else ":material/play_arrow:",
-        disabled=run.finished,
-        width="stretch",
-        shortcut=SHORTCUTS["play"],
+    playing = run.running
+    buttons = (  # label, name, callback, icon, disabled, primary
+        ("Pause" if playing else "Play", "play", play_pause, "pause" if playing else "play_arrow", run.finished, True),
+        ("Step", "step", step_once, "skip_next", run.diverged, False),
+        ("Reset", "reset", reset, "restart_alt", False, False),
     )
-    buttons[1].button(
-        "Step",
-        key=f"{key_prefix}step",
-        on_click=step_once,
-        icon=":material/skip_next:",
-        disabled=run.diverged,
-        width="stretch",
-        shortcut=SHORTCUTS["step"],
-    )
-    buttons[2].button(
-        "Reset",
-        key=f"{key_prefix}reset",
-        on_click=reset,
-        icon=":material/restart_alt:",
-        width="stretch",
-        shortcut=SHORTCUTS["reset"],
-    )
+    for column, (label, name, callback, icon, disabled, primary) in zip(
+        st.columns(3, vertical_alignment="center"), buttons, strict=True
+    ):
+        column.button(
+            label,
+            key=f"{key_prefix}{name}",
+            on_click=callback,
+            type="primary" if primary else "secondary",
+            icon=f":material/{icon}:",
+            disabled=disabled,
+            width="stretch",
+            shortcut=SHORTCUTS[name],
+        )
 
 
 # Off the screen but read by a screen reader (the usual "visually hidden" rules); out of the page's flow,
@@ -287,65 +275,6 @@ def draw_refresh(live: LiveRun, key_prefix: str, log_loss: bool, show_progress) 
             weights_chart(history, key_prefix, where=weights, alt=shown(alt_text.weights_alt(live, playing)))
 
 
-CHART_HEIGHT = 200
-
-
-def loss_chart(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str, where, alt: str) -> None:
-    """The loss over the steps. Its spec is built once per look (``charts.curve_spec``) and each
-    refresh sends only the rows; ``alt`` is its text alternative (``ui.training.alt_text``), which
-    stays the same while training plays, so the browser keeps the chart and swaps its rows."""
-    common = {"x_title": "step", "x_format": "d", "points": len(history["step"]) <= POINTS_UP_TO}
-    if mini_batches:
-        # A step's loss is its own mini-batch's: noisy. The whole set's, measured at each
-        # refresh, is the one that should fall.
-        loss_columns = {
-            "step": np.concatenate([history["step"], history["full loss step"]]),
-            "loss": np.concatenate([history["loss"], history["full loss"]]),
-            "loss on": np.repeat([MINI_BATCH, WHOLE_SET], [len(history["step"]), len(history["full loss step"])]),
-        }
-        # The chart's title says what the colours are: no legend title, a narrow legend.
-        by_batch = {"color": "loss on", "color_title": "loss on", "legend_title": False, "palette": LOSS_COLOURS}
-        title = "Training loss (MSE): mini-batches and whole set"
-    else:
-        loss_columns, by_batch, title = {"step": history["step"], "loss": history["loss"]}, {}, "Training loss (MSE)"
-    loss_spec = charts.curve_spec(
-        "step",
-        "loss",
-        title=title,
-        # A short axis title: a long one overflows the plot and Streamlit clips the chart's title.
-        y_title="MSE (log scale)" if log_loss else "MSE",
-        log_y=log_loss,
-        height=CHART_HEIGHT,
-        **common,
-        **by_batch,
-    )
-    loss_rows = charts.curve_table(loss_columns, "step", "loss", log_y=log_loss, thin=not mini_batches)
-    charts.draw(
-        chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}loss_chart", where=where, alt_text=alt
-    )
-
-
-def norm_chart(history: dict, key_prefix: str, where, alt: str) -> None:
-    """The gradient's length over the steps (log scale): where explosion and vanishing show."""
-    norm_spec = charts.curve_spec(
-        "step",
-        "gradient norm",
-        title="Gradient norm",
-        y_title="‖gradient‖ (log)",
-        log_y=True,
-        x_title="step",
-        x_format="d",
-        points=len(history["step"]) <= POINTS_UP_TO,
-        height=CHART_HEIGHT,
-    )
-    norm_rows = charts.curve_table(
-        {"step": history["step"], "gradient norm": history["gradient norm"]}, "step", "gradient norm", log_y=True
-    )
-    charts.draw(
-        chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}grad_chart", where=where, alt_text=alt
-    )
-
-
 def next_step_shares(run: LiveRun, key_prefix: str, playing: bool = False) -> None:
     """Each day's share of the gradient the next Step uses, and their sums: a table for one unit,
     a per-day chart for wider models and long histories (its text fixed while ``playing``)."""
@@ -368,27 +297,6 @@ def next_step_shares(run: LiveRun, key_prefix: str, playing: bool = False) -> No
             key=f"{key_prefix}bptt_chart",
             alt_text=shown(alt_text.per_day_alt(run, back, playing)),
         )
-
-
-def weights_chart(history: dict, key_prefix: str, where, alt: str) -> None:
-    """The one-unit network's five weights over the steps."""
-    names = list(history["params"])
-    weights = charts.long_columns({"step": history["step"], **history["params"]}, "step", names, "value", "parameter")
-    spec = charts.curve_spec(
-        "step",
-        "value",
-        title="The five weights as they train",
-        x_title="step",
-        x_format="d",
-        points=len(history["step"]) <= POINTS_UP_TO,
-        y_title="value",
-        color="parameter",
-        color_title="parameter",
-        palette=charts.PARAM_COLOURS,
-        height=CHART_HEIGHT,
-    )
-    rows = charts.curve_table(weights, "step", "value", thin=False)  # long_columns thinned each series
-    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}weights_chart", where=where, alt_text=alt)
 
 
 def first_step_line(run: LiveRun) -> None:
@@ -418,41 +326,6 @@ def show_backward(run: LiveRun, *, key_prefix: str = "tr_", theme: str = "light"
         st.caption(bptt.per_day_caption(back))
     if run.trainer.clip != "none":
         st.caption("Clipping is on: the step uses these sums after clipping shrinks them (if they are too large).")
-
-
-def comparison_chart(run: LiveRun, kept: list[RunCurve], *, key_prefix: str) -> None:
-    """The current run's loss beside the last few runs', each labelled with its settings."""
-    if not kept:
-        return
-    curves = [*kept]
-    if (now := curve_of(run, f"now: {getattr(run, 'label', 'this run')}")) is not None:
-        curves.append(now)
-    frame = pd.concat(
-        [pd.DataFrame({"step": c.step, "loss": c.loss, "run": c.label}) for c in curves], ignore_index=True
-    )
-    palette = dict(zip([c.label for c in curves], charts.OKABE_ITO, strict=False))
-    st.subheader("This run beside the last ones")
-    charts.draw(
-        charts.curve(
-            frame,
-            "step",
-            "loss",
-            title="Training loss of recent runs (whole set)",
-            x_title="step",
-            x_format="d",
-            y_title="MSE (log scale)",
-            log_y=True,
-            color="run",
-            color_title="run",
-            palette=palette,
-            height=240,
-        ),
-        key=f"{key_prefix}compare_chart",
-        alt_text=shown(alt_text.comparison_alt(curves)),
-    )
-    st.caption(
-        "Change one setting (model, clipping, learning rate) and train again: the last runs stay here to compare."
-    )
 
 
 def show_results(run: LiveRun, data_kind: str, *, key_prefix: str) -> None:
