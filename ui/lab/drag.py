@@ -3,8 +3,8 @@
 Streamlit's slider sends w2 only on release, so the views where w2 is the knob carry their own
 in-chart slider (a Vega-Lite point selection bound to a range input): data for every w2 on the
 page slider's grid is sent once (``ui.lab.drag_rows``) and the browser draws the one under the
-hand. Streamlit 1.67 returns a selection parameter's value to Python (``on_select``; a plain bound
-variable parameter it does not), about 150 ms after the last movement, so releasing the in-chart
+hand. Streamlit returns a selection parameter's value to Python (``on_select``; a plain bound
+variable parameter it does not) shortly after the last movement, so releasing the in-chart
 slider sets the page's w2 (and its link): one w2 for the page. The chart then keeps its spec (no
 rebuild under the hand); a w2 set anywhere else (the page slider, a preset, a link) starts the
 chart afresh at that w2, under a new key, so the browser does not restore the old selection.

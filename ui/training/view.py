@@ -316,7 +316,7 @@ def show_backward(run: LiveRun, *, key_prefix: str = "tr_", theme: str = "light"
         st.markdown(bptt.one_unit_sentence(back))
         if back.n_days <= bptt.MAX_DRAWN_DAYS:
             st.caption(shown(bptt.one_unit_notice(back)))
-            # Drawn only when asked for: laying the picture out again took about 150 ms of every Step.
+            # Drawn only when asked for: laying the picture out again is a large share of a Step's time.
             with st.expander("The same, copy by copy", key=f"{key_prefix}bptt_picture", on_change="rerun") as picture:
                 if picture.open:
                     st.graphviz_chart(
