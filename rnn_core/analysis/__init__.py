@@ -28,7 +28,9 @@ One module per question the lab asks:
   Pascanu, Mikolov and Bengio's cliff;
 - ``gated``: the same input gradients for an LSTM or a GRU.
 
-Argument order is (w2, w1) wherever both vary: rows of a grid follow w2, columns w1.
+Argument order is (w1, w2) wherever both vary: rows of a grid follow w1, columns w2, and a
+descent path's points are (w1, w2). A number past the float range is a ``SignedLog`` (log10 of
+its size, its sign); every descent function returns a ``DescentPath``.
 All functions broadcast over arrays of weights, so a whole grid is one pass over time.
 """
 
@@ -37,6 +39,7 @@ from .descent import (
     CLIFF_TARGET,
     CLIFF_X0,
     DescentPath,
+    Throw,
     cliff_descent,
     cliff_loss_and_grad,
     descent_path,
@@ -53,7 +56,7 @@ from .loss_gradients import (
     one_unit_log10_loss_and_grad,
     one_unit_loss_and_grad,
 )
-from .scaled import PATTERNS, ScaledTrace, input_pattern, scaled_forward, signed_log_sum
+from .scaled import PATTERNS, ScaledTrace, SignedLog, input_pattern, scaled_forward, signed_log_sum
 
 __all__ = [
     "CLIFF_LENGTH",
@@ -64,6 +67,8 @@ __all__ = [
     "PARAM_NAMES",
     "PATTERNS",
     "ScaledTrace",
+    "SignedLog",
+    "Throw",
     "cliff_descent",
     "cliff_loss_and_grad",
     "descent_path",

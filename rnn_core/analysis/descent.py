@@ -1,12 +1,12 @@
 """Gradient-descent paths over two weights, with and without clipping: what an exploding
 gradient does to a training step.
 
-One descent loop (``_descend``) serves both surfaces the lab draws: the RNN's own loss
-over (w2, w1), and Pascanu, Mikolov and Bengio's cliff. It asks each point for its loss
-and gradient as log10 magnitudes and a direction, so it walks on from weights whose
-gradient no float can hold: clipping (``optim.clip_gradient``, g <- threshold g / |g|)
-only needs the direction there, and an unclipped step too long for a float ends the
-path with where it was thrown.
+One descent loop (``_descend``) serves both surfaces the lab draws: the RNN's own loss over
+(w1, w2), and Pascanu, Mikolov and Bengio's cliff; every path comes back as a ``DescentPath``.
+It asks each point for its loss and gradient as log10 magnitudes and a direction, so it walks
+on from weights whose gradient no float can hold: clipping (``optim.clip_gradient``,
+g <- threshold g / |g|) only needs the direction there, and an unclipped step too long for a
+float ends the path with where it was thrown.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,21 +31,52 @@ LONGEST_LOG10_STEP = 300.0
 Point = tuple[float, float, np.ndarray]
 
 
-@dataclass
-class DescentPath:
-    """Gradient descent over two weights, as ``one_unit_descent`` returns it.
+class Throw(NamedTuple):
+    """Where an unclipped step too long for a float went: its unit direction (along p0, along
+    p1) and log10 of its length."""
 
-    ``rows``: one row per visited point, (p0, p1, log10 loss, log10 |gradient| before
-    clipping); for the RNN p0 = w2 and p1 = w1. ``throw``: None, or where the last step went
-    when it was too long for a float (an unclipped step of 10^400): (direction along p0,
-    along p1, log10 of its length).
+    direction: tuple[float, float]
+    log10_length: float
+
+
+@dataclass(frozen=True, eq=False)
+class DescentPath:
+    """Gradient descent over two weights (p0, p1): the RNN's (w1, w2), the cliff's (w, b).
+
+    One entry per visited point, in step order: ``points`` (n, 2), ``log10_loss`` and
+    ``log10_gradient_norm`` (|gradient| before clipping), log10 so that sizes no float holds
+    still have a value. ``throw``: None, or where the last step went when it was too long for
+    a float (an unclipped step of 10^400).
     """
 
-    rows: np.ndarray
-    throw: tuple[float, float, float] | None
+    points: np.ndarray
+    log10_loss: np.ndarray
+    log10_gradient_norm: np.ndarray
+    throw: Throw | None = None
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    @property
+    def loss(self) -> np.ndarray:
+        """The loss at each point (inf where it is too large for a float)."""
+        with np.errstate(over="ignore"):
+            return 10.0**self.log10_loss
+
+    @property
+    def gradient_norm(self) -> np.ndarray:
+        """|gradient| before clipping at each point (inf where it is too large for a float)."""
+        with np.errstate(over="ignore"):
+            return 10.0**self.log10_gradient_norm
+
+    def step_lengths(self) -> np.ndarray:
+        """How far each step moved, (n - 1,): a plain step off a cliff is the long one."""
+        return np.hypot(*np.diff(self.points, axis=0).T)
 
 
-def _descend(point: Callable[[np.ndarray], Point | None], start, lr: float, n_steps: int, clip_threshold=None):
+def _descend(
+    point: Callable[[np.ndarray], Point | None], start, lr: float, n_steps: int, clip_threshold=None
+) -> DescentPath:
     """The descent loop: p <- p - lr g, with g clipped to ``clip_threshold`` by norm if given."""
     p = np.array(start, dtype=float)
     log_lr = math.log10(lr)
@@ -58,7 +90,7 @@ def _descend(point: Callable[[np.ndarray], Point | None], start, lr: float, n_st
         if log_norm == -math.inf:
             continue  # a flat spot: the point stays where it is
         if clip_threshold is None and log_lr + log_norm > LONGEST_LOG10_STEP:
-            throw = (float(direction[0]), float(direction[1]), log_lr + log_norm)
+            throw = Throw((float(direction[0]), float(direction[1])), log_lr + log_norm)
             break
         # Past the float range only the direction matters (clipping cuts |g| to the threshold),
         # so the gradient is held as its direction times the largest size a float allows.
@@ -70,7 +102,11 @@ def _descend(point: Callable[[np.ndarray], Point | None], start, lr: float, n_st
             p = p - lr * grad
         if not np.all(np.isfinite(p)):
             break
-    return DescentPath(np.array(rows).reshape(-1, 4), throw)
+    table = np.array(rows).reshape(-1, 4)
+    columns = table[:, :2].copy(), table[:, 2].copy(), table[:, 3].copy()
+    for column in columns:
+        column.setflags(write=False)  # a path is shared from caches: nobody writes into it
+    return DescentPath(*columns, throw)
 
 
 def _as_point(loss: float, grad: np.ndarray) -> Point | None:
@@ -84,19 +120,19 @@ def _as_point(loss: float, grad: np.ndarray) -> Point | None:
     return log_loss, math.log10(norm), grad / norm
 
 
-def _one_unit_point(xs, in_floats, activation: str, w2: float, w1: float, weights: dict) -> Point | None:
-    """The RNN's loss and gradient over (w2, w1): in floats where they fit, else in log10 form."""
-    if max(abs(w2), abs(w1)) > RESCALE_ABOVE:
+def _one_unit_point(xs, in_floats, activation: str, w1: float, w2: float, weights: dict) -> Point | None:
+    """The RNN's loss and gradient over (w1, w2): in floats where they fit, else in log10 form."""
+    if max(abs(w1), abs(w2)) > RESCALE_ABOVE:
         return None  # far beyond any chart: stop before the forward pass itself overflows
     loss, grad_w1, grad_w2 = in_floats(w1, w2, **weights)
-    found = _as_point(loss, np.array([grad_w2, grad_w1]))
+    found = _as_point(loss, np.array([grad_w1, grad_w2]))
     if found is not None:
         return found
-    log_loss, (s1, l1), (s2, l2) = one_unit_log10_loss_and_grad(xs, w1, w2, activation=activation, **weights)
-    top = max(l1, l2)
+    log_loss, grad_w1, grad_w2 = one_unit_log10_loss_and_grad(xs, w1, w2, activation=activation, **weights)
+    top = max(grad_w1.log10, grad_w2.log10)
     if top == -math.inf:
         return log_loss, -math.inf, np.zeros(2)
-    direction = np.array([s2 * 10.0 ** (l2 - top), s1 * 10.0 ** (l1 - top)])
+    direction = np.array([g.sign * 10.0 ** (g.log10 - top) for g in (grad_w1, grad_w2)])
     size = float(np.hypot(*direction))
     return log_loss, top + math.log10(size), direction / size
 
@@ -104,7 +140,7 @@ def _one_unit_point(xs, in_floats, activation: str, w2: float, w1: float, weight
 def one_unit_descent(
     xs, start, lr: float, n_steps: int, clip_threshold: float | None = None, memo: dict | None = None, **weights
 ) -> DescentPath:
-    """Gradient descent on the one-unit RNN's loss over (w2, w1) from ``start`` = (w2, w1).
+    """Gradient descent on the one-unit RNN's loss over (w1, w2) from ``start`` = (w1, w2).
 
     ``weights``: b1, w3, b2, target and activation as in ``one_unit_loss_and_grad``.
     ``memo``: a dict to share between calls on the same sequence and weights, so that where
@@ -124,22 +160,19 @@ def one_unit_descent(
     return _descend(point, start, lr, n_steps, clip_threshold)
 
 
-def descent_path(loss_and_grad, start, lr: float, n_steps: int, clip_threshold: float | None = None):
+def descent_path(loss_and_grad, start, lr: float, n_steps: int, clip_threshold: float | None = None) -> DescentPath:
     """Gradient descent from ``start`` on a two-parameter function, with optional norm clipping.
 
-    ``loss_and_grad(point)`` returns (loss, gradient) in floats. The result has one row per
-    visited point: (p0, p1, loss, |gradient| before clipping). The path stops where the loss
-    or gradient is not finite, or where a step would leave the finite numbers (what an
-    unclipped jump off a cliff can do); the rows before it are kept.
+    ``loss_and_grad(point)`` returns (loss, gradient) in floats. The path stops where the
+    loss or gradient is not finite, or where a step would leave the finite numbers (what an
+    unclipped jump off a cliff can do, reported as its ``throw``); the points before it are kept.
     """
 
     def point(p):
         loss, grad = loss_and_grad(p)
         return _as_point(float(loss), np.array(grad, dtype=float))
 
-    rows = _descend(point, start, lr, n_steps, clip_threshold).rows
-    rows[:, 2:] = 10.0 ** rows[:, 2:]
-    return rows
+    return _descend(point, start, lr, n_steps, clip_threshold)
 
 
 # ----------------------------------------------------------------------------- Pascanu et al.
@@ -174,7 +207,7 @@ def cliff_loss_and_grad(w, b, length: int = CLIFF_LENGTH, x0: float = CLIFF_X0, 
         return residual**2, factor * dx_dw, factor * dx_db
 
 
-def cliff_descent(start, lr: float, n_steps: int, clip_threshold: float | None = None) -> np.ndarray:
+def cliff_descent(start, lr: float, n_steps: int, clip_threshold: float | None = None) -> DescentPath:
     """Gradient descent on the cliff's error surface from ``start`` = (w, b); see ``descent_path``."""
 
     def error_and_grad(point):

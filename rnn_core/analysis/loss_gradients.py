@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..vanilla import PARAM_NAMES, VanillaRNN
-from .scaled import ScaledTrace, final_scaled_state, log10_abs, scaled_forward, signed_log_sum, times
+from .scaled import ZERO, ScaledTrace, SignedLog, final_scaled_state, log10_abs, scaled_forward, signed_log_sum, times
 
 
 def one_unit_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu"):
@@ -77,19 +77,18 @@ def _h_prev(trace: ScaledTrace):
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class LogW2Gradient:
     """d L / d w2 for one sequence, L = (y_T - target)^2, split by time step.
 
     BPTT's w2 gradient is a sum over steps: the piece from step t is
     dL/dz_t * h_(t-1). ``log10_steps`` are the pieces' log10 magnitudes and
-    ``signs`` their signs (0 for an exact zero); ``log10_total``/``total_sign`` the sum.
+    ``signs`` their signs (0 for an exact zero); ``total`` the sum.
     """
 
     log10_steps: np.ndarray
     signs: np.ndarray
-    log10_total: float
-    total_sign: float
+    total: SignedLog
     log10_abs_error: float  # log10 |y_T - target|
     log10_loss: float
 
@@ -103,29 +102,28 @@ def log10_w2_gradient(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation
     trace = scaled_forward(xs, w1, w2, b1, activation) if trace is None else trace
     log_error, error_sign = _error(trace, w3, b2, target)
     log_steps, signs = _pieces(*_log10_dz(trace, w2, w3, log_error, error_sign), *_h_prev(trace))
-    total, total_sign = signed_log_sum(log_steps, signs)
-    return LogW2Gradient(log_steps, signs, total, total_sign, log_error, 2.0 * log_error)
+    return LogW2Gradient(log_steps, signs, signed_log_sum(log_steps, signs), log_error, 2.0 * log_error)
 
 
 def one_unit_log10_loss_and_grad(xs, w1, w2, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu"):
     """L = (y_T - target)^2 and its gradient with respect to w1 and w2, in log10 form, at any size.
 
-    Returns (log10 L, (sign, log10 |dL/dw1|), (sign, log10 |dL/dw2|)); an exact zero is
-    (0.0, -inf). For weights where ``one_unit_loss_and_grad`` overflows (w2 = 3 over
-    1000 steps: L is about 10^954).
+    Returns (log10 L, dL/dw1, dL/dw2), the gradients as ``SignedLog``, like
+    ``one_unit_loss_and_grad``'s (loss, dL/dw1, dL/dw2). For weights where
+    ``one_unit_loss_and_grad`` overflows (w2 = 3 over 1000 steps: L is about 10^954).
     """
     w1, w2, b1, w3, b2, target = (float(v) for v in (w1, w2, b1, w3, b2, target))
     xs = np.asarray(xs, dtype=float).ravel()
     trace = scaled_forward(xs, w1, w2, b1, activation)
     log_error, error_sign = _error(trace, w3, b2, target)
     if error_sign == 0.0:
-        return -np.inf, (0.0, -np.inf), (0.0, -np.inf)
+        return -np.inf, ZERO, ZERO
     dz = _log10_dz(trace, w2, w3, log_error, error_sign)
-    totals = []
-    for factor in ((log10_abs(xs), np.sign(xs)), _h_prev(trace)):  # dL/dw1 = sum dz_t x_t, dL/dw2 = sum dz_t h_(t-1)
-        total, sign = signed_log_sum(*_pieces(*dz, *factor))
-        totals.append((sign, total))
-    return 2.0 * log_error, totals[0], totals[1]
+    # dL/dw1 = sum_t dL/dz_t x_t, dL/dw2 = sum_t dL/dz_t h_(t-1)
+    grad_w1, grad_w2 = (
+        signed_log_sum(*_pieces(*dz, *factor)) for factor in ((log10_abs(xs), np.sign(xs)), _h_prev(trace))
+    )
+    return 2.0 * log_error, grad_w1, grad_w2
 
 
 def log10_loss_surface_over(
@@ -150,7 +148,7 @@ def log10_loss_surface_over(
     return 2.0 * (log10_abs(error_scaled) + e)
 
 
-def log10_loss_surface(xs, w2s, w1s, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu") -> np.ndarray:
-    """log10 of L = (y_T - target)^2 over a grid: rows are ``w2s``, columns ``w1s`` (the lab's view)."""
+def log10_loss_surface(xs, w1s, w2s, b1=0.0, w3=1.0, b2=0.0, target=1.0, activation="relu") -> np.ndarray:
+    """log10 of L = (y_T - target)^2 over a grid: rows are ``w1s``, columns ``w2s`` (the lab's view)."""
     weights = {"b1": b1, "w3": w3, "b2": b2}
-    return log10_loss_surface_over(xs, "w2", w2s, "w1", w1s, weights, target, activation)
+    return log10_loss_surface_over(xs, "w1", w1s, "w2", w2s, weights, target, activation)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -59,16 +60,27 @@ def times(count, log_value):
         return np.where(count == 0, 0.0, count * log_value)
 
 
-def signed_log_sum(log_magnitudes: np.ndarray, signs: np.ndarray) -> tuple[float, float]:
-    """log10 |sum_i sign_i 10^(L_i)| and its sign, without leaving log space."""
+class SignedLog(NamedTuple):
+    """A number too large or small for a float, as log10 of its size and its sign:
+    sign * 10^log10. An exact 0 is (-inf, 0.0)."""
+
+    log10: float
+    sign: float
+
+
+ZERO = SignedLog(-np.inf, 0.0)
+
+
+def signed_log_sum(log_magnitudes: np.ndarray, signs: np.ndarray) -> SignedLog:
+    """sum_i sign_i 10^(L_i) as a ``SignedLog``, without leaving log space."""
     mask = (signs != 0) & np.isfinite(log_magnitudes)
     if not mask.any():
-        return -np.inf, 0.0
+        return ZERO
     top = float(np.max(log_magnitudes[mask]))
     total = float(np.sum(signs[mask] * 10.0 ** (log_magnitudes[mask] - top)))
     if total == 0.0:
-        return -np.inf, 0.0
-    return top + float(np.log10(abs(total))), float(np.sign(total))
+        return ZERO
+    return SignedLog(top + float(np.log10(abs(total))), float(np.sign(total)))
 
 
 def _steps_between_rescales(xs, w1, w2, b1) -> int:

@@ -66,13 +66,13 @@ def test_w2_three_over_a_thousand_steps_is_finite_and_silent(activation):
         logs = an.log10_input_gradients(np.ones(1000), 1.0, 3.0, 0.0, 1.0, activation)
         grid = an.log10_first_input_gradient_grid(np.linspace(-3, 3, 41), np.arange(1, 1001), activation=activation)
         w2_grad = an.log10_w2_gradient(np.ones(1000), 1.0, 3.0, activation=activation)
-        surface = an.log10_loss_surface(np.ones(1000), [0.5, 1.0], [2.5, 3.0], activation=activation)
+        surface = an.log10_loss_surface(np.ones(1000), [2.5, 3.0], [0.5, 1.0], activation=activation)
     for values in (logs, grid, w2_grad.log10_steps, surface):
         assert not np.isnan(values).any()
         assert not np.isposinf(values).any()
     if activation in ("identity", "relu"):
         assert logs[0] == pytest.approx(999 * np.log10(3.0), abs=1e-9)  # about 10^477
-        assert w2_grad.log10_total > 470
+        assert w2_grad.total.log10 > 470
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -94,7 +94,7 @@ def test_per_step_w2_pieces_match_bptt_and_sum_to_the_gradient(activation, w2):
     result = an.log10_w2_gradient(xs, 0.8, w2, 0.1, 1.2, 0.05, 1.0, activation)
     pieces = result.signs * 10.0**result.log10_steps
     np.testing.assert_allclose(pieces, grads.per_step["w2"][:, 0, 0], rtol=1e-9, atol=1e-15)
-    total = result.total_sign * 10.0**result.log10_total
+    total = result.total.sign * 10.0**result.total.log10
     assert total == pytest.approx(grads.params["w2"][0, 0], rel=1e-9)
     loss = float((model.predict(xs[None])[0, 0] - 1.0) ** 2)
     assert 10**result.log10_loss == pytest.approx(loss, rel=1e-9)
@@ -191,9 +191,9 @@ def test_signed_log_sum_cancels_and_keeps_signs():
 def test_loss_surface_matches_direct_predictions():
     xs = an.input_pattern("alternating", 8)
     w1s, w2s = np.array([0.5, 1.0, 1.5]), np.array([-1.0, 0.3, 1.2])
-    surface = an.log10_loss_surface(xs, w2s, w1s, b1=0.1, w3=0.9, target=1.0, activation="tanh")
-    for i, w2 in enumerate(w2s):
-        for j, w1 in enumerate(w1s):
+    surface = an.log10_loss_surface(xs, w1s, w2s, b1=0.1, w3=0.9, target=1.0, activation="tanh")
+    for i, w1 in enumerate(w1s):
+        for j, w2 in enumerate(w2s):
             y = vanilla("tanh", w1, w2, 0.1, 0.9).predict(xs[None])[0, 0]
             assert surface[i, j] == pytest.approx(np.log10((y - 1.0) ** 2), abs=1e-9)
 
@@ -223,11 +223,9 @@ def test_clipping_keeps_descent_from_being_thrown_off_the_cliff():
     start, lr = (5.5, -2.0), 0.5
     free = an.cliff_descent(start, lr, 60)
     clipped = an.cliff_descent(start, lr, 60, clip_threshold=0.5)
-    free_steps = np.hypot(np.diff(free[:, 0]), np.diff(free[:, 1]))
-    clipped_steps = np.hypot(np.diff(clipped[:, 0]), np.diff(clipped[:, 1]))
-    assert free_steps.max() > 100  # one step lands on the wall and is thrown far away
-    assert clipped_steps.max() <= lr * 0.5 + 1e-12  # a clipped step moves at most lr * threshold
-    assert clipped[-1, 2] < 0.01 < free[-1, 2]
+    assert free.step_lengths().max() > 100  # one step lands on the wall and is thrown far away
+    assert clipped.step_lengths().max() <= lr * 0.5 + 1e-12  # a clipped step moves at most lr * threshold
+    assert clipped.loss[-1] < 0.01 < free.loss[-1]
 
 
 def test_norm_clipping_rescales_only_large_gradients_and_survives_huge_ones():
@@ -245,7 +243,8 @@ def test_descent_path_stops_before_leaving_the_finite_numbers():
         return float(point[0] ** 2), (1e300, 0.0)
 
     path = an.descent_path(steep, (1.0, 0.0), lr=1e10, n_steps=5)  # the first step overflows to -inf
-    assert len(path) == 1 and np.isfinite(path).all()
+    assert len(path) == 1
+    assert all(np.isfinite(v).all() for v in (path.points, path.loss, path.gradient_norm))
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -291,9 +290,9 @@ def test_log_form_loss_and_gradient_match_the_plain_floats(activation):
         xs = rng.uniform(0, 1, int(rng.integers(1, 40)))
         w1, w2, b1, w3, b2 = rng.uniform(-1.5, 1.5, 5)
         loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(xs, w1, w2, b1, w3, b2, 1.0, activation)
-        log_loss, (s1, l1), (s2, l2) = an.one_unit_log10_loss_and_grad(xs, w1, w2, b1, w3, b2, 1.0, activation)
+        log_loss, log_w1, log_w2 = an.one_unit_log10_loss_and_grad(xs, w1, w2, b1, w3, b2, 1.0, activation)
         assert 10.0**log_loss == pytest.approx(loss, rel=1e-9)
-        for grad, sign, log in ((grad_w1, s1, l1), (grad_w2, s2, l2)):
+        for grad, (log, sign) in ((grad_w1, log_w1), (grad_w2, log_w2)):
             if grad == 0.0:
                 assert log == -np.inf
             else:
@@ -306,29 +305,146 @@ def test_log_form_gradient_at_w2_three_over_a_thousand_steps_is_exact():
     T = 1000
     S = (3**T - 1) // 2
     dh_dw2 = sum(k * 3 ** (k - 1) for k in range(1, T))
-    log_loss, (s1, l1), (s2, l2) = an.one_unit_log10_loss_and_grad(np.ones(T), 1.0, 3.0, activation="identity")
+    log_loss, grad_w1, grad_w2 = an.one_unit_log10_loss_and_grad(np.ones(T), 1.0, 3.0, activation="identity")
     assert log_loss == pytest.approx(2 * math.log10(S - 1), abs=1e-9)
-    assert (s1, l1) == (1.0, pytest.approx(math.log10(2 * (S - 1) * S), abs=1e-9))
-    assert (s2, l2) == (1.0, pytest.approx(math.log10(2 * (S - 1) * dh_dw2), abs=1e-9))
+    assert grad_w1 == (pytest.approx(math.log10(2 * (S - 1) * S), abs=1e-9), 1.0)
+    assert grad_w2 == (pytest.approx(math.log10(2 * (S - 1) * dh_dw2), abs=1e-9), 1.0)
     # ... and the vectorised per-step pieces agree
-    assert an.log10_w2_gradient(np.ones(T), 1.0, 3.0, activation="identity").log10_total == pytest.approx(l2, abs=1e-9)
+    assert an.log10_w2_gradient(np.ones(T), 1.0, 3.0, activation="identity").total == grad_w2
 
 
 def test_clipped_descent_walks_down_from_where_floats_overflow():
     xs = np.ones(1000)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        clipped = an.one_unit_descent(xs, (3.0, 1.0), 0.05, 40, clip_threshold=1.0, activation="identity")
-        plain = an.one_unit_descent(xs, (3.0, 1.0), 0.05, 40, activation="identity")
-    rows = clipped.rows
-    assert len(rows) == 41 and clipped.throw is None
-    assert rows[0, 2] == pytest.approx(2 * math.log10((3**1000 - 1) // 2 - 1), abs=1e-9)  # about 10^954
-    steps = np.hypot(*np.diff(rows[:, :2], axis=0).T)
-    assert np.all(steps <= 0.05 + 1e-12)
-    assert rows[-1, 2] < rows[0, 2] - 900  # the loss went down by hundreds of orders of magnitude
+        clipped = an.one_unit_descent(xs, (1.0, 3.0), 0.05, 40, clip_threshold=1.0, activation="identity")
+        plain = an.one_unit_descent(xs, (1.0, 3.0), 0.05, 40, activation="identity")
+    assert len(clipped) == 41 and clipped.throw is None
+    assert clipped.log10_loss[0] == pytest.approx(2 * math.log10((3**1000 - 1) // 2 - 1), abs=1e-9)  # about 10^954
+    assert np.all(clipped.step_lengths() <= 0.05 + 1e-12)
+    assert clipped.log10_loss[-1] < clipped.log10_loss[0] - 900  # down by hundreds of orders of magnitude
     # Without clipping the very first step is about 10^955 long: no float can hold where it lands.
-    assert len(plain.rows) == 1
-    assert plain.throw is not None and plain.throw[2] == pytest.approx(np.log10(0.05) + plain.rows[0, 3])
+    assert len(plain) == 1
+    assert plain.throw is not None
+    assert plain.throw.log10_length == pytest.approx(np.log10(0.05) + plain.log10_gradient_norm[0])
+
+
+# ----------------------------------------------------------------------------- one descent result, one order
+def walked(loss_and_grad, start, lr, n_steps, clip_threshold=None):
+    """Gradient descent written out here from a loss_and_grad(point) -> (loss, gradient) and the
+    engine's clipping, as the reference: the visited points, their losses and |gradient|s."""
+    p, points, losses, norms = np.array(start, dtype=float), [], [], []
+    for _ in range(n_steps + 1):
+        loss, grad = loss_and_grad(p)
+        grad = np.array(grad, dtype=float)
+        if not (np.isfinite(loss) and np.isfinite(grad).all()):
+            break
+        points.append(p)
+        losses.append(loss)
+        norms.append(rc.global_norm(grad))
+        if clip_threshold is not None:
+            grad, _ = rc.clip_gradient(grad, "norm", clip_threshold)
+        p = p - lr * grad
+    return np.array(points), np.array(losses), np.array(norms)
+
+
+def assert_walks_like(path, reference, rtol=1e-9):
+    points, losses, norms = reference
+    assert isinstance(path, an.DescentPath)
+    assert len(path) == len(points)
+    np.testing.assert_allclose(path.points, points, rtol=rtol, atol=1e-12)
+    np.testing.assert_allclose(path.loss, losses, rtol=rtol, atol=0)
+    np.testing.assert_allclose(path.gradient_norm, norms, rtol=rtol, atol=0)
+    np.testing.assert_allclose(path.log10_loss, np.log10(losses), rtol=0, atol=1e-12)
+
+
+def cliff_error_and_grad(point):
+    error, gw, gb = an.cliff_loss_and_grad(*point)
+    return float(error), (float(gw), float(gb))
+
+
+@pytest.mark.parametrize("clip_threshold", [None, 0.5])
+@pytest.mark.parametrize("start_w", [4.5, 5.5, 7.0])
+def test_the_cliffs_descent_is_a_descent_path_along_the_cliffs_own_gradient(start_w, clip_threshold):
+    start = (start_w, -2.0)
+    path = an.cliff_descent(start, 0.5, 30, clip_threshold=clip_threshold)
+    assert_walks_like(path, walked(cliff_error_and_grad, start, 0.5, 30, clip_threshold))
+    assert path.throw is None
+    np.testing.assert_array_equal(path.step_lengths(), np.hypot(*np.diff(path.points, axis=0).T))
+
+
+@pytest.mark.parametrize("clip_threshold", [None, 1.0])
+def test_descent_path_on_any_function_is_the_same_type_with_the_same_numbers(clip_threshold):
+    def bowl(p):
+        return float(p[0] ** 2 + 3.0 * p[1] ** 2 + 0.5), (2.0 * p[0], 6.0 * p[1])
+
+    path = an.descent_path(bowl, (2.0, -1.5), 0.1, 25, clip_threshold=clip_threshold)
+    assert_walks_like(path, walked(bowl, (2.0, -1.5), 0.1, 25, clip_threshold))
+    assert an.cliff_descent((5.5, -2.0), 0.5, 30).points.tolist() == (
+        an.descent_path(cliff_error_and_grad, (5.5, -2.0), 0.5, 30).points.tolist()
+    )
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("clip_threshold", [None, 0.5])
+def test_the_rnns_descent_walks_over_w1_then_w2_with_the_engines_gradient(activation, clip_threshold):
+    xs = an.input_pattern("random", 12, seed=4)
+    weights = {"b1": 0.1, "w3": 1.1, "b2": 0.05, "target": 1.0}
+
+    def loss_and_grad(p):
+        loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(xs, p[0], p[1], activation=activation, **weights)
+        return loss, (grad_w1, grad_w2)
+
+    path = an.one_unit_descent(xs, (1.8, 0.7), 0.05, 20, clip_threshold, activation=activation, **weights)
+    assert_walks_like(path, walked(loss_and_grad, (1.8, 0.7), 0.05, 20, clip_threshold))
+    assert path.points[0].tolist() == [1.8, 0.7] and path.throw is None
+
+
+def test_a_throw_points_along_minus_the_gradient_in_w1_w2_order():
+    xs = np.ones(1000)
+    path = an.one_unit_descent(xs, (1.0, 3.0), 0.05, 40, activation="identity")
+    log_loss, grad_w1, grad_w2 = an.one_unit_log10_loss_and_grad(xs, 1.0, 3.0, activation="identity")
+    top = max(grad_w1.log10, grad_w2.log10)
+    direction = np.array([g.sign * 10.0 ** (g.log10 - top) for g in (grad_w1, grad_w2)])
+    np.testing.assert_allclose(path.throw.direction, direction / np.hypot(*direction), rtol=1e-12)
+    assert isinstance(path.throw, an.Throw) and path.log10_loss[0] == pytest.approx(log_loss, abs=1e-12)
+
+
+def test_a_descent_path_is_frozen_and_read_only():
+    path = an.cliff_descent((5.5, -2.0), 0.5, 5)
+    with pytest.raises(AttributeError):
+        path.throw = None
+    for values in (path.points, path.log10_loss, path.log10_gradient_norm):
+        with pytest.raises(ValueError, match="read-only"):
+            values[0] = 0.0
+
+
+def test_every_signed_log_is_log10_then_sign():
+    xs = an.input_pattern("random", 15, seed=6)
+    summed = an.signed_log_sum(np.array([3.0, 1.0]), np.array([-1.0, 1.0]))
+    assert isinstance(summed, an.SignedLog) and summed.sign == -1.0
+    assert summed.log10 == pytest.approx(math.log10(990.0), abs=1e-12)
+    loss, grad_w1, grad_w2 = an.one_unit_loss_and_grad(xs, 0.8, -1.2, 0.1, 1.2, 0.05, 1.0, "tanh")
+    log_loss, log_w1, log_w2 = an.one_unit_log10_loss_and_grad(xs, 0.8, -1.2, 0.1, 1.2, 0.05, 1.0, "tanh")
+    for grad, log in ((grad_w1, log_w1), (grad_w2, log_w2)):
+        assert isinstance(log, an.SignedLog)
+        assert (log.log10, log.sign) == (pytest.approx(math.log10(abs(grad)), abs=1e-9), math.copysign(1.0, grad))
+    pieces = an.log10_w2_gradient(xs, 0.8, -1.2, 0.1, 1.2, 0.05, 1.0, "tanh")
+    assert isinstance(pieces.total, an.SignedLog)
+    assert pieces.total.log10 == pytest.approx(log_w2.log10, abs=1e-9) and pieces.total.sign == log_w2.sign
+    zero = an.one_unit_log10_loss_and_grad(np.ones(3), 0.0, 0.0, b2=1.0, activation="identity")
+    assert zero[1:] == (an.SignedLog(-np.inf, 0.0), an.SignedLog(-np.inf, 0.0))
+
+
+def test_the_lab_surface_is_w1_by_w2_like_the_general_surface():
+    xs = an.input_pattern("alternating", 8)
+    w1s, w2s = np.array([0.5, 1.0, 1.5]), np.array([-1.0, 0.3, 1.2, 2.0])
+    surface = an.log10_loss_surface(xs, w1s, w2s, b1=0.1, w3=0.9, activation="tanh")
+    assert surface.shape == (w1s.size, w2s.size)
+    weights = {"b1": 0.1, "w3": 0.9, "b2": 0.0}
+    np.testing.assert_array_equal(
+        surface, an.log10_loss_surface_over(xs, "w1", w1s, "w2", w2s, weights, activation="tanh")
+    )
 
 
 # ----------------------------------------------------------------------------- gated models

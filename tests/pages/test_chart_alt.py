@@ -80,8 +80,7 @@ def test_the_cliff_chart_says_how_far_the_plain_path_is_thrown(start):
     alt = chart_alt(at)
     assert f"from w = {start:g}, b = −2" in alt
     path = an.cliff_descent((start, -2.0), 0.5, model.CLIFF_STEPS)  # the page's default learning rate
-    jumps = np.hypot(*np.diff(np.asarray(getattr(path, "rows", path))[:, :2], axis=0).T)
-    assert significant(float(np.nanmax(jumps))) in alt, alt
+    assert significant(float(np.nanmax(path.step_lengths()))) in alt, alt
     assert prose_notice(at, "cliff") in alt
 
 

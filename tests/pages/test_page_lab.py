@@ -62,7 +62,7 @@ def engine_numbers(w2: float, length: int, activation: str) -> dict:
             "first": from_log10(np.log10(abs(first))) if first else "exactly 0",
         }
     weights = {k: v for k, v in rc.STATQUEST_WEIGHTS.items() if k not in ("w1", "w2")}
-    log_loss, (_, l1), (s2, l2) = an.one_unit_log10_loss_and_grad(
+    log_loss, (l1, _), (l2, s2) = an.one_unit_log10_loss_and_grad(
         np.ones(length), rc.STATQUEST_WEIGHTS["w1"], w2, activation=activation, **weights
     )
     top = max(l1, l2)
@@ -423,7 +423,7 @@ def test_the_cliff_is_named_as_its_own_classic_example_and_follows_the_engine():
     paths = datasets(at)["paths"]
     reference = an.cliff_descent((5.5, -2.0), 0.5, 80)
     drawn = paths[(paths["path"] == "plain gradient descent") & paths["visited"]].sort_values("order")
-    np.testing.assert_allclose(drawn[["w", "b"]].to_numpy(), reference[: len(drawn), :2])
+    np.testing.assert_allclose(drawn[["w", "b"]].to_numpy(), reference.points[: len(drawn)])
     at = lab("cliff", cliff_lr=1.0, cliff_threshold=0.25, cliff_start=6.5)
     assert at.slider(key="lab_cliff_start").value == 6.5
     assert "at most 0.25" in view_prose(at)

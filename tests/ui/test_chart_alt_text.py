@@ -64,7 +64,7 @@ def test_the_training_step_alt_states_the_engines_gradient_norm(w2, length, lr, 
     plain, clipped = ends["plain gradient descent"], ends["clipped by norm"]
     log_norm, _ = model.first_step(plain, lr, None)
     weights = {k: v for k, v in rc.STATQUEST_WEIGHTS.items() if k not in ("w1", "w2")}
-    _, (_, l1), (_, l2) = an.one_unit_log10_loss_and_grad(np.ones(length), W1, w2, activation="relu", **weights)
+    _, (l1, _), (l2, _) = an.one_unit_log10_loss_and_grad(np.ones(length), W1, w2, activation="relu", **weights)
     top = max(l1, l2)
     engine_norm = top + 0.5 * math.log10(10 ** (2 * (l1 - top)) + 10 ** (2 * (l2 - top)))
     notice = text.step_notice(
@@ -91,9 +91,7 @@ def test_the_cliff_alt_states_the_plain_paths_longest_step(start, lr, threshold)
     )
     alt = text.cliff_alt(start, notice)
     true_and_backed(alt)
-    path = np.asarray(an.cliff_descent((start, -2.0), lr, model.CLIFF_STEPS))
-    jumps = np.hypot(*np.diff(path[:, :2], axis=0).T)
-    longest = int(np.nanargmax(jumps)) + 1
+    longest = int(np.nanargmax(an.cliff_descent((start, -2.0), lr, model.CLIFF_STEPS).step_lengths())) + 1
     assert f"step {longest}" in alt.text and f"from w = {start:g}, b = −2" in alt.text
 
 

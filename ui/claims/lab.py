@@ -231,16 +231,16 @@ def _piece_share(w2, length, activation, first, last, shown) -> bool:
 
 
 def _first_step(w2, length, activation):
-    """log10 |g| at (w2, w1 = 1.8) on the lab's loss, and g's direction as (along w2, along w1)."""
+    """log10 |g| at (w1 = 1.8, w2) on the lab's loss, and g's direction as (along w1, along w2)."""
     xs = an.input_pattern("constant", int(length))
-    _, (s1, l1), (s2, l2) = an.one_unit_log10_loss_and_grad(
+    _, *grads = an.one_unit_log10_loss_and_grad(
         xs, LESSON["w1"], w2, LESSON["b1"], LESSON["w3"], LESSON["b2"], 1.0, activation
     )
-    top = max(l1, l2)
+    top = max(g.log10 for g in grads)
     if top == -math.inf:
         return -math.inf, (0.0, 0.0)
-    log_norm = top + 0.5 * math.log10(sum(10 ** (2 * (part - top)) for part in (l1, l2)))
-    return log_norm, (s2 * 10 ** (l2 - log_norm), s1 * 10 ** (l1 - log_norm))
+    log_norm = top + 0.5 * math.log10(sum(10 ** (2 * (g.log10 - top)) for g in grads))
+    return log_norm, tuple(g.sign * 10 ** (g.log10 - log_norm) for g in grads)
 
 
 @check("gradient_zero", r"neither step moves", r"exactly 0")
@@ -250,16 +250,16 @@ def _gradient_zero(w2, length, activation) -> bool:
 
 @check("plain_step_leaves", r"thrown off", r"\boff the chart")
 def _plain_step_leaves(w2, length, activation, lr, reach, threshold=None) -> bool:
-    """The first descent step from (w2, w1 = 1.8), plain or clipped by norm at ``threshold``, lands
-    outside the chart's square |w2|, |w1| <= ``reach``."""
-    log_norm, (d2, d1) = _first_step(w2, length, activation)
+    """The first descent step from (w1 = 1.8, w2), plain or clipped by norm at ``threshold``, lands
+    outside the chart's square |w1|, |w2| <= ``reach``."""
+    log_norm, (d1, d2) = _first_step(w2, length, activation)
     if threshold is not None:
         log_norm = min(log_norm, math.log10(threshold))
     log_step = math.log10(lr) + log_norm
     if log_step > math.log10(4 * reach):  # longer than the chart's diagonal: off it, whichever way
         return True
     step = 10.0**log_step
-    return max(abs(w2 - step * d2), abs(LESSON["w1"] - step * d1)) > reach
+    return max(abs(LESSON["w1"] - step * d1), abs(w2 - step * d2)) > reach
 
 
 @check("clipping_shortens", r"\bshortens\b")
@@ -287,19 +287,16 @@ CLIFF_BOX = ((1.0, 9.0), (-5.0, 0.0))  # the cliff chart's w and b ranges (ui.la
 
 
 @functools.lru_cache(maxsize=64)
-def cliff_paths(start_w: float, lr: float, threshold: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
+def cliff_paths(start_w: float, lr: float, threshold: float, steps: int) -> tuple[an.DescentPath, an.DescentPath]:
     start = (float(start_w), -2.0)
     return (an.cliff_descent(start, lr, steps), an.cliff_descent(start, lr, steps, clip_threshold=threshold))
 
 
-def on_cliff_chart(path: np.ndarray) -> np.ndarray:
-    """For each point (w, b, ...) of a cliff path, whether the cliff chart shows it."""
+def on_cliff_chart(path: an.DescentPath) -> np.ndarray:
+    """For each point (w, b) of a cliff path, whether the cliff chart shows it."""
     (w_lo, w_hi), (b_lo, b_hi) = CLIFF_BOX
-    return (path[:, 0] >= w_lo) & (path[:, 0] <= w_hi) & (path[:, 1] >= b_lo) & (path[:, 1] <= b_hi)
-
-
-def cliff_jumps(path: np.ndarray) -> np.ndarray:
-    return np.hypot(*np.diff(path[:, :2], axis=0).T)
+    w, b = path.points.T
+    return (w >= w_lo) & (w <= w_hi) & (b >= b_lo) & (b <= b_hi)
 
 
 @check("cliff_thrown_off", r"thrown .{0,24}off the chart", r"leaps? off the chart")
@@ -310,7 +307,7 @@ def _cliff_thrown_off(start_w, lr, threshold, steps) -> bool:
 @check("cliff_clip_acts", r"\blongest step\b")
 def _cliff_clip_acts(start_w, lr, threshold, steps) -> bool:
     """Some plain step is longer than a clipped step can be (lr * threshold)."""
-    return bool(cliff_jumps(cliff_paths(start_w, lr, threshold, steps)[0]).max() > lr * threshold)
+    return bool(cliff_paths(start_w, lr, threshold, steps)[0].step_lengths().max() > lr * threshold)
 
 
 @check("cliff_clip_idle", r"neither path reaches the wall", r"changes nothing")

@@ -145,28 +145,28 @@ def heatmap_shares(activation: str, longest: int) -> np.ndarray:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def cliff_runs(lr: float, threshold: float, start: tuple) -> dict[str, np.ndarray]:
-    """Both descent paths on the cliff from ``start`` (w, b): rows (w, b, error) per visited point."""
+def cliff_runs(lr: float, threshold: float, start: tuple) -> dict[str, an.DescentPath]:
+    """Both descent paths on the cliff from ``start`` (w, b), plain and clipped by norm."""
     return {
         label: an.cliff_descent(start, lr, CLIFF_STEPS, clip_threshold=clip)
         for label, clip in (("plain gradient descent", None), ("clipped by norm", threshold))
     }
 
 
-def cliff_facts(rows: dict[str, np.ndarray]) -> dict:
+def cliff_facts(paths: dict[str, an.DescentPath]) -> dict:
     """What the cliff's text says of its paths: where they part, the plain path's longest step and
-    whether it leaves the chart, and where each ends."""
-    plain, clipped = rows["plain gradient descent"], rows["clipped by norm"]
+    whether it leaves the chart, and where each ends as (w, b, error)."""
+    plain, clipped = paths["plain gradient descent"], paths["clipped by norm"]
     n = min(len(plain), len(clipped))
-    equal = np.isclose(plain[:n, :2], clipped[:n, :2]).all(axis=1)
-    jumps = claims_lab.cliff_jumps(plain)
+    equal = np.isclose(plain.points[:n], clipped.points[:n]).all(axis=1)
+    jumps = plain.step_lengths()
     return {
         "shared": n if equal.all() else int(np.argmin(equal)),  # points both paths visit
         "longest_jump": float(jumps.max()) if len(jumps) else 0.0,
         "longest_step": int(np.argmax(jumps)) + 1 if len(jumps) else 0,
         "leaves": not bool(claims_lab.on_cliff_chart(plain).all()),
-        "plain_end": tuple(float(v) for v in plain[-1, :3]),
-        "clipped_end": tuple(float(v) for v in clipped[-1, :3]),
+        "plain_end": (*(float(v) for v in plain.points[-1]), float(plain.loss[-1])),
+        "clipped_end": (*(float(v) for v in clipped.points[-1]), float(clipped.loss[-1])),
     }
 
 
@@ -174,24 +174,24 @@ SURFACE_GRID = np.linspace(-W2_RANGE, W2_RANGE, 41)
 
 
 def surface_grid(length: int, activation: str) -> pd.DataFrame:
-    """log10 of the loss over (w2, w1) for the lab's sequence (columns w2, w1, log10)."""
+    """log10 of the loss over (w1, w2) for the lab's sequence (columns w2, w1, log10)."""
     grid = SURFACE_GRID
     weights = {k: FIXED[k] for k in ("b1", "w3", "b2")}
     surface = an.log10_loss_surface(sequence(length), grid, grid, target=TARGET, activation=activation, **weights)
-    w2_grid, w1_grid = np.meshgrid(grid, grid, indexing="ij")
+    w1_grid, w2_grid = np.meshgrid(grid, grid, indexing="ij")
     return pd.DataFrame({"w2": w2_grid.ravel(), "w1": w1_grid.ravel(), "log10": surface.ravel()})
 
 
 def first_step_leaves(path: an.DescentPath) -> bool:
     """Whether a descent path's first step lands off the training step's chart (|w2|, |w1| <= 3)."""
-    if len(path.rows) < 2:
+    if len(path) < 2:
         return path.throw is not None
-    return bool(np.abs(path.rows[1, :2]).max() > W2_RANGE)
+    return bool(np.abs(path.points[1]).max() > W2_RANGE)
 
 
 def first_step(path: an.DescentPath, lr: float, threshold: float | None) -> tuple[float, float]:
     """log10 |gradient| at the start and log10 of the first step's length (clipped if ``threshold``)."""
-    log_norm = float(path.rows[0, 3])
+    log_norm = float(path.log10_gradient_norm[0])
     if threshold is not None and log_norm > math.log10(threshold):
         return log_norm, math.log10(lr * threshold)
     return log_norm, math.log10(lr) + log_norm

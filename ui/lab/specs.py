@@ -146,20 +146,20 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
     error = an.cliff_loss_and_grad(w_grid, b_grid)[0]
     with np.errstate(divide="ignore"):
         surface = pd.DataFrame({"w": w_grid.ravel(), "b": b_grid.ravel(), "log10": np.log10(error.ravel())})
-    rows = cliff_runs(lr, threshold, start)
+    runs = cliff_runs(lr, threshold, start)
     paths = pd.concat(
         [
             pd.DataFrame(
                 {
-                    "w": r[:, 0],
-                    "b": r[:, 1],
-                    "error": r[:, 2],
+                    "w": path.points[:, 0],
+                    "b": path.points[:, 1],
+                    "error": path.loss,
                     "path": label,
-                    "order": np.arange(len(r)),
-                    "label": [f"thrown off at step {k}" for k in range(len(r))],
+                    "order": np.arange(len(path)),
+                    "label": [f"thrown off at step {k}" for k in range(len(path))],
                 }
             )
-            for label, r in rows.items()
+            for label, path in runs.items()
         ],
         ignore_index=True,
     )
@@ -180,7 +180,7 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
         path_legend=False,  # the text beside names the paths
         exponent_legend=True,
     )
-    return chart_data.frozen(charts.vega_spec(chart)), cliff_facts(rows)
+    return chart_data.frozen(charts.vega_spec(chart)), cliff_facts(runs)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -223,7 +223,7 @@ def surface_spec() -> dict:
 def rnn_descent_paths(
     length: int, w2: float, activation: str, lr: float, threshold: float
 ) -> tuple[dict, dict[str, an.DescentPath]]:
-    """Gradient descent on (w2, w1) from the current weights, with and without norm clipping.
+    """Gradient descent on (w1, w2) from the current weights, with and without norm clipping.
 
     Returns the chart's "paths" and "exits" datasets (as Arrow bytes) and each path. A step
     too long for a float is drawn towards a far point in its direction, so the chart shows it
@@ -232,14 +232,13 @@ def rnn_descent_paths(
     paths, ends, memo = {}, {}, {}  # the two paths share every point until clipping first acts
     for label, clip in (("plain gradient descent", None), ("clipped by norm", threshold)):
         path = an.one_unit_descent(
-            sequence(length), (w2, FIXED["w1"]), lr, SURFACE_STEPS, clip_threshold=clip, memo=memo, **weights
+            sequence(length), (FIXED["w1"], w2), lr, SURFACE_STEPS, clip_threshold=clip, memo=memo, **weights
         )
-        points, labels = path.rows[:, :2], [None] * len(path.rows)
+        points, labels = path.points, [None] * len(path)
         if path.throw is not None:
-            d_w2, d_w1, log_length = path.throw
-            points = np.vstack([points, points[-1] - 20.0 * W2_RANGE * np.array([d_w2, d_w1])])
-            labels.append(f"thrown off: step {len(path.rows)} is {from_log10(log_length)} long")
-        paths[label] = (points, labels)
+            points = np.vstack([points, points[-1] - 20.0 * W2_RANGE * np.array(path.throw.direction)])
+            labels.append(f"thrown off: step {len(path)} is {from_log10(path.throw.log10_length)} long")
+        paths[label] = (points[:, ::-1], labels)  # the chart's x is w2, its y w1
         ends[label] = path
     domain = (-W2_RANGE, W2_RANGE)
     shown, exits = heatmaps.path_segments(paths, "w2", "w1", domain, domain)

@@ -36,7 +36,7 @@ def pieces_view(settings: LabSettings, *, key_prefix: str = "lab_", masked: froz
         )
     with side:
         metrics(
-            ("dL/dw2 (the sum)", text.short_magnitude(pieces.log10_total, negative=pieces.total_sign < 0)),
+            ("dL/dw2 (the sum)", text.short_magnitude(pieces.total.log10, negative=pieces.total.sign < 0)),
             ("Loss (y_T − 1)²", text.short_magnitude(pieces.log10_loss)),
         )
         st.latex(text.W2_GRADIENT_FORMULA)
