@@ -1073,7 +1073,7 @@ def pulse_verdicts(result: PulseResult) -> list[str]:
     worst = result.worst_delay
     tally = result.tally
     met = {
-        "every answer stored exactly once": tally.exactly_once,
+        "every answer stored exactly once": tally.exactly_once and result.joined == len(result.phase.learners),
         "the teacher's count right within 2 s": worst is not None and worst <= 2.0,
         "learners' p95 <= 500 ms": p95 is not None and p95 <= 0.5,
     }
