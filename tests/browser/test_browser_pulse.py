@@ -174,3 +174,28 @@ def test_a_choice_steps_bars_each_have_a_readable_height_and_the_right_one_is_ma
     teacher.mouse.move(0, 0)
     headline(teacher).scroll_into_view_if_needed()
     screenshot(teacher, screenshots, "pulse_projector_choice", full_page=False)
+
+
+def test_a_learner_without_the_link_types_the_code_and_stays_in_the_class_across_pages(browser, pulse_app):
+    base_url, store = pulse_app
+    started = store.start_class()
+    learner = fresh_page(browser, LAPTOP)
+    errors = collect_console_errors(learner)
+    open_app_page(learner, base_url, "/lesson")
+    field = learner.locator(f".st-key-{membership.JOIN_FIELD} input")
+    expect(field).to_be_visible()  # in the sidebar, on a laptop's screen without opening anything
+    field.fill("ZZZZZ")  # a typo first: told what a code looks like, the field kept for another try
+    rerun_after(learner, lambda: learner.get_by_role("button", name="Join").click())
+    expect(learner.get_by_test_id("stSidebar").get_by_text(membership.NOT_A_CODE)).to_be_visible()
+    field.fill(started.code.lower())
+    rerun_after(learner, lambda: learner.get_by_role("button", name="Join").click())
+    expect(learner.get_by_text(f"You are in class {started.code}")).to_be_visible()
+    expect(learner).to_have_url(re.compile(rf"[?&]{membership.CLASS}={started.code}\b"))
+    expect(field).to_have_count(0)
+    rerun_after(learner, lambda: learner.get_by_test_id("stSidebarNavLink").filter(has_text="StatLand").click())
+    expect(learner).to_have_url(re.compile(rf"/statland\?(.*&)?{membership.CLASS}={started.code}\b"))
+    expect(learner.get_by_text(f"In class {started.code}")).to_be_visible()
+    status = store.class_status(started.code, started.teacher_key)
+    assert status.joined == 1  # one learner, joined once
+    assert_healthy(learner)
+    assert not errors, errors

@@ -446,3 +446,75 @@ def test_the_teachers_three_buttons_are_each_disabled_once_spent(store):
     teacher.button(key="pulse_close").click().run()
     assert_clean(teacher)
     assert [teacher.button(key=k).disabled for k in keys] == [True, True, True]
+
+
+# -- joining by a typed code --------------------------------------------------------------------------------
+
+
+def type_code(at, text: str):
+    """Type ``text`` in the sidebar's Join a class and press Join."""
+    at.sidebar.text_input(key=membership.JOIN_FIELD).input(text)
+    at.sidebar.button(key="pulse_join_send").click().run()
+    assert_clean(at)
+    return at
+
+
+def under_the_field(at) -> list[str]:
+    return [str(m.value) for m in [*at.sidebar.warning, *at.sidebar.info]]
+
+
+def test_a_typed_code_joins_like_the_link_and_stays_in_the_link_across_pages(store):
+    _, started = started_on_teachers_page()
+    at = open_page(LESSON)
+    assert membership.JOIN_FIELD in [t.key for t in at.sidebar.text_input]
+    typed = f" {started.code[:3].lower()}-{started.code[3:]} "  # as a learner may copy it off the projector
+    type_code(at, typed)
+    assert any(f"You are in class {started.code}" in s.value for s in at.success)
+    assert class_param(at) == started.code
+    assert store.class_status(started.code, started.teacher_key).joined == 1
+    assert not at.sidebar.text_input  # in a class: the field gives way to the class's line
+    assert f"In class {started.code}" in "\n".join(str(c.value) for c in at.sidebar.caption)
+    at.switch_page("app_pages/statland.py").run()
+    assert class_param(at) == started.code
+    at.switch_page(LESSON).run()
+    predict(at, SCALING, network_number(SCALING))
+    assert f"Sent to class {started.code}" in captions(at)
+
+
+@pytest.mark.parametrize("expired", [False, True], ids=["unknown", "expired"])
+def test_a_typed_unknown_or_expired_code_is_refused_under_the_field(store, expired):
+    if expired:
+        code = store.start_class(now=time.time() - LIFETIME - 1).code
+    else:
+        code = next(c for c in ("ABCDEF", "GHJKMN") if store.join(c, "probe-learner-1").status is Status.UNKNOWN_CLASS)
+    at = type_code(open_page(LESSON), code)
+    said = under_the_field(at)
+    assert len(said) == 1 and "No class has this code" in said[0] and "on your own" in said[0]
+    assert membership.JOINED not in at.session_state and class_param(at) is None
+    assert at.sidebar.text_input(key=membership.JOIN_FIELD)  # there for another try
+    at.run()
+    assert not under_the_field(at)  # said once, for that try
+
+
+@pytest.mark.parametrize("typed", ["12345", "ABC!DE", "O0I1L5", "<b>ABCDEF</b>", "A" * 30], ids=str)
+def test_a_typed_text_that_cannot_be_a_code_says_what_a_code_looks_like_without_a_lookup(store, typed):
+    at = type_code(open_page(LESSON), typed)
+    assert under_the_field(at) == [membership.NOT_A_CODE]
+    assert membership.JOINED not in at.session_state and typed not in all_text(at)
+    with store._engine.connect() as connection:  # a malformed code costs the rate limit nothing
+        assert connection.execute(sa.text("SELECT count(*) FROM pulse_join_failures")).scalar_one() == 0
+
+
+def test_join_with_nothing_typed_says_what_to_type(store):
+    at = open_page(LESSON)
+    at.sidebar.button(key="pulse_join_send").click().run()
+    assert_clean(at)
+    assert under_the_field(at) == [membership.TYPE_IT]
+
+
+def test_too_many_typed_wrong_codes_say_when_to_try_again(store):
+    at = open_page(LESSON)
+    for n in range(store.limits.per_requester + 1):
+        type_code(at, f"ABCDE{'FGHJKM'[n]}")
+    said = under_the_field(at)
+    assert len(said) == 1 and "Too many wrong codes" in said[0] and "type the code again" in said[0]

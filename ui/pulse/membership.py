@@ -1,5 +1,6 @@
-"""Who this session is in a class: a learner who joined by link (``?class=CODE``), or the teacher who
-opened the teacher's link (``?class=CODE&teacher=KEY``) or started the class on For teachers.
+"""Who this session is in a class: a learner who joined by link (``?class=CODE``) or typed the code in
+the sidebar's Join a class, or the teacher who opened the teacher's link (``?class=CODE&teacher=KEY``)
+or started the class on For teachers.
 
 The entry script calls ``before_page`` before every page, like presentation mode's ``present=1``: a
 learner's ``class`` parameter is put back into the link on every page, since Streamlit clears query
@@ -65,10 +66,15 @@ def _drop_param(name: str) -> None:
 
 
 def before_page() -> None:
-    """Join the class a link names, open a teacher's link, and keep the learner's class in the link."""
+    """Join the class a link names (or a code typed in Join a class), open a teacher's link, and keep the
+    learner's class in the link."""
     asked = st.query_params.get(CLASS)
+    typed = st.session_state.pop(TYPED, None)
+    typed_reply = None
     if TEACHER in st.query_params:
         _open_teachers_link(asked, st.query_params.get(TEACHER) or "")
+    elif typed is not None:
+        typed_reply = _join_typed(typed)
     elif asked is not None and (taught := teaching()) is not None and normalised_code(asked) == taught[0]:
         _drop_param(CLASS)  # the teacher opening the join link stays the teacher, not a learner
     elif asked is not None and (joined() is None or normalised_code(asked) != joined()):
@@ -79,21 +85,72 @@ def before_page() -> None:
         st.sidebar.caption(f":material/groups: In class {code}: your first answers go to it, anonymously.")
     elif (taught := teaching()) is not None:
         st.sidebar.caption(f":material/co_present: You are the teacher of class {taught[0]}.")
+    else:
+        join_field(typed_reply)
 
 
-def _join(asked: str) -> None:
+# -- a code typed in ---------------------------------------------------------------------------------------
+# A learner who sees the code on the projector but has no link types it in the sidebar, on any page. What
+# was typed waits in the session until the next run's before_page, which joins it like a link's code; a
+# refusal is said under the field, where the learner is looking, and the field stays for another try.
+JOIN_FIELD = "pulse_join_code"
+TYPED = "pulse_typed_code"  # what was typed, from Join's callback to before_page
+NOT_A_CODE = "A class code has 6 letters and digits, like 7KQ2MX. Check it on the projector."
+TYPE_IT = "Type the code your teacher shows, then press Join."
+
+
+def _keep_typed() -> None:
+    st.session_state[TYPED] = st.session_state.get(JOIN_FIELD) or ""
+
+
+def join_field(reply: tuple[str, str] | None = None) -> None:
+    """Join a class: one field and its button in the sidebar, and what became of the last code typed."""
+    with st.sidebar.form("pulse_join", border=False):  # a typo stays in the field, to be put right
+        st.text_input(
+            "Join a class",
+            key=JOIN_FIELD,
+            placeholder="Its code, from your teacher",
+            max_chars=32,
+            autocomplete="off",
+        )
+        st.form_submit_button("Join", key="pulse_join_send", icon=":material/group_add:", on_click=_keep_typed)
+    if reply is not None:
+        kind, message = reply
+        getattr(st.sidebar, kind)(message, icon=":material/group_off:" if kind == "warning" else ":material/info:")
+
+
+def _join_typed(typed: str) -> tuple[str, str] | None:
+    """Join the class of a typed code; what to say under the field when it did not (None once joined)."""
+    if not typed.strip():
+        return "info", TYPE_IT
+    if normalised_code(typed) is None:  # cannot be any class's code: no lookup, and nothing to rate-limit
+        return "warning", NOT_A_CODE
+    if (taught := teaching()) is not None and normalised_code(typed) == taught[0]:
+        return "info", "You are this class's teacher."
+    return _join(typed, typed=True)
+
+
+def _join(asked: str, *, typed: bool = False) -> tuple[str, str] | None:
+    """Join the class with code ``asked``. A link's refusal is said at the top of the page; a typed code's
+    is returned, to be said under the field (None when there is nothing to say there)."""
     # Off the link until the store accepts it: a wrong code is not tried again on every rerun.
     _drop_param(CLASS)
     outcome = attempt(lambda store: store.join(asked, learner_id()))
     if outcome is None:  # the database is out of reach: said once, the lesson goes on
-        return
+        return None
     if outcome.ok:
         st.session_state[JOINED] = normalised_code(asked)
         st.success(outcome.message, icon=":material/groups:")
-    elif outcome.status is Status.RATE_LIMITED:
-        st.warning(outcome.message + " Then open the class's link again." + ALONE, icon=":material/timer:")
+        return None
+    if outcome.status is Status.RATE_LIMITED:
+        again = " Then type the code again." if typed else " Then open the class's link again."
+        reply = ("warning", outcome.message + again + ALONE)
     else:  # an unknown or expired code, an ended class: the same words for all, so codes cannot be probed
-        st.warning(outcome.message + ALONE, icon=":material/group_off:")
+        reply = ("warning", outcome.message + ALONE)
+    if typed:
+        return reply
+    st.warning(reply[1], icon=":material/timer:" if outcome.status is Status.RATE_LIMITED else ":material/group_off:")
+    return None
 
 
 def _open_teachers_link(asked: str | None, key: str) -> None:
