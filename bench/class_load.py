@@ -777,6 +777,7 @@ class PulsePhase:
     errors: list[str] = field(default_factory=list)
     lost: int = 0  # sessions whose socket closed
     cpu: float = 0.0  # server CPU over the answering window
+    client_cpu: float = 0.0  # this process's CPU over the same window (every session's client)
     seconds: float = 0.0  # the answering window, first send to last answer's end
     last_confirmed: float | None = None  # time.time() when the last first answer's run ended
 
@@ -831,7 +832,7 @@ async def pulse_phase(url: str, pid: int, code: str, teacher_key: str, step_key:
             if not any("You are in class" in text for text in run.texts):
                 learner.errors.append("the join link did not say the learner is in the class")
 
-    cpu_start, start = cpu_seconds(pid), time.perf_counter()
+    cpu_start, client_start, start = cpu_seconds(pid), time.process_time(), time.perf_counter()
 
     async def answer(client: LiveSession, learner: Learner) -> None:
         await asyncio.sleep(learner.at)
@@ -856,6 +857,7 @@ async def pulse_phase(url: str, pid: int, code: str, teacher_key: str, step_key:
     await asyncio.gather(*answering)
     phase.seconds = time.perf_counter() - start
     phase.cpu = cpu_seconds(pid) - cpu_start
+    phase.client_cpu = time.process_time() - client_start
     phase.last_confirmed = time.time()
     told_in = sum(learner.told == "sent" for learner in learners)
     deadline = time.perf_counter() + settle
@@ -1104,7 +1106,8 @@ def main_pulse(args) -> dict:
             if args.again
             else "."
         ),
-        "join / answer: send of the rerun_script -> its script_finished, measured in the client, while every "
+        "join / answer (each learner's first Check): send of the rerun_script -> its script_finished, measured "
+        "in the client, while every "
         "page's fragment timers ask for refreshes as the browser's do.",
         "answers stored / lost / doubled: the database's rows for the class's question against each learner's "
         "first answer (number and How sure?); doubled counts extra rows, rows per learner id beyond one, and "
@@ -1118,7 +1121,8 @@ def main_pulse(args) -> dict:
             phase = result.phase
             table.notes.append(
                 f"{result.store}: {result.joined} joined, {result.rows} answers stored; server CPU "
-                f"{100 * phase.cpu / max(phase.seconds, 1e-9):.0f} % "
+                f"{100 * phase.cpu / max(phase.seconds, 1e-9):.0f} % (the client's "
+                f"{100 * phase.client_cpu / max(phase.seconds, 1e-9):.0f} %) "
                 f"of one core over the {phase.seconds:.1f} s of answers; {phase.teacher_refreshes} teacher refreshes, "
                 f"{phase.learner_refreshes} learner refreshes; answers told 'sent': "
                 f"{sum(lr.told == 'sent' for lr in phase.learners)}, second presses told 'already in': "
