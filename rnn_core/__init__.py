@@ -8,7 +8,7 @@ m.predict([[0, 0.5]])        # -> [[0.99]]: (low, medium) predicts high
 from importlib import import_module
 
 from .activations import ACTIVATIONS, MAX_SLOPE
-from .base import Gradients, ParamDict, RecurrentModel, Workspace
+from .base import Gradients, ParamDict, RecurrentModel, Trace, Workspace
 from .losses import LOSSES, loss_and_dy
 from .optim import CLIPPING, OPTIMIZERS, SGD, Adam, Momentum, clip_gradient, global_norm, make_optimizer
 from .vanilla import PARAM_NAMES, STATQUEST_WEIGHTS, VanillaRNN, VanillaTrace, is_statquest_rnn, statquest_rnn
@@ -56,6 +56,7 @@ __all__ = [
     "Gradients",
     "ParamDict",
     "RecurrentModel",
+    "Trace",
     "Workspace",
     "LOSSES",
     "loss_and_dy",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -79,6 +80,32 @@ def views_of(flat: np.ndarray, shapes: Mapping[str, tuple[int, ...]]) -> dict[st
         views[name] = flat[start : start + size].reshape(shape)
         start += size
     return views
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trace:
+    """Every number of a forward pass, step by step; each model's trace adds its own (the vanilla
+    RNN's terms and sum, the gated cells' gates).
+
+    Arrays are read-only, (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
+    ``hidden`` h_t (B, T, H), ``outputs`` y_t = h_t @ w3 + b2 (B, T, n_out; only the last is the
+    prediction) and ``y`` = y_T (B, n_out). ``squeezed``: the caller gave (B, T) inputs.
+    ``kernel_pass`` is the pass's own arrays, which ``backward`` reads (the trace's arrays are
+    views of them, hence read-only).
+    """
+
+    xs: np.ndarray
+    hidden: np.ndarray
+    outputs: np.ndarray
+    y: np.ndarray
+    squeezed: bool = False
+    kernel_pass: object = field(default=None, repr=False)
+
+    @property
+    def h_prev(self) -> np.ndarray:
+        """h_(t-1) for each step t, starting from h_0 = 0: shape (B, T, H)."""
+        h0 = np.zeros_like(self.hidden[:, :1])
+        return np.concatenate([h0, self.hidden[:, :-1]], axis=1)
 
 
 class Gradients(Mapping):
@@ -259,8 +286,8 @@ class RecurrentModel:
         return xs, squeezed
 
     def predict(self, xs) -> np.ndarray:
-        """The last step's output for each sequence: shape (B, n_out)."""
-        return self.forward(xs).y
+        """The last step's output for each sequence: shape (B, n_out), an array of the caller's own."""
+        return self.forward(xs).y.copy()
 
     def loss_and_grads(
         self, xs, ys, *, loss: str = "mse", truncate: int | None = None, workspace: Workspace | None = None

@@ -24,12 +24,12 @@ d loss / d h_(t-1) together. The sigmoids use sigmoid(a) = 1 / (1 + exp(-a)).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .activations import activation_named
-from .base import Gradients, RecurrentModel, Workspace, backward_buffer, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, Trace, Workspace, backward_buffer, oldest_step, read_only, views_of
 
 # The activation table's tanh: on a step's (H, B) block it is faster than np.tanh, to the last bit or two.
 tanh = activation_named("tanh").value
@@ -37,26 +37,13 @@ tanh = activation_named("tanh").value
 GATES = ("r", "z", "n")
 
 
-@dataclass
-class GRUTrace:
-    """Every number of a GRU forward pass, step by step.
+@dataclass(frozen=True, kw_only=True)
+class GRUTrace(Trace):
+    """A GRU pass's trace (``Trace``), with ``gates`` (B, T, 3H): the reset gate r, the update
+    gate z and the candidate n side by side (also as ``reset_gate``, ``update_gate``,
+    ``candidate``, each (B, T, H)); read-only like the rest."""
 
-    Arrays are (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
-    ``gates`` (B, T, 3H) the reset gate r, the update gate z and the candidate n side
-    by side (also as ``reset_gate``, ``update_gate``, ``candidate``, each (B, T, H)),
-    ``hidden`` h_t (B, T, H), ``outputs`` y_t = h_t @ w3 + b2 (B, T, n_out; only the
-    last is the prediction) and ``y`` = y_T (B, n_out). All but ``y`` are read-only:
-    ``gates`` and ``hidden`` are views of the work arrays ``backward`` reads, so
-    writing into them would corrupt the gradients.
-    """
-
-    xs: np.ndarray
     gates: np.ndarray
-    hidden: np.ndarray
-    outputs: np.ndarray
-    y: np.ndarray
-    squeezed: bool = False
-    work: _GRUWork | None = field(default=None, repr=False)
 
     def _gate(self, k: int) -> np.ndarray:
         H = self.hidden.shape[2]
@@ -73,12 +60,6 @@ class GRUTrace:
     @property
     def candidate(self) -> np.ndarray:
         return self._gate(2)
-
-    @property
-    def h_prev(self) -> np.ndarray:
-        """h_(t-1) for each step t, starting from h_0 = 0: shape (B, T, H)."""
-        h0 = np.zeros_like(self.hidden[:, :1])
-        return np.concatenate([h0, self.hidden[:, :-1]], axis=1)
 
 
 class GRU(RecurrentModel):
@@ -125,9 +106,9 @@ class GRU(RecurrentModel):
             gates=read_only(work.gates[:, : 3 * H].transpose(2, 0, 1)),
             hidden=read_only(hidden),
             outputs=read_only(outputs),
-            y=y,
+            y=read_only(y),
             squeezed=squeezed,
-            work=work,
+            kernel_pass=work,
         )
 
     def backward(self, trace: GRUTrace, dy: np.ndarray, truncate: int | None = None) -> Gradients:
@@ -137,7 +118,7 @@ class GRU(RecurrentModel):
         flows back through the last k steps only (earlier steps contribute nothing,
         and the inputs before them get a zero gradient).
         """
-        work = trace.work
+        work = trace.kernel_pass
         B, T = work.shape
         H, n_in = self.n_hidden, self.n_in
         flat = np.zeros_like(self.flat)

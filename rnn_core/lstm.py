@@ -28,12 +28,12 @@ from one ``exp``, using sigmoid(a) = 1 / (1 + exp(-a)) and tanh(a) = 2 sigmoid(2
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .activations import activation_named
-from .base import Gradients, RecurrentModel, Workspace, backward_buffer, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, Trace, Workspace, backward_buffer, oldest_step, read_only, views_of
 
 # The activation table's tanh: on a step's (H, B) block it is faster than np.tanh, to the last bit or two.
 tanh = activation_named("tanh").value
@@ -42,27 +42,14 @@ GATES = ("i", "f", "g", "o")
 FORGET_BIAS = 1.0
 
 
-@dataclass
-class LSTMTrace:
-    """Every number of an LSTM forward pass, step by step.
+@dataclass(frozen=True, kw_only=True)
+class LSTMTrace(Trace):
+    """An LSTM pass's trace (``Trace``), with ``gates`` (B, T, 4H): the activated gates i, f, g, o
+    side by side (also as ``input_gate``, ``forget_gate``, ``candidate``, ``output_gate``, each
+    (B, T, H)), and ``cell`` c_t (B, T, H); read-only like the rest."""
 
-    Arrays are (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
-    ``gates`` (B, T, 4H) the activated gates i, f, g, o side by side (also as
-    ``input_gate``, ``forget_gate``, ``candidate``, ``output_gate``, each (B, T, H)),
-    ``cell`` c_t and ``hidden`` h_t (B, T, H), ``outputs`` y_t = h_t @ w3 + b2
-    (B, T, n_out; only the last is the prediction) and ``y`` = y_T (B, n_out).
-    All but ``y`` are read-only: ``gates``, ``cell`` and ``hidden`` are views of the
-    work arrays ``backward`` reads, so writing into them would corrupt the gradients.
-    """
-
-    xs: np.ndarray
     gates: np.ndarray
     cell: np.ndarray
-    hidden: np.ndarray
-    outputs: np.ndarray
-    y: np.ndarray
-    squeezed: bool = False
-    work: _LSTMWork | None = field(default=None, repr=False)
 
     def _gate(self, k: int) -> np.ndarray:
         H = self.hidden.shape[2]
@@ -83,12 +70,6 @@ class LSTMTrace:
     @property
     def output_gate(self) -> np.ndarray:
         return self._gate(3)
-
-    @property
-    def h_prev(self) -> np.ndarray:
-        """h_(t-1) for each step t, starting from h_0 = 0: shape (B, T, H)."""
-        h0 = np.zeros_like(self.hidden[:, :1])
-        return np.concatenate([h0, self.hidden[:, :-1]], axis=1)
 
 
 class LSTM(RecurrentModel):
@@ -135,9 +116,9 @@ class LSTM(RecurrentModel):
             cell=read_only(work.cell[1:].transpose(2, 0, 1)),
             hidden=read_only(hidden),
             outputs=read_only(outputs),
-            y=y,
+            y=read_only(y),
             squeezed=squeezed,
-            work=work,
+            kernel_pass=work,
         )
 
     def backward(self, trace: LSTMTrace, dy: np.ndarray, truncate: int | None = None) -> Gradients:
@@ -147,7 +128,7 @@ class LSTM(RecurrentModel):
         flows back through the last k steps only (earlier steps contribute nothing,
         and the inputs before them get a zero gradient).
         """
-        work = trace.work
+        work = trace.kernel_pass
         B, T = work.shape
         flat = np.zeros_like(self.flat)
         dgates = backward_buffer(work, "dgates", lambda: np.empty((T, 4 * self.n_hidden, B)))

@@ -20,12 +20,12 @@ and the gradients alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .activations import Activation, activation_named
-from .base import Gradients, RecurrentModel, Workspace, backward_buffer, oldest_step, read_only, views_of
+from .base import Gradients, RecurrentModel, Trace, Workspace, backward_buffer, oldest_step, read_only, views_of
 from .losses import loss_and_dy
 
 # The vanilla RNN's parameters, in the lesson's names and its flat buffer's order.
@@ -38,33 +38,17 @@ STATQUEST_WEIGHTS = {"w1": 1.8, "b1": 0.0, "w2": -0.5, "w3": 1.1, "b2": 0.0}
 ONE_UNIT_FLOAT_BATCH = 8
 
 
-@dataclass(frozen=True)
-class VanillaTrace:
-    """Every number of a forward pass, step by step; what the StatLand diagram draws.
+@dataclass(frozen=True, kw_only=True)
+class VanillaTrace(Trace):
+    """A vanilla pass's trace (``Trace``), with what the StatLand diagram draws at each node:
+    ``input_term`` x_t @ w1, ``recurrent_term`` h_(t-1) @ w2, ``bias`` b1 and ``pre_activation``
+    their sum z_t, each (B, T, H) and read-only."""
 
-    Arrays are read-only, (B, T, ...) with time on axis 1: ``xs`` (B, T, n_in) the inputs,
-    ``input_term`` x_t @ w1, ``recurrent_term`` h_(t-1) @ w2, ``bias`` b1, ``pre_activation``
-    their sum z_t, ``hidden`` h_t, ``outputs`` y_t (intermediate outputs are kept but only
-    the last is the prediction), and ``y`` = y_T of shape (B, n_out).
-    """
-
-    xs: np.ndarray
     input_term: np.ndarray
     recurrent_term: np.ndarray
     bias: np.ndarray
     pre_activation: np.ndarray
-    hidden: np.ndarray
-    outputs: np.ndarray
-    y: np.ndarray
     activation: str
-    squeezed: bool = False
-    unrolled: object = field(default=None, repr=False)  # the kernel's pass, for ``backward``
-
-    @property
-    def h_prev(self) -> np.ndarray:
-        """h_(t-1) for each step t, starting from h_0 = 0: shape (B, T, H)."""
-        h0 = np.zeros_like(self.hidden[:, :1])
-        return np.concatenate([h0, self.hidden[:, :-1]], axis=1)
 
 
 class VanillaRNN(RecurrentModel):
@@ -124,7 +108,7 @@ class VanillaRNN(RecurrentModel):
         ``dy`` is d loss / d y_T, shape (B, n_out). With ``truncate = k`` the error
         flows back through the last k steps only.
         """
-        return trace.unrolled.backward(np.asarray(dy, dtype=float), truncate)
+        return trace.kernel_pass.backward(np.asarray(dy, dtype=float), truncate)
 
     def loss_and_grads(
         self, xs, ys, *, loss: str = "mse", truncate: int | None = None, workspace: Workspace | None = None
@@ -151,7 +135,7 @@ def _trace(run, squeezed: bool, input_term, recurrent_term, pre, hidden) -> Vani
         y=read_only(run.y),
         activation=run.model.activation,
         squeezed=squeezed,
-        unrolled=run,
+        kernel_pass=run,
     )
 
 

@@ -90,7 +90,7 @@ def test_trace_arrays_are_read_only_so_backward_reads_what_forward_wrote(cls):
     gate_names = ("input_gate", "forget_gate", "candidate", "output_gate", "cell") if cls is rc.LSTM else (
         "reset_gate", "update_gate", "candidate",
     )  # fmt: skip
-    for name in ("xs", "gates", "hidden", "outputs", *gate_names):
+    for name in ("xs", "gates", "hidden", "outputs", "y", *gate_names):
         array = getattr(trace, name)
         with pytest.raises(ValueError, match="read-only"):
             array[...] = 0.0
@@ -98,7 +98,7 @@ def test_trace_arrays_are_read_only_so_backward_reads_what_forward_wrote(cls):
             array[0, 0] += 1.0
     np.testing.assert_array_equal(model.backward(trace, np.ones((3, 2))).flat, expected)
     xs[0, 0, 0] = 9.0  # the caller's own array stays writable
-    trace.y[...] = 0.0  # and so does the prediction, a fresh array
+    model.predict(xs)[...] = 0.0  # and so does a prediction, a fresh array
 
 
 @pytest.mark.parametrize("cls", GATED)

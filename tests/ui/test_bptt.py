@@ -15,8 +15,8 @@ def captured_next_gradient(trainer: Trainer) -> np.ndarray:
     seen = []
     original = model.loss_and_grads
 
-    def spy(xs, ys, *, loss="mse", truncate=None):
-        value, grads = original(xs, ys, loss=loss, truncate=truncate)
+    def spy(xs, ys, **options):
+        value, grads = original(xs, ys, **options)
         seen.append(np.array(grads.flat, copy=True))
         return value, grads
 
