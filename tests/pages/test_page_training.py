@@ -15,7 +15,9 @@ from apptest_support import all_text, assert_clean, chart_data, metric, open_pag
 import rnn_core as rc
 from rnn_core.data import TICKERS
 from rnn_core.weights_io import model_to_json
-from ui.classroom.unused import RENAMED_OPTIONS, renamed_options
+from ui.classroom.linkable import REGISTRY
+from ui.classroom.unused import renamed_options
+from ui.training import controls
 from ui.training.choices import MODEL_CHOICES
 
 TRAINING = "app_pages/training.py"
@@ -729,12 +731,12 @@ def test_runs_are_kept_for_comparison_each_labelled_with_its_settings():
     assert "now: GRU (4) · adam lr 0.1 · clip off · seed 4" in labels
 
 
-@pytest.mark.parametrize("old_text", list(RENAMED_OPTIONS["tr_model"]))
+@pytest.mark.parametrize("old_text", list(controls.MODEL.old_texts))
 def test_a_link_made_before_an_option_was_renamed_still_opens_that_option(old_text):
     """Teachers' links name the model by the option's text; renaming an option keeps old links working."""
-    at = open_page(TRAINING, query={"tr_model": old_text, "tr_lr": "0.1"})
+    at = open_page(TRAINING, query={controls.MODEL.key(): old_text, "tr_lr": "0.1"})
     assert_clean(at)
-    kind = next(k for k, label in MODEL_CHOICES.items() if label == RENAMED_OPTIONS["tr_model"][old_text])
+    kind = controls.MODEL.old_texts[old_text]
     assert at.selectbox(key="tr_model").value == kind
     assert at.select_slider(key="tr_lr").value == 0.1
     # The address no longer holds the old text (a bound widget at its default leaves the URL).
@@ -744,7 +746,10 @@ def test_a_link_made_before_an_option_was_renamed_still_opens_that_option(old_te
 
 def test_every_renamed_option_names_a_current_choice():
     assert renamed_options({"tr_model": "1-unit StatQuest RNN", "tr_lr": "0.1"}) == {"tr_model": "StatQuest RNN"}
-    assert set(RENAMED_OPTIONS["tr_model"].values()) <= set(MODEL_CHOICES.values())
+    assert controls.MODEL.old_texts, "the model's old option text is declared with the widget"
+    for widget in REGISTRY.values():
+        assert set(widget.old_texts.values()) <= set(widget.options), widget.key()
+        assert not set(widget.old_texts) & {widget.show(option) for option in widget.options}, widget.key()
     assert renamed_options({"tr_model": "GRU"}) == {}
 
 

@@ -29,7 +29,9 @@ class Linkable:
 
     ``options``: the values a select-like widget takes, shown (and so written in a URL: Streamlit
     binds such a widget by its option as shown) as ``labels`` gives them, or by ``text``; without
-    options, a number from ``low`` to ``high``. With ``labels`` alone, its keys are the options."""
+    options, a number from ``low`` to ``high``. With ``labels`` alone, its keys are the options.
+    ``old_texts``: texts that links made by an earlier version of the app hold, each with the option
+    it names, so those links still open it (``ui.classroom.unused.link_snapshot`` renames them)."""
 
     prefix: str  # the page's key prefix, ending in "_"
     name: str
@@ -38,6 +40,7 @@ class Linkable:
     low: float = -math.inf
     high: float = math.inf
     labels: Mapping[object, str] | None = field(default=None, hash=False, compare=False)
+    old_texts: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.prefix.endswith("_"):

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from ui.classroom.linkable import REGISTRY
 from ui.classroom.links import drawn_controls
 
 
@@ -40,18 +41,16 @@ def unused_link_values(shown: Mapping[str, object], params: Mapping[str, str]) -
     return [key for key, value in shown.items() if key in params and not _same(str(params[key]), value)]
 
 
-# Option texts that links made by an earlier version of the app hold, and the same option's text
-# now: a bound widget matches its URL value against the option as shown.
-RENAMED_OPTIONS = {"tr_model": {"1-unit StatQuest RNN": "StatQuest RNN"}}
-
-
 def renamed_options(params: Mapping[str, str]) -> dict[str, str]:
-    """The URL values among ``params`` that name an option by its old text, with the new text."""
-    return {
-        key: RENAMED_OPTIONS[key][value]
-        for key, value in params.items()
-        if key in RENAMED_OPTIONS and value in RENAMED_OPTIONS[key]
-    }
+    """The URL values among ``params`` that name an option by an old text (its widget's declared
+    ``old_texts``), with the option's text now: a bound widget matches its URL value against the
+    option as shown."""
+    renamed = {}
+    for key, value in params.items():
+        widget = REGISTRY.get(key)
+        if widget is not None and value in widget.old_texts:
+            renamed[key] = widget.show(widget.old_texts[value])
+    return renamed
 
 
 def link_snapshot(prefix: str) -> dict[str, str]:
