@@ -19,7 +19,7 @@ from ui.claims import Said, claim, general, said
 from ui.claims.training import styled
 from ui.kit.format import number
 from ui.training import bptt
-from ui.training.run import CONVERGED_LOSS, LiveRun, RunCurve, convergence
+from ui.training.run import CONVERGED_LOSS, LiveRun, RunCurve, converged_claim, convergence
 
 PARAMS = ("w1", "w2", "b1", "w3", "b2")
 
@@ -47,13 +47,7 @@ def _ending(run: LiveRun) -> Said:
     if run.converged:
         return said(
             f" The run converged at step {run.converged_at:,}: the loss there is below {number(CONVERGED_LOSS)}.",
-            claim(
-                "run_converged",
-                run=run.replay(),
-                step=run.converged_at,
-                tolerance=CONVERGED_LOSS,
-                whole_set=run.mini_batches,
-            ),
+            converged_claim(run),
         )
     if run.diverged:
         stop = run.trainer.divergence

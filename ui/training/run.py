@@ -21,7 +21,7 @@ import numpy as np
 import rnn_core as rc
 from rnn_core.train import History, Trainer
 from rnn_core.weights_io import model_to_json
-from ui.claims import Said, claim, said
+from ui.claims import Claim, Said, claim, said
 from ui.claims.training import Replay
 from ui.kit.charts import MAX_POINTS, thin_indices
 from ui.kit.format import number, significant
@@ -394,6 +394,14 @@ def rounded_up(value: float, digits: int = 2) -> float:
     return math.ceil(value / unit - 1e-9) * unit
 
 
+def converged_claim(run: LiveRun) -> Claim:
+    """The claim that rnn_core, training the run again, has the loss below the tolerance at the step
+    the run converged (every sentence that says the run converged carries it)."""
+    return claim(
+        "run_converged", run=run.replay(), step=run.converged_at, tolerance=CONVERGED_LOSS, whole_set=run.mini_batches
+    )
+
+
 def convergence(run: LiveRun) -> Said:
     """What a converged run has reached, to end a sentence with: the loss below the tolerance and every
     prediction within a bound of its target."""
@@ -409,13 +417,7 @@ def convergence(run: LiveRun) -> Said:
             targets=np.asarray(run.dataset.train_ys, dtype=float).tolist(),
             bound=bound,
         ),
-        claim(
-            "run_converged",
-            run=run.replay(),
-            step=run.converged_at,
-            tolerance=CONVERGED_LOSS,
-            whole_set=run.mini_batches,
-        ),
+        converged_claim(run),
     )
 
 
