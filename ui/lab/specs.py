@@ -138,6 +138,29 @@ def heatmap_spec(activation: str) -> dict:
     return spec
 
 
+def descent_heatmap(surface: pd.DataFrame, x: str, y: str, title: str, value_title: str, paths, **options):
+    """A loss surface over two weights with the two descent paths on it, as the training step and the
+    cliff draw it (``surface``: columns ``x``, ``y`` and log10; ``options`` go to ``log_heatmap``)."""
+    return heatmaps.log_heatmap(
+        surface,
+        x,
+        y,
+        "log10",
+        title=title,
+        x_title=x,
+        y_title=y,
+        value_title=value_title,
+        scheme="viridis",
+        mid=None,
+        paths=paths,
+        path_palette=PATH_COLOURS,
+        height=FIGURE_HEIGHT,
+        path_legend=False,  # the text beside names the paths
+        exponent_legend=True,
+        **options,
+    )
+
+
 def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
     """The cliff's surface with both descent paths as a chart spec, and facts for the caption."""
     (w_lo, w_hi), (b_lo, b_hi) = claims_lab.CLIFF_BOX
@@ -163,23 +186,7 @@ def cliff_chart(lr: float, threshold: float, start: tuple) -> tuple[dict, dict]:
         ],
         ignore_index=True,
     )
-    chart = heatmaps.log_heatmap(
-        surface,
-        "w",
-        "b",
-        "log10",
-        title="Error of the classic one-unit network over (w, b)",
-        x_title="w",
-        y_title="b",
-        value_title="error",
-        scheme="viridis",
-        mid=None,
-        paths=paths,
-        path_palette=PATH_COLOURS,
-        height=FIGURE_HEIGHT,
-        path_legend=False,  # the text beside names the paths
-        exponent_legend=True,
-    )
+    chart = descent_heatmap(surface, "w", "b", "Error of the classic one-unit network over (w, b)", "error", paths)
     return chart_data.frozen(charts.vega_spec(chart)), cliff_facts(runs)
 
 
@@ -194,24 +201,15 @@ def surface_spec() -> dict:
     """The loss surface's chart spec, one for every T and activation (the page swaps in the cells,
     the marker and the paths): its title leaves T to the text beside, so a new T sends the browser
     new rows for the chart it has, not a chart to build afresh."""
-    chart = heatmaps.log_heatmap(
+    chart = descent_heatmap(
         surface_grid(1, "relu"),  # any grid: the page swaps in the cells of its own
         "w2",
         "w1",
-        "log10",
-        title="Loss (y_T − 1)² over w2 and w1",
-        x_title="w2",
-        y_title="w1",
-        value_title="loss",
-        scheme="viridis",
-        mid=None,
+        "Loss (y_T − 1)² over w2 and w1",
+        "loss",
+        pd.DataFrame({"w2": [0.0], "w1": [0.0], "path": ["plain gradient descent"], "order": [0]}),
         marks=pd.DataFrame({"w2": [0.0], "w1": [0.0], "label": [""]}),
-        paths=pd.DataFrame({"w2": [0.0], "w1": [0.0], "path": ["plain gradient descent"], "order": [0]}),
-        path_palette=PATH_COLOURS,
-        height=FIGURE_HEIGHT,
-        path_legend=False,  # the text beside names the paths
         x_values=[float(v) for v in range(-3, 4)],
-        exponent_legend=True,
         cells_dataset="cells",
     )
     spec = chart_data.frozen(charts.vega_spec(chart), keep=("marks", "paths", "exits"))
