@@ -199,3 +199,27 @@ def test_a_learner_without_the_link_types_the_code_and_stays_in_the_class_across
     assert status.joined == 1  # one learner, joined once
     assert_healthy(learner)
     assert not errors, errors
+
+
+def test_a_learner_who_passed_the_step_gets_the_lessons_form_back_when_the_teacher_opens_round_two(browser, pulse_app):
+    base_url, store = pulse_app
+    started = store.start_class()
+    learner = fresh_page(browser, PHONE)
+    errors = collect_console_errors(learner)
+    open_app_page(learner, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
+    right = float(SCALING.challenge.answer(class_state(SCALING)))
+    answer_step_one(learner, right, "Sure")
+    expect(learner.get_by_text(f"Sent to class {started.code}, anonymously (round 1)")).to_be_visible()
+    checks = learner.locator(".st-key-ls_scaling_check button").filter(visible=True)
+    expect(checks).to_have_count(0)  # passed: the form gives its place to the view
+    assert store.vote_again(started.code, started.teacher_key, question_of(SCALING)).ok
+    # The page's watcher finds the new round by itself and brings back the lesson's one form.
+    expect(learner.get_by_text("your teacher asks the class again")).to_be_visible(timeout=WAIT)
+    expect(checks).to_have_count(1)
+    expect(learner.get_by_test_id("stForm").filter(visible=True)).to_have_count(1)
+    answer_step_one(learner, right + 1.5, "Not sure")
+    expect(learner.get_by_text(f"Sent to class {started.code}, anonymously (round 2)")).to_be_visible()
+    spread = store.spread(started.code, started.teacher_key, question_of(SCALING))
+    assert [r.numbers for r in spread.rounds] == [(right,), (right + 1.5,)]
+    assert_healthy(learner)
+    assert not errors, errors

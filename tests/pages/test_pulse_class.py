@@ -412,27 +412,79 @@ def test_close_ends_the_class_for_its_learners(store):
     assert "Right" in all_text(learner)  # the lesson goes on alone
 
 
-def test_round_two_has_a_form_of_its_own_for_a_learner_whose_step_is_passed(store):
+def answer_forms(at) -> list[str]:
+    """The keys of the buttons that send an answer on the page (the lesson's Check, any other form's)."""
+    return [b.key for b in at.main.button if b.key and (b.key.endswith("_check") or b.key.endswith("_send"))]
+
+
+@pytest.mark.parametrize("step", [SCALING, SHARING], ids=["predict", "choose"])
+def test_a_learner_on_a_round_one_step_sees_one_form_whose_first_answer_goes_to_the_class_too(store, step):
     _, started = started_on_teachers_page()
-    learner = learner_on(SCALING, started.code)
-    predict(learner, SCALING, network_number(SCALING), sure="Sure")  # right: the lesson's form goes
-    assert not _has_button(learner, "ls_scaling_check")
-    assert not _has_button(learner, "pulse_scaling_round2_send")  # round 1: no second form
-    teacher = teacher_on(SCALING, started.code, started.teacher_key)
+    learner = learner_on(step, started.code)
+    assert answer_forms(learner) == [f"ls_{step.key}_check"]
+    wrong = number_wrong_by(step, 3.0) if step is SCALING else None
+    if step is SCALING:
+        predict(learner, step, wrong, sure="Not sure")
+    else:
+        wrong = next(o for o in question_of(step).options if o not in network_answer(step))
+        choose(learner, step, wrong)
+    assert f"Sent to class {started.code}, anonymously (round 1)" in captions(learner)
+    assert learner.warning and "Right" not in all_text(learner)  # the lesson's own feedback on the same answer
+    assert answer_forms(learner) == [f"ls_{step.key}_check"]
+    round_one = spread_of(store, started.code, started.teacher_key, step).rounds[0]
+    assert round_one.answered == 1 and (round_one.numbers == (wrong,) or round_one.counts[wrong] == 1)
+
+
+@pytest.mark.parametrize("step", [SCALING, SHARING], ids=["predict", "choose"])
+def test_round_two_is_answered_in_the_lessons_own_form_even_on_a_passed_step(store, step):
+    _, started = started_on_teachers_page()
+    learner = learner_on(step, started.code)
+    if step is SCALING:
+        predict(learner, step, network_number(step), sure="Sure")  # right: the lesson's form goes
+        assert answer_forms(learner) == []
+    else:
+        choose(learner, step, network_answer(step)[0])
+    assert "Round 2" not in all_text(learner)
+    teacher = teacher_on(step, started.code, started.teacher_key)
     teacher.button(key="pulse_again").click().run()
     learner.run()  # in a browser the page's watcher asks the store and runs the page again
     assert_clean(learner)
-    again = number_wrong_by(SCALING, 2.0)
-    learner.number_input(key="pulse_scaling_round2_number").set_value(again)
-    learner.segmented_control(key="pulse_scaling_round2_sure").set_value("Not sure")
-    learner.button(key="pulse_scaling_round2_send").click().run()
-    assert_clean(learner)
+    assert answer_forms(learner) == [f"ls_{step.key}_check"]  # the lesson's form, and no other
+    assert "**Round 2:** your teacher asks the class again" in all_text(learner)
+    if step is SCALING:
+        again = number_wrong_by(step, 2.0)
+        predict(learner, step, again, sure="Not sure")
+        assert learner.warning  # the lesson checks it as any try
+    else:
+        again = next(o for o in question_of(step).options if o not in network_answer(step))
+        choose(learner, step, again)
     assert f"Sent to class {started.code}, anonymously (round 2)" in captions(learner)
-    spread = spread_of(store, started.code, started.teacher_key, SCALING)
-    assert [r.numbers for r in spread.rounds] == [(network_number(SCALING),), (again,)]
-    assert (spread.rounds[1].sure, spread.rounds[1].not_sure) == (0, 1)
+    spread = spread_of(store, started.code, started.teacher_key, step)
+    assert [r.answered for r in spread.rounds] == [1, 1]
+    if step is SCALING:
+        assert [r.numbers for r in spread.rounds] == [(network_number(step),), (again,)]
+        assert (spread.rounds[1].sure, spread.rounds[1].not_sure) == (0, 1)
+        learner.run()
+        assert answer_forms(learner) == []  # answered: the passed step's form goes again
+        assert any("You answered this one" in m.value for m in learner.success)
+    else:
+        assert spread.rounds[1].counts[again] == 1
+    assert "Round 2" not in all_text(learner.run())
+
+
+def test_a_step_passed_before_joining_keeps_its_form_for_the_class(store):
+    _, started = started_on_teachers_page()
+    learner = open_lesson({"step": str(step_number(SCALING))})
+    predict(learner, SCALING, network_number(SCALING))  # alone: passed, the form goes
+    assert answer_forms(learner) == []
+    learner.query_params[membership.CLASS] = started.code  # then the class's link
     learner.run()
-    assert not _has_button(learner, "pulse_scaling_round2_send")  # answered: the form goes
+    assert_clean(learner)
+    assert answer_forms(learner) == ["ls_scaling_check"]
+    assert "Your class asks this one too" in captions(learner)
+    predict(learner, SCALING, number_wrong_by(SCALING, 2.0))
+    assert f"Sent to class {started.code}, anonymously (round 1)" in captions(learner)
+    assert spread_of(store, started.code, started.teacher_key, SCALING).rounds[0].answered == 1
 
 
 def test_the_teachers_three_buttons_are_each_disabled_once_spent(store):

@@ -142,6 +142,11 @@ def challenge(n: int, state, seed: int) -> bool:
                 st.info(shown(verdict.message), icon=":material/lightbulb:")
         return True
     st.markdown(prompt)
+    # A joined learner's class may wait for an answer here (round 2, or a step passed before joining):
+    # the form then stays, and its first answer in that round goes to the class too.
+    solved, asked = done.solved_with.get(n) == seed, class_pulse.asked(step, state)
+    if asked is not None and (asked > 1 or solved):
+        class_pulse.say_asked(asked)
     answered = st.empty()  # an answered question gives its place on the screen to the view
     if isinstance(task, Predict):
         with answered.container(), st.form(key=f"{prefix}form", border=False, enter_to_submit=True):
@@ -182,10 +187,11 @@ def challenge(n: int, state, seed: int) -> bool:
             _passed(n, seed, shown(verdict.message))
             return True
         st.warning(shown(verdict.message), icon=":material/lightbulb:")
-    elif done.solved_with.get(n) == seed:
-        if isinstance(task, Predict):
-            answered.empty()
-        st.success("You answered this one.", icon=":material/check_circle:")
+    elif solved:
+        if asked is None:
+            if isinstance(task, Predict):
+                answered.empty()
+            st.success("You answered this one.", icon=":material/check_circle:")
         return True
     if done.tries.get(n, 0) >= TRIES_BEFORE_REVEAL:
         if st.button("Show the answer", key=f"{prefix}reveal", icon=":material/visibility:"):
@@ -194,7 +200,7 @@ def challenge(n: int, state, seed: int) -> bool:
         if done.solved_with.get(n) == seed:
             st.info(shown(reveal(task, state)), icon=":material/visibility:")
             return True
-    return False
+    return solved  # a step passed before, answered again for the class: its numbers stay shown
 
 
 def reveal(task, state) -> Said:
@@ -393,7 +399,7 @@ def show_lesson() -> None:
     progress_bar(n, bar)
     with nav:
         navigation(n)
-    class_panel.on_step(lesson.STEPS[n - 1], state)  # under the question: the class's spread or new round
+    class_panel.on_step(lesson.STEPS[n - 1], state)  # under the question: the class's spread, for the teacher
     live_view(n, state, revealed, prediction_area=prediction)
     if n == len(lesson.STEPS):
         summary()

@@ -1,5 +1,6 @@
-"""A joined learner's answers on a lesson step, sent to the class: the lesson's Check calls ``answered``,
-and ``new_round`` (through ``ui.pulse.panel``) gives round 2 a form of its own.
+"""A joined learner's answers on a lesson step, sent to the class: the lesson asks ``asked`` whether the
+class waits for this learner's answer (its form then stays on screen, round 1 or 2), and its Check calls
+``answered``. One form serves both: its first answer in a round is the lesson's try and the class's answer.
 
 The store keeps each learner's first answer per question and round; later tries are checked by the
 lesson as before and never change what the class sees."""
@@ -44,58 +45,38 @@ def answered(step: Step, state, answer, sure: str | None) -> None:
         st.caption(f":material/groups: {result.message}")
 
 
-# -- a new round -------------------------------------------------------------------------------------------
-# A learner's own Check answers round 1. When the teacher opens round 2 the lesson may have moved on for
-# them (a passed step shows no form), so the class's round gets a form of its own under the question. The
-# page learns of the new round from a watcher that asks the store now and then and, when the round
-# changes, runs the page again: the form itself is drawn outside the watcher, so its refreshes never
-# touch what the learner is typing.
+# -- the round waiting for an answer ---------------------------------------------------------------------
+# A learner answers the class in the lesson's own form, round 1 or 2 alike: the lesson asks ``asked`` and
+# keeps its form on screen while the class waits for this learner's answer, even on a step they passed,
+# so a learner never meets two forms. The page learns of a new round from a watcher that asks the store
+# now and then and, when the round changes, runs the page again: the form is drawn outside the watcher,
+# so its refreshes never touch what the learner is typing.
 LEARNER_REFRESH_SECONDS = 3.0
 SEEN_ROUND = "pulse_seen_round"  # question key -> the round this page last drew
 
 
-def new_round(step: Step, state) -> None:
-    """For a joined learner on the class's numbers: round 2's form while it is open and unanswered."""
+def asked(step: Step, state) -> int | None:
+    """The round of the class's question on ``step`` that waits for this learner's answer (1 or 2), or None:
+    in no class, a goal, other numbers, already answered, the answer out, the class ended, or the database
+    out of reach. While the question is open it also sets the watcher for the teacher's next round."""
     code = membership.joined()
     question = question_of(step)
     if code is None or question is None or not same_question(step, state):
-        return
+        return None
     view = attempt(lambda store: store.learner_view(code, membership.learner_id(), question))
-    if not isinstance(view, LearnerView):
-        return
+    if not isinstance(view, LearnerView) or view.revealed or view.closed:
+        return None
     st.session_state.setdefault(SEEN_ROUND, {})[question.key] = view.round
-    if not (view.revealed or view.closed):
-        watch_rounds(code, step.key)
-    if view.round == 1 or view.round in view.answered_rounds or view.revealed or view.closed:
-        return
-    with st.container(border=True, key="pulse_round_form"):
-        round_form(step, question, view.round)
+    watch_rounds(code, step.key)
+    return None if view.round in view.answered_rounds else view.round
 
 
-def round_form(step: Step, question, number: int) -> None:
-    prefix = f"pulse_{step.key}_round{number}_"
-    st.markdown(f"**Round {number}:** your teacher asks the class again. What do you answer now?")
-    with st.form(key=f"{prefix}form", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
-        if isinstance(question, NumberQuestion):
-            answer = st.number_input("Your answer now", value=None, format="%g", key=f"{prefix}number", width=150)
-            sure = st.segmented_control("How sure?", SURENESS, key=f"{prefix}sure")
-        else:
-            answer = st.radio("Your answer now", question.options, index=None, key=f"{prefix}choice")
-            sure = None
-        sent = st.form_submit_button("Send to the class", key=f"{prefix}send")
-    if sent and answer is not None:
-        said = None if sure is None else sure == SURENESS[0]
-        result = attempt(
-            lambda store: store.record_answer(membership.joined(), membership.learner_id(), question, answer, sure=said)
-        )
-        if result is None:  # the database is out of reach: said once
-            return
-        if result.ok:
-            st.caption(f":material/groups: Sent to class {membership.joined()}, anonymously (round {result.round}).")
-        elif result.status in (Status.UNKNOWN_CLASS, Status.CLOSED):
-            membership.leave(result.message)
-        else:
-            st.caption(f":material/groups: {result.message}")
+def say_asked(number: int) -> None:
+    """Above the lesson's form when the class asks again, or asks a step the learner had passed alone."""
+    if number > 1:
+        st.markdown(f"**Round {number}:** your teacher asks the class again. Your first answer now goes to it.")
+    else:
+        st.caption(":material/groups: Your class asks this one too: your first answer here goes to it.")
 
 
 @st.fragment(run_every=LEARNER_REFRESH_SECONDS)
@@ -104,4 +85,4 @@ def watch_rounds(code: str, step_key: str) -> None:
     view = attempt(lambda store: store.learner_view(code, membership.learner_id(), question))
     seen = st.session_state.get(SEEN_ROUND, {})
     if isinstance(view, LearnerView) and seen.get(question.key) not in (None, view.round):
-        st.rerun()  # the teacher opened a round: the page draws its form
+        st.rerun()  # the teacher opened a round: the page keeps the lesson's form on screen for it
