@@ -11,7 +11,9 @@ What survives what: the learner's random id and the teacher's key live in ``st.s
 they last across page switches in the same tab. A reload or a new tab is a new session: a learner
 then gets a new id and joins again from the ``class`` the link still holds (the class counts them
 twice, and their first answers in the new session are new first answers); a teacher needs the
-teacher's link again. Nothing is kept in a cookie, and nothing identifies the learner's browser.
+teacher's link again. Nothing is kept in a cookie, and nothing identifies the learner's browser:
+Streamlit reads cookies (``st.context.cookies``) but cannot set one from Python, and what could set one
+is a custom component running script in the page, which this app does not take on for an id.
 """
 
 from __future__ import annotations
