@@ -7,6 +7,9 @@ opened by the test itself."""
 
 from __future__ import annotations
 
+import os
+import secrets
+
 import pytest
 import sqlalchemy as sa
 import streamlit as st
@@ -14,7 +17,7 @@ from apptest_support import all_text, assert_clean, open_page
 from streamlit.connections import SQLConnection
 
 from ui.pulse.results import ClassStatus
-from ui.pulse.schema import DATABASE_URL_VARIABLE, engine_options
+from ui.pulse.schema import DATABASE_URL_VARIABLE, engine_options, with_installed_driver
 from ui.pulse.start import STARTED
 from ui.pulse.store import PulseStore
 
@@ -114,3 +117,43 @@ def test_a_database_the_app_cannot_open_is_said_once_and_the_lesson_works(monkey
     at.switch_page(LESSON).run()
     assert_clean(at)
     assert not [w.value for w in at.warning if "cannot be reached" in w.value]  # said once per session
+
+
+@pytest.fixture
+def postgres_schema_url():
+    """A URL into a PostgreSQL schema of this test's own (dropped afterwards), from
+    ``UNROLLED_TEST_POSTGRES_URL``: skipped without it outside CI, failed without it in CI."""
+    url = os.environ.get("UNROLLED_TEST_POSTGRES_URL", "").strip()
+    if not url:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("CI=true but UNROLLED_TEST_POSTGRES_URL is not set: .ci/run should have set it")
+        pytest.skip("the PostgreSQL case needs UNROLLED_TEST_POSTGRES_URL (bash .ci/run starts one and sets it)")
+    url = with_installed_driver(url)
+    schema = f"pulse_page_{secrets.token_hex(6)}"
+    server = sa.create_engine(url, **engine_options(url))
+    with server.begin() as connection:
+        connection.execute(sa.schema.CreateSchema(schema))
+    yield (
+        sa.engine.make_url(url)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+    with server.begin() as connection:
+        connection.execute(sa.schema.DropSchema(schema, cascade=True))
+    server.dispose()
+
+
+def test_on_postgresql_a_class_starts_and_a_learner_joins_through_the_sql_connection(postgres_schema_url, monkeypatch):
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, postgres_schema_url)
+    at = start_a_class()
+    assert has_class(postgres_schema_url, at)
+    code = at.session_state[STARTED].code
+    learner = open_page(None, {"class": code})
+    assert_clean(learner)
+    assert any(f"You are in class {code}" in s.value for s in learner.success)
+    engine = sa.create_engine(postgres_schema_url, **engine_options(postgres_schema_url))
+    try:
+        status = PulseStore(engine).class_status(code, at.session_state[STARTED].teacher_key)
+        assert isinstance(status, ClassStatus) and status.joined == 1
+    finally:
+        engine.dispose()
