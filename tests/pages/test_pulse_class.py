@@ -459,6 +459,7 @@ def test_round_two_is_answered_in_the_lessons_own_form_even_on_a_passed_step(sto
         again = next(o for o in question_of(step).options if o not in network_answer(step))
         choose(learner, step, again)
     assert f"Sent to class {started.code}, anonymously (round 2)" in captions(learner)
+    assert "asks the class again" not in all_text(learner)  # the class has it: no call to answer left
     spread = spread_of(store, started.code, started.teacher_key, step)
     assert [r.answered for r in spread.rounds] == [1, 1]
     if step is SCALING:

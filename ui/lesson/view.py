@@ -145,8 +145,10 @@ def challenge(n: int, state, seed: int) -> bool:
     # A joined learner's class may wait for an answer here (round 2, or a step passed before joining):
     # the form then stays, and its first answer in that round goes to the class too.
     solved, asked = done.solved_with.get(n) == seed, class_pulse.asked(step, state)
+    note = st.empty()  # said above the form until the class has the answer
     if asked is not None and (asked > 1 or solved):
-        class_pulse.say_asked(asked)
+        with note.container():
+            class_pulse.say_asked(asked)
     answered = st.empty()  # an answered question gives its place on the screen to the view
     if isinstance(task, Predict):
         with answered.container(), st.form(key=f"{prefix}form", border=False, enter_to_submit=True):
@@ -177,7 +179,9 @@ def challenge(n: int, state, seed: int) -> bool:
             submitted = st.form_submit_button("Check", key=f"{prefix}check")
         verdict = task.check(state, texts.index(choice)) if choice is not None else None
     if submitted and verdict is not None:
-        class_pulse.answered(step, state, guess if isinstance(task, Predict) else choice, sure)  # a joined learner's
+        given = guess if isinstance(task, Predict) else choice
+        if class_pulse.answered(step, state, given, sure):  # a joined learner's; the class has it now
+            note.empty()
         done.tries[n] = done.tries.get(n, 0) + 1
         if isinstance(task, Predict) and n not in done.first_answers and sure is not None:
             done.first_answers[n] = calibration.FirstAnswer(sure == calibration.SURENESS[0], verdict.passed)
