@@ -39,14 +39,18 @@ def test_two_learners_training_at_once_never_see_each_others_runs_or_uploads():
 
 
 def _module_containers() -> dict[str, object]:
-    """Every module-level dict, list and set in rnn_core and ui, deep-copied."""
+    """Every module-level dict, list and set in rnn_core and ui, deep-copied once every module is imported
+    (a registry such as ``ui.classroom.linkable.REGISTRY`` fills as the modules that declare into it load)."""
+    modules = [
+        importlib.import_module(info.name)
+        for package in (rnn_core, ui)
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+    ]
     found = {}
-    for package in (rnn_core, ui):
-        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            module = importlib.import_module(info.name)
-            for name, value in vars(module).items():
-                if isinstance(value, dict | list | set) and not name.startswith("__"):
-                    found[f"{info.name}.{name}"] = copy.deepcopy(value)
+    for module in modules:
+        for name, value in vars(module).items():
+            if isinstance(value, dict | list | set) and not name.startswith("__"):
+                found[f"{module.__name__}.{name}"] = copy.deepcopy(value)
     return found
 
 
