@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnn_core import PARAM_NAMES
 from rnn_core.weights_io import model_to_json
 from ui.claims import Said, claim, general, said
 from ui.claims.training import styled
@@ -21,7 +22,7 @@ from ui.kit.format import number
 from ui.training import bptt
 from ui.training.run import CONVERGED_LOSS, LiveRun, RunCurve, converged_claim, convergence
 
-PARAMS = ("w1", "w2", "b1", "w3", "b2")
+PARAMS = PARAM_NAMES  # the one-unit network's five weights, in the lesson's order
 
 
 def figure(value: float) -> str:
