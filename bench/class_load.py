@@ -927,6 +927,7 @@ class PulseResult:
     delays: list[float | None] = field(default_factory=list)
     load: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     skipped: str | None = None  # why the store was not measured
+    alone: list[float] = field(default_factory=list)  # the warm-up class's answers, one learner at a time
 
     @property
     def answer_times(self) -> list[float]:
@@ -1010,8 +1011,11 @@ def measure_pulse(store: str, learners: int, within: float, again_every: int, st
         with environment(**{DATABASE_URL_VARIABLE: url}), running_app() as app:
             pid = app.process.pid
             warm = pulse.start_class()
-            warm_class = pulse_learners(1, network_answer(step), question.low, question.high, 0, 0.0)
+            warm_class = pulse_learners(3, network_answer(step), question.low, question.high, 0, 0.0)
+            for learner in warm_class:  # one at a time: what an answer takes on a server with nothing else to do
+                learner.at = 0.6 * learner.index
             asyncio.run(pulse_phase(app.url, pid, warm.code, warm.teacher_key, step_key, warm_class, settle=3.0))
+            result.alone = [learner.seconds for learner in warm_class if learner.seconds is not None]
             started = pulse.start_class()
             if crowd is None:
                 answer = network_answer(step)
@@ -1046,11 +1050,12 @@ def pulse_table(results: list[PulseResult], learners: int, within: float, step_k
         f"A class on the pulse: {learners} learners answer lesson step '{step_key}' within {within:g} s while "
         f"the teacher's view refreshes every {REFRESH_SECONDS:g} s",
         ["store", "learners", "answers stored", "lost", "doubled", "join p50 / p95", "answer p50", "answer p95",
-         "answer max", "teacher shows all", "slowest answer shown", "errors", "load average start / end"],
+         "answer max", "answer alone", "teacher shows all", "slowest answer shown", "errors",
+         "load average start / end"],
     )  # fmt: skip
     for result in results:
         if result.skipped:
-            table.add(result.store, learners, *["–"] * 10, f"not measured: {result.skipped}")
+            table.add(result.store, learners, *["–"] * 11, f"not measured: {result.skipped}")
             continue
         phase, tally, times = result.phase, result.tally, result.answer_times
         joins = [lr.opened for lr in phase.learners if lr.opened is not None]
@@ -1060,7 +1065,8 @@ def pulse_table(results: list[PulseResult], learners: int, within: float, step_k
             tally.doubled + tally.stray,
             f"{ms(statistics.median(joins))} / {ms(percentile(joins, 95))}" if joins else "–",
             ms(statistics.median(times)) if times else "–", ms(percentile(times, 95)) if times else "–",
-            ms(max(times)) if times else "–", seconds_text(result.last_delay), seconds_text(result.worst_delay),
+            ms(max(times)) if times else "–", ms(statistics.median(result.alone)) if result.alone else "–",
+            seconds_text(result.last_delay), seconds_text(result.worst_delay),
             f"{len(phase.errors)} / {phase.lost} lost", f"{start[0]:.2f} / {end[0]:.2f}",
         )  # fmt: skip
     return table
@@ -1112,6 +1118,7 @@ def main_pulse(args) -> dict:
         "answers stored / lost / doubled: the database's rows for the class's question against each learner's "
         "first answer (number and How sure?); doubled counts extra rows, rows per learner id beyond one, and "
         "rows that are no learner's first answer.",
+        "answer alone: the median of 3 answers in a warm-up class before, one learner at a time (0.6 s apart).",
         "teacher shows all: from the last answer's write (the store's answered_at) to the first teacher delta "
         "drawing the full count; slowest answer shown: the longest such wait over every answer (k-th written -> "
         "a count of k or more drawn).",
