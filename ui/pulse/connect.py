@@ -47,12 +47,13 @@ def engine(url: str) -> sa.Engine:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _store_for(url: str, _engine: sa.Engine, engine_id: int) -> PulseStore:
-    # One store per engine (it creates the tables once). The engine's id is in the key, so a connection
-    # Streamlit made again (its secrets changed) gets a store of its own; a database that cannot be
-    # reached raises StoreUnavailable, which cache_resource does not keep, so the next call tries again.
+def _store_for(url: str) -> PulseStore:
+    # One store per URL for the server, on the SQL connection's engine: it creates the tables once, and a
+    # page's call costs one cache lookup (st.connection's own lookup hashes its options on every call). A
+    # database that cannot be reached raises StoreUnavailable, which cache_resource does not keep, so the
+    # next call tries again.
     try:
-        return PulseStore(_engine)
+        return PulseStore(engine(url))
     except ValueError as error:  # a database of another kind than SQLite or PostgreSQL
         raise StoreUnavailable(str(error)) from None
 
@@ -64,8 +65,7 @@ def store() -> PulseStore:
         url = database_url(configured_url())
     except ValueError as error:  # a configured URL that is not one: the class cannot start
         raise StoreUnavailable(str(error)) from None
-    found = engine(url)
-    return _store_for(url, found, id(found))
+    return _store_for(url)
 
 
 def say_unavailable_once() -> None:
