@@ -171,12 +171,16 @@ def test_a_learner_joins_by_link_anonymously_and_stays_in_the_class_across_pages
     assert store.class_status(started.code, started.teacher_key).joined == 1  # one learner, not one per page
 
 
+def refused_code(store: PulseStore, expired: bool) -> str:
+    """A code the store refuses: a class's that expired, or one no class has."""
+    if expired:
+        return store.start_class(now=time.time() - LIFETIME - 1).code
+    return next(c for c in ("ABCDEF", "GHJKMN") if store.join(c, "probe-learner-1").status is Status.UNKNOWN_CLASS)
+
+
 @pytest.mark.parametrize("expired", [False, True], ids=["unknown", "expired"])
 def test_an_unknown_or_expired_code_gets_one_message_and_the_lesson_works_alone(store, expired):
-    if expired:
-        code = store.start_class(now=time.time() - LIFETIME - 1).code
-    else:
-        code = next(c for c in ("ABCDEF", "GHJKMN") if store.join(c, "probe-learner-1").status is Status.UNKNOWN_CLASS)
+    code = refused_code(store, expired)
     at = open_page(None, {membership.CLASS: code})
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1 and "No class has this code" in warnings[0] and "on your own" in warnings[0]
@@ -536,10 +540,7 @@ def test_a_typed_code_joins_like_the_link_and_stays_in_the_link_across_pages(sto
 
 @pytest.mark.parametrize("expired", [False, True], ids=["unknown", "expired"])
 def test_a_typed_unknown_or_expired_code_is_refused_under_the_field(store, expired):
-    if expired:
-        code = store.start_class(now=time.time() - LIFETIME - 1).code
-    else:
-        code = next(c for c in ("ABCDEF", "GHJKMN") if store.join(c, "probe-learner-1").status is Status.UNKNOWN_CLASS)
+    code = refused_code(store, expired)
     at = type_code(open_page(LESSON), code)
     said = under_the_field(at)
     assert len(said) == 1 and "No class has this code" in said[0] and "on your own" in said[0]
