@@ -136,6 +136,7 @@ def test_start_a_class_shows_the_code_the_join_link_its_qr_code_and_the_teachers
     assert params[membership.CLASS] == started.code and params["present"] == "1"
     assert isinstance(store.class_status(started.code, params[membership.TEACHER]), ClassStatus)
     assert "24 hours" in all_text(at)
+    assert f"Type the code in **{membership.JOIN_LABEL}**" in all_text(at)  # for a learner with no link
 
 
 def test_the_teachers_key_is_in_no_learner_link_and_not_in_share_this_view(store):
@@ -523,7 +524,7 @@ def under_the_field(at) -> list[str]:
 def test_a_typed_code_joins_like_the_link_and_stays_in_the_link_across_pages(store):
     _, started = started_on_teachers_page()
     at = open_page(LESSON)
-    assert membership.JOIN_FIELD in [t.key for t in at.sidebar.text_input]
+    assert [t.label for t in at.sidebar.text_input if t.key == membership.JOIN_FIELD] == [membership.JOIN_LABEL]
     typed = f" {started.code[:3].lower()}-{started.code[3:]} "  # as a learner may copy it off the projector
     type_code(at, typed)
     assert any(f"You are in class {started.code}" in s.value for s in at.success)

@@ -96,6 +96,7 @@ def before_page() -> None:
 # was typed waits in the session until the next run's before_page, which joins it like a link's code; a
 # refusal is said under the field, where the learner is looking, and the field stays for another try.
 JOIN_FIELD = "pulse_join_code"
+JOIN_LABEL = "Join a class"
 TYPED = "pulse_typed_code"  # what was typed, from Join's callback to before_page
 NOT_A_CODE = "A class code has 6 letters and digits, like 7KQ2MX. Check it on the projector."
 TYPE_IT = "Type the code your teacher shows, then press Join."
@@ -109,7 +110,7 @@ def join_field(reply: tuple[str, str] | None = None) -> None:
     """Join a class: one field and its button in the sidebar, and what became of the last code typed."""
     with st.sidebar.form("pulse_join", border=False):  # a typo stays in the field, to be put right
         st.text_input(
-            "Join a class",
+            JOIN_LABEL,
             key=JOIN_FIELD,
             placeholder="Its code, from your teacher",
             max_chars=32,

@@ -61,8 +61,8 @@ def section(origin: str) -> None:
     """The For teachers page's class pulse: Start a class, then the class's code, links and QR code."""
     st.subheader("A class pulse")
     st.markdown(
-        "Start a class and put its code on the projector. Learners who open the join link are in the "
-        "class anonymously, and their first answer on each lesson question goes to it. The teacher's link "
+        "Start a class and put its code on the projector. Learners who open the join link or type the code "
+        "are in the class anonymously, and their first answer on each lesson question goes to it. The teacher's link "
         "shows how the class's answers spread, with **Reveal**, **Vote again** and **Close**."
     )
     started: NewClass | None = st.session_state.get(STARTED)
@@ -80,6 +80,7 @@ def section(origin: str) -> None:
         st.html(f'<p class="pulse-code" aria-label="Join code {html.escape(spaced)}">{html.escape(started.code)}</p>')
         st.markdown("**Join link** (open it, or scan the code):")
         st.code(link, language=None, wrap_lines=True)
+        st.caption(f"No link? Type the code in **{membership.JOIN_LABEL}**, in the app's side menu, on any page.")
         st.caption("The class and its answers are deleted 24 hours after it starts.")
     qr_column.html(qr_image(link))
     with st.expander("The teacher's link: for you only", icon=":material/key:", expanded=True):
