@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -90,9 +91,122 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
+_CLEAR_STORAGE = "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+# The string "null" is Playwright's "no override": back to the context's own media, colour scheme and so on.
+_NO_EMULATION = {
+    "media": "null",
+    "color_scheme": "null",
+    "reduced_motion": "null",
+    "forced_colors": "null",
+    "contrast": "null",
+}
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
+
+
+class _WorkerPage:
+    """The ``page`` every browser test of this worker gets: one page in one context, handed back
+    clean after each test, for speed. The page keeps its renderer, which keeps the JavaScript it
+    compiled, and the context keeps the HTTP cache, so a test's page load costs a fraction of one
+    in a new context (a new app session all the same).
+
+    Handed back, the page leaves nothing to the next test but those caches: the listeners the test
+    added are removed; every origin's local storage, the cookies and the permissions are cleared;
+    the page goes to about:blank (which ends its app session); its size and media emulation return
+    to the context's; other pages are closed. A new document starts with no focus, scroll or
+    hover. A page that crashed, was closed or could not be cleaned is replaced by a new one. A test
+    that needs what cannot be undone on a page (an init script, an exposed function, a route left
+    on) uses pytest-playwright's ``context`` fixture and a page of its own."""
+
+    def __init__(self, browser, context_args: dict) -> None:
+        self.context = browser.new_context(**context_args)
+        self.viewport = context_args.get("viewport")
+        self.visited: set[str] = set()  # the origins the test's pages loaded
+        self.context.on("page", self._track)
+        self.page = None
+        self.crashed = False
+        self.before: dict = {}
+
+    def _track(self, page) -> None:
+        page.on("framenavigated", lambda frame: frame.parent_frame is None and self.visited.add(_origin(frame.url)))
+
+    def _crash(self, _page) -> None:
+        self.crashed = True
+
+    def take(self):
+        if self.page is None or self.page.is_closed() or self.crashed:
+            self.page, self.crashed = self.context.new_page(), False
+            self.page.on("crash", self._crash)
+        events = self.page._impl_obj  # its event emitter: what the test adds is removed afterwards
+        self.before = {name: list(events.listeners(name)) for name in events.event_names()}
+        return self.page
+
+    def give_back(self) -> None:
+        try:
+            self._clean()
+        except Exception as error:  # noqa: BLE001 (the next test gets a new page instead)
+            print(f"the browser page could not be cleaned ({error!r}); the next test gets a new one")
+            if self.page is not None and not self.page.is_closed():
+                self.page.close()
+            self.page = None
+        self.context.clear_cookies()
+        self.context.clear_permissions()
+        self.visited.discard(None)
+        if self.visited:  # an origin no page is on any more (its app server may be gone)
+            cleaner = self.context.new_page()
+            cleaner.route("**/*", lambda route: route.fulfill(status=200, content_type="text/html", body=""))
+            for origin in sorted(self.visited):
+                cleaner.goto(f"{origin}/")
+                cleaner.evaluate(_CLEAR_STORAGE)
+            cleaner.close()
+        self.visited.clear()
+
+    def _clean(self) -> None:
+        for other in self.context.pages:
+            if other is not self.page:
+                self._clear_storage(other)
+                other.close()
+        page = self.page
+        if page is None or page.is_closed():
+            return
+        if self.crashed:
+            page.close()
+            return
+        events = page._impl_obj
+        for name in events.event_names():
+            for listener in events.listeners(name):
+                if listener not in self.before.get(name, []):
+                    events.remove_listener(name, listener)
+        page.unroute_all(behavior="ignoreErrors")
+        self._clear_storage(page)
+        page.goto("about:blank")
+        page.mouse.up()
+        if self.viewport is not None:
+            page.set_viewport_size(self.viewport)
+        page.emulate_media(**_NO_EMULATION)
+
+    def _clear_storage(self, page) -> None:
+        here = _origin(page.url)
+        if here is not None and not page.is_closed():
+            page.evaluate(_CLEAR_STORAGE)
+            self.visited.discard(here)
+
+
+@pytest.fixture(scope="session")
+def _worker_page(browser, browser_context_args):
+    worker = _WorkerPage(browser, browser_context_args)
+    yield worker
+    worker.context.close()
+
+
 @pytest.fixture
-def page(page):
-    """pytest-playwright's page, its app runs counted from the start (``browser_support.rerun_after``)."""
+def page(_worker_page):
+    """The worker's page (``_WorkerPage``), its app runs counted from the start
+    (``browser_support.rerun_after``)."""
     from browser_support import watch_script_runs
 
-    return watch_script_runs(page)
+    yield watch_script_runs(_worker_page.take())
+    _worker_page.give_back()
