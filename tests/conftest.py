@@ -34,9 +34,20 @@ def browser_unavailable_reason() -> str | None:
     return None
 
 
+def _uses_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(defs[-1].scope == "module" for defs in info.name2fixturedefs.values() if defs)
+
+
+@pytest.hookimpl(tryfirst=True)  # the groups are marked before pytest-xdist reads them
 def pytest_collection_modifyitems(config, items):
+    """Marks the browser tests. Under ``--dist loadgroup`` every test goes to whichever worker is
+    free, except a module's tests that share a module-scoped fixture (an app server of their own),
+    which stay together on one worker and set it up once."""
     reason = browser_unavailable_reason()
     for item in items:
+        if _uses_a_module_fixture(item) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
         if "test_browser_" in item.nodeid:
             item.add_marker(pytest.mark.browser)
             if reason is not None:

@@ -17,6 +17,9 @@ from apptest_support import assert_clean, chart_data, open_page, vega_charts
 
 PAGES = ["app_pages/statland.py", "app_pages/training.py", "app_pages/lab.py", "app_pages/teachers.py"]
 SEQUENCES = 300
+# The sequences of a page run in parts, each from its own seed and in a session of its own (tests the
+# workers can share out).
+PARTS = 3
 MAX_ACTIONS_PER_SEQUENCE = 3
 
 
@@ -133,18 +136,16 @@ def _charts_are_finite(at) -> None:
             assert np.isfinite(numeric).all(), f"chart {index} was sent a non-finite number"
 
 
+@pytest.mark.parametrize("part", range(PARTS))
 @pytest.mark.parametrize("page", PAGES)
-def test_random_sequences_of_actions_never_break_the_page(page):
-    seed = PAGES.index(page) + 1
+def test_random_sequences_of_actions_never_break_the_page(page, part):
+    seed = PARTS * PAGES.index(page) + part + 1
     rng = random.Random(seed)
-    at = open_page(page, timeout=60)
+    at = open_page(page, timeout=60)  # each part a new session, as new visitors arrive
     assert_clean(at)
     history: list[str] = []
     actions = 0
-    for sequence in range(SEQUENCES):
-        if sequence and sequence % 100 == 0:
-            at = open_page(page, timeout=60)  # a fresh session now and then, as new visitors arrive
-            history.append("-- new session --")
+    for sequence in range(SEQUENCES // PARTS):
         for _ in range(rng.randint(1, MAX_ACTIONS_PER_SEQUENCE)):
             candidates = _candidates(at)
             if not candidates:
@@ -161,7 +162,7 @@ def test_random_sequences_of_actions_never_break_the_page(page):
             except Exception as error:  # report the replayable trail, then fail
                 trail = "; ".join(history[-12:])
                 raise AssertionError(f"seed {seed}, sequence {sequence}, after: {trail}: {error}") from error
-    assert actions >= SEQUENCES
+    assert actions >= SEQUENCES // PARTS
 
 
 @pytest.mark.parametrize("page", ["app_pages/home.py"])
