@@ -18,6 +18,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from bench.app_server import ScriptRuns
+from ui.lab.views import LABELS
+from ui.lesson.steps import STEPS
 
 APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
@@ -111,6 +113,19 @@ def assert_healthy(page: Page) -> None:
     assert found is None, f"non-finite value on screen: ...{text[max(0, found.start() - 80) : found.end() + 80]}..."
 
 
+# Every view of the app a link opens: (path, query) by name.
+VIEWS: dict[str, tuple[str, str]] = {
+    "home": ("/", ""),
+    "statland": ("/statland", ""),
+    "training": ("/training", ""),
+    **{
+        f"lab-{key}": ("/lab", "lab_view=" + label.replace(" ", "+").replace("/", "%2F"))
+        for key, label in LABELS.items()
+    },
+    **{f"lesson-{n}": ("/lesson", f"step={n}") for n in range(1, len(STEPS) + 1)},
+    "teachers": ("/teachers", ""),
+}
+
 _CUT_TEXTS = """sel => {
   const cut = [];
   for (const root of document.querySelectorAll(sel)) {
@@ -134,6 +149,30 @@ _CUT_TEXTS = """sel => {
 def cut_texts(page: Page, selector: str) -> list[str]:
     """The texts inside ``selector``'s elements that their boxes cut (an ellipsis, or clipped)."""
     return page.evaluate(_CUT_TEXTS, selector)
+
+
+# KaTeX's box is a pixel or two narrower than its ink for italic corrections: that is not a cut.
+CUT_SLACK_PX = 3
+_CUT_FORMULAS_AND_CHART_TEXTS = """slack => {
+  const found = [];
+  for (const display of document.querySelectorAll('[data-testid="stMain"] .katex-display')) {
+    const over = display.scrollWidth - display.clientWidth;
+    if (over > slack) found.push(`formula ${over} px too wide: ${display.querySelector('annotation')?.textContent}`);
+  }
+  for (const text of document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text'))
+    if (text.textContent.endsWith('…')) found.push(`chart text shortened: ${text.textContent}`);
+  return found;
+}"""
+
+
+def what_is_cut(page: Page) -> list[str]:
+    """Every formula, chart text or metric the page shows cut: KaTeX does not wrap a formula wider
+    than its column (its box clips it and scrolls sideways), Vega shortens a chart text that does
+    not fit to "…", and Streamlit a metric's label or value. Call it once the charts are drawn."""
+    found = page.evaluate(_CUT_FORMULAS_AND_CHART_TEXTS, CUT_SLACK_PX)
+    return found + [
+        f"metric cut: {text}" for text in cut_texts(page, '[data-testid="stMain"] [data-testid="stMetric"]')
+    ]
 
 
 def charts(page: Page):

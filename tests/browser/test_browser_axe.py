@@ -1,9 +1,19 @@
 """axe-core's WCAG 2.0/2.1/2.2 A and AA rules on every page, lab view and lesson step, at a laptop's and
-a phone's size, in the light and the dark theme: no serious or critical violation.
+a phone's size, in the light and the dark theme: no serious or critical violation. The same load is
+read for chart text too faint to read and for a formula, chart text or metric cut
+(test_browser_nothing_cut.py reads the other sizes and links).
 
 axe-core is the copy bundled in the PyPI package axe-playwright-python (requirements-dev.txt), injected
 into the page by Playwright; its version is read from the file. Each case saves what axe found in
 artifacts/axe/ (one JSON per case), so a run's counts can be tabled without running it again.
+
+Each case loads its view afresh (a new app session) at its size and in its colour scheme, in the
+worker's one browser page (tests/conftest.py), which keeps its compiled JavaScript between tests;
+axe's findings, the chart-text findings and every drawn element's box and colours are the same as
+in a new browser context. The two colour schemes are two loads: switched in place, without a new
+run of the app, the theme the server read at the load stays (the lab's drag read-out kept its light
+ink on the dark page; on Training, the number inputs' buttons and one control kept the light
+theme's colours), so a dark case would not check what a dark load draws.
 """
 
 from __future__ import annotations
@@ -13,11 +23,8 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import assert_healthy, open_app_page, screenshot
+from browser_support import VIEWS, assert_healthy, expect_charts_drawn, open_app_page, screenshot, what_is_cut
 from playwright.sync_api import Page, expect
-
-from ui.lab.views import LABELS
-from ui.lesson import steps as lesson
 
 pytestmark = pytest.mark.browser
 
@@ -42,17 +49,6 @@ def axe_version() -> str:
     return found.group(1)
 
 
-VIEWS: dict[str, tuple[str, str]] = {
-    "home": ("/", ""),
-    "statland": ("/statland", ""),
-    "training": ("/training", ""),
-    **{
-        f"lab-{key}": ("/lab", "lab_view=" + label.replace(" ", "+").replace("/", "%2F"))
-        for key, label in LABELS.items()
-    },
-    **{f"lesson-{n}": ("/lesson", f"step={n}") for n in range(1, len(lesson.STEPS) + 1)},
-    "teachers": ("/teachers", ""),
-}
 CASES = [
     pytest.param(view, size, theme, id=f"{view}-{size}-{theme}") for view in VIEWS for size in SIZES for theme in THEMES
 ]
@@ -144,6 +140,9 @@ def test_no_serious_or_critical_axe_violation(page: Page, base_url, screenshots,
     results = run_axe(page)
     found = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
     faint_chart_text = page.evaluate(_CHART_TEXT_CONTRAST)
+    if page.get_by_test_id("stVegaLiteChart").count():
+        expect_charts_drawn(page)
+    cut = what_is_cut(page)
     RESULTS.mkdir(parents=True, exist_ok=True)
     record = {
         "view": view,
@@ -161,12 +160,14 @@ def test_no_serious_or_critical_axe_violation(page: Page, base_url, screenshots,
             for v in results["violations"]
         ],
         "faint_chart_text": faint_chart_text,
+        "cut": cut,
     }
     (RESULTS / f"{view}-{size}-{theme}.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
-    if found or faint_chart_text or view in JUDGED:
+    if found or faint_chart_text or cut or view in JUDGED:
         screenshot(page, screenshots, f"axe_{view}_{size}_{theme}", full_page=False)
     assert results["testEngine"]["version"] == axe_version()
     assert not found, f"axe {axe_version()} on {view} at {size}, {theme} theme:\n{describe(found)}"
     assert not faint_chart_text, f"chart text below WCAG AA contrast on {view} at {size}, {theme} theme:\n" + "\n".join(
         faint_chart_text
     )
+    assert not cut, f"cut on {view} at {size}, {theme} theme:\n" + "\n".join(cut)
