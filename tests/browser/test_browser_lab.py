@@ -93,24 +93,21 @@ def test_every_view_is_whole_on_smaller_screens(page: Page, base_url, screenshot
         screenshot(page, screenshots, f"lab_{view}_{width}")
 
 
-def test_dark_theme_draws_every_view(browser, base_url, screenshots):
-    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    try:
-        for view in LABELS:
-            open_view(page, base_url, view)
-            assert_healthy(page)
-            background = page.evaluate(
-                "() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
-            )
-            assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
-            if view in ("inputs", "heatmap"):  # the drag read-out is light text on the dark page
-                fill = charts(page).first.locator("svg .mark-text text", has_text="w2 = ").last.get_attribute("fill")
-                red, green, blue = (int(fill.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-                assert 0.2126 * red + 0.7152 * green + 0.0722 * blue > 200, fill
-            screenshot(page, screenshots, f"lab_{view}_dark", full_page=False)
-    finally:
-        context.close()
+def test_dark_theme_draws_every_view(page: Page, base_url, screenshots):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.emulate_media(color_scheme="dark")
+    for view in LABELS:
+        open_view(page, base_url, view)
+        assert_healthy(page)
+        background = page.evaluate(
+            "() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
+        )
+        assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
+        if view in ("inputs", "heatmap"):  # the drag read-out is light text on the dark page
+            fill = charts(page).first.locator("svg .mark-text text", has_text="w2 = ").last.get_attribute("fill")
+            red, green, blue = (int(fill.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+            assert 0.2126 * red + 0.7152 * green + 0.0722 * blue > 200, fill
+        screenshot(page, screenshots, f"lab_{view}_dark", full_page=False)
 
 
 def test_presets_and_views_keep_the_shared_values(page: Page, base_url, screenshots):
@@ -199,6 +196,12 @@ DRAG_LOG = """(selector) => {
   }).observe(chart, {subtree: true, childList: true, characterData: true});
 }"""
 
+# The drawn read-out shows the slider's value as it stands (its last change logged at this value).
+DRAWN_AS_IT_STANDS = """(selector) => {
+  const log = window.__dragLog;
+  return log.length > 0 && log[log.length - 1][1] === document.querySelector(selector).value;
+}"""
+
 
 def lesson_model_with(w2: float, activation: str = "relu") -> rc.VanillaRNN:
     """The lesson's network with w2 (and the activation) changed, from the engine's own weights."""
@@ -249,9 +252,9 @@ def test_the_figure_follows_the_in_chart_slider_while_it_is_dragged(page: Page, 
     page.mouse.move(left, y)
     page.mouse.down()
     page.evaluate(DRAG_LOG, DRAG_INPUT)
-    for k in range(1, 21):  # a drag to the right, past w2 = 1, about 70 ms a movement
+    for k in range(1, 21):  # a drag to the right, past w2 = 1, each movement drawn before the next
         page.mouse.move(left + (right - left) * k / 20, y, steps=2)
-        page.wait_for_timeout(50)
+        page.wait_for_function(DRAWN_AS_IT_STANDS, arg=DRAG_INPUT, timeout=10_000)
     screenshot(page, screenshots, f"lab_drag_{view}", full_page=False)
     log = page.evaluate("window.__dragLog")
     page.mouse.up()

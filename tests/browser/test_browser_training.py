@@ -100,8 +100,7 @@ def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: P
         raise AssertionError(f"Pause not answered in 20 s; steps {before_pause} -> {steps_done(page)}") from error
     page.wait_for_selector(IDLE)
     paused_at = steps_done(page)
-    page.wait_for_timeout(1_000)
-    assert steps_done(page) == paused_at > 0
+    assert paused_at > 0
     expect(page.get_by_role("heading", name="Predictions")).to_be_visible()
     expect(page.get_by_text("Held-out histories predicted right")).to_be_visible()
     assert_healthy(page)
@@ -113,6 +112,7 @@ def test_play_trains_live_pause_keeps_everything_and_uploads_are_checked(page: P
     refusal = re.compile("not_a_number_cell.csv was not loaded: row 4 of column 'Close'")
     expect(page.get_by_text(refusal)).to_be_visible()
     expect(data_choice(page)).to_have_value("Longer StatLand sequences")
+    # Paused means no more steps: that rerun ran the live view, which trains while a run is going.
     expect(step_metric(page)).to_have_text(str(paused_at))
     assert_healthy(page)
 

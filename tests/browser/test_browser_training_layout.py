@@ -137,7 +137,9 @@ def test_pause_stops_within_1000_steps_of_the_count_on_screen_with_both_cores_bu
             expect(play).to_have_text(re.compile("Play"), timeout=5_000)  # the button follows at once
             page.wait_for_selector(IDLE)
             after = progress_step(page)
-            page.wait_for_timeout(1_000)
+            # Paused means no more steps: a rerun runs the live view, which trains while a run is going.
+            page.get_by_text("More settings: optimiser, clipping").click()  # the log toggle is in it
+            rerun_after(page, lambda: page.locator(".st-key-tr_log label").click())
             assert progress_step(page) == after == steps_shown(page), "paused means no more steps"
             print(
                 f"pause {attempt + 1}: {at_click:,} on screen at the click, stopped at {after:,}: +{after - at_click}"
