@@ -577,7 +577,7 @@ def ms(value: float | None) -> str:
 
 
 # -- A class on the pulse (issue 30, item 6) ---------------------------------------------------------------
-# A teacher's link on a lesson step (its fragment redraws the count every 1.5 s) and N learners joined by
+# A teacher's link on a lesson step (its fragment redraws the count every REFRESH_SECONDS) and N learners joined by
 # ?class=CODE answer the step's class question, each at a random moment within a few seconds. Every session
 # keeps reading its websocket while it waits, and its fragments' timers ask for refreshes as the browser's
 # do (the learners' page watches for a new round every 3 s).

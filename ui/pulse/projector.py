@@ -17,7 +17,9 @@ from ui.pulse.questions import NumberQuestion
 from ui.pulse.results import Result, Spread
 from ui.pulse.store import MAX_ROUNDS
 
-REFRESH_SECONDS = 1.5  # inside the bound on how old the projector's count may be
+# Half the bound on how old the projector's count may be: an answer written just after a
+# read waits one refresh, plus the refresh's own time.
+REFRESH_SECONDS = 1.0
 FLASH = "pulse_flash"  # why the teacher's last action was refused, said once on the next refresh
 REVEAL_HELP = "Mark the network's answer on the spread; answers to this question close"
 AGAIN_HELP = "Open round 2 after the class has talked it over; round 1 stays beside it"
