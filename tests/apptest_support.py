@@ -17,13 +17,14 @@ NON_FINITE = re.compile(r"(?<![A-Za-z])(nan|-?inf|infinity)(?![A-Za-z])", re.IGN
 
 
 def open_page(page: str | None = None, query: dict | None = None, timeout: float = 30) -> AppTest:
-    """Run the app from its entry script and switch to ``page`` (e.g. 'app_pages/statland.py')."""
+    """Run the app from its entry script, opening ``page`` (e.g. 'app_pages/statland.py') in the first
+    run, as a link to the page does (without one, Home)."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    at.run()
     if page is not None:
-        at.switch_page(page).run()
+        at.switch_page(page)
+    at.run()
     return at
 
 
