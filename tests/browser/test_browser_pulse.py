@@ -223,3 +223,30 @@ def test_a_learner_who_passed_the_step_gets_the_lessons_form_back_when_the_teach
     assert [r.numbers for r in spread.rounds] == [(right,), (right + 1.5,)]
     assert_healthy(learner)
     assert not errors, errors
+
+
+def test_a_reload_or_a_second_tab_is_the_same_learner_whose_first_answer_stays_first(browser, pulse_app):
+    base_url, store = pulse_app
+    started = store.start_class()
+    learner = fresh_page(browser, PHONE)
+    errors = collect_console_errors(learner)
+    open_app_page(learner, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
+    expect(learner.get_by_test_id("stSidebar").get_by_text(f"In class {started.code}")).to_be_attached()
+    # The browser keeps the learner's random id, and nothing else, for a day.
+    learner.wait_for_function(f"document.cookie.includes('{membership.LEARNER_COOKIE}=')", timeout=WAIT)
+    kept = {c["name"]: c for c in learner.context.cookies()}[membership.LEARNER_COOKIE]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", kept["value"]) and kept["expires"] > 0
+    right = float(SCALING.challenge.answer(class_state(SCALING)))
+    answer_step_one(learner, right, "Sure")
+    expect(learner.get_by_text(f"Sent to class {started.code}, anonymously (round 1)")).to_be_visible()
+    learner.reload()  # a new Streamlit session in the same browser
+    open_app_page(learner, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
+    second_tab = watch_script_runs(learner.context.new_page())
+    open_app_page(second_tab, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
+    expect(second_tab.get_by_test_id("stSidebar").get_by_text(f"In class {started.code}")).to_be_attached()
+    assert store.class_status(started.code, started.teacher_key).joined == 1  # one learner, however many sessions
+    spread = store.spread(started.code, started.teacher_key, question_of(SCALING))
+    assert [r.numbers for r in spread.rounds] == [(right,)]
+    second_tab.close()
+    assert_healthy(learner)
+    assert not errors, errors

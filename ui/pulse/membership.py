@@ -8,12 +8,12 @@ parameters on a page switch. The teacher's key is taken out of the address bar a
 shows the address bar to the room) and kept in the session only.
 
 What survives what: the learner's random id and the teacher's key live in ``st.session_state``, so
-they last across page switches in the same tab. A reload or a new tab is a new session: a learner
-then gets a new id and joins again from the ``class`` the link still holds (the class counts them
-twice, and their first answers in the new session are new first answers); a teacher needs the
-teacher's link again. Nothing is kept in a cookie, and nothing identifies the learner's browser:
-Streamlit reads cookies (``st.context.cookies``) but cannot set one from Python, and what could set one
-is a custom component running script in the page, which this app does not take on for an id.
+they last across page switches in the same tab. Once a learner is in a class, the id is also kept in
+a cookie of this site for a day (a class lasts one): a reload or a new tab is a new session, which
+reads the id back (``st.context.cookies``) and rejoins as the same learner, so the class counts them
+once and their first answers stay their first. Streamlit sets no cookie from Python, so a line of
+script in an ``st.html`` element writes it. The cookie holds only the random id; a teacher needs
+the teacher's link again after a reload.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import streamlit as st
 
 from ui.pulse.connect import attempt
 from ui.pulse.results import Result, Status
+from ui.pulse.store import LEARNER_ID as LEARNER_ID_FORM
 from ui.pulse.store import normalised_code
 
 CLASS, TEACHER = "class", "teacher"
@@ -31,13 +32,31 @@ LEARNER_ID = "pulse_learner_id"
 JOINED = "pulse_joined"  # the code of the class this session's learner is in
 TEACHING = "pulse_teaching"  # (code, teacher key) of the class this session teaches, once the store accepted it
 ALONE = " The lesson works here on your own."
+LEARNER_COOKIE = "unrolled_learner"  # the learner's random id, for a day, so a reload is the same learner
+COOKIE_WRITTEN = "pulse_cookie_written"
 
 
 def learner_id() -> str:
-    """This session's anonymous id: random, made on first use, the same on every page of the tab."""
+    """This learner's anonymous id: the one this browser kept (``keep_learner_id``), else random, made on
+    first use; the same on every page of the tab."""
     if LEARNER_ID not in st.session_state:
-        st.session_state[LEARNER_ID] = secrets.token_urlsafe(16)
+        kept = st.context.cookies.get(LEARNER_COOKIE)
+        valid = isinstance(kept, str) and LEARNER_ID_FORM.fullmatch(kept) is not None
+        st.session_state[LEARNER_ID] = kept if valid else secrets.token_urlsafe(16)
     return st.session_state[LEARNER_ID]
+
+
+def keep_learner_id() -> None:
+    """Keep the learner's id in this browser for a day, once per session (and only when it is not there yet)."""
+    ident = learner_id()
+    if st.session_state.get(COOKIE_WRITTEN) or st.context.cookies.get(LEARNER_COOKIE) == ident:
+        return
+    st.session_state[COOKIE_WRITTEN] = True
+    with st.sidebar:  # an element of no height, below the sidebar's own
+        st.html(
+            f"<script>document.cookie = '{LEARNER_COOKIE}={ident}; path=/; max-age=86400; SameSite=Lax';</script>",
+            unsafe_allow_javascript=True,
+        )
 
 
 def joined() -> str | None:
@@ -85,6 +104,7 @@ def before_page() -> None:
         if st.query_params.get(CLASS) != code:
             st.query_params[CLASS] = code  # kept in the link across page switches
         st.sidebar.caption(f":material/groups: In class {code}: your first answers go to it, anonymously.")
+        keep_learner_id()
     elif (taught := teaching()) is not None:
         st.sidebar.caption(f":material/co_present: You are the teacher of class {taught[0]}.")
     else:
