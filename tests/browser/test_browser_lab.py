@@ -2,7 +2,6 @@
 the dark theme reads, and a T = 1000 rerun is quick. Screenshots go to artifacts/screenshots/."""
 
 import re
-import time
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -127,22 +126,19 @@ def test_presets_and_views_keep_the_shared_values(page: Page, base_url, screensh
 
 
 @pytest.mark.parametrize("view", ["inputs", "heatmap", "step"])
-def test_length_1000_reruns_and_repaints_quickly(page: Page, base_url, screenshots, view):
-    """From the keypress that sets T = 1000 to the script's end and the chart drawn again.
-
-    Measured twice: the first time computes, the second (after T = 1 and back) is served from the cache."""
+def test_length_1000_reruns_and_repaints(page: Page, base_url, screenshots, view):
+    """The keypress that sets T = 1000 reruns the page and draws the chart again, computed the first time
+    and from the cache after T = 1 and back. How long it takes is measured by ``bench/drag.py``
+    (``length_change_times``), not here."""
     page.set_viewport_size({"width": 1280, "height": 800})
     open_view(page, base_url, view, "lab_w2=2")
     slider = page.locator(".st-key-lab_length").get_by_role("slider")
     thumb = page.locator(".st-key-lab_length").get_by_test_id("stSliderThumbValue")
-    times = []
     for key, shown in (("End", "1000"), ("Home", "1"), ("End", "1000")):
         slider.focus()
-        start = time.perf_counter()
         rerun_after(page, lambda k=key: page.keyboard.press(k), timeout=15_000)
         expect(thumb).to_have_text(shown)
         expect_charts_drawn(page, 1)
-        times.append(time.perf_counter() - start)
     assert_healthy(page)
     if view == "step":
         chart = charts(page).first
@@ -152,10 +148,6 @@ def test_length_1000_reruns_and_repaints_quickly(page: Page, base_url, screensho
         else:
             assert chart.locator('svg path[stroke="#D55E00"]').count() > 0, "the plain path is drawn"
         screenshot(page, screenshots, "lab_extreme", full_page=False)
-    print(f"T -> 1000 on {view}: first {times[0]:.2f} s, cached {times[2]:.2f} s (T -> 1: {times[1]:.2f} s)")
-    # The goal is 0.5 s on an idle machine; this shared one is often loaded several times over, so the
-    # test only guards against a regression by an order of magnitude and prints what it measured.
-    assert times[2] < 5.0, times
 
 
 def test_back_from_the_lab_lands_on_clean_urls(page: Page, base_url):
