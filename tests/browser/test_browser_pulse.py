@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 import sqlalchemy as sa
 from browser_support import (
+    IDLE,
     assert_healthy,
     collect_console_errors,
     open_app_page,
@@ -60,6 +61,19 @@ def answer_step_one(page: Page, value: float, sure: str) -> None:
     page.locator(".st-key-ls_scaling_guess input").fill(str(value))
     page.locator(".st-key-ls_scaling_sure").get_by_text(sure, exact=True).click()
     rerun_after(page, lambda: page.locator(".st-key-ls_scaling_check button").click())
+
+
+def answered_round_one_on_a_phone(browser, base_url: str, store: PulseStore):
+    """A new class, and a learner on a phone who joined by its link and answered step 1 right in round 1:
+    (the class, the learner's page, its console errors, the right answer)."""
+    started = store.start_class()
+    learner = fresh_page(browser, PHONE)
+    errors = collect_console_errors(learner)
+    open_app_page(learner, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
+    right = float(SCALING.challenge.answer(class_state(SCALING)))
+    answer_step_one(learner, right, "Sure")
+    expect(learner.get_by_text(f"Sent to class {started.code}, anonymously (round 1)")).to_be_visible()
+    return started, learner, errors, right
 
 
 def button(page: Page, key: str):
@@ -203,13 +217,7 @@ def test_a_learner_without_the_link_types_the_code_and_stays_in_the_class_across
 
 def test_a_learner_who_passed_the_step_gets_the_lessons_form_back_when_the_teacher_opens_round_two(browser, pulse_app):
     base_url, store = pulse_app
-    started = store.start_class()
-    learner = fresh_page(browser, PHONE)
-    errors = collect_console_errors(learner)
-    open_app_page(learner, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
-    right = float(SCALING.challenge.answer(class_state(SCALING)))
-    answer_step_one(learner, right, "Sure")
-    expect(learner.get_by_text(f"Sent to class {started.code}, anonymously (round 1)")).to_be_visible()
+    started, learner, errors, right = answered_round_one_on_a_phone(browser, base_url, store)
     checks = learner.locator(".st-key-ls_scaling_check button").filter(visible=True)
     expect(checks).to_have_count(0)  # passed: the form gives its place to the view
     assert store.vote_again(started.code, started.teacher_key, question_of(SCALING)).ok
@@ -227,20 +235,14 @@ def test_a_learner_who_passed_the_step_gets_the_lessons_form_back_when_the_teach
 
 def test_a_reload_or_a_second_tab_is_the_same_learner_whose_first_answer_stays_first(browser, pulse_app):
     base_url, store = pulse_app
-    started = store.start_class()
-    learner = fresh_page(browser, PHONE)
-    errors = collect_console_errors(learner)
-    open_app_page(learner, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
-    expect(learner.get_by_test_id("stSidebar").get_by_text(f"In class {started.code}")).to_be_attached()
+    started, learner, errors, right = answered_round_one_on_a_phone(browser, base_url, store)
     # The browser keeps the learner's random id, and nothing else, for a day.
     learner.wait_for_function(f"document.cookie.includes('{membership.LEARNER_COOKIE}=')", timeout=WAIT)
     kept = {c["name"]: c for c in learner.context.cookies()}[membership.LEARNER_COOKIE]
     assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", kept["value"]) and kept["expires"] > 0
-    right = float(SCALING.challenge.answer(class_state(SCALING)))
-    answer_step_one(learner, right, "Sure")
-    expect(learner.get_by_text(f"Sent to class {started.code}, anonymously (round 1)")).to_be_visible()
-    learner.reload()  # a new Streamlit session in the same browser
-    open_app_page(learner, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
+    learner.reload()  # a new Streamlit session in the same browser, on the link that still names the class
+    learner.wait_for_selector(IDLE, timeout=WAIT)
+    expect(learner.get_by_test_id("stSidebar").get_by_text(f"In class {started.code}")).to_be_attached()
     second_tab = watch_script_runs(learner.context.new_page())
     open_app_page(second_tab, base_url, "/lesson", urlencode({membership.CLASS: started.code}))
     expect(second_tab.get_by_test_id("stSidebar").get_by_text(f"In class {started.code}")).to_be_attached()

@@ -24,8 +24,7 @@ import streamlit as st
 
 from ui.pulse.connect import attempt
 from ui.pulse.results import Result, Status
-from ui.pulse.store import LEARNER_ID as LEARNER_ID_FORM
-from ui.pulse.store import normalised_code
+from ui.pulse.store import is_learner_id, normalised_code
 
 CLASS, TEACHER = "class", "teacher"
 LEARNER_ID = "pulse_learner_id"
@@ -41,8 +40,7 @@ def learner_id() -> str:
     first use; the same on every page of the tab."""
     if LEARNER_ID not in st.session_state:
         kept = st.context.cookies.get(LEARNER_COOKIE)
-        valid = isinstance(kept, str) and LEARNER_ID_FORM.fullmatch(kept) is not None
-        st.session_state[LEARNER_ID] = kept if valid else secrets.token_urlsafe(16)
+        st.session_state[LEARNER_ID] = kept if is_learner_id(kept) else secrets.token_urlsafe(16)
     return st.session_state[LEARNER_ID]
 
 

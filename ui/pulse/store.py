@@ -204,7 +204,7 @@ class PulseStore:
         """Put ``learner_id`` in the class with ``code``. ``requester`` is who the rate limit counts failed
         lookups against (the learner's id when left out; the page may pass something harder to renew)."""
         now = _clock(now)
-        if not _is_learner_id(learner_id):
+        if not is_learner_id(learner_id):
             return Result(Status.INVALID, "This browser's class id is not valid: reload the page.")
         requester_hash = _digest(requester if isinstance(requester, str) and requester else learner_id)
         with self._connection() as connection:
@@ -238,7 +238,7 @@ class PulseStore:
         """Store a learner's first answer (and how sure) in the question's open round; later ones are
         reported, never stored. ``sure`` is True for "Sure", False for "Not sure", None when not said."""
         now = _clock(now)
-        if not _is_learner_id(learner_id):
+        if not is_learner_id(learner_id):
             return Result(Status.INVALID, "This browser's class id is not valid: reload the page.")
         if (reason := question.rejection(answer)) is not None:
             return Result(Status.INVALID, reason)
@@ -281,7 +281,7 @@ class PulseStore:
     ) -> LearnerView | Result:
         """The question's round and state for a learner in the class; an UNKNOWN_CLASS ``Result`` otherwise."""
         now = _clock(now)
-        if not _is_learner_id(learner_id):
+        if not is_learner_id(learner_id):
             return Result(Status.INVALID, "This browser's class id is not valid: reload the page.")
         with self._connection() as connection:
             self._purge(connection, now)
@@ -385,5 +385,5 @@ class PulseStore:
         return (1, False) if row is None else (row.round, bool(row.revealed))
 
 
-def _is_learner_id(learner_id: object) -> bool:
+def is_learner_id(learner_id: object) -> bool:
     return isinstance(learner_id, str) and LEARNER_ID.fullmatch(learner_id) is not None
