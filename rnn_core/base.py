@@ -191,7 +191,7 @@ def backward_buffer(work, name: str, make) -> np.ndarray:
     """An array for a backward pass to write into: ``work.<name>`` (made once) when a workspace
     owns ``work``; otherwise a new one each time, so two backward passes over one trace give two
     Gradients that never share an array."""
-    if not getattr(work, "in_workspace", False):
+    if not work.in_workspace:
         return make()
     array = getattr(work, name)
     if array is None:

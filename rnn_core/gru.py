@@ -146,6 +146,8 @@ class _GRUWork:
     backward pass needs.
     """
 
+    in_workspace = False  # True once a Workspace owns these arrays (it sets it)
+
     def __init__(self, model: GRU, B: int, T: int):
         H, n_in = model.n_hidden, model.n_in
         self.shape = (B, T)

@@ -156,6 +156,8 @@ class _LSTMWork:
     ``cell_tanh[t]`` tanh(c_t).
     """
 
+    in_workspace = False  # True once a Workspace owns these arrays (it sets it)
+
     def __init__(self, model: LSTM, B: int, T: int):
         H, n_in = model.n_hidden, model.n_in
         self.shape = (B, T)

@@ -147,9 +147,11 @@ class _Unrolled:
     d loss / d h_t from one backward step to the one before. A ``Workspace`` may hand the
     same pass to a later call."""
 
+    in_workspace = False  # True once a Workspace owns these arrays (it sets it)
+
     def __init__(self, model: VanillaRNN, B: int, T: int):
         H = model.n_hidden
-        self.model, self.shape = model, (B, T)
+        self.model = model
         self.x = np.empty((T, B, model.n_in))
         self.input_term = np.empty((T, B, H))
         self.recurrent_term = np.empty((T, B, H))
