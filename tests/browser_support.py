@@ -17,12 +17,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from bench.app_server import ScriptRuns
+from bench.app_server import IDLE, ScriptRuns
 from ui.lab.views import LABELS
 from ui.lesson.steps import STEPS
 
-APP = '[data-testid="stApp"]'
-IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 NON_FINITE = re.compile(r"(?<![A-Za-z])(nan|-?inf|infinity)(?![A-Za-z])", re.IGNORECASE)
 # Offline machines cannot fetch web fonts; that noise is not the app's fault. The browser's own
 # "Failed to load resource" lines name no address: failed responses are collected with theirs.
