@@ -139,7 +139,10 @@ def test_pause_stops_within_1000_steps_of_the_count_on_screen_with_both_cores_bu
             after = progress_step(page)
             # Paused means no more steps: a rerun runs the live view, which trains while a run is going.
             page.get_by_text("More settings: optimiser, clipping").click()  # the log toggle is in it
-            rerun_after(page, lambda: page.locator(".st-key-tr_log label").click())
+            log_toggle = page.locator(".st-key-tr_log label")
+            expect(log_toggle).to_be_visible()
+            # Two busy loops and the other test worker share the two cores: a rerun may take long.
+            rerun_after(page, log_toggle.click, timeout=60_000)
             assert progress_step(page) == after == steps_shown(page), "paused means no more steps"
             print(
                 f"pause {attempt + 1}: {at_click:,} on screen at the click, stopped at {after:,}: +{after - at_click}"
