@@ -6,7 +6,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from browser_support import (
-    TOO_WIDE,
     assert_healthy,
     box,
     collect_console_errors,
@@ -150,20 +149,3 @@ def test_leaving_presentation_mode_keeps_the_settings(page: Page, base_url):
     expect(page.get_by_role("button", name="Present to a class")).to_be_visible()
     expect(page.locator(SLIDER_INPUT.format("lab_w2"))).to_have_attribute("aria-valuetext", "0.50")
     assert "present=1" not in page.url
-
-
-@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1024, 700), (390, 844)])
-def test_the_teachers_page_is_whole_on_every_screen(page: Page, base_url, screenshots, width, height):
-    page.set_viewport_size({"width": width, "height": height})
-    open_app_page(page, base_url, "/teachers")
-    assert_healthy(page)
-    assert page.evaluate(TOO_WIDE) == []
-    links = page.get_by_test_id("stPageLink")
-    expect(links).to_have_count(len(scenarios.SCENARIOS))
-    # Read in reading order (top to bottom, then left to right), the scenarios keep the list's order.
-    boxes = []
-    for link in links.all():
-        found = link.bounding_box()
-        boxes.append((round(found["y"]), found["x"], link.inner_text().split("\n")[-1]))
-    assert [text for _, _, text in sorted(boxes)] == [s.title for s in scenarios.SCENARIOS]
-    screenshot(page, screenshots, f"teachers_{width}")

@@ -1,5 +1,7 @@
-"""Real-browser tests of the Gradient lab: each view fits one screen, nothing is cut on a phone,
-the dark theme reads, and a T = 1000 rerun is quick. Screenshots go to artifacts/screenshots/."""
+"""Real-browser tests of the Gradient lab: each view fits one screen at its widest numbers, the in-chart
+slider and its figure share a screen and follow a drag, a T = 1000 rerun repaints, and tooltips give the
+engine's values. Every view at its defaults, at every size and in both themes, is read by
+test_browser_views.py. Screenshots go to artifacts/screenshots/."""
 
 import re
 from urllib.parse import parse_qs, urlparse
@@ -10,7 +12,6 @@ from browser_support import (
     IDLE,
     TOO_WIDE,
     assert_healthy,
-    box,
     charts,
     collect_console_errors,
     expect_charts_drawn,
@@ -20,15 +21,14 @@ from browser_support import (
     settle,
 )
 from playwright.sync_api import Page, expect
+from view_checks import lab_view_fits_one_screen
 
 import rnn_core as rc
 from bench.drag import DRAG_INPUT, REPAINT_TIMES, drag_values
 from rnn_core import analysis as an
 from ui.kit.format import from_log10
-from ui.lab.text import word_count
-from ui.lab.views import LABELS, uses_shared_controls
+from ui.lab.views import LABELS
 
-MAX_WORDS = 60
 PLAIN_RGB = [0xD5, 0x5E, 0x00]  # the plain descent path's Okabe-Ito vermillion
 COLOUR_PIXELS = """([c, rgb]) => {
   const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -46,67 +46,16 @@ def open_view(page: Page, base_url: str, view: str, query: str = "") -> None:
     expect_charts_drawn(page, 1)
 
 
-def view_text_words(page: Page, view: str) -> int:
-    return word_count(page.locator(f".st-key-lab_{view}_text").inner_text())
-
-
-@pytest.mark.parametrize("extreme", [False, True], ids=["defaults", "w2=2,T=1000"])
 @pytest.mark.parametrize("view", list(LABELS))
-def test_each_view_fits_one_laptop_screen(page: Page, base_url, screenshots, view, extreme):
+def test_each_view_fits_one_laptop_screen_at_its_widest_numbers(page: Page, base_url, screenshots, view):
+    """At w2 = 2, T = 1000 (the views at their defaults are read by test_browser_views.py)."""
     errors = collect_console_errors(page)
     page.set_viewport_size({"width": 1280, "height": 800})
-    open_view(page, base_url, view, "lab_w2=2&lab_length=1000" if extreme else "")
+    open_view(page, base_url, view, "lab_w2=2&lab_length=1000")
     assert_healthy(page)
-    assert charts(page).count() == 1, "only the chosen view is drawn"
-    # The shared controls at the top (the cliff has only its own) and the view's figure, text and own
-    # controls all inside 800 px.
-    top = box(page, ".st-key-lab_shared" if uses_shared_controls(view) else f".st-key-lab_{OWN_CONTROLS[view][0]}")["y"]
-    parts = [box(page, '[data-testid="stVegaLiteChart"]'), box(page, f".st-key-lab_{view}_text")]
-    parts += [box(page, f".st-key-lab_{key}") for key in OWN_CONTROLS[view]]
-    bottom = max(p["y"] + p["height"] for p in parts)
-    screenshot(page, screenshots, f"lab_{view}_1280{'_extreme' if extreme else ''}", full_page=False)
-    words = view_text_words(page, view)
-    print(f"{view}: controls and figure from {top:.0f} to {bottom:.0f} px, {words} words")
-    assert top >= 0 and bottom <= 800, f"{view}: from {top:.0f} to {bottom:.0f} px"
-    assert words <= MAX_WORDS
+    screenshot(page, screenshots, f"lab_{view}_1280_extreme", full_page=False)
+    assert lab_view_fits_one_screen(page, f"lab-{view}", "1280x800") == []
     assert errors == []
-
-
-OWN_CONTROLS = {
-    "inputs": [],
-    "heatmap": [],
-    "pieces": [],
-    "step": ["step_lr", "step_clip"],
-    "cliff": ["cliff_lr", "cliff_threshold", "cliff_start"],
-    "gates": ["gate_bias", "show_vanishing"],
-}
-
-
-@pytest.mark.parametrize(("width", "height"), [(1024, 700), (390, 844)])
-def test_every_view_is_whole_on_smaller_screens(page: Page, base_url, screenshots, width, height):
-    page.set_viewport_size({"width": width, "height": height})
-    for view in LABELS:
-        open_view(page, base_url, view)
-        assert_healthy(page)
-        assert page.evaluate(TOO_WIDE) == [], f"{view} at {width} px"
-        screenshot(page, screenshots, f"lab_{view}_{width}")
-
-
-def test_dark_theme_draws_every_view(page: Page, base_url, screenshots):
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.emulate_media(color_scheme="dark")
-    for view in LABELS:
-        open_view(page, base_url, view)
-        assert_healthy(page)
-        background = page.evaluate(
-            "() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
-        )
-        assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
-        if view in ("inputs", "heatmap"):  # the drag read-out is light text on the dark page
-            fill = charts(page).first.locator("svg .mark-text text", has_text="w2 = ").last.get_attribute("fill")
-            red, green, blue = (int(fill.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-            assert 0.2126 * red + 0.7152 * green + 0.0722 * blue > 200, fill
-        screenshot(page, screenshots, f"lab_{view}_dark", full_page=False)
 
 
 def test_presets_and_views_keep_the_shared_values(page: Page, base_url, screenshots):

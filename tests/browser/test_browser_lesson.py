@@ -1,9 +1,11 @@
-"""Real-browser tests of the Lesson page: every step opens from its link, answers are checked, progress moves."""
+"""Real-browser tests of the Lesson page: answers are checked, progress moves, every step fits a projector.
+Every step opened from its link, at every size and in both themes, is read by test_browser_views.py."""
 
 import numpy as np
 import pytest
 from browser_support import IDLE, assert_healthy, open_app_page, rerun_after, screenshot
 from playwright.sync_api import Page, expect
+from view_checks import FIGURES
 
 import rnn_core as rc
 from rnn_core.data import encode
@@ -11,29 +13,6 @@ from ui.lesson import steps as lesson
 from ui.lesson.challenges import Predict, answer_text
 
 pytestmark = pytest.mark.browser
-# What a step's live view draws: the StatLand diagram, a chart, the BPTT graph or a table.
-FIGURES = (
-    '.sl-diagram svg, [data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"], '
-    '[data-testid="stMain"] [data-testid="stDataFrame"]'
-)
-
-
-@pytest.mark.parametrize("n", range(1, len(lesson.STEPS) + 1))
-def test_every_step_opens_from_its_link_in_a_fresh_session(page: Page, base_url, screenshots, n):
-    page.set_viewport_size({"width": 1280, "height": 800})
-    open_app_page(page, base_url, "/lesson", f"step={n}")
-    assert_healthy(page)
-    expect(page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")).to_be_visible()
-    expect(page.get_by_test_id("stProgress")).to_be_visible()
-    screenshot(page, screenshots, f"lesson_step{n}_1280x800", full_page=False)
-    # One step, one screen: the way on, the step's heading, its challenge and the figure of its live
-    # view (when the view shows before the answer) all end inside 800 px.
-    parts = [page.locator(".st-key-ls_nav"), page.get_by_role("heading", name=f"{n}. {lesson.STEPS[n - 1].title}")]
-    parts.append(page.get_by_text("Your turn:", exact=False).first)
-    parts += page.locator(FIGURES).all()
-    bottoms = [b["y"] + b["height"] for b in (p.bounding_box() for p in parts)]
-    print(f"step {n}: ends at {max(bottoms):.0f} px")
-    assert max(bottoms) <= 800, f"step {n}: {bottoms}"
 
 
 @pytest.mark.parametrize("n", range(1, len(lesson.STEPS) + 1))
@@ -236,20 +215,3 @@ def test_try_other_numbers_on_one_step_leaves_an_answered_step_alone(page: Page,
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_be_visible()  # still answered, same numbers
     expect(page.get_by_text("1 passed")).to_be_visible()
     assert_healthy(page)
-
-
-@pytest.mark.parametrize("n", range(1, len(lesson.STEPS) + 1))
-def test_on_a_phone_every_step_starts_its_question_and_figure_on_the_first_screen(page: Page, base_url, screenshots, n):
-    page.set_viewport_size({"width": 390, "height": 844})
-    open_app_page(page, base_url, "/lesson", f"step={n}")
-    assert_healthy(page)
-    parts = {"question": page.get_by_text("Your turn:", exact=False).first}
-    parts |= {f"figure {i}": figure for i, figure in enumerate(page.locator(FIGURES).all())}
-    tops = {name: part.bounding_box()["y"] for name, part in parts.items()}
-    print(f"step {n} on a phone starts: {tops}")
-    assert len(tops) > 1 and max(tops.values()) < 844, f"step {n}: {tops}"
-    for box in page.locator(".sl-diagram").all():  # a diagram wider than the phone says that it scrolls
-        if box.evaluate("b => b.scrollWidth > b.clientWidth + 1"):
-            expect(page.get_by_text("Swipe sideways for every day").first).to_be_visible()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "the page itself scrolls sideways"
-    screenshot(page, screenshots, f"lesson_step{n}_390x844", full_page=False)

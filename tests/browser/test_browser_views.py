@@ -1,11 +1,14 @@
-"""axe-core's WCAG 2.0/2.1/2.2 A and AA rules on every page, lab view and lesson step, at a laptop's and
-a phone's size, in the light and the dark theme: no serious or critical violation. The same load is
-read for chart text too faint to read and for a formula, chart text or metric cut
-(test_browser_nothing_cut.py reads the other sizes and links).
+"""Every view of the app (each page, lab view and lesson step, ``browser_support.VIEWS``) opened from its
+link in a fresh session at a laptop's and a phone's size in the light and the dark theme, and at a small
+laptop's in the light one; each load is read by every check that applies to it (tests/view_checks.py:
+nothing cut, no faint chart text, nothing wider than the window, no toolbar over a control, a lab view or
+a lesson step on one screen, ...). At the laptop's and the phone's size, axe-core's WCAG 2.0/2.1/2.2 A and
+AA rules find no serious or critical violation.
 
 axe-core is the copy bundled in the PyPI package axe-playwright-python (requirements-dev.txt), injected
-into the page by Playwright; its version is read from the file. Each case saves what axe found in
-artifacts/axe/ (one JSON per case), so a run's counts can be tabled without running it again.
+into the page by Playwright; its version is read from the file. Each case saves what axe and the checks
+found in artifacts/axe/ (one JSON per case), so a run's counts can be tabled without running it again,
+and its first screen in artifacts/screenshots/views/, for a person to judge.
 
 Each case loads its view afresh (a new app session) at its size and in its colour scheme, in the
 worker's one browser page (tests/conftest.py), which keeps its compiled JavaScript between tests;
@@ -23,17 +26,15 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import VIEWS, assert_healthy, expect_charts_drawn, open_app_page, screenshot, what_is_cut
+from browser_support import VIEWS, assert_healthy, expect_charts_drawn, open_app_page, screenshot
 from playwright.sync_api import Page, expect
+from view_checks import CHECKS, SIZES, THEMES
 
 pytestmark = pytest.mark.browser
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = ("serious", "critical")
-SIZES = {"1280x800": (1280, 800), "390x844": (390, 844)}
-THEMES = ("light", "dark")
-# Views whose first screen is saved in every size and theme, for a person to judge (README).
-JUDGED = ("home", "lesson-4", "lab-inputs")
+AXE_SIZES = ("1280x800", "390x844")
 RESULTS = Path(__file__).resolve().parents[2] / "artifacts" / "axe"
 
 
@@ -50,7 +51,10 @@ def axe_version() -> str:
 
 
 CASES = [
-    pytest.param(view, size, theme, id=f"{view}-{size}-{theme}") for view in VIEWS for size in SIZES for theme in THEMES
+    pytest.param(view, size, theme, id=f"{view}-{size}-{theme}")
+    for view in VIEWS
+    for size in SIZES
+    for theme in (THEMES if size in AXE_SIZES else ("light",))
 ]
 
 
@@ -66,38 +70,6 @@ def wait_until_drawn(page: Page) -> None:
         timeout=10_000,
     )
     page.evaluate("() => document.fonts.ready.then(() => true)")
-
-
-# Text drawn in SVG (the charts' axes, legends and titles, every label of the StatLand diagram):
-# axe-core leaves SVG text out of its contrast rule, so it is measured here with WCAG's formula,
-# over the nearest opaque background (a diagram box's faint tint left out).
-_CHART_TEXT_CONTRAST = """() => {
-  const rgba = c => { const v = (c.match(/[\\d.]+/g) || []).map(Number);
-    return c.startsWith('color(') ? [v[0] * 255, v[1] * 255, v[2] * 255, v[3] ?? 1] : v; };
-  const linear = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-  const lum = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
-  const backdrop = e => { for (; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor);
-    if (c.length === 3 || c[3] > 0.99) return c.slice(0, 3); } return [255, 255, 255]; };
-  const found = [];
-  const roles = '.role-axis-label, .role-axis-title, .role-legend-label, .role-legend-title, .role-title';
-  const texts = `[data-testid="stVegaLiteChart"] :is(${roles}) text, .sl-diagram svg text`;
-  for (const t of document.querySelectorAll(texts)) {
-    if (!t.textContent.trim() || !t.getClientRects().length) continue;
-    const s = getComputedStyle(t);
-    let alpha = parseFloat(s.fillOpacity) * (rgba(s.fill)[3] ?? 1);
-    for (let e = t; e; e = e.parentElement) alpha *= parseFloat(getComputedStyle(e).opacity);
-    const bg = backdrop(t.closest('[data-testid="stVegaLiteChart"], .sl-diagram'));
-    const fg = rgba(s.fill).slice(0, 3).map((v, i) => alpha * v + (1 - alpha) * bg[i]);
-    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-    const ratio = (a + 0.05) / (b + 0.05);
-    const scale = t.ownerSVGElement.getScreenCTM().a;
-    const px = parseFloat(t.getAttribute('font-size') || s.fontSize) * scale, bold = parseInt(s.fontWeight) >= 700;
-    const needed = px >= 24 || (bold && px >= 18.66) ? 3 : 4.5;
-    if (ratio < needed) found.push(`"${t.textContent.trim().slice(0, 40)}": ${ratio.toFixed(2)}:1 (needs ${needed}), `
-      + `fill ${s.fill} at ${alpha.toFixed(2)} on rgb(${bg.join(', ')})`);
-  }
-  return found;
-}"""
 
 
 def run_axe(page: Page) -> dict:
@@ -124,7 +96,7 @@ def describe(violations: list[dict], nodes_per_rule: int = 6) -> str:
 
 
 @pytest.mark.parametrize(("view", "size", "theme"), CASES)
-def test_no_serious_or_critical_axe_violation(page: Page, base_url, screenshots, view, size, theme):
+def test_every_view_reads_well_at_every_size_in_both_themes(page: Page, base_url, screenshots, view, size, theme):
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     page.emulate_media(color_scheme=theme)
@@ -137,19 +109,18 @@ def test_no_serious_or_critical_axe_violation(page: Page, base_url, screenshots,
     )
     red, green, blue = (int(c) for c in re.findall(r"\d+", background)[:3])
     assert (red + green + blue < 300) == (theme == "dark"), f"{theme} theme asked for, background {background}"
-    results = run_axe(page)
-    found = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
-    faint_chart_text = page.evaluate(_CHART_TEXT_CONTRAST)
+    results = run_axe(page) if size in AXE_SIZES else None
     if page.get_by_test_id("stVegaLiteChart").count():
         expect_charts_drawn(page)
-    cut = what_is_cut(page)
+    folder = screenshots / "views"
+    folder.mkdir(exist_ok=True)
+    screenshot(page, folder, f"{view}_{size}_{theme}", full_page=False)
+    found = {check.name: check.read(page, view, size) for check in CHECKS if check.applies(view, size, theme)}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    record = {
-        "view": view,
-        "size": size,
-        "theme": theme,
-        "axe": results["testEngine"]["version"],
-        "violations": [
+    record = {"view": view, "size": size, "theme": theme, **found}
+    if results is not None:
+        record["axe"] = results["testEngine"]["version"]
+        record["violations"] = [
             {
                 "id": v["id"],
                 "impact": v["impact"],
@@ -158,16 +129,29 @@ def test_no_serious_or_critical_axe_violation(page: Page, base_url, screenshots,
                 "summary": [n.get("failureSummary") for n in v["nodes"]],
             }
             for v in results["violations"]
-        ],
-        "faint_chart_text": faint_chart_text,
-        "cut": cut,
-    }
+        ]
     (RESULTS / f"{view}-{size}-{theme}.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
-    if found or faint_chart_text or cut or view in JUDGED:
-        screenshot(page, screenshots, f"axe_{view}_{size}_{theme}", full_page=False)
-    assert results["testEngine"]["version"] == axe_version()
-    assert not found, f"axe {axe_version()} on {view} at {size}, {theme} theme:\n{describe(found)}"
-    assert not faint_chart_text, f"chart text below WCAG AA contrast on {view} at {size}, {theme} theme:\n" + "\n".join(
-        faint_chart_text
+    if results is not None:
+        serious = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+        assert results["testEngine"]["version"] == axe_version()
+        assert not serious, f"axe {axe_version()} on {view} at {size}, {theme} theme:\n{describe(serious)}"
+    problems = {name: found for name, found in found.items() if found}
+    assert not problems, f"{view} at {size}, {theme} theme:\n" + "\n".join(
+        f"{name}: {found}" for name, found in problems.items()
     )
-    assert not cut, f"cut on {view} at {size}, {theme} theme:\n" + "\n".join(cut)
+
+
+def test_every_check_reads_some_view_and_every_view_is_read_at_every_size():
+    for check in CHECKS:
+        assert any(check.applies(*case.values) for case in CASES), check.name
+    assert {(view, size) for view, size, _ in (case.values for case in CASES)} == {(v, s) for v in VIEWS for s in SIZES}
+
+
+@pytest.mark.parametrize("view", ["lab-step", "lesson-4"])
+def test_the_one_screen_checks_find_a_view_taller_than_the_window(page: Page, base_url, view):
+    page.set_viewport_size({"width": 1280, "height": 420})
+    open_app_page(page, base_url, *VIEWS[view])
+    wait_until_drawn(page)
+    check = next(c for c in CHECKS if c.name.endswith("on one screen") and c.views(view))
+    found = check.read(page, view, "1280x800")
+    assert len(found) == 1 and "the window is 420 px" in found[0], found
