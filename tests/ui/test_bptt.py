@@ -90,7 +90,7 @@ def test_wider_models_get_a_per_day_chart_of_their_shares(kind):
         expected = np.linalg.norm(np.reshape(values, (6, -1)), axis=1)
         np.testing.assert_allclose(sizes[sizes["parameter"] == name]["size"].to_numpy(), expected)
         np.testing.assert_allclose(values.sum(axis=0), back.total[name], atol=1e-12)
-    line, dots = bptt.per_day_chart(back).to_dict()["layer"]
+    line, dots = bptt.per_day_chart(back)["layer"]
     assert line["mark"]["type"] == "line" and dots["mark"]["type"] == "point"
     assert "6 days" in bptt.per_day_caption(back)
 

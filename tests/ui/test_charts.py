@@ -183,24 +183,33 @@ def test_lab_options_reach_the_spec():
     assert dots == ["pushes w2 down"]
 
 
+def validated(built) -> None:
+    if isinstance(built, dict):  # a cached spec with its rows swapped in (``with_datasets``)
+        alt.LayerChart.from_dict({k: v for k, v in built.items() if k != "datasets"}, validate=True)
+    else:
+        built.to_dict(validate=True)
+
+
 @pytest.mark.parametrize("build", BUILDERS)
 def test_every_builder_makes_a_valid_vega_lite_spec(build):
     try:
-        build().to_dict(validate=True)
+        validated(build())
     except alt.MaxRowsError:
         with alt.data_transformers.disable_max_rows():
-            build().to_dict(validate=True)
+            validated(build())
     except SchemaValidationError as error:  # pragma: no cover - the message is the point
         pytest.fail(f"{build.__name__} builds an invalid spec: {error}")
 
 
 @pytest.mark.parametrize("build", BUILDERS)
 def test_the_drawn_spec_carries_finite_named_data_and_a_title(build):
-    spec = charts.vega_spec(build())
+    built = build()
+    spec = built if isinstance(built, dict) else charts.vega_spec(built)
     assert spec.get("title"), "every chart has a title"
     assert spec["datasets"], "data travels as named datasets"
-    for name, frame in spec["datasets"].items():
+    for name, rows in spec["datasets"].items():
         assert not name.startswith("data_"), "Vega-Lite's own source names must not be reused"
+        frame = rows if isinstance(rows, pd.DataFrame) else rows.to_pandas()
         numeric = frame.select_dtypes("number").to_numpy(dtype=float)
         assert np.isfinite(numeric).all(), f"{build.__name__} sends a non-finite number"
 
@@ -368,3 +377,32 @@ def test_heatmap_cells_and_exit_labels_carry_no_tooltip():
     assert arrow["encoding"]["tooltip"] == [{"field": "label", "title": "", "type": "nominal"}], (
         "the arrow keeps its words"
     )
+
+
+def test_the_predictions_chart_is_curves_chart_with_dates_and_the_naive_guess_when_given():
+    spec = predictions()
+    when = pd.to_datetime(["2009-01-01", "2009-02-01", "2009-03-01"])
+    frame = pd.concat(
+        [pd.DataFrame({"when": when, "series": name, "value": [1.0, 2.0, 3.0]}) for name in charts.PREDICTION_COLOURS]
+    )
+    options = {"title": "Held out", "x_title": "date", "y_title": "price", "x_type": "T", "x_format": "%b %Y"}
+    built = charts.vega_spec(
+        charts.curve(
+            frame,
+            "when",
+            "value",
+            color="series",
+            color_title="",
+            palette=charts.PREDICTION_COLOURS,
+            points=True,
+            height=280,
+            **options,
+        )
+    )
+    drop = {"data", "datasets"}
+    assert {k: v for k, v in spec.items() if k not in drop} == {k: v for k, v in built.items() if k not in drop}
+    rows = spec["datasets"]["curve"].to_pandas()
+    (expected,) = built["datasets"].values()
+    pd.testing.assert_frame_equal(rows.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+    two = charts.predictions_vs_targets(frame[frame["series"] != charts.NAIVE], "when", **options)
+    assert line_layer(two)["encoding"]["color"]["scale"]["domain"] == ["target", "prediction"]

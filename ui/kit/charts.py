@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.kit.chart_data import arrow_table
+from ui.kit.chart_data import arrow_table, with_datasets
 from ui.kit.format import SUPERSCRIPT_DIGITS
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -167,14 +167,18 @@ def _curve_spec(x: str, y: str, options: tuple) -> dict:
     return vega_spec(curve(pd.DataFrame(columns), x, y, dataset=CURVE_DATA, **kwargs))
 
 
-def curve_table(columns: dict, x: str, y: str, *, log_y: bool = False, thin: bool = True):
+def curve_table(columns, x: str, y: str, *, log_y: bool = False, thin: bool = True, x_type: str = "Q"):
     """The rows of a ``curve_spec`` chart as an Arrow table: the rows ``curve`` would draw from these
-    columns (arrays or lists of equal length), y moved onto the log axis when ``log_y``."""
-    rows = curve_rows(columns[x], columns[y], thin=thin)
+    columns (a data frame, or arrays or lists of equal length), y moved onto the log axis when ``log_y``."""
+    rows = curve_rows(None if x_type == "T" else columns[x], columns[y], thin=thin)
     arrays = {name: np.asarray(values)[rows] for name, values in columns.items()}
     if log_y:
         arrays[y] = on_log_axis(arrays[y])
     return arrow_table(arrays)
+
+
+NAIVE = "naive (tomorrow = today)"
+PREDICTION_COLOURS = {"target": "#8C8C8C", "prediction": "#D55E00", NAIVE: "#56B4E9"}
 
 
 def predictions_vs_targets(
@@ -187,10 +191,11 @@ def predictions_vs_targets(
     height: int = 280,
     x_type: str = "Q",
     x_format: str | None = None,
-) -> alt.Chart:
-    """Target and prediction per sample (long form: columns x, 'series', 'value'); x may be dates ("T")."""
-    return curve(
-        frame,
+) -> dict:
+    """Target and prediction per sample (long form: columns x, 'series', 'value'; x may be dates, "T"),
+    and the naive guess when the frame has it: a cached ``curve_spec`` with these rows."""
+    series = set(frame["series"])
+    spec = curve_spec(
         x,
         "value",
         title=title,
@@ -198,14 +203,13 @@ def predictions_vs_targets(
         y_title=y_title,
         color="series",
         color_title="",
-        palette={"target": "#8C8C8C", "prediction": "#D55E00", "naive (tomorrow = today)": "#56B4E9"}
-        if "naive (tomorrow = today)" in set(frame["series"])
-        else {"target": "#8C8C8C", "prediction": "#D55E00"},
+        palette={name: colour for name, colour in PREDICTION_COLOURS.items() if name != NAIVE or NAIVE in series},
         height=height,
         points=len(frame) <= 80,
         x_type=x_type,
         x_format=x_format,
     )
+    return with_datasets(spec, curve=curve_table(frame, x, "value", thin=False, x_type=x_type))
 
 
 # Whole-number axes (time steps): no 1.5, 2.5 ticks.

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from rnn_core.train import Trainer
 from ui.claims import Said, claim, said
 from ui.kit import charts
+from ui.kit.chart_data import with_datasets
 from ui.kit.format import number
 
 SHARED = ("w1", "w2", "b1")  # the one-unit network's parameters used on every day
@@ -121,28 +121,38 @@ def one_unit_dot(back: Backward, theme: str = "light") -> str:
 
 def per_day_sizes(back: Backward) -> pd.DataFrame:
     """Long table: day, parameter, size (the length of that day's contribution), for any model."""
-    rows = []
-    for name, values in back.per_day.items():
-        sizes = np.sqrt(np.sum(np.reshape(values, (back.n_days, -1)) ** 2, axis=1))
-        for t, size in enumerate(sizes):
-            rows.append({"day": t + 1, "parameter": name, "size": float(size)})
-    return pd.DataFrame(rows)
+    names = list(back.per_day)
+    sizes = [np.linalg.norm(np.reshape(back.per_day[name], (back.n_days, -1)), axis=1) for name in names]
+    return pd.DataFrame(
+        {
+            "day": np.tile(np.arange(1, back.n_days + 1), len(names)),
+            "parameter": np.repeat(np.asarray(names, dtype=object), back.n_days),
+            "size": np.concatenate(sizes) if sizes else np.empty(0),
+        }
+    )
 
 
-def per_day_chart(back: Backward, height: int = 220) -> alt.Chart:
-    """How much each day adds to each shared parameter's gradient, on a log axis (zeros left out)."""
+def per_day_chart(back: Backward, height: int = 220) -> dict:
+    """How much each day adds to each shared parameter's gradient, on a log axis (zeros left out): a
+    cached ``charts.curve_spec`` with this step's rows."""
     frame = per_day_sizes(back)
     frame = frame[np.isfinite(frame["size"]) & (frame["size"] > 0)]
-    line = alt.Chart(frame).encode(
-        x=alt.X("day:Q", title="day (1 = oldest)", axis=alt.Axis(format="d", tickMinStep=1)),
-        y=alt.Y("size:Q", title="size of the day's share (log)", scale=alt.Scale(type="log")),
-        color=alt.Color("parameter:N", title="parameter"),
-        strokeDash=charts.series_dashes("parameter", sorted(frame["parameter"].unique()), "parameter"),
+    names = sorted(back.per_day)
+    spec = charts.curve_spec(
+        "day",
+        "size",
+        title="Each day's share of the next step's gradient",
+        x_title="day (1 = oldest)",
+        x_format="d",
+        y_title="size of the day's share (log)",
+        log_y=True,
+        color="parameter",
+        color_title="parameter",
+        palette=dict(zip(names, charts.OKABE_ITO, strict=False)),
+        points=True,
+        height=height,
     )
-    tooltip = ["day:Q", "parameter:N", alt.Tooltip("size:Q", format=".3g")]
-    return alt.layer(*charts.line_and_dots(line, tooltip, points=True)).properties(
-        title="Each day's share of the next step's gradient", height=height
-    )
+    return with_datasets(spec, curve=charts.curve_table(frame, "day", "size", log_y=True, thin=False))
 
 
 def per_day_caption(back: Backward) -> str:

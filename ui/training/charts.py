@@ -108,21 +108,21 @@ def comparison_chart(run: LiveRun, kept: list[RunCurve], *, key_prefix: str) -> 
     )
     palette = dict(zip([c.label for c in curves], charts.OKABE_ITO, strict=False))
     st.subheader("This run beside the last ones")
+    spec = charts.curve_spec(
+        "step",
+        "loss",
+        title="Training loss of recent runs (whole set)",
+        x_title="step",
+        x_format="d",
+        y_title="MSE (log scale)",
+        log_y=True,
+        color="run",
+        color_title="run",
+        palette=palette,
+        height=240,
+    )
     charts.draw(
-        charts.curve(
-            frame,
-            "step",
-            "loss",
-            title="Training loss of recent runs (whole set)",
-            x_title="step",
-            x_format="d",
-            y_title="MSE (log scale)",
-            log_y=True,
-            color="run",
-            color_title="run",
-            palette=palette,
-            height=240,
-        ),
+        chart_data.with_datasets(spec, curve=charts.curve_table(frame, "step", "loss", log_y=True, thin=False)),
         key=f"{key_prefix}compare_chart",
         alt_text=shown(alt_text.comparison_alt(curves)),
     )
