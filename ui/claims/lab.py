@@ -161,6 +161,7 @@ def _steady_band(length, low, high, activation="relu") -> bool:
     return steady_band(int(length), activation) == (low, high)
 
 
+@functools.lru_cache(maxsize=64)  # For teachers asks about it on every run: a sweep of 6,001 networks
 def steady_band(length: int, activation: str = "relu") -> tuple[float, float] | None:
     """The run of w2 around 1 (on a 0.001 grid) whose oldest input stays within a factor of 10 of the newest."""
     found = steady_w2s(length, activation)

@@ -6,6 +6,7 @@ Share this view (which carries only the page's controls and its own parameters).
 
 from __future__ import annotations
 
+import functools
 import html
 from urllib.parse import urlencode
 
@@ -39,6 +40,7 @@ def teachers_link(origin: str, code: str, teacher_key: str) -> str:
     return f"{origin}/{LESSON_PATH}?{urlencode(params)}"
 
 
+@functools.lru_cache(maxsize=32)  # drawn on every run of the teacher's page while the class is open
 def qr_image(link: str) -> str:
     """The join link as a QR code: an image (SVG, dark on a white ground, which a phone's camera needs in
     a dark theme too) with the link as its text alternative."""
