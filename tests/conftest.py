@@ -19,6 +19,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
+def _one_script_cache_for_every_apptest_run() -> None:
+    """AppTest makes a new ScriptCache for every run, so each run parses, rewrites (magic) and compiles
+    the entry script and the page again. The scripts do not change while the tests run: one cache,
+    keyed by each script's path as Streamlit's own is, serves every run of the session, as one server's
+    does."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
+
+_one_script_cache_for_every_apptest_run()
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
