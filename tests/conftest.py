@@ -19,19 +19,26 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
-def _one_script_cache_for_every_apptest_run() -> None:
-    """AppTest makes a new ScriptCache for every run, so each run parses, rewrites (magic) and compiles
-    the entry script and the page again. The scripts do not change while the tests run: one cache,
-    keyed by each script's path as Streamlit's own is, serves every run of the session, as one server's
-    does."""
+def _apptest_work_done_once_per_session() -> None:
+    """Work AppTest repeats that gives the same result all session long, done once:
+
+    - it makes a new ScriptCache for every run, so each run parsed, rewrote (magic) and compiled the entry
+      script and the page again; one cache, keyed by each script's path as Streamlit's own is, serves
+      every run, as one server's does (the scripts do not change while the tests run);
+    - every new AppTest scans the metadata of every installed package for components; the packages
+      do not change while the tests run, so the scan's result is kept."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
     shared = ScriptCache()
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
-_one_script_cache_for_every_apptest_run()
+_apptest_work_done_once_per_session()
 
 
 def in_ci() -> bool:
