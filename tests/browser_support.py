@@ -246,8 +246,9 @@ TOO_WIDE = """() => {
 }"""
 
 
-def box(page: Page, selector: str) -> dict:
-    """The bounding box of the first element matching ``selector`` (it must be drawn)."""
-    found = page.locator(selector).first.bounding_box()
+def box(page: Page, selector) -> dict:
+    """The bounding box of the first element matching ``selector`` (a CSS selector or a locator; it must
+    be drawn)."""
+    found = (page.locator(selector) if isinstance(selector, str) else selector).first.bounding_box()
     assert found is not None, selector
     return found

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from browser_support import TOO_WIDE, VIEWS, what_is_cut
+from browser_support import TOO_WIDE, VIEWS, box, what_is_cut
 from playwright.sync_api import Page, expect
 
 from ui.classroom import scenarios
@@ -56,14 +56,6 @@ def lab_view(view: str) -> str | None:
 def lesson_step(view: str) -> int | None:
     """The lesson step's number of a view's name ("lesson-4" -> 4), or None."""
     return int(view.removeprefix("lesson-")) if view.startswith("lesson-") else None
-
-
-def box(page: Page, selector_or_locator) -> dict:
-    """The bounding box of the first element matching (it must be drawn)."""
-    locator = page.locator(selector_or_locator) if isinstance(selector_or_locator, str) else selector_or_locator
-    found = locator.first.bounding_box()
-    assert found is not None, selector_or_locator
-    return found
 
 
 def bottom(found: dict) -> float:

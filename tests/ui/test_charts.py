@@ -312,6 +312,8 @@ def test_a_cached_curve_spec_with_rows_swapped_in_draws_what_curve_draws(log_y):
     assert np.isfinite(rows["loss"]).all() and (not log_y or (rows["loss"] > 0).all())
     drop = {"data", "datasets"}
     assert {k: v for k, v in swapped.items() if k not in drop} == {k: v for k, v in built.items() if k not in drop}
+    drawn = charts.cached_curve({"step": steps, "loss": loss}, "step", "loss", **options)  # the two in one call
+    assert drawn["datasets"]["curve"].equals(swapped["datasets"]["curve"]) and drawn["layer"] is spec["layer"]
 
 
 def test_long_columns_thin_every_series_at_the_same_steps():

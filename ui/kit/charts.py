@@ -177,6 +177,21 @@ def curve_table(columns, x: str, y: str, *, log_y: bool = False, thin: bool = Tr
     return arrow_table(arrays)
 
 
+def cached_curve(columns, x: str, y: str, **options) -> dict:
+    """``curve``'s chart of these columns as a spec to draw: the spec built once per set of options
+    (``curve_spec``) with these rows swapped in (``curve_table``), thinned and put on the log axis as
+    the options say (one line, thinned; a line per ``color``, not), as ``curve`` does."""
+    rows = curve_table(
+        columns,
+        x,
+        y,
+        log_y=options.get("log_y", False),
+        thin=options.get("color") is None,
+        x_type=options.get("x_type", "Q"),
+    )
+    return with_datasets(curve_spec(x, y, **options), **{CURVE_DATA: rows})
+
+
 NAIVE = "naive (tomorrow = today)"
 PREDICTION_COLOURS = {"target": "#8C8C8C", "prediction": "#D55E00", NAIVE: "#56B4E9"}
 
@@ -193,9 +208,10 @@ def predictions_vs_targets(
     x_format: str | None = None,
 ) -> dict:
     """Target and prediction per sample (long form: columns x, 'series', 'value'; x may be dates, "T"),
-    and the naive guess when the frame has it: a cached ``curve_spec`` with these rows."""
+    and the naive guess when the frame has it (``cached_curve``)."""
     series = set(frame["series"])
-    spec = curve_spec(
+    return cached_curve(
+        frame,
         x,
         "value",
         title=title,
@@ -209,7 +225,6 @@ def predictions_vs_targets(
         x_type=x_type,
         x_format=x_format,
     )
-    return with_datasets(spec, curve=curve_table(frame, x, "value", thin=False, x_type=x_type))
 
 
 # Whole-number axes (time steps): no 1.5, 2.5 ticks.

@@ -17,7 +17,6 @@ import pandas as pd
 from rnn_core.train import Trainer
 from ui.claims import Said, claim, said
 from ui.kit import charts
-from ui.kit.chart_data import with_datasets
 from ui.kit.format import number
 
 SHARED = ("w1", "w2", "b1")  # the one-unit network's parameters used on every day
@@ -134,11 +133,12 @@ def per_day_sizes(back: Backward) -> pd.DataFrame:
 
 def per_day_chart(back: Backward, height: int = 220) -> dict:
     """How much each day adds to each shared parameter's gradient, on a log axis (zeros left out): a
-    cached ``charts.curve_spec`` with this step's rows."""
+    ``charts.cached_curve`` of this step's rows."""
     frame = per_day_sizes(back)
     frame = frame[np.isfinite(frame["size"]) & (frame["size"] > 0)]
     names = sorted(back.per_day)
-    spec = charts.curve_spec(
+    return charts.cached_curve(
+        frame,
         "day",
         "size",
         title="Each day's share of the next step's gradient",
@@ -152,7 +152,6 @@ def per_day_chart(back: Backward, height: int = 220) -> dict:
         points=True,
         height=height,
     )
-    return with_datasets(spec, curve=charts.curve_table(frame, "day", "size", log_y=True, thin=False))
 
 
 def per_day_caption(back: Backward) -> str:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui.kit import chart_data, charts
+from ui.kit import charts
 from ui.kit.state import shown
 from ui.training import alt_text
 from ui.training.run import LiveRun, RunCurve, curve_of
@@ -20,7 +20,7 @@ CHART_HEIGHT = 200
 
 
 def loss_chart(history: dict, mini_batches: bool, log_loss: bool, key_prefix: str, where, alt: str) -> None:
-    """The loss over the steps. Its spec is built once per look (``charts.curve_spec``) and each
+    """The loss over the steps. Its spec is built once per look (``charts.cached_curve``) and each
     refresh sends only the rows; ``alt`` is its text alternative (``ui.training.alt_text``), which
     stays the same while training plays, so the browser keeps the chart and swaps its rows."""
     common = {"x_title": "step", "x_format": "d", "points": len(history["step"]) <= POINTS_UP_TO}
@@ -37,7 +37,8 @@ def loss_chart(history: dict, mini_batches: bool, log_loss: bool, key_prefix: st
         title = "Training loss (MSE): mini-batches and whole set"
     else:
         loss_columns, by_batch, title = {"step": history["step"], "loss": history["loss"]}, {}, "Training loss (MSE)"
-    loss_spec = charts.curve_spec(
+    loss = charts.cached_curve(
+        loss_columns,
         "step",
         "loss",
         title=title,
@@ -48,15 +49,13 @@ def loss_chart(history: dict, mini_batches: bool, log_loss: bool, key_prefix: st
         **common,
         **by_batch,
     )
-    loss_rows = charts.curve_table(loss_columns, "step", "loss", log_y=log_loss, thin=not mini_batches)
-    charts.draw(
-        chart_data.with_datasets(loss_spec, curve=loss_rows), key=f"{key_prefix}loss_chart", where=where, alt_text=alt
-    )
+    charts.draw(loss, key=f"{key_prefix}loss_chart", where=where, alt_text=alt)
 
 
 def norm_chart(history: dict, key_prefix: str, where, alt: str) -> None:
     """The gradient's length over the steps (log scale): where explosion and vanishing show."""
-    norm_spec = charts.curve_spec(
+    norm = charts.cached_curve(
+        {"step": history["step"], "gradient norm": history["gradient norm"]},
         "step",
         "gradient norm",
         title="Gradient norm",
@@ -67,19 +66,16 @@ def norm_chart(history: dict, key_prefix: str, where, alt: str) -> None:
         points=len(history["step"]) <= POINTS_UP_TO,
         height=CHART_HEIGHT,
     )
-    norm_rows = charts.curve_table(
-        {"step": history["step"], "gradient norm": history["gradient norm"]}, "step", "gradient norm", log_y=True
-    )
-    charts.draw(
-        chart_data.with_datasets(norm_spec, curve=norm_rows), key=f"{key_prefix}grad_chart", where=where, alt_text=alt
-    )
+    charts.draw(norm, key=f"{key_prefix}grad_chart", where=where, alt_text=alt)
 
 
 def weights_chart(history: dict, key_prefix: str, where, alt: str) -> None:
     """The one-unit network's five weights over the steps."""
     names = list(history["params"])
     weights = charts.long_columns({"step": history["step"], **history["params"]}, "step", names, "value", "parameter")
-    spec = charts.curve_spec(
+    # long_columns thinned each series at the same steps; a line per parameter is not thinned again.
+    chart = charts.cached_curve(
+        weights,
         "step",
         "value",
         title="The five weights as they train",
@@ -92,8 +88,7 @@ def weights_chart(history: dict, key_prefix: str, where, alt: str) -> None:
         palette=charts.PARAM_COLOURS,
         height=CHART_HEIGHT,
     )
-    rows = charts.curve_table(weights, "step", "value", thin=False)  # long_columns thinned each series
-    charts.draw(chart_data.with_datasets(spec, curve=rows), key=f"{key_prefix}weights_chart", where=where, alt_text=alt)
+    charts.draw(chart, key=f"{key_prefix}weights_chart", where=where, alt_text=alt)
 
 
 def comparison_chart(run: LiveRun, kept: list[RunCurve], *, key_prefix: str) -> None:
@@ -108,7 +103,8 @@ def comparison_chart(run: LiveRun, kept: list[RunCurve], *, key_prefix: str) -> 
     )
     palette = dict(zip([c.label for c in curves], charts.OKABE_ITO, strict=False))
     st.subheader("This run beside the last ones")
-    spec = charts.curve_spec(
+    chart = charts.cached_curve(
+        frame,
         "step",
         "loss",
         title="Training loss of recent runs (whole set)",
@@ -122,7 +118,7 @@ def comparison_chart(run: LiveRun, kept: list[RunCurve], *, key_prefix: str) -> 
         height=240,
     )
     charts.draw(
-        chart_data.with_datasets(spec, curve=charts.curve_table(frame, "step", "loss", log_y=True, thin=False)),
+        chart,
         key=f"{key_prefix}compare_chart",
         alt_text=shown(alt_text.comparison_alt(curves)),
     )
